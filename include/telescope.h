@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Map keys and values shared by the XDP classifier (bpf/) and the loader
+ * (user/). Every struct here is part of the pinned-map layout: change one
+ * and bump TELESCOPE_LAYOUT, so that a new loader refuses old pins with a
+ * clear message instead of silently reading garbage.
+ */
+#ifndef TELESCOPE_H
+#define TELESCOPE_H
+
+#ifdef __bpf__
+/* vmlinux.h provides __u8 … __u64 */
+#else
+#include <linux/types.h>
+#endif
+
+#define TELESCOPE_LAYOUT 1
+
+/* Address families as stored in keys (not AF_*: the kernel side has none). */
+#define TS_FAMILY_IPV4 4
+#define TS_FAMILY_IPV6 6
+
+/* What the parser made of a frame. */
+enum ts_verdict {
+	TS_IP = 0,        /* an IPv4/IPv6 packet, classified */
+	TS_NON_IP = 1,    /* not IP (ARP, LLDP, a third VLAN tag …) */
+	TS_MALFORMED = 2, /* IP, but truncated or inconsistent */
+};
+
+/* Backscatter kinds; the names in ts_kind_name() are the CSV `kind` column. */
+enum ts_bs_kind {
+	TS_BS_NONE = 0,
+	TS_BS_SYNACK,
+	TS_BS_RST,
+	TS_BS_RSTACK,
+	TS_BS_ICMP_ECHO_REPLY,
+	TS_BS_ICMP_UNREACH,
+	TS_BS_ICMP_QUENCH,
+	TS_BS_ICMP_REDIRECT,
+	TS_BS_ICMP_TIME_EXCEEDED,
+	TS_BS_ICMP_PARAM,
+	TS_BS_ICMP_REPLY,
+	TS_BS_ICMP6_ECHO_REPLY,
+	TS_BS_ICMP6_UNREACH,
+	TS_BS_ICMP6_TOO_BIG,
+	TS_BS_ICMP6_TIME_EXCEEDED,
+	TS_BS_ICMP6_PARAM,
+	TS_BS_KIND_COUNT,
+};
+
+/*
+ * One entry per (source address, protocol, destination port) seen in an
+ * interval. Every per-source series (sources, countries, port_countries,
+ * the `sources` columns) is derived from this one map, so the hot path
+ * touches a single large hash map per packet.
+ */
+struct ts_flow_key {
+	__u8 addr[16]; /* IPv4 in the first 4 bytes, rest zero */
+	__u8 family;   /* TS_FAMILY_IPV4 / TS_FAMILY_IPV6 */
+	__u8 proto;    /* IP protocol number */
+	__u16 port;    /* TCP/UDP destination port, ICMP type; host order */
+};
+
+struct ts_counts {
+	__u64 packets;
+	__u64 bytes;
+	__u64 mirai;
+};
+
+/* Packets whose flow did not fit: still counted by port (ports.csv). */
+struct ts_port_key {
+	__u8 proto;
+	__u8 pad;
+	__u16 port;
+};
+
+/* One entry per (backscatter source, protocol, victim's service port, kind). */
+struct ts_bs_key {
+	__u8 addr[16];
+	__u8 family;
+	__u8 proto;
+	__u16 src_port;
+	__u8 kind;
+	__u8 pad[3];
+};
+
+/* Per-CPU interval totals; the loader sums CPUs. */
+struct ts_totals {
+	__u64 packets;        /* IP packets classified */
+	__u64 bytes;          /* sum of their IP lengths */
+	__u64 malformed;      /* IP packets too broken to classify */
+	__u64 non_ip;         /* frames that are not IP */
+	__u64 overflow;       /* IP packets whose flow did not fit */
+	__u64 fragments;      /* non-first fragments (no L4 header) */
+	__u64 mirai;          /* Mirai-type SYNs */
+	__u64 backscatter;    /* backscatter packets */
+	__u64 bs_overflow;    /* backscatter packets whose key did not fit */
+	__u64 quote_mismatch; /* ICMP errors quoting a source not ours */
+};
+
+/*
+ * Control block, one element, written by the loader. The program reads
+ * `gen` once per packet and writes only the maps of that generation; the
+ * loader flips it and then waits for an RCU grace period (a map-in-map
+ * update), after which the other generation is quiescent and can be read
+ * and cleared without racing the program.
+ */
+struct ts_ctl {
+	__u32 layout;       /* TELESCOPE_LAYOUT of whoever created the pins */
+	__u32 gen;          /* generation the program writes: 0 or 1 */
+	__u64 since[2];     /* start (UTC seconds) of each generation's rows */
+	__u64 attached_at;  /* UTC seconds of the first attach */
+	struct ts_totals drained; /* everything drained so far (for status) */
+};
+
+#endif /* TELESCOPE_H */

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Run every test: the cmocka binaries (unit, then BPF), then the scripts
+# in tests/scripts/ (end-to-end lab tests, report tests). Each binary or
+# script is one test here; its own output says which case failed.
+# Ends with the line "N passed, N failed" and exits non-zero on failure.
+set -u
+cd "$(dirname "$0")/.."
+export TS_BIN="$PWD/build/xdp-telescope"
+export TS_TOOLS="$PWD/build/tests/tools"
+export TS_ARTEFACTS="$PWD/build/test-artefacts"
+mkdir -p "$TS_ARTEFACTS"
+
+pass=0 fail=0 failed=()
+run_one() {
+	local name=$1; shift
+	local start=$SECONDS
+	echo "=== $name"
+	if "$@"; then
+		pass=$((pass + 1)); echo "=== $name: ok ($((SECONDS - start)) s)"
+	else
+		fail=$((fail + 1)); failed+=("$name"); echo "=== $name: FAILED ($((SECONDS - start)) s)"
+	fi
+}
+
+filter=${TS_TEST_FILTER:-}
+for t in build/tests/unit/test_* build/tests/bpf/test_*; do
+	[ -x "$t" ] || continue
+	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
+	run_one "$t" "$t"
+done
+for t in tests/scripts/*.sh; do
+	[ -f "$t" ] || continue
+	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
+	run_one "$t" bash "$t"
+done
+
+[ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* xdp-telescope: dispatch to the subcommand named by argv[1]. */
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "log.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *what;
+} commands[] = {
+	{ "run", cmd_run, "attach to an interface and write CSV time series" },
+	{ "status", cmd_status, "show what is attached and what it counted" },
+	{ "detach", cmd_detach, "detach from an interface and remove its pins" },
+	{ "report", cmd_report, "turn CSV of one or many sensors into a report" },
+	{ "synth", cmd_synth, "write synthetic CSV for testing reports" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: xdp-telescope COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+	fprintf(f, "\n'xdp-telescope COMMAND --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	pr_err("unknown command '%s' (try --help)", argv[1]);
+	return 2;
+}
