@@ -40,6 +40,17 @@
 #define TS_TCP_RST 0x04
 #define TS_TCP_ACK 0x10
 
+/*
+ * Loops over headers must be unrolled for the verifier. clang (BPF) and
+ * gcc (the user-side tests) spell the request differently, and gcc
+ * rejects clang's spelling under -Werror.
+ */
+#ifdef __clang__
+#define TS_UNROLL _Pragma("unroll")
+#else
+#define TS_UNROLL _Pragma("GCC unroll 8")
+#endif
+
 #define TS_MAX_VLAN 2
 #define TS_MAX_IPV6_EXT 6
 
@@ -290,7 +301,7 @@ static __always_inline int ts_parse_ipv6(struct ts_pkt *pkt, const __u8 *data,
 	ts_copy16(pkt->dst, ip + 24);
 	nh = ip[6];
 
-#pragma unroll
+	TS_UNROLL
 	for (i = 0; i < TS_MAX_IPV6_EXT; i++) {
 		if (nh == TS_IPV6_HOPOPTS || nh == TS_IPV6_ROUTING ||
 		    nh == TS_IPV6_DSTOPTS) {
@@ -347,7 +358,7 @@ static __always_inline int ts_parse(struct ts_pkt *pkt, const void *data,
 	proto = ts_be16(p + 12);
 	p += TS_ETH_HLEN;
 
-#pragma unroll
+	TS_UNROLL
 	for (i = 0; i < TS_MAX_VLAN; i++) {
 		if (proto != TS_ETH_P_8021Q && proto != TS_ETH_P_8021AD)
 			break;
