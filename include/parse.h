@@ -164,6 +164,9 @@ static __always_inline void ts_read_quote(struct ts_pkt *pkt, const __u8 *q,
 			return;
 		if (ts_raw32(q + 12) != ts_raw32(pkt->dst))
 			pkt->quote_mismatch = 1;
+		/* a broken quoted header or a non-first fragment has no port */
+		if ((q[0] & 0x0f) < 5 || (ts_be16(q + 6) & 0x1fff))
+			return;
 		proto = q[9];
 		l4 = q + ((q[0] & 0x0f) * 4);
 	} else {
