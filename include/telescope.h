@@ -110,7 +110,16 @@ struct ts_ctl {
 	__u32 gen;          /* generation the program writes: 0 or 1 */
 	__u64 since[2];     /* start (UTC seconds) of each generation's rows */
 	__u64 attached_at;  /* UTC seconds of the first attach */
+	__u32 drain_phase;  /* enum ts_drain_phase, for crash recovery */
+	__u32 drain_gen;    /* the generation that phase refers to */
 	struct ts_totals drained; /* everything drained so far (for status) */
+};
+
+/* Where a drain stood if the loader died in the middle of one. */
+enum ts_drain_phase {
+	TS_DRAIN_IDLE = 0,    /* the idle generation is empty or untouched */
+	TS_DRAIN_WRITING = 1, /* rows may be half-written: roll back, redo */
+	TS_DRAIN_WRITTEN = 2, /* rows are on disk: only clearing remains */
 };
 
 #endif /* TELESCOPE_H */

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * From one generation's maps to CSV rows. The flows map holds one entry
+ * per (source, protocol, port); every per-source series is derived here:
+ * distinct sources per port, per country, per (port, country), and the
+ * per-source sums. Each distinct source is geolocated once.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "series.h"
+#include "table.h"
+
+const char *const series_name[S_COUNT] = {
+	"totals", "ports", "countries", "port_countries", "sources",
+	"backscatter",
+};
+
+const char *const series_header[S_COUNT] = {
+	"time,sensor,packets,bytes,sources,malformed,non_ip,overflow,"
+	"fragments,mirai,backscatter,bs_overflow,quote_mismatch",
+	"time,sensor,proto,port,packets,bytes,sources,mirai",
+	"time,sensor,country,packets,sources",
+	"time,sensor,proto,port,country,packets,sources,mirai",
+	"time,sensor,src_ip,country,asn,packets,bytes,as_org",
+	"time,sensor,src_ip,country,asn,proto,src_port,kind,packets,as_org",
+};
+
+static const char *const kind_names[TS_BS_KIND_COUNT] = {
+	[TS_BS_NONE] = "none",
+	[TS_BS_SYNACK] = "synack",
+	[TS_BS_RST] = "rst",
+	[TS_BS_RSTACK] = "rstack",
+	[TS_BS_ICMP_ECHO_REPLY] = "icmp_echo_reply",
+	[TS_BS_ICMP_UNREACH] = "icmp_unreach",
+	[TS_BS_ICMP_QUENCH] = "icmp_quench",
+	[TS_BS_ICMP_REDIRECT] = "icmp_redirect",
+	[TS_BS_ICMP_TIME_EXCEEDED] = "icmp_time_exceeded",
+	[TS_BS_ICMP_PARAM] = "icmp_param",
+	[TS_BS_ICMP_REPLY] = "icmp_reply",
+	[TS_BS_ICMP6_ECHO_REPLY] = "icmp6_echo_reply",
+	[TS_BS_ICMP6_UNREACH] = "icmp6_unreach",
+	[TS_BS_ICMP6_TOO_BIG] = "icmp6_too_big",
+	[TS_BS_ICMP6_TIME_EXCEEDED] = "icmp6_time_exceeded",
+	[TS_BS_ICMP6_PARAM] = "icmp6_param",
+};
+
+const char *bs_kind_name(__u8 kind)
+{
+	return kind < TS_BS_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+const char *proto_name(__u8 proto, char buf[4])
+{
+	switch (proto) {
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 1: return "icmp";
+	case 58: return "icmpv6";
+	default:
+		snprintf(buf, 4, "%u", proto);
+		return buf;
+	}
+}
+
+void format_time(__u64 t, char buf[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+struct src_key {
+	__u8 addr[16];
+	__u8 family;
+};
+
+struct src_val {
+	__u64 packets, bytes;
+	char country[3];
+	__u32 asn;
+	__u32 org; /* record number in the org table */
+};
+
+struct org_key {
+	char name[GEO_ORG_MAX];
+};
+
+struct agg_val {
+	__u64 packets, bytes, sources, mirai;
+};
+
+/* Keys of the small tables, packed into integers for easy sorting. */
+static __u64 port_key(__u8 proto, __u16 port)
+{
+	return (__u64)proto << 16 | port;
+}
+
+static __u64 port_cc_key(__u8 proto, __u16 port, const char *cc)
+{
+	return port_key(proto, port) << 16 | (__u64)(__u8)cc[0] << 8 | (__u8)cc[1];
+}
+
+static int cmp_u64_key(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sources by family and address, for a stable file. */
+static int cmp_source(const void *a, const void *b)
+{
+	const struct src_key *ka = a, *kb = b;
+
+	if (ka->family != kb->family)
+		return ka->family - kb->family;
+	return memcmp(ka->addr, kb->addr, sizeof(ka->addr));
+}
+
+struct ctx {
+	struct geo *geo;
+	struct table sources; /* src_key -> src_val */
+	struct table orgs;    /* org_key -> (nothing) */
+	struct table ports;   /* u64 -> agg_val */
+	struct table ccs;     /* u64 (cc) -> agg_val */
+	struct table port_ccs;
+};
+
+static struct src_val *source_of(struct ctx *c, const __u8 addr[16], __u8 family)
+{
+	struct src_key k;
+	struct src_val *v;
+	struct geo_info gi;
+	struct org_key ok;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.addr, addr, 16);
+	k.family = family;
+	v = table_find(&c->sources, &k);
+	if (v)
+		return v;
+	v = table_upsert(&c->sources, &k);
+	geo_lookup(c->geo, family, addr, &gi);
+	memcpy(v->country, gi.country, 3);
+	v->asn = gi.asn;
+	memset(&ok, 0, sizeof(ok));
+	snprintf(ok.name, sizeof(ok.name), "%s", gi.as_org);
+	table_upsert(&c->orgs, &ok);
+	v->org = (__u32)table_pos(&c->orgs, table_find(&c->orgs, &ok));
+	return v;
+}
+
+static void format_addr(const __u8 *addr, __u8 family, char *buf, size_t len)
+{
+	inet_ntop(family == TS_FAMILY_IPV4 ? AF_INET : AF_INET6, addr, buf,
+		  (socklen_t)len);
+}
+
+static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
+		      const char *sensor)
+{
+	csv_begin(r, sb);
+	csv_raw(r, time);
+	csv_text(r, sensor);
+}
+
+void rows_build(const struct snapshot *snap, struct geo *geo,
+		const char *sensor, struct strbuf out[S_COUNT])
+{
+	struct ctx c = { .geo = geo };
+	char time[21], pbuf[4], addr[INET6_ADDRSTRLEN];
+	struct csv_row r;
+
+	table_init(&c.sources, sizeof(struct src_key), sizeof(struct src_val));
+	table_init(&c.orgs, sizeof(struct org_key), 0);
+	table_init(&c.ports, sizeof(__u64), sizeof(struct agg_val));
+	table_init(&c.ccs, sizeof(__u64), sizeof(struct agg_val));
+	table_init(&c.port_ccs, sizeof(__u64), sizeof(struct agg_val));
+	format_time(snap->since, time);
+
+	/* Pass 1: every flow entry is one distinct source for its port. */
+	for (size_t i = 0; i < snap->nflows; i++) {
+		const struct flow_entry *f = &snap->flows[i];
+		struct src_val *s = source_of(&c, f->key.addr, f->key.family);
+		__u64 pk = port_key(f->key.proto, f->key.port);
+		__u64 pck = port_cc_key(f->key.proto, f->key.port, s->country);
+		struct agg_val *p = table_upsert(&c.ports, &pk);
+		struct agg_val *pc;
+
+		s->packets += f->val.packets;
+		s->bytes += f->val.bytes;
+		p->packets += f->val.packets;
+		p->bytes += f->val.bytes;
+		p->mirai += f->val.mirai;
+		p->sources++;
+		pc = table_upsert(&c.port_ccs, &pck);
+		pc->packets += f->val.packets;
+		pc->bytes += f->val.bytes;
+		pc->mirai += f->val.mirai;
+		pc->sources++;
+	}
+	/* Packets whose flow did not fit: by port only. */
+	for (size_t i = 0; i < snap->novports; i++) {
+		const struct port_entry *o = &snap->ovports[i];
+		__u64 pk = port_key(o->key.proto, o->key.port);
+		struct agg_val *p = table_upsert(&c.ports, &pk);
+
+		p->packets += o->val.packets;
+		p->bytes += o->val.bytes;
+		p->mirai += o->val.mirai;
+	}
+	/* Countries: each distinct source once (sources with packets only). */
+	size_t nsrc_with_packets = c.sources.len;
+	for (size_t i = 0; i < c.sources.len; i++) {
+		struct src_val *s = table_val(&c.sources, i);
+		__u64 ck = (__u64)(__u8)s->country[0] << 8 | (__u8)s->country[1];
+		struct agg_val *a = table_upsert(&c.ccs, &ck);
+
+		a->packets += s->packets;
+		a->bytes += s->bytes;
+		a->sources++;
+	}
+
+	/* totals */
+	begin_row(&r, &out[S_TOTALS], time, sensor);
+	const struct ts_totals *t = &snap->totals;
+	csv_u64(&r, t->packets);
+	csv_u64(&r, t->bytes);
+	csv_u64(&r, nsrc_with_packets);
+	csv_u64(&r, t->malformed);
+	csv_u64(&r, t->non_ip);
+	csv_u64(&r, t->overflow);
+	csv_u64(&r, t->fragments);
+	csv_u64(&r, t->mirai);
+	csv_u64(&r, t->backscatter);
+	csv_u64(&r, t->bs_overflow);
+	csv_u64(&r, t->quote_mismatch);
+	csv_end(&r);
+
+	table_sort(&c.ports, cmp_u64_key);
+	for (size_t i = 0; i < c.ports.len; i++) {
+		__u64 k = *(__u64 *)table_key(&c.ports, i);
+		struct agg_val *a = table_val(&c.ports, i);
+
+		begin_row(&r, &out[S_PORTS], time, sensor);
+		csv_raw(&r, proto_name((__u8)(k >> 16), pbuf));
+		csv_u64(&r, k & 0xffff);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->bytes);
+		csv_u64(&r, a->sources);
+		csv_u64(&r, a->mirai);
+		csv_end(&r);
+	}
+
+	table_sort(&c.ccs, cmp_u64_key);
+	for (size_t i = 0; i < c.ccs.len; i++) {
+		__u64 k = *(__u64 *)table_key(&c.ccs, i);
+		struct agg_val *a = table_val(&c.ccs, i);
+		char cc[3] = { (char)(k >> 8), (char)k, 0 };
+
+		begin_row(&r, &out[S_COUNTRIES], time, sensor);
+		csv_raw(&r, cc);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->sources);
+		csv_end(&r);
+	}
+
+	table_sort(&c.port_ccs, cmp_u64_key);
+	for (size_t i = 0; i < c.port_ccs.len; i++) {
+		__u64 k = *(__u64 *)table_key(&c.port_ccs, i);
+		struct agg_val *a = table_val(&c.port_ccs, i);
+		char cc[3] = { (char)(k >> 8), (char)k, 0 };
+
+		begin_row(&r, &out[S_PORT_COUNTRIES], time, sensor);
+		csv_raw(&r, proto_name((__u8)(k >> 32), pbuf));
+		csv_u64(&r, (k >> 16) & 0xffff);
+		csv_raw(&r, cc);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->sources);
+		csv_u64(&r, a->mirai);
+		csv_end(&r);
+	}
+
+	/* Backscatter before sorting sources: it may add sources of its own. */
+	for (size_t i = 0; i < snap->nbs; i++) {
+		const struct bs_entry *b = &snap->bs[i];
+		struct src_val *s = source_of(&c, b->key.addr, b->key.family);
+		const struct org_key *org = table_key(&c.orgs, s->org);
+
+		format_addr(b->key.addr, b->key.family, addr, sizeof(addr));
+		begin_row(&r, &out[S_BACKSCATTER], time, sensor);
+		csv_raw(&r, addr);
+		csv_raw(&r, s->country);
+		csv_u64(&r, s->asn);
+		csv_raw(&r, proto_name(b->key.proto, pbuf));
+		csv_u64(&r, b->key.src_port);
+		csv_raw(&r, bs_kind_name(b->key.kind));
+		csv_u64(&r, b->packets);
+		csv_text(&r, org->name);
+		csv_end(&r);
+	}
+
+	table_sort(&c.sources, cmp_source);
+	for (size_t i = 0; i < c.sources.len; i++) {
+		const struct src_key *k = table_key(&c.sources, i);
+		const struct src_val *s = table_val(&c.sources, i);
+		const struct org_key *org = table_key(&c.orgs, s->org);
+
+		if (!s->packets)
+			continue; /* only seen through backscatter that overflowed */
+		format_addr(k->addr, k->family, addr, sizeof(addr));
+		begin_row(&r, &out[S_SOURCES], time, sensor);
+		csv_raw(&r, addr);
+		csv_raw(&r, s->country);
+		csv_u64(&r, s->asn);
+		csv_u64(&r, s->packets);
+		csv_u64(&r, s->bytes);
+		csv_text(&r, org->name);
+		csv_end(&r);
+	}
+
+	table_free(&c.sources);
+	table_free(&c.orgs);
+	table_free(&c.ports);
+	table_free(&c.ccs);
+	table_free(&c.port_ccs);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The sensor on one interface: the XDP program, its pinned maps and its
+ * pinned bpf_link under /sys/fs/bpf/xdp-telescope/<ifname>/. Opening a
+ * sensor either attaches anew or adopts what is pinned (maps reused, the
+ * new program swapped into the existing link), so a restart or upgrade of
+ * the loader never detaches and never resets a count.
+ */
+#ifndef TS_SENSOR_H
+#define TS_SENSOR_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include <net/if.h>
+#include "telescope.h"
+
+#define TS_PIN_ROOT "/sys/fs/bpf/xdp-telescope"
+
+enum ts_mode { TS_MODE_AUTO, TS_MODE_NATIVE, TS_MODE_SKB };
+
+struct sensor_opts {
+	enum ts_mode mode;
+	__u32 max_sources;     /* flows map entries; 0 = default */
+	__u32 max_backscatter; /* backscatter map entries; 0 = default */
+	bool pass;             /* XDP_PASS instead of XDP_DROP */
+};
+
+/* Map fds of one generation. */
+struct gen_maps {
+	int totals;
+	int flows;
+	int ovports;
+	int bscat;
+};
+
+struct sensor {
+	char ifname[IF_NAMESIZE];
+	int ifindex;
+	char pin_dir[256];
+	int lock_fd;        /* flock()ed pin directory: one loader at a time */
+	int link_fd;
+	int ctl_fd;
+	int outer_totals_fd; /* updated to wait for an RCU grace period */
+	struct gen_maps gen[2];
+	__u32 prog_id;
+	__u32 attach_mode;  /* XDP_ATTACHED_DRV / _SKB / … */
+	bool adopted;       /* pins existed: counting went on without us */
+	struct telescope_bpf *skel;
+};
+
+/* Pin directory of an interface. */
+void sensor_pin_dir(const char *ifname, char *buf, size_t len);
+
+/* Mount bpffs on /sys/fs/bpf if nothing is mounted there. */
+int ensure_bpffs(void);
+
+/* Attach or adopt; 0 on success, else an error was printed. */
+int sensor_open(struct sensor *s, const char *ifname,
+		const struct sensor_opts *opts);
+
+/* Release fds and the lock; the program stays attached and counting. */
+void sensor_close(struct sensor *s);
+
+/*
+ * Open the pins of an interface read-only, without attaching or locking
+ * (for status). Returns 0, or -ENOENT when nothing is pinned.
+ */
+int sensor_open_pins(struct sensor *s, const char *ifname);
+
+/* Is a loader holding the interface's lock right now? */
+bool sensor_locked(const char *ifname);
+
+const char *attach_mode_name(__u32 mode);
+
+int ctl_read(const struct sensor *s, struct ts_ctl *ctl);
+int ctl_write(const struct sensor *s, const struct ts_ctl *ctl);
+
+#endif
