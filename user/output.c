@@ -198,7 +198,7 @@ int output_rollback(struct output *o, __u64 since, int gen)
 	char line[4400], path[4200];
 	unsigned long long jsince = 0;
 	long long size;
-	int jgen = -1, err = 0;
+	int jgen = -1, err = 0, ours = 0;
 	FILE *f = fopen(o->journal, "r");
 
 	if (!f)
@@ -207,7 +207,8 @@ int output_rollback(struct output *o, __u64 since, int gen)
 		if (sscanf(line, "gen %d", &jgen) == 1 ||
 		    sscanf(line, "since %llu", &jsince) == 1)
 			continue;
-		if (jgen != gen || jsince != since)
+		ours = jgen == gen && jsince == since;
+		if (!ours)
 			break; /* a journal of another drain: nothing of ours */
 		if (sscanf(line, "file %lld %4199[^\n]", &size, path) == 2) {
 			if (truncate(path, size) && errno != ENOENT) {
@@ -221,7 +222,7 @@ int output_rollback(struct output *o, __u64 since, int gen)
 		}
 	}
 	fclose(f);
-	if (!err)
+	if (ours && !err)
 		unlink(o->journal);
 	return err;
 }

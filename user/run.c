@@ -25,6 +25,21 @@
 #include "sensor.h"
 #include "series.h"
 
+/*
+ * Fault injection for the recovery tests: XDP_TELESCOPE_FAULT=<point>
+ * makes the loader die like kill -9 at that point of the first drain
+ * that has packets to write.
+ */
+static void fault_point(const char *point, const struct snapshot *snap)
+{
+	const char *want = getenv("XDP_TELESCOPE_FAULT");
+
+	if (want && !strcmp(want, point) && snap->totals.packets) {
+		pr_info("fault injected at '%s': exiting", point);
+		_exit(137);
+	}
+}
+
 struct runner {
 	struct sensor s;
 	struct output out;
@@ -105,6 +120,7 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 	if (ctl_write(&r->s, &ctl))
 		goto out;
 
+	fault_point("before-write", &snap);
 	rows_build(&snap, r->geo, r->sensor_name, rows);
 	if (output_append(&r->out, snap.since, g, rows)) {
 		/*
@@ -118,12 +134,15 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 		goto out;
 	}
 
+	fault_point("after-write", &snap);
+
 	if (ctl_read(&r->s, &ctl))
 		goto out;
 	ctl.drain_phase = TS_DRAIN_WRITTEN;
 	totals_add(&ctl.drained, &snap.totals);
 	if (ctl_write(&r->s, &ctl))
 		goto out;
+	fault_point("after-written", &snap);
 	if (gen_clear(&r->s, g))
 		goto out;
 	if (ctl_read(&r->s, &ctl))
