@@ -105,8 +105,14 @@ int cmd_detach(int argc, char **argv)
 		       strerror(errno));
 		return 1;
 	}
+	/* the kernel releases the link asynchronously: give it a moment */
 	ifindex = (int)if_nametoindex(ifname);
-	if (ifindex && !bpf_xdp_query_id(ifindex, 0, &id) && id)
+	for (int i = 0; ifindex && i < 50; i++) {
+		if (bpf_xdp_query_id(ifindex, 0, &id) || !id)
+			break;
+		usleep(20000);
+	}
+	if (id)
 		pr_warn("%s still has XDP program %u attached (someone else "
 			"holds its link?)", ifname, id);
 	pr_info("detached from %s", ifname);
