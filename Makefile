@@ -80,8 +80,29 @@ demo: deps
 	scripts/demo.sh
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all bench-build
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "no benchmark yet"; fi
+
+# Benchmark (docs/bench.md): bench/NAME.bpf.c wrap the classifier; each
+# tool is bench/TOOL.c linked with the shared bench code and pktbuild.
+BENCH_TOOLS := bench-xdp pcap-baseline
+BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
+BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
+BENCH_LIB := bench/mix.c bench/report.c tests/lib/pktbuild.c
+.PHONY: bench-build
+
+bench-build: $(BENCH_BIN)
+
+$(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(wildcard bench/*.h) $(BPF_SRC) $(wildcard include/*.h) vmlinux/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -Ibench -c $< -o $@
+
+$(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+
+$(BUILD)/bench/%: bench/%.c $(BENCH_LIB) $(wildcard bench/*.h include/*.h tests/lib/*.h) $(BENCH_SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ibench -I$(BUILD)/bench -Itests/lib -o $@ $< $(BENCH_LIB) $(LDLIBS) -lpcap
 
 # Regenerate the committed vmlinux.h from the running kernel's BTF.
 vmlinux:

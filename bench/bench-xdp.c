@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench-xdp: what the classifier costs per packet, under
+ * BPF_PROG_TEST_RUN with `repeat`, beside a bare XDP_DROP and the
+ * one-hash-update floor, on four source mixes (mix.h).
+ *
+ * One pass sends `--packets` frames: each frame of the mix in turn, run
+ * with a repeat count in proportion to its share, each packet from the
+ * frame's next source (the program rewrites it: rewrite.bpf.h). The
+ * programs take turns pass by pass so drift hits them alike; the first
+ * pass fills the maps and is reported apart ("fill"); the median of the
+ * next --runs passes is the result. Every mix starts from fresh maps.
+ * Optionally writes each mix as a pcap file for the userspace baseline.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench.h"
+#include "bench.skel.h"
+#include "mix.h"
+#include "report.h"
+#include "telescope.h"
+
+#define MAX_RUNS 64
+#define DEFAULT_FLOW_ENTRIES 524288 /* the classifier's --max-sources default */
+
+enum prog_id { P_DROP, P_REWRITE, P_FLOOR, P_FLOOR_MIM, P_CLASSIFIER, PROGS };
+
+static const char *const prog_name[PROGS] = {
+	"drop", "rewrite", "floor", "floor-mim", "classifier",
+};
+
+static const char *const prog_what[PROGS] = {
+	"bare XDP_DROP",
+	"source rewrite only (harness)",
+	"floor: one hash update",
+	"floor via ARRAY_OF_MAPS",
+	"classifier (ts_handle)",
+};
+
+struct options {
+	int runs;
+	uint64_t packets;
+	const char *csv;
+	const char *pcap_dir;
+	uint64_t pcap_packets;
+	const char *only;
+};
+
+static struct bpf_program *program(struct bench_bpf *skel, enum prog_id id)
+{
+	switch (id) {
+	case P_DROP: return skel->progs.bench_drop;
+	case P_REWRITE: return skel->progs.bench_rewrite_only;
+	case P_FLOOR: return skel->progs.bench_floor;
+	case P_FLOOR_MIM: return skel->progs.bench_floor_mim;
+	default: return skel->progs.bench_classifier;
+	}
+}
+
+/* Flow maps large enough that every source of the mix fits, with headroom. */
+static uint32_t flow_entries(uint32_t sources)
+{
+	uint64_t want = (uint64_t)sources * 3 / 2;
+
+	return want > DEFAULT_FLOW_ENTRIES ? (uint32_t)want : DEFAULT_FLOW_ENTRIES;
+}
+
+static int fill_table(struct bench_bpf *skel, const struct mix *m)
+{
+	int fd = bpf_map__fd(skel->maps.bench_table);
+	const uint32_t chunk = 1u << 16;
+	uint32_t *keys = malloc(sizeof(*keys) * chunk);
+	uint32_t done, i;
+
+	if (!keys)
+		return -1;
+	for (done = 0; done < m->table_len; done += chunk) {
+		uint32_t n = m->table_len - done < chunk ? m->table_len - done : chunk;
+
+		for (i = 0; i < n; i++)
+			keys[i] = done + i;
+		if (bpf_map_update_batch(fd, keys, m->table + done, &n, NULL)) {
+			fprintf(stderr, "bench-xdp: filling the source table: %s\n",
+				strerror(errno));
+			free(keys);
+			return -1;
+		}
+	}
+	free(keys);
+	return 0;
+}
+
+static struct bench_bpf *load(const struct mix *m)
+{
+	uint32_t flows = flow_entries(m->sources);
+	struct bench_bpf *skel = bench_bpf__open();
+	int err;
+
+	if (!skel) {
+		fprintf(stderr, "bench-xdp: cannot open the bench object\n");
+		return NULL;
+	}
+	bpf_map__set_max_entries(skel->maps.flows_0, flows);
+	bpf_map__set_max_entries(skel->maps.flows_1, flows);
+	bpf_map__set_max_entries(skel->maps.bench_floor_flows, flows);
+	bpf_map__set_max_entries(skel->maps.bench_floor_inner_0, flows);
+	bpf_map__set_max_entries(skel->maps.bench_table,
+				 m->table_len ? m->table_len : 1);
+	err = bench_bpf__load(skel);
+	if (err) {
+		fprintf(stderr, "bench-xdp: loading the bench object: %s\n",
+			strerror(-err));
+		bench_bpf__destroy(skel);
+		return NULL;
+	}
+	if (m->table && fill_table(skel, m)) {
+		bench_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/* Packets of frame f in one pass of `packets`. */
+static uint64_t frame_repeat(const struct mix *m, int f, uint64_t packets)
+{
+	return packets * m->frame[f].share / 100;
+}
+
+/*
+ * One pass of program `id` over the mix. Returns ns per packet, or a
+ * negative value on error. The time is the kernel's own `duration` (the
+ * mean of the repeat loop, whole ns, rounded down), weighted by each
+ * frame's packets: wall-clock time around the call is useless here, as
+ * every call with repeat > 1 installs the program in the XDP dispatcher
+ * and removes it again, two RCU grace periods that cost milliseconds.
+ */
+static double run_pass(struct bench_bpf *skel, const struct mix *m,
+		       enum prog_id id, uint64_t packets, uint32_t *cursor)
+{
+	int fd = bpf_program__fd(program(skel, id));
+	double total_ns = 0;
+	uint64_t sent = 0;
+	int f;
+
+	for (f = 0; f < m->frames; f++) {
+		const struct mix_frame *fr = &m->frame[f];
+		uint8_t out[MIX_FRAME_BYTES];
+		LIBBPF_OPTS(bpf_test_run_opts, opts,
+			.data_in = fr->bytes,
+			.data_size_in = (uint32_t)fr->len,
+			.data_out = out,
+			.data_size_out = sizeof(out),
+			.repeat = (int)frame_repeat(m, f, packets),
+		);
+
+		skel->bss->bench_src_off = (uint32_t)fr->src_off;
+		skel->bss->bench_pick = (uint32_t)fr->pick;
+		skel->bss->bench_base = fr->base;
+		skel->bss->bench_count = fr->count;
+		skel->bss->bench_cursor = cursor[f];
+		if (bpf_prog_test_run_opts(fd, &opts)) {
+			fprintf(stderr, "bench-xdp: test run of %s: %s\n",
+				prog_name[id], strerror(errno));
+			return -1;
+		}
+		total_ns += (double)opts.duration * opts.repeat;
+		sent += (uint64_t)opts.repeat;
+		cursor[f] = skel->bss->bench_cursor;
+		if (opts.retval != XDP_DROP) {
+			fprintf(stderr, "bench-xdp: %s returned %u, not XDP_DROP\n",
+				prog_name[id], opts.retval);
+			return -1;
+		}
+	}
+	return total_ns / (double)sent;
+}
+
+/* Sum the classifier's per-CPU totals of generation 0. */
+static int read_totals(struct bench_bpf *skel, struct ts_totals *sum)
+{
+	int cpus = libbpf_num_possible_cpus(), i;
+	struct ts_totals *per_cpu;
+	uint32_t zero = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	if (cpus <= 0)
+		return -1;
+	per_cpu = calloc((size_t)cpus, sizeof(*per_cpu));
+	if (!per_cpu)
+		return -1;
+	if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.totals_0), &zero, per_cpu)) {
+		free(per_cpu);
+		return -1;
+	}
+	for (i = 0; i < cpus; i++) {
+		sum->packets += per_cpu[i].packets;
+		sum->malformed += per_cpu[i].malformed;
+		sum->non_ip += per_cpu[i].non_ip;
+		sum->overflow += per_cpu[i].overflow;
+		sum->mirai += per_cpu[i].mirai;
+		sum->backscatter += per_cpu[i].backscatter;
+		sum->bs_overflow += per_cpu[i].bs_overflow;
+	}
+	free(per_cpu);
+	return 0;
+}
+
+/*
+ * The numbers mean something only if the classifier classified: every
+ * packet counted, none malformed, nothing overflowed, Mirai and
+ * backscatter in the mix's shares.
+ */
+static int check_totals(struct bench_bpf *skel, const struct mix *m,
+			uint64_t packets, int passes)
+{
+	uint64_t want_pkts = 0, want_mirai = 0, want_bs = 0;
+	struct ts_totals t;
+	int f;
+
+	for (f = 0; f < m->frames; f++) {
+		uint64_t n = frame_repeat(m, f, packets) * (uint64_t)passes;
+
+		want_pkts += n;
+		if (strstr(m->frame[f].what, "mirai"))
+			want_mirai += n;
+		if (strstr(m->frame[f].what, "backscatter"))
+			want_bs += n;
+	}
+	if (read_totals(skel, &t)) {
+		fprintf(stderr, "bench-xdp: cannot read the classifier's totals\n");
+		return -1;
+	}
+	if (t.packets != want_pkts || t.mirai != want_mirai ||
+	    t.backscatter != want_bs || t.overflow || t.bs_overflow ||
+	    t.malformed || t.non_ip) {
+		fprintf(stderr,
+			"bench-xdp: %s: classifier totals wrong: packets %llu (want %llu) "
+			"mirai %llu (want %llu) backscatter %llu (want %llu) overflow %llu "
+			"bs_overflow %llu malformed %llu non_ip %llu\n",
+			m->name, (unsigned long long)t.packets,
+			(unsigned long long)want_pkts, (unsigned long long)t.mirai,
+			(unsigned long long)want_mirai,
+			(unsigned long long)t.backscatter, (unsigned long long)want_bs,
+			(unsigned long long)t.overflow,
+			(unsigned long long)t.bs_overflow,
+			(unsigned long long)t.malformed, (unsigned long long)t.non_ip);
+		return -1;
+	}
+	return 0;
+}
+
+static int bench_mix(const struct options *o, uint32_t sources, int zipf)
+{
+	double ns[PROGS][MAX_RUNS], fill[PROGS];
+	uint32_t cursor[PROGS][MIX_MAX_FRAMES];
+	struct spread s[PROGS];
+	struct bench_bpf *skel;
+	struct mix m;
+	char name[96];
+	int run, p, rc = -1;
+
+	if (mix_init(&m, sources, zipf, 0x7e1e5c09e))
+		return -1;
+	if (o->pcap_dir) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s.pcap", o->pcap_dir, m.name);
+		if (mix_write_pcap(&m, path, o->pcap_packets)) {
+			mix_free(&m);
+			return -1;
+		}
+	}
+	skel = load(&m);
+	if (!skel) {
+		mix_free(&m);
+		return -1;
+	}
+	memset(cursor, 0, sizeof(cursor));
+	for (run = -1; run < o->runs; run++) {
+		for (p = 0; p < PROGS; p++) {
+			double v = run_pass(skel, &m, p, o->packets, cursor[p]);
+
+			if (v < 0)
+				goto out;
+			if (run < 0)
+				fill[p] = v;
+			else
+				ns[p][run] = v;
+		}
+	}
+	if (check_totals(skel, &m, o->packets, o->runs + 1))
+		goto out;
+
+	printf("\n%s sources (%s, %u flow keys, maps of %u entries), %llu packets a pass, median of %d passes:\n",
+	       m.name, zipf ? "Zipf-like" : "uniform", sources,
+	       flow_entries(sources), (unsigned long long)o->packets, o->runs);
+	printf("  %-32s %9s %17s %8s %7s %7s %9s\n", "program", "ns/pkt",
+	       "min-max", "Mpps", "xdrop", "xfloor", "fill ns");
+	for (p = 0; p < PROGS; p++)
+		s[p] = spread_of(ns[p], (size_t)o->runs);
+	for (p = 0; p < PROGS; p++) {
+		double ratio_drop = s[p].median / s[P_DROP].median;
+		double ratio_floor = s[p].median / s[P_FLOOR].median;
+
+		printf("  %-32s %9.1f %8.1f-%-8.1f %8.2f %7.2f %7.2f %9.1f\n",
+		       prog_what[p], s[p].median, s[p].min, s[p].max,
+		       1000.0 / s[p].median, ratio_drop, ratio_floor, fill[p]);
+#define ROW(suffix, value, unit)                                             \
+	do {                                                                 \
+		snprintf(name, sizeof(name), "xdp.%s.%s.%s", m.name,           \
+			 prog_name[p], suffix);                                \
+		report_row(name, value, unit);                               \
+	} while (0)
+		ROW("ns_per_packet", s[p].median, "ns");
+		ROW("ns_per_packet_min", s[p].min, "ns");
+		ROW("ns_per_packet_max", s[p].max, "ns");
+		ROW("mpps", 1000.0 / s[p].median, "Mpps");
+		ROW("ratio_to_drop", ratio_drop, "x");
+		ROW("ratio_to_floor", ratio_floor, "x");
+		ROW("fill_ns_per_packet", fill[p], "ns");
+#undef ROW
+	}
+	rc = 0;
+out:
+	bench_bpf__destroy(skel);
+	mix_free(&m);
+	return rc;
+}
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: bench-xdp [--runs N] [--packets N] [--csv FILE]\n"
+		"                 [--pcap-dir DIR [--pcap-packets N]] [--only MIX]\n"
+		"  MIX: 1, 10k, 1M, 1M-zipf\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "runs", required_argument, NULL, 'r' },
+		{ "packets", required_argument, NULL, 'p' },
+		{ "csv", required_argument, NULL, 'c' },
+		{ "pcap-dir", required_argument, NULL, 'd' },
+		{ "pcap-packets", required_argument, NULL, 'k' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const struct { uint32_t sources; int zipf; const char *name; } mixes[] = {
+		{ 1, 0, "1" }, { 10000, 0, "10k" }, { 1000000, 0, "1M" },
+		{ 1000000, 1, "1M-zipf" },
+	};
+	struct options o = { .runs = 5, .packets = 2000000, .pcap_packets = 1000000 };
+	cpu_set_t cpus;
+	size_t i;
+	int c, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o.runs = atoi(optarg); break;
+		case 'p': o.packets = strtoull(optarg, NULL, 10); break;
+		case 'c': o.csv = optarg; break;
+		case 'd': o.pcap_dir = optarg; break;
+		case 'k': o.pcap_packets = strtoull(optarg, NULL, 10); break;
+		case 'o': o.only = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (o.runs < 1 || o.runs > MAX_RUNS || o.packets < 100 ||
+	    o.packets > 100000000) {
+		fprintf(stderr, "bench-xdp: --runs 1..%d, --packets 100..1e8\n", MAX_RUNS);
+		return 2;
+	}
+	/* One CPU for the whole run: the numbers are per core. */
+	CPU_ZERO(&cpus);
+	CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) - 1, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	if (report_open(o.csv))
+		return 1;
+	printf("BPF_PROG_TEST_RUN, one CPU, kernel-timed ns per packet (median of %d passes)\n",
+	       o.runs);
+	for (i = 0; i < sizeof(mixes) / sizeof(mixes[0]); i++) {
+		if (o.only && strcmp(o.only, mixes[i].name))
+			continue;
+		if (bench_mix(&o, mixes[i].sources, mixes[i].zipf))
+			rc = 1;
+	}
+	report_close();
+	return rc;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The benchmark's traffic: a handful of frames in the proportions a
+ * telescope sees (the seeds: mostly TCP SYN to a few ports, some UDP and
+ * ICMP, a few per cent backscatter and Mirai-type SYNs), and the sequence
+ * of sources each frame is sent from.
+ *
+ * Each frame owns a disjoint range of source indices sized by its share,
+ * so every source scans one thing, as most telescope sources do, and the
+ * number of flow keys equals the number of sources. Within its range a
+ * frame steps through its sources uniformly, or through a table of
+ * source indices drawn from a Zipf law (the heavy-tailed mixes: a few
+ * scanners send most of the packets). The BPF rewrite (rewrite.bpf.h)
+ * and the user-side writers below follow the same sequence.
+ */
+#ifndef TS_BENCH_MIX_H
+#define TS_BENCH_MIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MIX_MAX_FRAMES 24
+#define MIX_FRAME_BYTES 256
+#define MIX_ZIPF_SLOTS 4 /* table slots per source in the heavy-tailed mixes */
+
+struct mix_frame {
+	const char *what;    /* e.g. "tcp syn 23" */
+	unsigned share;      /* per cent of the packets */
+	uint8_t bytes[MIX_FRAME_BYTES];
+	size_t len;
+	size_t src_off;      /* the 4 source bytes the rewrite overwrites */
+	int family;          /* 4 or 6 */
+	int pick;            /* BENCH_PICK_UNIFORM or BENCH_PICK_TABLE */
+	uint32_t base;       /* first source index, or first table slot */
+	uint32_t count;      /* sources, or table slots */
+};
+
+struct mix {
+	char name[32];       /* e.g. "1M-zipf" */
+	uint32_t sources;
+	int zipf;
+	struct mix_frame frame[MIX_MAX_FRAMES];
+	int frames;
+	uint32_t *table;     /* source indices (heavy-tailed mixes), else NULL */
+	uint32_t table_len;
+};
+
+/* Build the mix; returns 0, or -1 with a message on stderr. */
+int mix_init(struct mix *m, uint32_t sources, int zipf, uint64_t seed);
+void mix_free(struct mix *m);
+
+/* The source index at `cursor` of frame f, advancing the cursor the way
+ * bench_rewrite() does. */
+uint32_t mix_next_source(const struct mix *m, const struct mix_frame *f,
+			 uint32_t *cursor);
+
+/* Write source `idx` into a copy of the frame. */
+void mix_set_source(const struct mix_frame *f, uint8_t *frame, uint32_t idx);
+
+/*
+ * Interleave the frames in their shares (smooth weighted round robin):
+ * call mix_schedule_next() for the index of the next frame to send.
+ */
+struct mix_schedule {
+	int current[MIX_MAX_FRAMES];
+};
+void mix_schedule_init(struct mix_schedule *s);
+int mix_schedule_next(const struct mix *m, struct mix_schedule *s);
+
+/*
+ * Write `packets` frames of the mix, interleaved and each from its next
+ * source, as a pcap file (microsecond timestamps 1 us apart).
+ */
+int mix_write_pcap(const struct mix *m, const char *path, uint64_t packets);
+
+#endif /* TS_BENCH_MIX_H */

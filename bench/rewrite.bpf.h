@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The benchmark's source rewrite, shared by every bench program that
+ * needs many sources from one buffer. BPF_PROG_TEST_RUN with `repeat`
+ * runs the program on the same frame again and again; to make it look
+ * like traffic from N sources, the program writes the next source of a
+ * sequence into the frame before classifying it. The driver sets the
+ * sequence for each frame of the mix through the globals below.
+ */
+#ifndef TS_BENCH_REWRITE_BPF_H
+#define TS_BENCH_REWRITE_BPF_H
+
+#include <bpf/bpf_endian.h>
+#include "bench.h"
+
+/* Set by the driver before each run (through the skeleton's .bss). */
+__u32 bench_src_off;   /* offset of the 4 source bytes to overwrite */
+__u32 bench_pick;      /* BENCH_PICK_UNIFORM or BENCH_PICK_TABLE */
+__u32 bench_base;      /* first source index, or first table slot */
+__u32 bench_count;     /* sources (uniform) or table slots of this frame */
+__u32 bench_cursor;    /* position in the sequence; the program advances it */
+__u64 bench_rewritten; /* frames rewritten (the live generator's "sent") */
+
+/* Source indices of the heavy-tailed mixes, filled by the driver. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* resized by the driver before load */
+	__type(key, __u32);
+	__type(value, __u32);
+} bench_table SEC(".maps");
+
+/*
+ * Write the next source into the frame. Returns the address written
+ * (network order) or 0 when the frame is too short (never, for the mix).
+ */
+static __always_inline __u32 bench_rewrite(void *data, void *data_end)
+{
+	__u32 cur = bench_cursor, next = cur + 1, idx, addr;
+	__u32 off = bench_src_off;
+	__u8 *src;
+
+	if (next >= bench_count)
+		next = 0;
+	bench_cursor = next;
+	idx = bench_base + cur;
+	if (bench_pick == BENCH_PICK_TABLE) {
+		__u32 *slot = bpf_map_lookup_elem(&bench_table, &idx);
+
+		if (!slot)
+			return 0;
+		idx = *slot;
+	}
+	if (off > BENCH_MAX_SRC_OFF)
+		return 0;
+	src = (__u8 *)data + off;
+	if ((void *)(src + 4) > data_end)
+		return 0;
+	addr = bpf_htonl(bench_source_addr(idx));
+	__builtin_memcpy(src, &addr, 4);
+	bench_rewritten++;
+	return addr;
+}
+
+#endif /* TS_BENCH_REWRITE_BPF_H */
