@@ -104,6 +104,25 @@ lab_wire_drops() {
 		 $(lab_link_counter in_sensor "$SENSOR_IF" rx_dropped) ))
 }
 
+# lab_capture FILE SECONDS: count the frames that reach the sensor
+# namespace's stack on SENSOR_IF (after XDP) for SECONDS; write the count
+# to FILE. Run it in the background and give it half a second to bind.
+lab_capture() {
+	in_sensor python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind((sys.argv[1], 0))
+s.settimeout(0.2)
+n, end = 0, time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        s.recv(65536)
+        n += 1
+    except socket.timeout:
+        pass
+print(n)' "$SENSOR_IF" "$2" >"$1"
+}
+
 # lab_check_csv OUT ACCOUNT MIN_INTERVALS: compare the sensor's CSV under
 # OUT (.csv or .csv.gz) with lab-send's account, independently of the
 # sensor's code: sums per key over all intervals equal the account, the

@@ -34,12 +34,18 @@ send() { # SEED SECONDS
 
 echo "phase 1: send for 6 s; kill -9 the loader after 4 s"
 lab_start_loader "$log" "${run_args[@]}"
+lab_capture "$dir/reached-stack" 3 & # XDP_DROP: nothing may get past
+capture=$!
+sleep 0.5
 send 1 6 &
 sender=$!
-sleep 4
+sleep 3.5
 kill -9 "$LOADER_PID"
 wait "$LOADER_PID" 2>/dev/null
 wait "$sender" || lab_fail "lab-send failed in phase 1"
+wait "$capture"
+[ "$(cat "$dir/reached-stack")" -eq 0 ] ||
+	lab_fail "$(cat "$dir/reached-stack") frames got past XDP into the sensor's stack"
 
 echo "phase 2: send 1 s with no loader (the kernel keeps counting)"
 send 2 1 || lab_fail "lab-send failed in phase 2"

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# End to end, the command line: bad flags and files fail with one line on
+# stderr and a non-zero exit (and attach nothing); `status` with and
+# without a sensor; a second `run` on the same interface is refused;
+# --gzip writes .csv.gz with exact counts; --pass hands every frame to
+# the stack while still counting it; `detach` removes the pins.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/lab.sh
+
+: "${TS_BIN:?run through tests/run.sh}" "${TS_TOOLS:?}" "${TS_ARTEFACTS:?}"
+SEND="$TS_TOOLS/lab-send"
+[ -x "$TS_BIN" ] || lab_fail "no $TS_BIN (make test-build)"
+[ -x "$SEND" ] || lab_fail "no $SEND (make test-build)"
+
+dir="$TS_ARTEFACTS/e2e_cli"
+rm -rf "$dir"
+mkdir -p "$dir"
+perl tests/lib/mkmmdb.pl country "$dir/country.mmdb" || lab_fail "mkmmdb country"
+perl tests/lib/mkmmdb.pl asn "$dir/asn.mmdb" || lab_fail "mkmmdb asn"
+head -c 4096 /dev/urandom >"$dir/corrupt.mmdb"
+: >"$dir/regular-file"
+lab_up
+
+# expect_one_line_error DESCRIPTION CMD…: CMD exits non-zero and writes
+# exactly one line on stderr.
+expect_one_line_error() {
+	local what=$1 rc lines
+	shift
+	"$@" >"$dir/stdout" 2>"$dir/stderr"
+	rc=$?
+	lines=$(wc -l <"$dir/stderr")
+	[ "$rc" -ne 0 ] || lab_fail "$what: exit status 0, expected non-zero"
+	[ "$lines" -eq 1 ] || lab_fail "$what: $lines lines on stderr, expected 1: $(head -c 600 "$dir/stderr")"
+	echo "  $what: exit $rc, '$(cat "$dir/stderr")'"
+}
+
+expect_nothing_attached() {
+	if in_sensor "$TS_BIN" status "$SENSOR_IF" >"$dir/status" 2>&1; then
+		lab_fail "$1: status exits 0 for $SENSOR_IF, expected nothing attached: $(cat "$dir/status")"
+	fi
+	[ ! -e "$LAB_PINS" ] || lab_fail "$1: pins left in $LAB_PINS"
+}
+
+echo "bad flags and files"
+out="$dir/out"
+bad_run() { # DESCRIPTION ARGS…
+	local what=$1
+	shift
+	expect_one_line_error "$what" in_sensor "$TS_BIN" run "$@"
+	expect_nothing_attached "$what"
+}
+expect_nothing_attached "before any run"
+bad_run "--interval 0" "$SENSOR_IF" --out "$out" --interval 0
+bad_run "--interval abc" "$SENSOR_IF" --out "$out" --interval abc
+bad_run "--mode foo" "$SENSOR_IF" --out "$out" --mode foo
+bad_run "unknown interface" ts-nosuch0 --out "$out"
+bad_run "--geoip /nonexistent" "$SENSOR_IF" --out "$out" --geoip /nonexistent
+bad_run "--geoip corrupt" "$SENSOR_IF" --out "$out" --geoip "$dir/corrupt.mmdb"
+# with a country database, so that its absence adds no warning line
+geo=(--geoip "$dir/country.mmdb")
+bad_run "--asn corrupt" "$SENSOR_IF" --out "$out" "${geo[@]}" --asn "$dir/corrupt.mmdb"
+bad_run "--out a regular file" "$SENSOR_IF" --out "$dir/regular-file" "${geo[@]}"
+bad_run "unknown option" "$SENSOR_IF" --out "$out" "${geo[@]}" --frobnicate
+[ ! -e "$out" ] || [ -z "$(ls -A "$out")" ] || lab_fail "a failed run wrote into $out"
+
+echo "run --gzip --pass, status, a second run"
+lab_start_loader "$dir/loader.log" --out "$out" --interval 1 --gzip --pass \
+	--geoip "$dir/country.mmdb" --asn "$dir/asn.mmdb" --sensor cli
+in_sensor "$TS_BIN" status "$SENSOR_IF" >"$dir/status" 2>&1 ||
+	lab_fail "status exits non-zero with a sensor running: $(cat "$dir/status")"
+grep -q "program [0-9]" "$dir/status" || lab_fail "status names no program: $(cat "$dir/status")"
+grep -Eq "(native|skb) mode" "$dir/status" || lab_fail "status names no mode: $(cat "$dir/status")"
+grep -q "packets [0-9]" "$dir/status" || lab_fail "status shows no totals: $(cat "$dir/status")"
+expect_one_line_error "second run on $SENSOR_IF" in_sensor "$TS_BIN" run "$SENSOR_IF" --out "$dir/out2" "${geo[@]}"
+kill -0 "$LOADER_PID" 2>/dev/null || lab_fail "the first loader died when a second one was refused"
+
+# Count what reaches the sensor's stack: with --pass, every frame.
+lab_capture "$dir/passed" 4 &
+capture=$!
+sleep 0.5
+drops_before=$(lab_wire_drops)
+in_sender "$SEND" --ifname "$SENDER_IF" --mix e2e --seed 7 --count 1500 \
+	--rate 1000 --account "$dir/account.csv" || lab_fail "lab-send failed"
+wait "$capture"
+drops=$(( $(lab_wire_drops) - drops_before ))
+[ "$drops" -eq 0 ] || lab_fail "the wire dropped $drops frames: the comparison is void"
+[ "$(cat "$dir/passed")" -eq 1500 ] ||
+	lab_fail "--pass: the sensor's stack saw $(cat "$dir/passed") of 1500 frames"
+sleep 1.2
+kill -TERM "$LOADER_PID"
+wait "$LOADER_PID"
+rc=$?
+[ "$rc" -eq 0 ] || lab_fail "loader exit status $rc after SIGTERM: $(tail -3 "$dir/loader.log")"
+
+echo "the .csv.gz files"
+ls "$out"/*/totals.csv.gz >/dev/null 2>&1 || lab_fail "no totals.csv.gz under $out"
+if ls "$out"/*/*.csv >/dev/null 2>&1; then
+	lab_fail "--gzip also wrote plain .csv files: $(ls "$out"/*/*.csv)"
+fi
+zpackets=$(zcat "$out"/*/totals.csv.gz | awk -F, '$1 != "time" { n += $3 } END { print n + 0 }')
+sent=$(awk -F, '$1 == "totals" { n += $2 } END { print n + 0 }' "$dir/account.csv")
+[ "$zpackets" -eq "$sent" ] || lab_fail "zcat totals.csv.gz: $zpackets packets, sent $sent"
+lab_check_csv "$out" "$dir/account.csv" 1 || lab_fail "gzip CSV differs from what was sent"
+
+echo "detach"
+in_sensor "$TS_BIN" detach "$SENSOR_IF" || lab_fail "detach exits non-zero"
+[ ! -e "$LAB_PINS" ] || lab_fail "detach left $LAB_PINS"
+expect_nothing_attached "after detach"
+in_sensor ip -d link show "$SENSOR_IF" | grep -q "prog/xdp" &&
+	lab_fail "an XDP program is still attached to $SENSOR_IF after detach"
+echo "e2e_cli: ok"
