@@ -20,6 +20,21 @@ SENDER_IF="tsp$$"
 LAB_PINS="/sys/fs/bpf/xdp-telescope/$SENSOR_IF"
 LAB_PIDS=()
 
+# lab_prepare NAME: check the binaries (sets SEND to lab-send), make a
+# fresh artefact directory $dir = TS_ARTEFACTS/NAME with the test
+# databases country.mmdb and asn.mmdb in it.
+lab_prepare() {
+	: "${TS_BIN:?run through tests/run.sh}" "${TS_TOOLS:?}" "${TS_ARTEFACTS:?}"
+	SEND="$TS_TOOLS/lab-send"
+	[ -x "$TS_BIN" ] || lab_fail "no $TS_BIN (make test-build)"
+	[ -x "$SEND" ] || lab_fail "no $SEND (make test-build)"
+	dir="$TS_ARTEFACTS/$1"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	perl tests/lib/mkmmdb.pl country "$dir/country.mmdb" || lab_fail "mkmmdb country"
+	perl tests/lib/mkmmdb.pl asn "$dir/asn.mmdb" || lab_fail "mkmmdb asn"
+}
+
 in_sensor() { nsenter --net="/run/netns/$SENSOR_NS" "$@"; }
 in_sender() { nsenter --net="/run/netns/$SENDER_NS" "$@"; }
 

@@ -8,16 +8,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/lab.sh
 
-: "${TS_BIN:?run through tests/run.sh}" "${TS_TOOLS:?}" "${TS_ARTEFACTS:?}"
-SEND="$TS_TOOLS/lab-send"
-[ -x "$TS_BIN" ] || lab_fail "no $TS_BIN (make test-build)"
-[ -x "$SEND" ] || lab_fail "no $SEND (make test-build)"
-
-dir="$TS_ARTEFACTS/e2e_cli"
-rm -rf "$dir"
-mkdir -p "$dir"
-perl tests/lib/mkmmdb.pl country "$dir/country.mmdb" || lab_fail "mkmmdb country"
-perl tests/lib/mkmmdb.pl asn "$dir/asn.mmdb" || lab_fail "mkmmdb asn"
+lab_prepare e2e_cli
 head -c 4096 /dev/urandom >"$dir/corrupt.mmdb"
 : >"$dir/regular-file"
 lab_up

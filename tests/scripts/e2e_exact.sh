@@ -10,18 +10,9 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/lab.sh
 
-: "${TS_BIN:?run through tests/run.sh}" "${TS_TOOLS:?}" "${TS_ARTEFACTS:?}"
-SEND="$TS_TOOLS/lab-send"
-[ -x "$TS_BIN" ] || lab_fail "no $TS_BIN (make test-build)"
-[ -x "$SEND" ] || lab_fail "no $SEND (make test-build)"
-
-dir="$TS_ARTEFACTS/e2e_exact"
-rm -rf "$dir"
-mkdir -p "$dir"
+lab_prepare e2e_exact
 log="$dir/loader.log"
 account="$dir/account.csv"
-perl tests/lib/mkmmdb.pl country "$dir/country.mmdb" || lab_fail "mkmmdb country"
-perl tests/lib/mkmmdb.pl asn "$dir/asn.mmdb" || lab_fail "mkmmdb asn"
 run_args=(--out "$dir/out" --interval 1 --geoip "$dir/country.mmdb"
 	  --asn "$dir/asn.mmdb" --sensor e2e)
 
