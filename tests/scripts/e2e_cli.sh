@@ -100,4 +100,18 @@ in_sensor "$TS_BIN" detach "$SENSOR_IF" || lab_fail "detach exits non-zero"
 expect_nothing_attached "after detach"
 in_sensor ip -d link show "$SENSOR_IF" | grep -q "prog/xdp" &&
 	lab_fail "an XDP program is still attached to $SENSOR_IF after detach"
+echo "run --mode skb: generic XDP counts exactly too"
+lab_start_loader "$dir/loader.log" --out "$dir/out-skb" --interval 1 --mode skb \
+	--geoip "$dir/country.mmdb" --asn "$dir/asn.mmdb" --sensor cli
+in_sensor "$TS_BIN" status "$SENSOR_IF" >"$dir/status" 2>&1 ||
+	lab_fail "status exits non-zero in skb mode: $(cat "$dir/status")"
+grep -q "skb mode" "$dir/status" || lab_fail "status does not say skb mode: $(cat "$dir/status")"
+in_sender "$SEND" --ifname "$SENDER_IF" --mix e2e --seed 8 --count 480 \
+	--rate 1000 --account "$dir/account-skb.csv" || lab_fail "lab-send failed"
+sleep 1.2
+kill -TERM "$LOADER_PID"
+wait "$LOADER_PID" || lab_fail "loader exit status $? after SIGTERM in skb mode"
+lab_check_csv "$dir/out-skb" "$dir/account-skb.csv" 1 || lab_fail "skb mode: CSV differs from what was sent"
+in_sensor "$TS_BIN" detach "$SENSOR_IF" || lab_fail "detach exits non-zero (skb mode)"
+expect_nothing_attached "after detach (skb mode)"
 echo "e2e_cli: ok"
