@@ -85,7 +85,7 @@ bench: deps
 
 # Benchmark (docs/bench.md): bench/NAME.bpf.c wrap the classifier; each
 # tool is bench/TOOL.c linked with the shared bench code and pktbuild.
-BENCH_TOOLS := bench-xdp pcap-baseline
+BENCH_TOOLS := bench-xdp pcap-baseline livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
 BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
 BENCH_LIB := bench/mix.c bench/report.c tests/lib/pktbuild.c

@@ -274,8 +274,11 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf)
 	if (o->pcap_dir) {
 		char path[512];
 
+		/* At least one full pass over a heavy-tailed mix's table. */
+		uint64_t n = o->pcap_packets > m.table_len ? o->pcap_packets : m.table_len;
+
 		snprintf(path, sizeof(path), "%s/%s.pcap", o->pcap_dir, m.name);
-		if (mix_write_pcap(&m, path, o->pcap_packets)) {
+		if (mix_write_pcap(&m, path, n)) {
 			mix_free(&m);
 			return -1;
 		}

@@ -43,7 +43,7 @@ int report_open(const char *path)
 void report_row(const char *name, double value, const char *unit)
 {
 	if (report_file)
-		fprintf(report_file, "%s,%.6g,%s\n", name, value, unit);
+		fprintf(report_file, "%s,%.10g,%s\n", name, value, unit);
 }
 
 void report_close(void)

@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# `make bench`: measure the classifier on this machine (docs/bench.md).
+#   1. bench-xdp: ns/packet under BPF_PROG_TEST_RUN (repeat) for bare
+#      XDP_DROP, the one-hash-update floor and the classifier, on four
+#      source mixes; also writes each mix as a pcap file.
+#   2. pcap-baseline: the same classification through libpcap.
+#   3. Live: the real sensor (`xdp-telescope run`) on a lab veth, fed by a
+#      BPF_F_TEST_XDP_LIVE_FRAMES generator; sent vs counted vs dropped.
+#   4. Drain: one interval of 1M distinct sources, drained, geolocated and
+#      written by the loader: time, peak RSS, BPF map memory.
+# Results: a table on stdout and build/bench.csv (name,value,unit).
+# Needs root (BPF, namespaces). TS_BENCH_RUNS (default 5) passes per number;
+# TS_BENCH_SKIP="live drain pcap" skips parts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=build
+TOOLS=$BUILD/bench
+TS_BIN=${TS_BIN:-$PWD/$BUILD/xdp-telescope}
+CSV=$BUILD/bench.csv
+RUNS=${TS_BENCH_RUNS:-5}
+SKIP=${TS_BENCH_SKIP:-}
+GEOIP=${TS_BENCH_GEOIP:-data/country.mmdb}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ts-bench.XXXXXX")
+MIXES="1 10k 1M 1M-zipf"
+
+# Lab: two namespaces of our own, a veth between them, nothing else.
+TX_NS=tsbench-tx-$$
+RX_NS=tsbench-rx-$$
+TX_IF=tsbench-tx
+RX_IF=tsbench-rx
+SENSOR_PID=
+
+skipping() { [[ " $SKIP " == *" $1 "* ]]; }
+say() { printf '%s\n' "$*" >&2; }
+die() { say "bench: $*"; exit 1; }
+row() { printf '%s,%s,%s\n' "$1" "$2" "$3" >>"$CSV"; }
+# Value of one row of the CSV (empty when absent).
+val() { awk -F, -v k="$1" '$1 == k { v = $2 } END { print v }' "$CSV"; }
+
+sensor_stop() {
+	if [ -n "$SENSOR_PID" ]; then
+		kill -TERM "$SENSOR_PID" 2>/dev/null || true
+		wait "$SENSOR_PID" 2>/dev/null || true
+		SENSOR_PID=
+	fi
+}
+
+lab_down() {
+	sensor_stop
+	if [ -e "/run/netns/$RX_NS" ]; then
+		nsenter --net="/run/netns/$RX_NS" "$TS_BIN" detach "$RX_IF" >/dev/null 2>&1 || true
+	fi
+	ip netns del "$TX_NS" 2>/dev/null || true
+	ip netns del "$RX_NS" 2>/dev/null || true
+}
+
+cleanup() {
+	lab_down
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+lab_up() {
+	lab_down
+	ip netns add "$TX_NS"
+	ip netns add "$RX_NS"
+	ip link add "$TX_IF" netns "$TX_NS" type veth peer name "$RX_IF" netns "$RX_NS"
+	# No IPv6 autoconfiguration: the only frames on this wire are ours,
+	# so what was sent and what was counted must match exactly.
+	for ns in "$TX_NS" "$RX_NS"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip -n "$TX_NS" link set "$TX_IF" up
+	ip -n "$RX_NS" link set "$RX_IF" up
+}
+
+# sensor_start OUTDIR ARGS…: `xdp-telescope run` on the lab's receiving end.
+sensor_start() {
+	local out=$1
+	shift
+	mkdir -p "$out"
+	nsenter --net="/run/netns/$RX_NS" "$TS_BIN" run "$RX_IF" --out "$out" \
+		--sensor bench --verbose "$@" >"$out/log" 2>&1 &
+	SENSOR_PID=$!
+	for _ in $(seq 100); do
+		grep -q "attached to\|adopted" "$out/log" && return 0
+		kill -0 "$SENSOR_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$out/log" >&2
+	die "the sensor did not start"
+}
+
+# Sum of a column of totals.csv over every row the sensor wrote.
+totals_sum() {
+	local out=$1 col=$2
+	cat "$out"/*/totals.csv 2>/dev/null |
+		awk -F, -v c="$col" 'NR > 1 && $1 != "time" { s += $c } END { print s + 0 }'
+}
+
+ethtool_stat() {
+	local ns=$1 dev=$2 name=$3
+	ip netns exec "$ns" ethtool -S "$dev" |
+		awk -v n="$name:" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }'
+}
+
+link_stat() {
+	local ns=$1 dev=$2 name=$3
+	ip netns exec "$ns" cat "/sys/class/net/$dev/statistics/$name"
+}
+
+[ "$(id -u)" -eq 0 ] || die "needs root (BPF programs, network namespaces)"
+for t in bench-xdp pcap-baseline livegen drainfeed; do
+	[ -x "$TOOLS/$t" ] || die "$TOOLS/$t missing: run 'make bench'"
+done
+mkdir -p "$BUILD"
+echo "name,value,unit" >"$CSV"
+row machine.cpus "$(nproc)" cpus
+row machine.kernel "$(uname -r)" text
+start=$SECONDS
+
+# --- 1. classifier under BPF_PROG_TEST_RUN -----------------------------
+say "== 1. classifier cost (BPF_PROG_TEST_RUN, repeat)"
+"$TOOLS/bench-xdp" --runs "$RUNS" --csv "$CSV" --pcap-dir "$WORK" --pcap-packets 1000000
+
+# --- 2. userspace baseline ---------------------------------------------
+if ! skipping pcap; then
+	say ""
+	say "== 2. userspace baseline: libpcap file reader, same mixes (1M packets; 4M for 1M-zipf, one pass over its table)"
+	for mix in $MIXES; do
+		"$TOOLS/pcap-baseline" "$WORK/$mix.pcap" --runs "$RUNS" --name "$mix" --csv "$CSV"
+		rm -f "$WORK/$mix.pcap"
+		awk -v p="$(val "pcap.$mix.ns_per_packet")" -v x="$(val "xdp.$mix.classifier.ns_per_packet")" \
+			'BEGIN { printf "%.2f\n", p / x }' >"$WORK/ratio"
+		row "pcap.$mix.ratio_to_classifier" "$(cat "$WORK/ratio")" x
+	done
+fi
+rm -f "$WORK"/*.pcap
+
+# --- 3. live path --------------------------------------------------------
+# live_run NAME SOURCES PACKETS THREADED: the sensor on RX_IF, livegen on
+# TX_IF. THREADED=0: the sensor's NAPI runs in softirq on the generator's
+# CPU, which paces the generator. THREADED=1: NAPI in its own kernel
+# thread on the other CPU, the generator flat out: the veth ring
+# overflows, and those frames are wire drops (the sender's tx_dropped).
+live_run() {
+	local name=$1 sources=$2 packets=$3 threaded=$4 out="$WORK/live-$1"
+	local gen_cpu=$(($(nproc) - 1))
+
+	lab_up
+	sensor_start "$out" --interval 3600 --max-sources 1500000 --geoip "$GEOIP"
+	if [ "$threaded" = 1 ]; then
+		ip netns exec "$RX_NS" sh -c "echo 1 > /sys/class/net/$RX_IF/threaded"
+		pid=$(pgrep "^napi/$RX_IF" | head -1 || true)
+		[ -n "$pid" ] && [ "$(nproc)" -gt 1 ] && taskset -pc 0 "$pid" >/dev/null
+	fi
+	nsenter --net="/run/netns/$TX_NS" taskset -c "$gen_cpu" "$TOOLS/livegen" \
+		--ifname "$TX_IF" --sources "$sources" --packets "$packets" \
+		--csv "$CSV" --name "$name" >&2
+	sleep 0.2 # let NAPI empty the ring
+	local tx_ok tx_drop rx_xdp
+	tx_ok=$(ethtool_stat "$TX_NS" "$TX_IF" tx_queue_0_xdp_xmit)
+	tx_drop=$(link_stat "$TX_NS" "$TX_IF" tx_dropped)
+	rx_xdp=$(ethtool_stat "$RX_NS" "$RX_IF" rx_queue_0_xdp_packets)
+	sensor_stop
+	local counted sent gen_s
+	counted=$(totals_sum "$out" 3)
+	sent=$(val "live.$name.sent")
+	gen_s=$(val "live.$name.generation_seconds")
+	row "live.$name.wire_dropped" "$tx_drop" frames
+	row "live.$name.delivered" "$tx_ok" frames
+	row "live.$name.sensor_saw" "$rx_xdp" frames
+	row "live.$name.counted" "$counted" packets
+	row "live.$name.lost_at_sensor" "$((sent - tx_drop - counted))" packets
+	row "live.$name.received_mpps" "$(awk -v c="$counted" -v s="$gen_s" 'BEGIN { printf "%.3f", c / s / 1e6 }')" Mpps
+	say "live $name: sent $sent, wire drops (sender tx_dropped) $tx_drop, delivered $tx_ok," \
+		"sensor counted $counted, lost at the sensor $((sent - tx_drop - counted))"
+	lab_down
+}
+
+if ! skipping live; then
+	say ""
+	say "== 3. live path: xdp-telescope run on a lab veth, LIVE_FRAMES generator"
+	[ -x "$TS_BIN" ] || die "$TS_BIN missing: make all"
+	live_run paced-1M 1000000 10000000 0
+	live_run overload-1M 1000000 10000000 1
+	live_run overload-10k 10000 10000000 1
+fi
+
+# --- 4. drain of 1M distinct sources ------------------------------------
+# The loader drains on the UTC clock; feed right after one drain so that
+# the whole million lands in the next interval, then read that drain's
+# log line and the loader's peak RSS before stopping it.
+wait_drains() { # wait until the log has N "drained" lines
+	local log=$1 n=$2
+	for _ in $(seq 600); do
+		[ "$(grep -c 'drained ' "$log" || true)" -ge "$n" ] && return 0
+		kill -0 "$SENSOR_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+if ! skipping drain; then
+	say ""
+	say "== 4. drain: one interval of 1M distinct sources, geolocated with $GEOIP"
+	[ -f "$GEOIP" ] || die "$GEOIP missing: make geoip"
+	out="$WORK/drain"
+	interval=15
+	lab_up
+	sensor_start "$out" --interval "$interval" --max-sources 1500000 --geoip "$GEOIP"
+	wait_drains "$out/log" 1 || die "no drain from the sensor"
+	pin_dir=/sys/fs/bpf/xdp-telescope/$RX_IF
+	hwm_before=$(awk '/^VmHWM/ { print $2 }' "/proc/$SENSOR_PID/status")
+	"$TOOLS/drainfeed" --pin-dir "$pin_dir" --sources 1000000 >&2
+	wait_drains "$out/log" 2 || die "the sensor did not drain"
+	line=$(grep 'drained ' "$out/log" | sed -n 2p)
+	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$SENSOR_PID/status")
+	map_bytes=0
+	for pin in "$pin_dir"/*; do
+		[ "$(basename "$pin")" = link ] && continue
+		b=$(bpftool -j map show pinned "$pin" 2>/dev/null |
+			sed -n 's/.*"bytes_memlock":\([0-9]*\).*/\1/p')
+		map_bytes=$((map_bytes + ${b:-0}))
+	done
+	sensor_stop
+	say "loader: $line"
+	flows=$(sed -n 's/.*packets, \([0-9]*\) flows.*/\1/p' <<<"$line")
+	secs=$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$line")
+	rows=$(cat "$out"/*/sources.csv | wc -l)
+	row drain.flows "${flows:-0}" flows
+	row drain.sources_rows "$((rows - 1))" rows
+	row drain.seconds "${secs:-0}" s
+	row drain.loader_peak_rss "$hwm" KiB
+	row drain.loader_rss_before_feed "$hwm_before" KiB
+	row drain.bpf_map_memory "$map_bytes" bytes
+	lab_down
+fi
+
+row bench.seconds "$((SECONDS - start))" s
+
+# --- summary ---------------------------------------------------------------
+awk -F, '
+function v(k) { return (k in V) ? V[k] : "" }
+NR > 1 { V[$1] = $2 }
+function check(what, got, op, want, unit,   ok) {
+	if (got == "") { printf "  %-56s %10s  (not measured)\n", what, "-"; return }
+	ok = (op == "<=") ? (got + 0 <= want) : (got + 0 >= want)
+	printf "  %-56s %10.2f%-2s %s %s%s  %s\n", what, got, unit, op, want, unit, ok ? "met" : "MISSED"
+}
+END {
+	print ""
+	print "== summary (medians; build/bench.csv has min/max of every number)"
+	printf "  %-9s %-12s %9s %9s %8s %8s\n", "mix", "program", "ns/pkt", "Mpps", "xdrop", "xfloor"
+	n = split("1 10k 1M 1M-zipf", mixes, " ")
+	m = split("drop floor classifier", progs, " ")
+	for (i = 1; i <= n; i++) {
+		for (j = 1; j <= m; j++) {
+			k = "xdp." mixes[i] "." progs[j]
+			printf "  %-9s %-12s %9.1f %9.2f %8.2f %8.2f\n", mixes[i], progs[j],
+				v(k ".ns_per_packet"), v(k ".mpps"), v(k ".ratio_to_drop"), v(k ".ratio_to_floor")
+		}
+		if (v("pcap." mixes[i] ".ns_per_packet") != "")
+			printf "  %-9s %-12s %9.1f %9.2f   (%.2fx the classifier)\n", mixes[i], "libpcap",
+				v("pcap." mixes[i] ".ns_per_packet"), v("pcap." mixes[i] ".mpps"),
+				v("pcap." mixes[i] ".ratio_to_classifier")
+	}
+	print ""
+	print "  line-rate budget per core, 64-byte frames: 67.2 ns (10 GbE), 26.9 ns (25 GbE), 6.7 ns (100 GbE)"
+	split("paced-1M overload-1M overload-10k", lives, " ")
+	for (i = 1; i <= 3; i++) {
+		k = "live." lives[i]
+		if (v(k ".sent") == "") continue
+		printf "  live %-13s sent %d, wire drops %d, counted %d, lost at sensor %d, %.2f Mpps received\n",
+			lives[i], v(k ".sent"), v(k ".wire_dropped"), v(k ".counted"),
+			v(k ".lost_at_sensor"), v(k ".received_mpps")
+	}
+	if (v("drain.seconds") != "")
+		printf "  drain of %d flows: %.2f s, loader peak RSS %.0f MiB, BPF maps %.0f MiB\n",
+			v("drain.flows"), v("drain.seconds"), v("drain.loader_peak_rss") / 1024,
+			v("drain.bpf_map_memory") / 1048576
+	print ""
+	print "== targets (issue 5)"
+	check("classifier / bare XDP_DROP, 10k sources", v("xdp.10k.classifier.ratio_to_drop"), "<=", 2.5, "x")
+	check("classifier / one-update floor, 1M sources", v("xdp.1M.classifier.ratio_to_floor"), "<=", 1.3, "x")
+	check("classifier / one-update floor, 1M Zipf sources", v("xdp.1M-zipf.classifier.ratio_to_floor"), "<=", 1.3, "x")
+	check("libpcap baseline / classifier, 10k sources", v("pcap.10k.ratio_to_classifier"), ">=", 10, "x")
+	check("libpcap baseline / classifier, 1M sources", v("pcap.1M.ratio_to_classifier"), ">=", 10, "x")
+	check("live: packets lost at the sensor", v("live.overload-1M.lost_at_sensor"), "<=", 0, "")
+	check("drain of 1M sources, seconds", v("drain.seconds"), "<=", 2, "s")
+	printf "\n  %d s in all; results in build/bench.csv\n", v("bench.seconds")
+}' "$CSV"
