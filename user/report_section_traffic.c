@@ -58,6 +58,38 @@ static int cmp_bs_packets(const void *a, const void *b)
 #define PRESENCE_ROWS 20
 #define PRESENCE_DAYS 31
 
+/* The days with a mark; when there are more than fit, those with the most
+ * marks (the earlier on ties), shown in date order. */
+static void pick_presence_days(const struct report_stats *st, struct bs_source **rows,
+			       int nrows, int *days, int *ndays)
+{
+	int *marks = calloc((size_t)st->ndays + 1, sizeof(int));
+
+	*ndays = 0;
+	for (int d = 0; d < st->ndays; d++)
+		for (int r = 0; r < nrows; r++)
+			marks[d] += bs_day(rows[r], d);
+	while (*ndays < PRESENCE_DAYS) {
+		int best = -1;
+
+		for (int d = 0; d < st->ndays; d++)
+			if (marks[d] > 0 && (best < 0 || marks[d] > marks[best]))
+				best = d;
+		if (best < 0)
+			break;
+		days[(*ndays)++] = best;
+		marks[best] = 0;
+	}
+	free(marks);
+	for (int i = 1; i < *ndays; i++)	/* date order */
+		for (int j = i; j > 0 && days[j - 1] > days[j]; j--) {
+			int t = days[j];
+
+			days[j] = days[j - 1];
+			days[j - 1] = t;
+		}
+}
+
 static void bs_presence(struct build *b)
 {
 	const struct report_stats *st = b->st;
@@ -80,12 +112,7 @@ static void bs_presence(struct build *b)
 		free(rows);
 		return;
 	}
-	for (int d = 0; d < st->ndays && ndays < PRESENCE_DAYS; d++)
-		for (int r = 0; r < nrows; r++)
-			if (bs_day(rows[r], d)) {
-				days[ndays++] = d;
-				break;
-			}
+	pick_presence_days(st, rows, nrows, days, &ndays);
 	snprintf(text, sizeof(text), TR(b, "Backscatter from %s: source address × day",
 					"%sからの跳ね返りパケットの観測状況"),
 		 country_name(cc, b->d->lang));
@@ -115,8 +142,10 @@ static void bs_presence(struct build *b)
 		snprintf(port, sizeof(port), "%llu", (unsigned long long)rows[i]->asn);
 		table_set(t, r, 2, rows[i]->asn ? port : "", port);
 		proto_csv(p->proto, proto, sizeof(proto));
-		snprintf(port, sizeof(port), "%u/%s", p->port, proto);
-		table_set(t, r, 3, port, port);
+		snprintf(port, sizeof(port), "%u/", p->port);
+		proto_label(p->proto, port + strlen(port), sizeof(port) - strlen(port));
+		snprintf(text, sizeof(text), "%u/%s", p->port, proto);
+		table_set(t, r, 3, port, text);
 		table_set_u64(t, r, 4, rows[i]->packets);
 		for (int k = 0; k < ndays; k++)
 			table_set(t, r, 5 + k, bs_day(rows[i], days[k]) ? "○" : "",

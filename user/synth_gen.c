@@ -226,6 +226,8 @@ struct day_model {
 	bool shift;		/* 1433/tcp at its new level */
 	bool local_spike;	/* this sensor, 1900/udp */
 	int bs_from, bs_to;	/* burst victims active today: [from, to) */
+	int attacked[VICTIMS_GENERAL];	/* general victims under attack today */
+	int nattacked;
 	int64_t gap_from, gap_to;	/* this sensor writes nothing in [from, to) */
 };
 
@@ -277,6 +279,12 @@ static void day_model(const struct synth_opts *o, int s, int day, struct day_mod
 	}
 	m->local_spike = o->events && s == 2 && o->sensors >= 3 && ndays >= SYN_LOCAL_DAY + 10 &&
 			 rel >= SYN_LOCAL_DAY && rel < SYN_LOCAL_DAY + SYN_LOCAL_DAYS;
+	for (int i = 0; i < VICTIMS_GENERAL; i++) {
+		struct rng r = rng_for(o->seed, 0xA7, (uint64_t)day, (uint64_t)i);
+
+		if (uniform(&r) < 0.04)
+			m->attacked[m->nattacked++] = i;
+	}
 	if (rel == SYN_BS_JP_DAY)
 		m->bs_from = VICTIMS_GENERAL, m->bs_to = VICTIMS_GENERAL + 12;
 	else if (rel == SYN_BS_JP_DAY + 1)
@@ -445,9 +453,10 @@ static int interval_flows(const struct synth_opts *o, int s, const struct day_mo
 		for (int extra = poisson(r, 3.0 * o->rate * minutes * sensor_factor);
 		     extra > 0 && k < MAX_FLOWS - 64; extra--)
 			scan_flow(o, m, r, PORT_1900, &flows[k++]);
-	/* Backscatter: about 40 a sensor-day from the general pool. */
-	for (int b = poisson(r, 40.0 / per_day); b > 0 && k < MAX_FLOWS; b--)
-		backscatter_flow(o->seed, (int)(next(r) % VICTIMS_GENERAL), r, &flows[k++]);
+	/* Backscatter: about 40 a sensor-day from the victims of the day. */
+	for (int b = poisson(r, 40.0 / per_day); b > 0 && k < MAX_FLOWS && m->nattacked; b--)
+		backscatter_flow(o->seed, m->attacked[next(r) % (uint64_t)m->nattacked], r,
+				 &flows[k++]);
 	for (int vi = m->bs_from; vi < m->bs_to && k < MAX_FLOWS; vi++)
 		if (uniform(r) < 8.0 / per_day)
 			backscatter_flow(o->seed, vi, r, &flows[k++]);

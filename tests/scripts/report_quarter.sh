@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# A synthetic quarter of four sensors: the report must find exactly the
+# injected events, and every number of every table (and of the daily
+# chart series) must equal an independent computation over the same CSV
+# (tests/report/check_tables.py). Markdown and HTML in both languages.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${TS_BIN:-build/xdp-telescope}
+ART=${TS_ARTEFACTS:-build/test-artefacts}
+mkdir -p "$ART"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$BIN" synth --out "$work/data" --sensors 4 --from 2022-07-01 --to 2022-09-30 \
+	--seed 7 --interval 3600 --rate 4
+"$BIN" synth --out "$work/data" --from 2022-07-01 --to 2022-09-30 --sensors 4 \
+	--seed 7 --interval 3600 --rate 4 --list-events | cmp - "$work/data/events.csv"
+
+common=(--data "$work/data" --quarter 2022Q3 --sensors "$work/data/sensors.csv" --port 1433/tcp)
+"$BIN" report "${common[@]}" --format csv --out "$work/csv"
+python3 tests/report/check_events.py "$work/data/events.csv" "$work/csv/events.csv"
+python3 tests/report/check_tables.py --data "$work/data" --report "$work/csv" \
+	--from 2022-07-01 --to 2022-09-30 --prev-from 2022-04-01 --prev-to 2022-06-30 \
+	--sensors "$work/data/sensors.csv" --port 1433/tcp
+
+# The previous quarter's ranks: report Q3 over data that also holds Q2.
+"$BIN" synth --out "$work/two" --sensors 2 --from 2022-04-01 --to 2022-09-30 \
+	--seed 11 --interval 3600 --rate 4 --no-events
+"$BIN" report --data "$work/two" --quarter 2022Q3 --format csv --out "$work/csv2" --top 12 --country US
+python3 tests/report/check_tables.py --data "$work/two" --report "$work/csv2" \
+	--from 2022-07-01 --to 2022-09-30 --prev-from 2022-04-01 --prev-to 2022-06-30 \
+	--top 12 --country US
+grep -q '^1,tcp,23,' "$work/csv2/top_ports.csv"
+awk -F, 'NR > 1 && $6 == "" { exit 1 }' "$work/csv2/top_ports.csv"
+
+for lang in en ja; do
+	"$BIN" report "${common[@]}" --lang "$lang" --format md --out "$work/r.$lang.md"
+	"$BIN" report "${common[@]}" --lang "$lang" --format html --out "$work/r.$lang.html"
+	cp "$work/r.$lang.html" "$ART/report-quarter-$lang.html"
+	cp "$work/r.$lang.md" "$ART/report-quarter-$lang.md"
+done
+# The same numbers on every page: the top port's packets appear in md and html.
+top=$(awk -F, 'NR == 2 { print $4 }' "$work/csv/top_ports.csv")
+top_fmt=$(printf "%'d" "$top" 2>/dev/null || echo "$top")
+top_fmt=$(python3 -c "print(f'{$top:,}')")
+for f in "$work"/r.*.md "$work"/r.*.html; do
+	grep -q -- "$top_fmt" "$f" || { echo "top port count $top_fmt missing in $f"; exit 1; }
+done
+grep -q '23/TCP (telnet)' "$work/r.en.md"
+grep -q '23/TCP (telnet)' "$work/r.ja.md"
+grep -q '宛先ポート番号トップ 5' "$work/r.ja.md"
+grep -q '送信元地域トップ 5' "$work/r.ja.html"
+grep -q '中国' "$work/r.ja.md"
+grep -q 'イラン' "$work/r.ja.md"
+grep -q 'Top 5 destination ports' "$work/r.en.md"
+grep -q 'China' "$work/r.en.md"
+if grep -q '中国' "$work/r.en.md"; then echo "Japanese in the English report"; exit 1; fi
+# Self-contained: no scripts, nothing fetched, A4 print rules.
+for f in "$work"/r.*.html; do
+	if grep -Eiq '<script|<link|<img|<iframe|@import|url\(' "$f"; then
+		echo "$f is not self-contained"; exit 1
+	fi
+	if grep -Eo '(src|href)="[^"]*"' "$f" | grep -q .; then
+		echo "$f references something outside itself"; exit 1
+	fi
+	grep -q '@page { size: A4' "$f"
+	[ "$(grep -c '<svg' "$f")" -ge 5 ]
+done
+echo "report_quarter: ok"
