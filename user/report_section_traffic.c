@@ -56,7 +56,7 @@ static int cmp_bs_packets(const void *a, const void *b)
 }
 
 #define PRESENCE_ROWS 20
-#define PRESENCE_DAYS 31
+#define PRESENCE_DAYS 14
 
 /* The days with a mark; when there are more than fit, those with the most
  * marks (the earlier on ties), shown in date order. */

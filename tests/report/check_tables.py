@@ -271,7 +271,7 @@ def main():
         for _, b in pres:
             for k in b["days"]:
                 marks[k] += 1
-        days = sorted(sorted(marks, key=lambda k: (-marks[k], k))[:31])
+        days = sorted(sorted(marks, key=lambda k: (-marks[k], k))[:14])
         tab = []
         for ip, b in pres:
             (pp, port), _ = sorted(b["ports"].items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))[0]

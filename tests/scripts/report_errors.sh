@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Bad input gets one clear line on stderr and a non-zero exit; malformed
+# CSV lines are counted and warned about once, not fatal; gzip input; and
+# the demo's case: a report over a single day holding a few minutes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${TS_BIN:-build/xdp-telescope}
+work=$(mktemp -d)
+trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
+
+fails() {	# fails EXPECTED_TEXT CMD...: non-zero exit, one stderr line with the text
+	local want=$1; shift
+	if "$@" >"$work/out" 2>"$work/err"; then echo "should fail: $*"; exit 1; fi
+	grep -q -- "$want" "$work/err" || { echo "no '$want' in: $(cat "$work/err")"; exit 1; }
+	[ "$(wc -l < "$work/err")" -eq 1 ] || { echo "more than one line: $(cat "$work/err")"; exit 1; }
+}
+
+"$BIN" synth --out "$work/d" --sensors 2 --from 2022-09-01 --to 2022-09-03 --seed 5 \
+	--interval 600 --rate 4 --gzip
+ls "$work/d/sensor-01/2022-09-01/totals.csv.gz" >/dev/null
+fails "unknown or incomplete option" "$BIN" report --data "$work/d" --bogus
+fails "give exactly one of" "$BIN" report --data "$work/d"
+fails "bad --quarter" "$BIN" report --data "$work/d" --quarter 2022Q5
+fails "bad --format" "$BIN" report --data "$work/d" --month 2022-09 --format pdf
+fails "bad --port" "$BIN" report --data "$work/d" --month 2022-09 --port 99999/tcp
+fails "bad --country" "$BIN" report --data "$work/d" --month 2022-09 --country JPN
+fails "--data DIR is required" "$BIN" report --month 2022-09
+fails "cannot read --data" "$BIN" report --data "$work/nowhere" --month 2022-09
+mkdir "$work/empty"
+fails "holds no YYYY-MM-DD" "$BIN" report --data "$work/empty" --month 2022-09
+fails "no totals rows between 2023-01-01 and 2023-01-31" "$BIN" report --data "$work/d" --month 2023-01
+fails "give --out DIR" "$BIN" report --data "$work/d" --month 2022-09 --format csv
+fails "bad --sensors" "$BIN" synth --out "$work/x" --from 2022-01-01 --to 2022-01-02 --sensors 0
+fails "--to is before --from" "$BIN" synth --out "$work/x" --from 2022-01-02 --to 2022-01-01
+if [ "$(id -u)" -ne 0 ]; then
+	mkdir "$work/locked" && chmod 000 "$work/locked"
+	fails "cannot read --data" "$BIN" report --data "$work/locked" --month 2022-09
+fi
+
+# gzip input reads like plain input
+"$BIN" report --data "$work/d" --from 2022-09-01 --to 2022-09-03 --format csv --out "$work/c" 2>/dev/null
+python3 tests/report/check_tables.py --data "$work/d" --report "$work/c" --from 2022-09-01 \
+	--to 2022-09-03 --prev-from 2022-08-29 --prev-to 2022-08-31
+
+# Malformed lines: counted, one warning per file kind, report still made.
+day="$work/m/2022-09-01"
+mkdir -p "$day"
+{
+	echo "time,sensor,packets,bytes,sources,malformed,non_ip,overflow"
+	echo "2022-09-01T10:00:00Z,lab,10,600,2,0,0,0"
+	echo "2022-09-01T10:01:00Z,lab,ten,600,2,0,0,0"
+	echo "2022-09-01T10:02:00Z,lab,12"
+	echo "2022-09-01T10:03:00Z,lab,14,840,3,0,0,0"
+} > "$day/totals.csv"
+{
+	echo "time,sensor,proto,port,packets,bytes,sources,mirai"
+	echo "2022-09-01T10:00:00Z,lab,tcp,23,10,600,2,4"
+	echo "not,a,row"
+	echo "2022-09-01T10:03:00Z,lab,tcp,23,14,840,3,0"
+} > "$day/ports.csv"
+"$BIN" report --data "$work/m" --from 2022-09-01 --to 2022-09-01 --format md \
+	> "$work/m.md" 2> "$work/m.err"
+grep -q "skipped 2 malformed line(s) of totals.csv (first at .*totals.csv:3)" "$work/m.err"
+grep -q "skipped 1 malformed line(s) of ports.csv" "$work/m.err"
+[ "$(grep -c warning "$work/m.err")" -eq 2 ]
+grep -q '| 1 | 23/TCP (telnet) | 24 |' "$work/m.md"
+grep -q 'lab' "$work/m.md"
+# A 3-minute gap between 10:00 and 10:03 rows at a 1-minute interval? Only
+# two good rows: interval 180 s, no gap. The demo case: one day, minutes.
+grep -q 'Every sensor wrote a row for every interval' "$work/m.md"
+echo "report_errors: ok"
