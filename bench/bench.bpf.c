@@ -101,5 +101,5 @@ int bench_classifier(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 
 	bench_rewrite(data, data_end);
-	return ts_handle(data, data_end);
+	return ts_handle(ctx);
 }

@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include "telescope.h"
 #include "parse.h"
+#include "fingerprint.h"
 
 /* Set by the loader before load. */
 const volatile __u8 pass_packets = 0; /* XDP_PASS instead of XDP_DROP */
@@ -50,6 +51,22 @@ struct bscat_inner {
 	__type(value, __u64);
 } bscat_0 SEC(".maps"), bscat_1 SEC(".maps");
 
+/* Tagged packets, and those whose tag key did not fit (by port only). */
+struct tagged_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 131072); /* --max-tagged */
+	__type(key, struct ts_tag_key);
+	__type(value, __u64);
+} tagged_0 SEC(".maps"), tagged_1 SEC(".maps");
+
+struct tagov_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct ts_tagov_key);
+	__type(value, __u64);
+} tagov_0 SEC(".maps"), tagov_1 SEC(".maps");
+
 #define GENERATIONS(inner_type, name)                          \
 	struct {                                               \
 		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);      \
@@ -64,6 +81,47 @@ GENERATIONS(totals_inner, totals);
 GENERATIONS(flows_inner, flows);
 GENERATIONS(ovports_inner, ovports);
 GENERATIONS(bscat_inner, bscat);
+GENERATIONS(tagged_inner, tagged);
+GENERATIONS(tagov_inner, tagov);
+
+/*
+ * Configuration the loader writes at start and on SIGHUP (not counted,
+ * so not in generations): payload rules by (protocol, port), labelled
+ * address lists, and the names of the tag bits (for status and rows).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct ts_rule_key);
+	__type(value, struct ts_rule_set);
+} rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 65536); /* --max-labels */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct ts_label_key);
+	__type(value, __u64);
+} labels SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TS_TAG_MAX);
+	__type(key, __u32);
+	__type(value, struct ts_tag_name);
+} tagnames SEC(".maps");
+
+/* Room to search a SIP payload for its User-Agent. */
+struct sip_buf {
+	__u8 b[TS_SIP_SCAN_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sip_buf);
+} scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -86,6 +144,150 @@ static __always_inline void *lookup_or_insert(void *map, const void *key,
 		return val;
 	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(map, key);
+}
+
+/* bpf_loop step: is the SIP User-Agent at offset i of the scratch copy? */
+struct sip_search {
+	__u32 len;
+	__u32 found;
+};
+
+static long sip_ua_at(__u32 i, void *arg)
+{
+	struct sip_search *s = arg;
+	struct sip_buf *buf;
+	__u32 zero = 0, off;
+
+	if (i + TS_SIP_UA_LEN > s->len)
+		return 1;
+	/* the mask is for the verifier: it cannot change an in-range i */
+	off = i & (TS_SIP_SCAN_LEN - 1);
+	if (off > TS_SIP_SCAN_LEN - TS_SIP_UA_LEN)
+		return 1;
+	buf = bpf_map_lookup_elem(&scratch, &zero);
+	if (!buf)
+		return 1;
+	if (buf->b[off] != 'U' ||
+	    !ts_bytes_eq(&buf->b[off], TS_SIP_UA, TS_SIP_UA_LEN))
+		return 0;
+	s->found = 1;
+	return 1;
+}
+
+/* sip_friendly_scanner: the User-Agent within the first 512 payload bytes */
+static __always_inline __u64 sip_friendly(struct xdp_md *ctx,
+					  const struct ts_pkt *pkt)
+{
+	struct sip_search s = { .len = pkt->payload_len };
+	struct sip_buf *buf;
+	__u32 zero = 0;
+
+	if (s.len > TS_SIP_SCAN_LEN)
+		s.len = TS_SIP_SCAN_LEN;
+	if (s.len < TS_SIP_UA_LEN)
+		return 0;
+	buf = bpf_map_lookup_elem(&scratch, &zero);
+	if (!buf || bpf_xdp_load_bytes(ctx, pkt->payload_off, buf->b, s.len))
+		return 0;
+	bpf_loop(s.len - TS_SIP_UA_LEN + 1, sip_ua_at, &s, 0);
+	return s.found ? 1ULL << TS_TAG_SIP_FRIENDLY : 0;
+}
+
+/* Tags of the payload rules on this packet's protocol and port (or *). */
+static __always_inline __u64 match_rules(struct xdp_md *ctx,
+					 const struct ts_pkt *pkt, int any)
+{
+	struct ts_rule_key key = { .proto = pkt->proto, .any = (__u8)any,
+				   .port = any ? 0 : pkt->port };
+	struct ts_rule_set *set = bpf_map_lookup_elem(&rules, &key);
+	__u64 tags = 0;
+
+	if (!set)
+		return 0;
+	for (int i = 0; i < TS_RULES_PER_KEY; i++) {
+		__u64 got[TS_RULE_BYTES / 8] = {};
+		const __u64 *want;
+		struct ts_rule *r;
+		__u32 len, off;
+
+		if (i >= (int)set->count)
+			break;
+		r = &set->rule[i];
+		len = r->len;
+		off = r->offset;
+		if (len == 0 || len > TS_RULE_BYTES || off > TS_RULE_MAX_OFFSET ||
+		    off + len > pkt->payload_len)
+			continue;
+		if (bpf_xdp_load_bytes(ctx, pkt->payload_off + off, got, len))
+			continue;
+		/* rule bytes are zero past len, like got */
+		want = (const __u64 *)r->bytes;
+		if (got[0] == want[0] && got[1] == want[1] &&
+		    got[2] == want[2] && got[3] == want[3])
+			tags |= 1ULL << (r->bit & 63);
+	}
+	return tags;
+}
+
+static __always_inline __u64 label_tags(const struct ts_pkt *pkt)
+{
+	struct ts_label_key key = { .prefixlen = 128 };
+	__u64 *mask;
+
+	if (pkt->family == TS_FAMILY_IPV4) {
+		key.addr[10] = 0xff;
+		key.addr[11] = 0xff;
+		__builtin_memcpy(&key.addr[12], pkt->src, 4);
+	} else {
+		__builtin_memcpy(key.addr, pkt->src, 16);
+	}
+	mask = bpf_map_lookup_elem(&labels, &key);
+	return mask ? *mask : 0;
+}
+
+static __always_inline __u64 packet_tags(struct xdp_md *ctx,
+					 const struct ts_pkt *pkt, __u32 flags)
+{
+	__u64 tags = ts_fingerprint(pkt);
+
+	if (tags & (1ULL << TS_TAG_SIP_OPTIONS))
+		tags |= sip_friendly(ctx, pkt);
+	if ((flags & TS_CTL_RULES) && pkt->payload_len && !pkt->fragment &&
+	    (pkt->proto == TS_IPPROTO_TCP || pkt->proto == TS_IPPROTO_UDP))
+		tags |= match_rules(ctx, pkt, 0) | match_rules(ctx, pkt, 1);
+	if (flags & TS_CTL_LABELS)
+		tags |= label_tags(pkt);
+	return tags;
+}
+
+static __always_inline void count_tags(const struct ts_pkt *pkt, __u64 tags,
+				       __u32 gen, struct ts_totals *t)
+{
+	static const __u64 zero_u64;
+	struct ts_tag_key k = {};
+	__u64 *n = NULL;
+	void *inner;
+
+	t->tagged++;
+	__builtin_memcpy(k.addr, pkt->src, 16);
+	k.family = pkt->family;
+	k.proto = pkt->proto;
+	k.port = pkt->port;
+	k.tags = tags;
+	inner = bpf_map_lookup_elem(&tagged, &gen);
+	if (inner)
+		n = lookup_or_insert(inner, &k, &zero_u64);
+	if (!n) {
+		struct ts_tagov_key ok = { .tags = tags, .proto = pkt->proto,
+					   .port = pkt->port };
+
+		t->tag_overflow++;
+		inner = bpf_map_lookup_elem(&tagov, &gen);
+		if (inner)
+			n = lookup_or_insert(inner, &ok, &zero_u64);
+	}
+	if (n)
+		__sync_fetch_and_add(n, 1);
 }
 
 static __always_inline void count_ip(struct ts_pkt *pkt, __u32 gen,
@@ -149,17 +351,22 @@ static __always_inline void count_ip(struct ts_pkt *pkt, __u32 gen,
 }
 
 /* The whole per-packet path; bench/ wraps it in a program of its own. */
-static __always_inline int ts_handle(void *data, void *data_end)
+static __always_inline int ts_handle(struct xdp_md *ctx)
 {
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 zero = 0, gen = 0, flags = 0;
 	struct ts_totals *t;
 	struct ts_ctl *c;
 	struct ts_pkt pkt;
-	__u32 zero = 0, gen = 0;
+	__u64 tags;
 	void *inner;
 
 	c = bpf_map_lookup_elem(&ctl, &zero);
-	if (c)
+	if (c) {
 		gen = *(volatile __u32 *)&c->gen & 1;
+		flags = *(volatile __u32 *)&c->flags;
+	}
 
 	inner = bpf_map_lookup_elem(&totals, &gen);
 	t = inner ? bpf_map_lookup_elem(inner, &zero) : NULL;
@@ -169,6 +376,9 @@ static __always_inline int ts_handle(void *data, void *data_end)
 	switch (ts_parse(&pkt, data, data_end)) {
 	case TS_IP:
 		count_ip(&pkt, gen, t);
+		tags = packet_tags(ctx, &pkt, flags);
+		if (tags)
+			count_tags(&pkt, tags, gen, t);
 		break;
 	case TS_MALFORMED:
 		t->malformed++;
@@ -184,7 +394,7 @@ out:
 SEC("xdp")
 int xdp_telescope(struct xdp_md *ctx)
 {
-	return ts_handle((void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	return ts_handle(ctx);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -81,6 +81,16 @@ struct ts_pkt {
 	__u16 payload_off;   /* offset of the L4 payload (TCP/UDP) */
 	__u32 tcp_seq;       /* raw (network order) sequence number */
 	__u32 tcp_ack;       /* raw acknowledgement number */
+	/* header fields the scanner fingerprints (fingerprint.h) look at */
+	__u16 ip_id;         /* IPv4 identification, host order */
+	__u8 ip_df;          /* IPv4 don't-fragment bit */
+	__u8 ip_ttl;         /* IPv4 TTL / IPv6 hop limit */
+	__u16 tcp_window;    /* host order */
+	__u8 tcp_hlen;       /* TCP header length in bytes */
+	__u8 pad;
+	__u16 payload_len;   /* TCP/UDP payload bytes (within the IP length) */
+	__u8 tcp_opt[12];    /* the options, when there are exactly 4 or 12 bytes */
+	__u8 udp_head[12];   /* the first 12 UDP payload bytes, when there are */
 };
 
 static __always_inline __u16 ts_be16(const __u8 *p)
@@ -94,6 +104,16 @@ static __always_inline __u32 ts_raw32(const __u8 *p)
 
 	__builtin_memcpy(&v, p, 4);
 	return v;
+}
+
+/* Network to host order for a raw 32-bit value (BPF has no ntohl()). */
+static __always_inline __u32 ts_ntohl(__u32 raw)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap32(raw);
+#else
+	return raw;
+#endif
 }
 
 static __always_inline void ts_copy16(__u8 *dst, const __u8 *src)
@@ -199,7 +219,15 @@ static __always_inline int ts_parse_tcp(struct ts_pkt *pkt, const __u8 *l4,
 	pkt->port = ts_be16(l4 + 2);
 	pkt->tcp_seq = ts_raw32(l4 + 4);
 	pkt->tcp_ack = ts_raw32(l4 + 8);
+	pkt->tcp_window = ts_be16(l4 + 14);
+	pkt->tcp_hlen = hlen;
 	pkt->payload_off = pkt->l4_off + hlen;
+	pkt->payload_len = (__u16)((const __u8 *)lim - (l4 + hlen));
+	/* ZMap and Nmap SYNs carry exactly 12 and 4 bytes of options */
+	if (hlen == 24 && !TS_SHORT(l4, 24))
+		__builtin_memcpy(pkt->tcp_opt, l4 + 20, 4);
+	else if (hlen == 32 && !TS_SHORT(l4, 32))
+		__builtin_memcpy(pkt->tcp_opt, l4 + 20, 12);
 
 	if ((flags & (TS_TCP_SYN | TS_TCP_ACK | TS_TCP_RST)) ==
 	    (TS_TCP_SYN | TS_TCP_ACK))
@@ -230,6 +258,9 @@ static __always_inline int ts_parse_l4(struct ts_pkt *pkt, const __u8 *l4,
 			return ts_ip_malformed(pkt);
 		pkt->port = ts_be16(l4 + 2);
 		pkt->payload_off = pkt->l4_off + 8;
+		pkt->payload_len = (__u16)((const __u8 *)lim - (l4 + 8));
+		if (!TS_SHORT(l4 + 8, 12))
+			__builtin_memcpy(pkt->udp_head, l4 + 8, 12);
 		return TS_IP;
 	case TS_IPPROTO_ICMP:
 	case TS_IPPROTO_ICMPV6:
@@ -266,6 +297,9 @@ static __always_inline int ts_parse_ipv4(struct ts_pkt *pkt, const __u8 *data,
 
 	pkt->family = TS_FAMILY_IPV4;
 	pkt->proto = ip[9];
+	pkt->ip_id = ts_be16(ip + 4);
+	pkt->ip_df = (ip[6] & 0x40) != 0;
+	pkt->ip_ttl = ip[8];
 	pkt->ip_len = tot_len;
 	__builtin_memcpy(pkt->src, ip + 12, 4);
 	__builtin_memcpy(pkt->dst, ip + 16, 4);
@@ -300,6 +334,7 @@ static __always_inline int ts_parse_ipv6(struct ts_pkt *pkt, const __u8 *data,
 
 	pkt->family = TS_FAMILY_IPV6;
 	pkt->ip_len = len;
+	pkt->ip_ttl = ip[7];
 	ts_copy16(pkt->src, ip + 8);
 	ts_copy16(pkt->dst, ip + 24);
 	nh = ip[6];

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define TELESCOPE_LAYOUT 1
+#define TELESCOPE_LAYOUT 2
 
 /* Address families as stored in keys (not AF_*: the kernel side has none). */
 #define TS_FAMILY_IPV4 4
@@ -84,6 +84,73 @@ struct ts_bs_key {
 	__u8 pad[3];
 };
 
+/*
+ * Tags. A packet's tags are a 64-bit mask: the built-in fingerprints
+ * (fingerprint.h) take the low bits, payload rules and labelled address
+ * lists the rest; the loader names the bits in the `tagnames` map.
+ */
+#define TS_TAG_MAX 64
+#define TS_RULE_BYTES 32      /* bytes a payload rule compares */
+#define TS_RULE_MAX_OFFSET 1024 /* how deep into a payload a rule may look */
+#define TS_RULES_PER_KEY 8    /* rules on one (protocol, port) */
+
+#define TS_STR_(x) #x
+#define TS_STR(x) TS_STR_(x)
+
+/* Tagged packets by (source, protocol, port, tag mask). */
+struct ts_tag_key {
+	__u8 addr[16];
+	__u8 family;
+	__u8 proto;
+	__u16 port;
+	__u32 pad;
+	__u64 tags;
+};
+
+/* Tagged packets whose key did not fit: by (tag mask, protocol, port). */
+struct ts_tagov_key {
+	__u64 tags;
+	__u8 proto;
+	__u8 pad;
+	__u16 port;
+	__u32 pad2;
+};
+
+/* Payload rules of one protocol and port (any = 1: every port). */
+struct ts_rule_key {
+	__u8 proto;
+	__u8 any;
+	__u16 port;
+};
+
+struct ts_rule {
+	__u16 offset; /* into the L4 payload */
+	__u8 len;     /* 1 … TS_RULE_BYTES */
+	__u8 bit;     /* tag bit set on a match */
+	__u32 pad;
+	__u8 bytes[TS_RULE_BYTES];
+};
+
+struct ts_rule_set {
+	__u32 count;
+	__u32 pad;
+	struct ts_rule rule[TS_RULES_PER_KEY];
+};
+
+/* Labelled address lists: IPv4 stored as ::ffff:a.b.c.d, prefix + 96. */
+struct ts_label_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+struct ts_tag_name {
+	char name[32];
+};
+
+/* ts_ctl.flags: what the program has to look at besides the headers. */
+#define TS_CTL_RULES 0x1  /* the rules map holds rules */
+#define TS_CTL_LABELS 0x2 /* the labels trie holds prefixes */
+
 /* Per-CPU interval totals; the loader sums CPUs. */
 struct ts_totals {
 	__u64 packets;        /* IP packets classified */
@@ -96,6 +163,8 @@ struct ts_totals {
 	__u64 backscatter;    /* backscatter packets */
 	__u64 bs_overflow;    /* backscatter packets whose key did not fit */
 	__u64 quote_mismatch; /* ICMP errors quoting a source not ours */
+	__u64 tagged;         /* IP packets with at least one tag */
+	__u64 tag_overflow;   /* tagged packets whose tag key did not fit */
 };
 
 /*
@@ -112,7 +181,10 @@ struct ts_ctl {
 	__u64 attached_at;  /* UTC seconds of the first attach */
 	__u32 drain_phase;  /* enum ts_drain_phase, for crash recovery */
 	__u32 drain_gen;    /* the generation that phase refers to */
+	__u32 flags;        /* TS_CTL_* */
+	__u32 pad;
 	struct ts_totals drained; /* everything drained so far (for status) */
+	__u64 tag_drained[TS_TAG_MAX]; /* packets per tag bit drained so far */
 };
 
 /* Where a drain stood if the loader died in the middle of one. */

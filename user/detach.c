@@ -92,7 +92,7 @@ int cmd_detach(int argc, char **argv)
 		for (int g = 0; g < 2; g++)
 			if (!(ctl.drain_phase == TS_DRAIN_WRITTEN &&
 			      (int)ctl.drain_gen == g) &&
-			    !totals_read(s.gen[g].totals, &t))
+			    !totals_read(s.gen[g].fd[GM_TOTALS], &t))
 				totals_add(&pending, &t);
 	}
 	sensor_close(&s);

@@ -28,7 +28,7 @@ int gen_flip(struct sensor *s, __u64 next_since)
 	 * have read the old ctl.gen is still running.
 	 */
 	slot = old;
-	inner_fd = s->gen[old].totals;
+	inner_fd = s->gen[old].fd[GM_TOTALS];
 	if (bpf_map_update_elem(s->outer_totals_fd, &slot, &inner_fd, BPF_ANY)) {
 		pr_err("cannot wait for the generation switch: %s",
 		       strerror(errno));
@@ -149,13 +149,17 @@ int gen_read(struct sensor *s, int g, struct snapshot *snap)
 	if (ctl_read(s, &ctl))
 		return -1;
 	snap->since = ctl.since[g];
-	if (totals_read(s->gen[g].totals, &snap->totals) ||
-	    READ_HASH(s->gen[g].flows, struct flow_entry, key, val,
+	if (totals_read(s->gen[g].fd[GM_TOTALS], &snap->totals) ||
+	    READ_HASH(s->gen[g].fd[GM_FLOWS], struct flow_entry, key, val,
 		      &snap->flows, &snap->nflows) ||
-	    READ_HASH(s->gen[g].ovports, struct port_entry, key, val,
+	    READ_HASH(s->gen[g].fd[GM_OVPORTS], struct port_entry, key, val,
 		      &snap->ovports, &snap->novports) ||
-	    READ_HASH(s->gen[g].bscat, struct bs_entry, key, packets,
-		      &snap->bs, &snap->nbs)) {
+	    READ_HASH(s->gen[g].fd[GM_BSCAT], struct bs_entry, key, packets,
+		      &snap->bs, &snap->nbs) ||
+	    READ_HASH(s->gen[g].fd[GM_TAGGED], struct tag_entry, key, packets,
+		      &snap->tags, &snap->ntags) ||
+	    READ_HASH(s->gen[g].fd[GM_TAGOV], struct tagov_entry, key, packets,
+		      &snap->tagov, &snap->ntagov)) {
 		snapshot_free(snap);
 		return -1;
 	}
@@ -217,15 +221,17 @@ int gen_clear(struct sensor *s, int g)
 	buf = calloc(ncpu, stride);
 	if (!buf)
 		return -1;
-	err = bpf_map_update_elem(s->gen[g].totals, &zero, buf, BPF_ANY);
+	err = bpf_map_update_elem(s->gen[g].fd[GM_TOTALS], &zero, buf, BPF_ANY);
 	free(buf);
 	if (err) {
 		pr_err("cannot clear totals: %s", strerror(errno));
 		return -1;
 	}
-	if (clear_hash(s->gen[g].flows, sizeof(struct ts_flow_key)) ||
-	    clear_hash(s->gen[g].ovports, sizeof(struct ts_port_key)) ||
-	    clear_hash(s->gen[g].bscat, sizeof(struct ts_bs_key)))
+	if (clear_hash(s->gen[g].fd[GM_FLOWS], sizeof(struct ts_flow_key)) ||
+	    clear_hash(s->gen[g].fd[GM_OVPORTS], sizeof(struct ts_port_key)) ||
+	    clear_hash(s->gen[g].fd[GM_BSCAT], sizeof(struct ts_bs_key)) ||
+	    clear_hash(s->gen[g].fd[GM_TAGGED], sizeof(struct ts_tag_key)) ||
+	    clear_hash(s->gen[g].fd[GM_TAGOV], sizeof(struct ts_tagov_key)))
 		return -1;
 	return 0;
 }
@@ -250,8 +256,23 @@ int snapshot_empty(const struct snapshot *snap)
 {
 	static const struct ts_totals zero;
 
-	return !snap->nflows && !snap->novports && !snap->nbs &&
-	       !memcmp(&snap->totals, &zero, sizeof(zero));
+	return !snap->nflows && !snap->novports && !snap->nbs && !snap->ntags &&
+	       !snap->ntagov && !memcmp(&snap->totals, &zero, sizeof(zero));
+}
+
+static void add_bits(__u64 per_bit[TS_TAG_MAX], __u64 tags, __u64 packets)
+{
+	for (int b = 0; tags; b++, tags >>= 1)
+		if (tags & 1)
+			per_bit[b] += packets;
+}
+
+void snapshot_tag_packets(const struct snapshot *snap, __u64 per_bit[TS_TAG_MAX])
+{
+	for (size_t i = 0; i < snap->ntags; i++)
+		add_bits(per_bit, snap->tags[i].key.tags, snap->tags[i].packets);
+	for (size_t i = 0; i < snap->ntagov; i++)
+		add_bits(per_bit, snap->tagov[i].key.tags, snap->tagov[i].packets);
 }
 
 void snapshot_free(struct snapshot *snap)
@@ -259,8 +280,7 @@ void snapshot_free(struct snapshot *snap)
 	free(snap->flows);
 	free(snap->ovports);
 	free(snap->bs);
-	snap->flows = NULL;
-	snap->ovports = NULL;
-	snap->bs = NULL;
-	snap->nflows = snap->novports = snap->nbs = 0;
+	free(snap->tags);
+	free(snap->tagov);
+	memset(snap, 0, sizeof(*snap));
 }

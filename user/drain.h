@@ -31,6 +31,16 @@ struct bs_entry {
 	__u64 packets;
 };
 
+struct tag_entry {
+	struct ts_tag_key key;
+	__u64 packets;
+};
+
+struct tagov_entry {
+	struct ts_tagov_key key;
+	__u64 packets;
+};
+
 /* Everything one generation counted. */
 struct snapshot {
 	__u64 since; /* row time: start of the interval it covers */
@@ -41,6 +51,10 @@ struct snapshot {
 	size_t novports;
 	struct bs_entry *bs;
 	size_t nbs;
+	struct tag_entry *tags;
+	size_t ntags;
+	struct tagov_entry *tagov;
+	size_t ntagov;
 };
 
 /*
@@ -64,6 +78,9 @@ long map_count(int fd);
 
 int snapshot_empty(const struct snapshot *snap);
 void snapshot_free(struct snapshot *snap);
+
+/* Packets per tag bit in a snapshot (tagged and tag overflow). */
+void snapshot_tag_packets(const struct snapshot *snap, __u64 per_bit[TS_TAG_MAX]);
 
 /* a += b, field by field */
 void totals_add(struct ts_totals *a, const struct ts_totals *b);

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <maxminddb.h>
+#include "datafile.h"
 #include "geo.h"
 #include "log.h"
 
@@ -162,48 +163,17 @@ static int open_asn(const char *path, MMDB_s *db, char *err, size_t errlen)
 		       "autonomous_system_number", db, err, errlen);
 }
 
-static bool readable_file(const char *path)
-{
-	return access(path, R_OK) == 0;
-}
-
 const char *geo_default_country_path(void)
 {
 	static char path[PATH_MAX];
-	const char *env = getenv("XDP_TELESCOPE_GEOIP");
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
 
-	/* Set: the operator's choice, even when broken (open says why);
-	 * set and empty: no default database. */
-	if (env)
-		return *env ? env : NULL;
-	if (readable_file(TS_DATADIR "/country.mmdb"))
-		return TS_DATADIR "/country.mmdb";
-	/* The in-tree build: build/xdp-telescope finds data/country.mmdb. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	if (snprintf(path, sizeof(path), "%s/../data/country.mmdb", exe) >=
-	    (int)sizeof(path))
-		return NULL;
-	if (!readable_file(path))
-		return NULL;
-	/* A clean name for messages; the file exists, so this succeeds. */
-	if (realpath(path, exe))
-		strcpy(path, exe);
-	return path;
+	return default_data_file("XDP_TELESCOPE_GEOIP", "country.mmdb",
+				 "data/country.mmdb", path, sizeof(path));
 }
 
 struct geo *geo_open(const char *country_path, const char *asn_path,
 		     char *err, size_t errlen)
 {
-	static bool warned_no_country;
 	struct geo *g = calloc(1, sizeof(*g));
 
 	if (!g) {
@@ -228,9 +198,6 @@ struct geo *geo_open(const char *country_path, const char *asn_path,
 		if (open_country(g->country_path, &g->country_db, err, errlen))
 			goto fail;
 		g->has_country = true;
-	} else if (!warned_no_country) {
-		warned_no_country = true;
-		pr_warn("no country database: every source is ZZ; run `make geoip` or pass --geoip");
 	}
 	if (g->asn_path) {
 		if (open_asn(g->asn_path, &g->asn_db, err, errlen))

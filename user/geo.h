@@ -24,8 +24,8 @@ struct geo; /* opaque */
 
 /*
  * Open the databases. country_path NULL: use the installed default
- * (geo_default_country_path()); if there is none, warn once and answer
- * "ZZ" for everything. asn_path NULL: no ASN. A path given that is
+ * (geo_default_country_path()); if there is none, answer "ZZ" for
+ * everything (geo_country_path() is then NULL: the caller warns). asn_path NULL: no ASN. A path given that is
  * missing, unreadable or not a usable database is an error: returns NULL
  * and writes one line into err.
  */

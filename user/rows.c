@@ -14,17 +14,19 @@
 
 const char *const series_name[S_COUNT] = {
 	"totals", "ports", "countries", "port_countries", "sources",
-	"backscatter",
+	"backscatter", "tags",
 };
 
 const char *const series_header[S_COUNT] = {
 	"time,sensor,packets,bytes,sources,malformed,non_ip,overflow,"
-	"fragments,mirai,backscatter,bs_overflow,quote_mismatch",
+	"fragments,mirai,backscatter,bs_overflow,quote_mismatch,tagged,"
+	"tag_overflow",
 	"time,sensor,proto,port,packets,bytes,sources,mirai",
 	"time,sensor,country,packets,sources",
 	"time,sensor,proto,port,country,packets,sources,mirai",
 	"time,sensor,src_ip,country,asn,packets,bytes,as_org",
 	"time,sensor,src_ip,country,asn,proto,src_port,kind,packets,as_org",
+	"time,sensor,tag,proto,port,country,packets,sources",
 };
 
 static const char *const kind_names[TS_BS_KIND_COUNT] = {
@@ -121,6 +123,33 @@ static int cmp_source(const void *a, const void *b)
 	return memcmp(ka->addr, kb->addr, sizeof(ka->addr));
 }
 
+/* A tag row's key, and (with the source) the key that counts sources. */
+struct tag_row_key {
+	__u8 bit, proto;
+	__u16 port;
+	char country[3];
+	__u8 pad;
+};
+
+struct tag_src_key {
+	__u8 bit, proto, family, pad;
+	__u16 port;
+	__u8 addr[16];
+};
+
+static int cmp_tag_row(const void *a, const void *b)
+{
+	const struct tag_row_key *x = a, *y = b;
+
+	if (x->bit != y->bit)
+		return x->bit - y->bit;
+	if (x->proto != y->proto)
+		return x->proto - y->proto;
+	if (x->port != y->port)
+		return x->port - y->port;
+	return strcmp(x->country, y->country);
+}
+
 struct ctx {
 	struct geo *geo;
 	struct table sources; /* src_key -> src_val */
@@ -168,8 +197,91 @@ static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
 	csv_text(r, sensor);
 }
 
+/*
+ * tags.csv: one row per (tag, protocol, port, country). A key may carry
+ * several tags, and one source several masks on the same port, so the
+ * sources of a row are counted through a set of (tag, port, source).
+ * Packets whose tag key did not fit have no source: they are counted
+ * under country ZZ with no sources (totals.tag_overflow says how many).
+ */
+static void tag_rows(struct ctx *c, const struct snapshot *snap,
+		     const struct tag_names *names, const char *time,
+		     const char *sensor, struct strbuf *sb)
+{
+	struct table rows, seen;
+	struct csv_row r;
+	char pbuf[4];
+
+	table_init(&rows, sizeof(struct tag_row_key), sizeof(struct agg_val));
+	table_init(&seen, sizeof(struct tag_src_key), 0);
+	for (size_t i = 0; i < snap->ntags; i++) {
+		const struct tag_entry *e = &snap->tags[i];
+		struct src_val *s = source_of(c, e->key.addr, e->key.family);
+
+		for (int b = 0; b < TS_TAG_MAX; b++) {
+			struct tag_row_key rk = { (__u8)b, e->key.proto, e->key.port,
+						  { 0 }, 0 };
+			struct tag_src_key sk = { (__u8)b, e->key.proto,
+						  e->key.family, 0, e->key.port,
+						  { 0 } };
+			struct agg_val *a;
+
+			if (!(e->key.tags & (1ULL << b)))
+				continue;
+			memcpy(rk.country, s->country, 3);
+			a = table_upsert(&rows, &rk);
+			a->packets += e->packets;
+			memcpy(sk.addr, e->key.addr, 16);
+			if (!table_find(&seen, &sk)) {
+				table_upsert(&seen, &sk);
+				a = table_find(&rows, &rk);
+				a->sources++;
+			}
+		}
+	}
+	for (size_t i = 0; i < snap->ntagov; i++) {
+		const struct tagov_entry *e = &snap->tagov[i];
+
+		for (int b = 0; b < TS_TAG_MAX; b++) {
+			struct tag_row_key rk = { (__u8)b, e->key.proto, e->key.port,
+						  "ZZ", 0 };
+
+			if (e->key.tags & (1ULL << b))
+				((struct agg_val *)table_upsert(&rows, &rk))->packets +=
+					e->packets;
+		}
+	}
+	table_sort(&rows, cmp_tag_row);
+	for (size_t i = 0; i < rows.len; i++) {
+		const struct tag_row_key *k = table_key(&rows, i);
+		const struct agg_val *a = table_val(&rows, i);
+		const char *name = names ? names->name[k->bit] : "";
+
+		csv_begin(&r, sb);
+		csv_raw(&r, time);
+		csv_text(&r, sensor);
+		if (name[0]) {
+			csv_text(&r, name);
+		} else {
+			char unnamed[16];
+
+			snprintf(unnamed, sizeof(unnamed), "bit%u", k->bit);
+			csv_raw(&r, unnamed);
+		}
+		csv_raw(&r, proto_name(k->proto, pbuf));
+		csv_u64(&r, k->port);
+		csv_raw(&r, k->country);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->sources);
+		csv_end(&r);
+	}
+	table_free(&rows);
+	table_free(&seen);
+}
+
 void rows_build(const struct snapshot *snap, struct geo *geo,
-		const char *sensor, struct strbuf out[S_COUNT])
+		const struct tag_names *names, const char *sensor,
+		struct strbuf out[S_COUNT])
 {
 	struct ctx c = { .geo = geo };
 	char time[21], pbuf[4], addr[INET6_ADDRSTRLEN];
@@ -239,6 +351,8 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	csv_u64(&r, t->backscatter);
 	csv_u64(&r, t->bs_overflow);
 	csv_u64(&r, t->quote_mismatch);
+	csv_u64(&r, t->tagged);
+	csv_u64(&r, t->tag_overflow);
 	csv_end(&r);
 
 	table_sort(&c.ports, cmp_u64_key);
@@ -303,6 +417,8 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		csv_text(&r, org->name);
 		csv_end(&r);
 	}
+
+	tag_rows(&c, snap, names, time, sensor, &out[S_TAGS]);
 
 	table_sort(&c.sources, cmp_source);
 	for (size_t i = 0; i < c.sources.len; i++) {

@@ -24,6 +24,8 @@
 #include "output.h"
 #include "sensor.h"
 #include "series.h"
+#include "datafile.h"
+#include "tagcfg.h"
 
 /*
  * Fault injection for the recovery tests: XDP_TELESCOPE_FAULT=<point>
@@ -46,6 +48,8 @@ struct runner {
 	struct geo *geo;
 	char sensor_name[256];
 	unsigned interval;
+	struct tag_config tags;
+	char rules_buf[4096];
 };
 
 static void run_usage(FILE *f)
@@ -56,7 +60,7 @@ static void run_usage(FILE *f)
 "Attach the classifier to IFACE (or adopt the one pinned there), and every\n"
 "interval write the counts as CSV under DIR/YYYY-MM-DD/. SIGTERM or SIGINT:\n"
 "write a last time and exit, leaving the sensor attached and counting.\n"
-"SIGHUP: reload the GeoIP databases.\n"
+"SIGHUP: reload the GeoIP databases, rules and address lists.\n"
 "\n"
 "  -o, --out DIR            where the CSV goes (required)\n"
 "  -s, --sensor NAME        sensor column (default: host name)\n"
@@ -67,6 +71,13 @@ static void run_usage(FILE *f)
 "      --max-sources N      (source, protocol, port) entries per interval\n"
 "                           (default 524288)\n"
 "      --max-backscatter N  backscatter entries per interval (default 65536)\n"
+"  -r, --rules FILE         payload rules (default: the shipped default.rules;\n"
+"                           'none': no rules)\n"
+"  -l, --label-list FILE    labelled address list, lines CIDR,label\n"
+"                           (repeatable); packets get the tag list:<label>\n"
+"      --max-tagged N       tagged (source, port, tags) entries per interval\n"
+"                           (default 131072)\n"
+"      --max-labels N       listed prefixes at most (default 65536)\n"
 "  -z, --gzip               write .csv.gz\n"
 "  -p, --pass               pass packets on to the stack instead of dropping\n"
 "  -v, --verbose            log every drain, and libbpf's messages\n"
@@ -121,7 +132,7 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 		goto out;
 
 	fault_point("before-write", &snap);
-	rows_build(&snap, r->geo, r->sensor_name, rows);
+	rows_build(&snap, r->geo, &r->tags.names, r->sensor_name, rows);
 	if (output_append(&r->out, snap.since, g, rows)) {
 		/*
 		 * Nothing is lost: cut back what was written and leave the
@@ -140,6 +151,7 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 		goto out;
 	ctl.drain_phase = TS_DRAIN_WRITTEN;
 	totals_add(&ctl.drained, &snap.totals);
+	snapshot_tag_packets(&snap, ctl.tag_drained);
 	if (ctl_write(&r->s, &ctl))
 		goto out;
 	fault_point("after-written", &snap);
@@ -284,6 +296,13 @@ static int loop(struct runner *r)
 						"old database: %s", errbuf);
 				else
 					pr_info("GeoIP databases reloaded");
+				if (tagcfg_apply(&r->s, &r->tags, errbuf, sizeof(errbuf)))
+					pr_warn("rules reload failed, keeping the old "
+						"rules and lists: %s", errbuf);
+				else
+					pr_info("rules and lists reloaded: %zu rules, "
+						"%zu prefixes", r->tags.nrules,
+						r->tags.nprefixes);
 				continue;
 			}
 			pr_info("signal %u: writing the last interval and exiting",
@@ -314,6 +333,10 @@ int cmd_run(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "max-sources", required_argument, NULL, 'S' },
 		{ "max-backscatter", required_argument, NULL, 'B' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "label-list", required_argument, NULL, 'l' },
+		{ "max-tagged", required_argument, NULL, 'T' },
+		{ "max-labels", required_argument, NULL, 'L' },
 		{ "gzip", no_argument, NULL, 'z' },
 		{ "pass", no_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -322,6 +345,7 @@ int cmd_run(int argc, char **argv)
 	};
 	struct sensor_opts so = { .mode = TS_MODE_AUTO };
 	const char *out = NULL, *geoip = NULL, *asn = NULL, *ifname;
+	const char *rules = NULL;
 	struct runner r = { .interval = 60 };
 	bool gzip = false;
 	char errbuf[512];
@@ -331,7 +355,7 @@ int cmd_run(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:s:g:a:i:m:zpvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:s:g:a:i:m:r:l:zpvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 's':
@@ -363,17 +387,25 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'S':
 		case 'B':
+		case 'T':
+		case 'L':
 			v = parse_num(optarg, 1, 1L << 28);
 			if (v < 0) {
 				pr_err("%s wants a number from 1 to %ld, not '%s'",
-				       c == 'S' ? "--max-sources" : "--max-backscatter",
-				       1L << 28, optarg);
+				       argv[optind - 1], 1L << 28, optarg);
 				return 2;
 			}
-			if (c == 'S')
-				so.max_sources = (__u32)v;
-			else
-				so.max_backscatter = (__u32)v;
+			*(c == 'S' ? &so.max_sources : c == 'B' ? &so.max_backscatter
+			  : c == 'T' ? &so.max_tagged : &so.max_labels) = (__u32)v;
+			break;
+		case 'r': rules = optarg; break;
+		case 'l':
+			if (r.tags.nlists == TAGCFG_MAX_LISTS) {
+				pr_err("at most %d --label-list files",
+				       TAGCFG_MAX_LISTS);
+				return 2;
+			}
+			r.tags.list_paths[r.tags.nlists++] = optarg;
 			break;
 		case 'z': gzip = true; break;
 		case 'p': so.pass = true; break;
@@ -409,6 +441,18 @@ int cmd_run(int argc, char **argv)
 
 	if (output_init(&r.out, out, ifname, gzip))
 		return 1;
+	if (!rules)
+		rules = default_data_file("XDP_TELESCOPE_RULES", "default.rules",
+					  "rules/default.rules", r.rules_buf,
+					  sizeof(r.rules_buf));
+	else if (!strcmp(rules, "none"))
+		rules = NULL;
+	r.tags.rules_path = rules;
+	tag_names_init(&r.tags.names);
+	if (tagcfg_apply(NULL, &r.tags, errbuf, sizeof(errbuf))) {
+		pr_err("%s", errbuf);
+		return 1;
+	}
 	r.geo = geo_open(geoip, asn, errbuf, sizeof(errbuf));
 	if (!r.geo) {
 		pr_err("%s", errbuf);
@@ -418,9 +462,22 @@ int cmd_run(int argc, char **argv)
 		geo_close(r.geo);
 		return 1;
 	}
+	tagcfg_read_names(&r.s, &r.tags.names);
+	if (tagcfg_apply(&r.s, &r.tags, errbuf, sizeof(errbuf))) {
+		pr_err("%s", errbuf);
+		sensor_close(&r.s);
+		geo_close(r.geo);
+		return 1;
+	}
 	pr_info("%s %s: program %u, %s mode, writing %s every %u s",
 		r.s.adopted ? "adopted" : "attached to", ifname, r.s.prog_id,
 		attach_mode_name(r.s.attach_mode), out, r.interval);
+	if (!geo_country_path(r.geo))
+		pr_warn("no country database: every source is ZZ; run `make "
+			"geoip` or pass --geoip");
+	if (r.tags.nrules || r.tags.nprefixes)
+		pr_info("tags: %zu payload rules from %s, %zu listed prefixes",
+			r.tags.nrules, r.tags.rules_path, r.tags.nprefixes);
 	if (r.s.attach_mode == XDP_ATTACHED_SKB)
 		pr_warn("skb mode sees packets after GRO: merged segments count "
 			"as one packet (ethtool -K %s gro off)", ifname);

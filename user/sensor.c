@@ -139,9 +139,25 @@ int ctl_write(const struct sensor *s, const struct ts_ctl *ctl)
 	return 0;
 }
 
-/* Names of the pinned maps, in struct gen_maps order per generation. */
-static const char *const gen_map_names[] = { "totals", "flows", "ovports",
-					     "bscat" };
+const char *const gen_map_names[GM_COUNT] = {
+	[GM_TOTALS] = "totals", [GM_FLOWS] = "flows", [GM_OVPORTS] = "ovports",
+	[GM_BSCAT] = "bscat",   [GM_TAGGED] = "tagged", [GM_TAGOV] = "tagov",
+};
+
+static void reset_fds(struct sensor *s)
+{
+	s->lock_fd = s->link_fd = s->ctl_fd = s->outer_totals_fd = -1;
+	s->rules_fd = s->labels_fd = s->tagnames_fd = -1;
+	for (int g = 0; g < 2; g++)
+		for (int m = 0; m < GM_COUNT; m++)
+			s->gen[g].fd[m] = -1;
+}
+
+static void init_fds(struct sensor *s)
+{
+	memset(s, 0, sizeof(*s));
+	reset_fds(s);
+}
 
 static int open_pinned(const char *dir, const char *name)
 {
@@ -157,16 +173,15 @@ int sensor_open_pins(struct sensor *s, const char *ifname)
 	char name[32];
 	int *fds;
 
-	memset(s, 0, sizeof(*s));
-	s->lock_fd = s->link_fd = s->ctl_fd = s->outer_totals_fd = -1;
+	init_fds(s);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	sensor_pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
 	s->ctl_fd = open_pinned(s->pin_dir, "ctl");
 	if (s->ctl_fd < 0)
 		return -ENOENT;
 	for (int g = 0; g < 2; g++) {
-		fds = &s->gen[g].totals;
-		for (int m = 0; m < 4; m++) {
+		fds = s->gen[g].fd;
+		for (int m = 0; m < GM_COUNT; m++) {
 			snprintf(name, sizeof(name), "%s_%d", gen_map_names[m], g);
 			fds[m] = open_pinned(s->pin_dir, name);
 			if (fds[m] < 0) {
@@ -178,6 +193,7 @@ int sensor_open_pins(struct sensor *s, const char *ifname)
 		}
 	}
 	s->outer_totals_fd = open_pinned(s->pin_dir, "totals");
+	s->tagnames_fd = open_pinned(s->pin_dir, "tagnames");
 	s->link_fd = open_pinned(s->pin_dir, "link");
 	if (s->link_fd >= 0) {
 		struct bpf_link_info info = {};
@@ -202,7 +218,8 @@ int sensor_open_pins(struct sensor *s, const char *ifname)
  * say which and how to get out, instead of libbpf's generic mismatch.
  */
 static int check_pinned_compat(const char *dir, const char *ifname,
-			       __u32 max_sources, __u32 max_bs)
+			       __u32 max_sources, __u32 max_bs,
+			       __u32 max_tagged, __u32 max_labels)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -228,6 +245,8 @@ static int check_pinned_compat(const char *dir, const char *ifname,
 	struct { const char *name; __u32 want; const char *flag; } sizes[] = {
 		{ "flows_0", max_sources, "--max-sources" },
 		{ "bscat_0", max_bs, "--max-backscatter" },
+		{ "tagged_0", max_tagged, "--max-tagged" },
+		{ "labels", max_labels, "--max-labels" },
 	};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		memset(&info, 0, sizeof(info));
@@ -346,34 +365,36 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-static int fill_fds(struct sensor *s)
+static void fill_fds(struct sensor *s)
 {
-	struct telescope_bpf *k = s->skel;
+	struct bpf_object *obj = s->skel->obj;
+	char name[32];
 
-	s->ctl_fd = bpf_map__fd(k->maps.ctl);
-	s->outer_totals_fd = bpf_map__fd(k->maps.totals);
-	s->gen[0] = (struct gen_maps){ bpf_map__fd(k->maps.totals_0),
-				       bpf_map__fd(k->maps.flows_0),
-				       bpf_map__fd(k->maps.ovports_0),
-				       bpf_map__fd(k->maps.bscat_0) };
-	s->gen[1] = (struct gen_maps){ bpf_map__fd(k->maps.totals_1),
-				       bpf_map__fd(k->maps.flows_1),
-				       bpf_map__fd(k->maps.ovports_1),
-				       bpf_map__fd(k->maps.bscat_1) };
-	return 0;
+	s->ctl_fd = bpf_map__fd(s->skel->maps.ctl);
+	s->outer_totals_fd = bpf_map__fd(s->skel->maps.totals);
+	s->rules_fd = bpf_map__fd(s->skel->maps.rules);
+	s->labels_fd = bpf_map__fd(s->skel->maps.labels);
+	s->tagnames_fd = bpf_map__fd(s->skel->maps.tagnames);
+	for (int g = 0; g < 2; g++)
+		for (int m = 0; m < GM_COUNT; m++) {
+			snprintf(name, sizeof(name), "%s_%d", gen_map_names[m], g);
+			s->gen[g].fd[m] = bpf_object__find_map_fd_by_name(obj, name);
+		}
 }
 
 int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *o)
 {
-	__u32 max_sources = o->max_sources ? o->max_sources : 524288;
-	__u32 max_bs = o->max_backscatter ? o->max_backscatter : 65536;
+	__u32 max_sources = o->max_sources ? o->max_sources : TS_DEFAULT_MAX_SOURCES;
+	__u32 max_bs = o->max_backscatter ? o->max_backscatter
+					  : TS_DEFAULT_MAX_BACKSCATTER;
+	__u32 max_tagged = o->max_tagged ? o->max_tagged : TS_DEFAULT_MAX_TAGGED;
+	__u32 max_labels = o->max_labels ? o->max_labels : TS_DEFAULT_MAX_LABELS;
 	char tmp_dir[300] = "";
 	struct stat st;
 	int prog_fd;
 
-	memset(s, 0, sizeof(*s));
-	s->lock_fd = s->link_fd = s->ctl_fd = s->outer_totals_fd = -1;
+	init_fds(s);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	sensor_pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
 
@@ -390,7 +411,8 @@ int sensor_open(struct sensor *s, const char *ifname,
 
 	s->adopted = stat(s->pin_dir, &st) == 0;
 	if (s->adopted &&
-	    check_pinned_compat(s->pin_dir, ifname, max_sources, max_bs))
+	    check_pinned_compat(s->pin_dir, ifname, max_sources, max_bs,
+				max_tagged, max_labels))
 		goto fail;
 
 	s->skel = telescope_bpf__open();
@@ -403,6 +425,9 @@ int sensor_open(struct sensor *s, const char *ifname,
 	bpf_map__set_max_entries(s->skel->maps.flows_1, max_sources);
 	bpf_map__set_max_entries(s->skel->maps.bscat_0, max_bs);
 	bpf_map__set_max_entries(s->skel->maps.bscat_1, max_bs);
+	bpf_map__set_max_entries(s->skel->maps.tagged_0, max_tagged);
+	bpf_map__set_max_entries(s->skel->maps.tagged_1, max_tagged);
+	bpf_map__set_max_entries(s->skel->maps.labels, max_labels);
 
 	if (!s->adopted) {
 		char name[IF_NAMESIZE];
@@ -500,21 +525,20 @@ void sensor_close(struct sensor *s)
 		s->skel = NULL;
 	} else {
 		/* fds from sensor_open_pins() */
-		for (int g = 0; g < 2; g++) {
-			int *fds = &s->gen[g].totals;
-
-			for (int m = 0; m < 4; m++)
-				if (fds[m] > 0)
-					close(fds[m]);
-		}
+		for (int g = 0; g < 2; g++)
+			for (int m = 0; m < GM_COUNT; m++)
+				if (s->gen[g].fd[m] >= 0)
+					close(s->gen[g].fd[m]);
 		if (s->ctl_fd >= 0)
 			close(s->ctl_fd);
 		if (s->outer_totals_fd >= 0)
 			close(s->outer_totals_fd);
+		if (s->tagnames_fd >= 0)
+			close(s->tagnames_fd);
 	}
 	if (s->link_fd >= 0)
 		close(s->link_fd);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
-	s->link_fd = s->lock_fd = s->ctl_fd = s->outer_totals_fd = -1;
+	reset_fds(s);
 }

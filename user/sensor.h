@@ -22,15 +22,32 @@ struct sensor_opts {
 	enum ts_mode mode;
 	__u32 max_sources;     /* flows map entries; 0 = default */
 	__u32 max_backscatter; /* backscatter map entries; 0 = default */
+	__u32 max_tagged;      /* tagged map entries; 0 = default */
+	__u32 max_labels;      /* label trie entries; 0 = default */
 	bool pass;             /* XDP_PASS instead of XDP_DROP */
 };
 
-/* Map fds of one generation. */
+#define TS_DEFAULT_MAX_SOURCES 524288
+#define TS_DEFAULT_MAX_BACKSCATTER 65536
+#define TS_DEFAULT_MAX_TAGGED 131072
+#define TS_DEFAULT_MAX_LABELS 65536
+
+/* The counting maps of one generation, as indexes into gen_maps.fd. */
+enum gen_map {
+	GM_TOTALS,
+	GM_FLOWS,
+	GM_OVPORTS,
+	GM_BSCAT,
+	GM_TAGGED,
+	GM_TAGOV,
+	GM_COUNT,
+};
+
+/* Pin names without the _0/_1 suffix, in enum gen_map order. */
+extern const char *const gen_map_names[GM_COUNT];
+
 struct gen_maps {
-	int totals;
-	int flows;
-	int ovports;
-	int bscat;
+	int fd[GM_COUNT];
 };
 
 struct sensor {
@@ -41,6 +58,9 @@ struct sensor {
 	int link_fd;
 	int ctl_fd;
 	int outer_totals_fd; /* updated to wait for an RCU grace period */
+	int rules_fd;        /* payload rules (configuration, not counted) */
+	int labels_fd;       /* labelled address lists */
+	int tagnames_fd;     /* names of the tag bits */
 	struct gen_maps gen[2];
 	__u32 prog_id;
 	__u32 attach_mode;  /* XDP_ATTACHED_DRV / _SKB / … */

@@ -6,6 +6,7 @@
 #include "csv.h"
 #include "drain.h"
 #include "geo.h"
+#include "tags.h"
 
 enum series {
 	S_TOTALS,
@@ -14,6 +15,7 @@ enum series {
 	S_PORT_COUNTRIES,
 	S_SOURCES,
 	S_BACKSCATTER,
+	S_TAGS,
 	S_COUNT,
 };
 
@@ -33,6 +35,7 @@ void format_time(__u64 t, char buf[21]);
  * empty interval: it marks the interval as covered.
  */
 void rows_build(const struct snapshot *snap, struct geo *geo,
-		const char *sensor, struct strbuf out[S_COUNT]);
+		const struct tag_names *names, const char *sensor,
+		struct strbuf out[S_COUNT]);
 
 #endif

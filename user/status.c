@@ -14,17 +14,20 @@
 #include "log.h"
 #include "sensor.h"
 #include "series.h"
+#include "fingerprint.h"
+#include "tagcfg.h"
 
 static void print_totals(const char *label, const struct ts_totals *t)
 {
 	printf("  %-9s packets %llu, bytes %llu, malformed %llu, non_ip %llu, "
 	       "overflow %llu, fragments %llu, mirai %llu, backscatter %llu, "
-	       "bs_overflow %llu\n", label,
+	       "bs_overflow %llu, tagged %llu, tag_overflow %llu\n", label,
 	       (unsigned long long)t->packets, (unsigned long long)t->bytes,
 	       (unsigned long long)t->malformed, (unsigned long long)t->non_ip,
 	       (unsigned long long)t->overflow, (unsigned long long)t->fragments,
 	       (unsigned long long)t->mirai, (unsigned long long)t->backscatter,
-	       (unsigned long long)t->bs_overflow);
+	       (unsigned long long)t->bs_overflow,
+	       (unsigned long long)t->tagged, (unsigned long long)t->tag_overflow);
 }
 
 /* The kernel's own account of a map's memory, from fdinfo. */
@@ -62,7 +65,9 @@ static void print_fill(const char *what, int fd)
 /* 0 when attached and shown, 1 otherwise. */
 static int show(const char *ifname)
 {
-	struct ts_totals pending = { 0 }, t, all;
+	struct ts_totals pending = { 0 }, all;
+	__u64 per_tag[TS_TAG_MAX];
+	struct tag_names names;
 	struct sensor s;
 	struct ts_ctl ctl;
 	char since[21];
@@ -79,12 +84,18 @@ static int show(const char *ifname)
 		return 1;
 	}
 	active = (int)(ctl.gen & 1);
+	memcpy(per_tag, ctl.tag_drained, sizeof(per_tag));
 	for (int g = 0; g < 2; g++) {
+		struct snapshot snap;
+
 		/* a generation whose rows are written but not yet cleared */
 		if (ctl.drain_phase == TS_DRAIN_WRITTEN && (int)ctl.drain_gen == g)
 			continue;
-		if (!totals_read(s.gen[g].totals, &t))
-			totals_add(&pending, &t);
+		if (gen_read(&s, g, &snap))
+			continue;
+		totals_add(&pending, &snap.totals);
+		snapshot_tag_packets(&snap, per_tag);
+		snapshot_free(&snap);
 	}
 	all = ctl.drained;
 	totals_add(&all, &pending);
@@ -97,8 +108,18 @@ static int show(const char *ifname)
 	       ? "running" : "not running (the kernel keeps counting; the next run writes it)");
 	print_totals("total", &all);
 	print_totals("unwritten", &pending);
-	print_fill("flows", s.gen[active].flows);
-	print_fill("bscat", s.gen[active].bscat);
+	tagcfg_read_names(&s, &names);
+	printf("  tags     ");
+	for (int b = 0, shown = 0; b < TS_TAG_MAX; b++) {
+		if (!names.name[b][0] || (!per_tag[b] && b >= TS_TAG_BUILTIN_COUNT))
+			continue;
+		printf("%s %s %llu", shown++ ? "," : "", names.name[b],
+		       (unsigned long long)per_tag[b]);
+	}
+	printf("\n");
+	print_fill("flows", s.gen[active].fd[GM_FLOWS]);
+	print_fill("bscat", s.gen[active].fd[GM_BSCAT]);
+	print_fill("tagged", s.gen[active].fd[GM_TAGGED]);
 	printf("  pins      %s\n", s.pin_dir);
 	int ok = s.link_fd >= 0 && s.ifindex;
 	sensor_close(&s);

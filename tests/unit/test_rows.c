@@ -89,7 +89,7 @@ static void build(struct snapshot *snap, struct strbuf out[S_COUNT])
 {
 	for (int i = 0; i < S_COUNT; i++)
 		sb_init(&out[i]);
-	rows_build(snap, geo, "s1", out);
+	rows_build(snap, geo, NULL, "s1", out);
 }
 
 static void free_out(struct strbuf out[S_COUNT])
@@ -143,7 +143,7 @@ static void test_derived_series(void **state)
 	build(&snap, out);
 
 	assert_true(has_row(&out[S_TOTALS],
-		"2022-10-01T00:00:00Z,s1,23,980,5,0,0,7,0,5,0,0,0"));
+		"2022-10-01T00:00:00Z,s1,23,980,5,0,0,7,0,5,0,0,0,0,0"));
 	/* ports: flows plus the overflowed packets, sources from flows only */
 	assert_int_equal(count_rows(&out[S_PORTS]), 5);
 	assert_true(has_row(&out[S_PORTS], "2022-10-01T00:00:00Z,s1,tcp,23,15,600,2,5"));
@@ -186,7 +186,7 @@ static void test_empty_interval_writes_totals_only(void **state)
 	(void)state;
 	build(&snap, out);
 	assert_true(has_row(&out[S_TOTALS],
-		"2022-10-01T00:01:00Z,s1,0,0,0,0,0,0,0,0,0,0,0"));
+		"2022-10-01T00:01:00Z,s1,0,0,0,0,0,0,0,0,0,0,0,0,0"));
 	for (int i = S_PORTS; i < S_COUNT; i++)
 		assert_int_equal(out[i].len, 0);
 	free_out(out);

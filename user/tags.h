@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Operator-supplied tags: payload rules (--rules FILE) and labelled
+ * address lists (--label-list FILE), parsed and checked here, and the
+ * stable assignment of tag names to the 64 bits of a packet's tag mask.
+ */
+#ifndef TS_TAGS_H
+#define TS_TAGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "telescope.h"
+
+#define TAG_NAME_MAX 32 /* including the NUL */
+#define LABEL_PREFIX "list:"
+
+struct tag_rule {
+	char tag[TAG_NAME_MAX];
+	__u8 proto;     /* 6 or 17 */
+	bool any_port;
+	__u16 port;
+	__u16 offset;   /* into the L4 payload */
+	__u8 len;       /* 1 … TS_RULE_BYTES */
+	__u8 bytes[TS_RULE_BYTES];
+	int line;       /* for messages */
+};
+
+struct label_net {
+	__u8 family;    /* TS_FAMILY_* */
+	__u8 prefixlen; /* of the address family */
+	__u8 addr[16];  /* host bits cleared */
+	char tag[TAG_NAME_MAX]; /* "list:<label>" */
+};
+
+/* Names of the 64 tag bits ("" = free); the first ones are built in. */
+struct tag_names {
+	char name[TS_TAG_MAX][TAG_NAME_MAX];
+};
+
+/* The built-in names in bit order. */
+void tag_names_init(struct tag_names *t);
+const char *builtin_tag_name(int bit);
+
+/*
+ * Bit of `name`, allocating a free one if it has none yet: a name keeps
+ * its bit across reloads, so counts per tag stay comparable. -1 if all
+ * 64 bits are taken.
+ */
+int tag_bit(struct tag_names *t, const char *name);
+
+/*
+ * Parse a rules file. On error returns -1 with "FILE:LINE: reason" in err.
+ * *rules is malloc()ed; free() it.
+ */
+int rules_load(const char *path, struct tag_rule **rules, size_t *n,
+	       char *err, size_t errlen);
+
+/* Parse one labelled list (lines "CIDR,label"); appends to *nets. */
+int labels_load(const char *path, struct label_net **nets, size_t *n,
+		char *err, size_t errlen);
+
+/*
+ * The LPM entries for a set of labelled networks: the value of each
+ * prefix is the union of the tags of every listed prefix that contains
+ * it, since an LPM lookup finds only the longest match. masks[i] belongs
+ * to nets[i]. Returns -1 if a tag needs a bit and none is free.
+ */
+int labels_masks(const struct label_net *nets, size_t n, struct tag_names *t,
+		 __u64 *masks, char *err, size_t errlen);
+
+#endif
