@@ -91,7 +91,7 @@ BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
 BENCH_LIB := bench/mix.c bench/report.c tests/lib/pktbuild.c
 .PHONY: bench-build
 
-bench-build: $(BENCH_BIN)
+bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o
 
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(wildcard bench/*.h) $(BPF_SRC) $(wildcard include/*.h) vmlinux/vmlinux.h
 	@mkdir -p $(@D)
