@@ -183,6 +183,7 @@ struct ts_ctl {
 	__u32 drain_gen;    /* the generation that phase refers to */
 	__u32 flags;        /* TS_CTL_* */
 	__u32 pad;
+	__u64 last_written; /* row time of the last drain written */
 	struct ts_totals drained; /* everything drained so far (for status) */
 	__u64 tag_drained[TS_TAG_MAX]; /* packets per tag bit drained so far */
 };

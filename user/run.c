@@ -150,6 +150,8 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 	if (ctl_read(&r->s, &ctl))
 		goto out;
 	ctl.drain_phase = TS_DRAIN_WRITTEN;
+	if (snap.since > ctl.last_written)
+		ctl.last_written = snap.since;
 	totals_add(&ctl.drained, &snap.totals);
 	snapshot_tag_packets(&snap, ctl.tag_drained);
 	if (ctl_write(&r->s, &ctl))
@@ -227,6 +229,16 @@ static __u64 interval_start(__u64 t, unsigned interval)
 	return t - t % interval;
 }
 
+/* Row time of the generation being counted now. */
+static __u64 active_since(struct runner *r)
+{
+	struct ts_ctl ctl;
+
+	if (ctl_read(&r->s, &ctl))
+		return 0;
+	return ctl.since[ctl.gen & 1];
+}
+
 static int arm_timer(int tfd, __u64 at)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = (time_t)at } };
@@ -277,6 +289,16 @@ static int loop(struct runner *r)
 			}
 			/* Late (slow drain, suspended VM): start where we are. */
 			next = interval_start(now, r->interval);
+			if (active_since(r) >= next) {
+				/*
+				 * A restart inside an interval that already has
+				 * rows: these counts are labelled with the next
+				 * interval, so they are written at its end.
+				 */
+				next += r->interval;
+				arm_timer(tfd, next);
+				continue;
+			}
 			old = gen_flip(&r->s, next);
 			if (old < 0 || drain_generation(r, old, false))
 				pr_warn("drain failed; its counts stay in the maps "
@@ -487,9 +509,15 @@ int cmd_run(int argc, char **argv)
 		__u32 active = ctl.gen & 1;
 		__u64 start = interval_start(now_s(), r.interval);
 
-		/* What was counted while no loader ran goes into the next rows. */
+		/*
+		 * What was counted while no loader ran goes into the next rows;
+		 * an interval never gets rows from two drains, so after a
+		 * restart inside an interval that has rows, the next one does.
+		 */
 		if (ctl.since[active] < start)
 			ctl.since[active] = start;
+		if (ctl.last_written && ctl.since[active] <= ctl.last_written)
+			ctl.since[active] = ctl.last_written + r.interval;
 		err = ctl_write(&r.s, &ctl);
 	}
 	if (!err)
