@@ -73,7 +73,7 @@ tail -n 4 "$out/csv/$day/totals.csv"
 echo
 echo "-- top destination ports over the run (from ports.csv)"
 awk -F, 'NR > 1 { p[$3 "/" $4] += $5 } END { for (k in p) print p[k], k }' \
-	"$out/csv/$day/ports.csv" | sort -rn | head -8
+	"$out/csv/$day/ports.csv" | sort -rn | sed -n 1,8p
 echo
 echo "-- packets by source country (from countries.csv)"
 awk -F, 'NR > 1 { c[$3] += $4 } END { for (k in c) print c[k], k }' \
