@@ -84,7 +84,8 @@ bench: deps
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "no benchmark yet"; fi
 
 # Benchmark (docs/bench.md): bench/NAME.bpf.c wrap the classifier; each
-# tool is bench/TOOL.c linked with the shared bench code and pktbuild.
+# tool is bench/TOOL.c linked with the shared bench code, pktbuild and
+# the loader's code (bench-xdp loads the shipped rules as `run` does).
 BENCH_TOOLS := bench-xdp pcap-baseline livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
 BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
@@ -100,9 +101,9 @@ $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(wildcard bench/*.h) $(BPF_SRC) $(wildcar
 $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-$(BUILD)/bench/%: bench/%.c $(BENCH_LIB) $(wildcard bench/*.h include/*.h tests/lib/*.h) $(BENCH_SKELS)
+$(BUILD)/bench/%: bench/%.c $(BENCH_LIB) $(LIB_OBJ) $(wildcard bench/*.h include/*.h user/*.h tests/lib/*.h) $(BENCH_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ibench -I$(BUILD)/bench -Itests/lib -o $@ $< $(BENCH_LIB) $(LDLIBS) -lpcap
+	$(CC) $(CFLAGS) -Ibench -I$(BUILD)/bench -Iuser -Itests/lib -o $@ $< $(BENCH_LIB) $(LIB_OBJ) $(LDLIBS) -lpcap
 
 # Regenerate the committed vmlinux.h from the running kernel's BTF.
 vmlinux:

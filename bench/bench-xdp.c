@@ -28,7 +28,12 @@
 #include "bench.skel.h"
 #include "mix.h"
 #include "report.h"
+#include "sensor.h"
+#include "tagcfg.h"
 #include "telescope.h"
+
+/* The payload rules the sensor loads unless told otherwise. */
+#define DEFAULT_RULES "rules/default.rules"
 
 #define MAX_RUNS 64
 #define DEFAULT_FLOW_ENTRIES 524288 /* the classifier's --max-sources default */
@@ -100,6 +105,35 @@ static int fill_table(struct bench_bpf *skel, const struct mix *m)
 	return 0;
 }
 
+/*
+ * Load the shipped payload rules into the classifier's maps with the
+ * loader's own code (user/tagcfg.c), as `xdp-telescope run` does: the
+ * sensor here is only the maps that code writes.
+ */
+static int load_rules(struct bench_bpf *skel)
+{
+	struct tag_config cfg = { .rules_path = DEFAULT_RULES };
+	struct sensor s;
+	char err[256];
+
+	memset(&s, 0, sizeof(s));
+	s.lock_fd = s.link_fd = s.outer_totals_fd = -1;
+	s.ctl_fd = bpf_map__fd(skel->maps.ctl);
+	s.rules_fd = bpf_map__fd(skel->maps.rules);
+	s.labels_fd = bpf_map__fd(skel->maps.labels);
+	s.tagnames_fd = bpf_map__fd(skel->maps.tagnames);
+	tagcfg_read_names(&s, &cfg.names);
+	if (tagcfg_apply(&s, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "bench-xdp: loading %s: %s\n", DEFAULT_RULES, err);
+		return -1;
+	}
+	if (!cfg.nrules) {
+		fprintf(stderr, "bench-xdp: %s holds no rules\n", DEFAULT_RULES);
+		return -1;
+	}
+	return 0;
+}
+
 static struct bench_bpf *load(const struct mix *m)
 {
 	uint32_t flows = flow_entries(m->sources);
@@ -114,6 +148,8 @@ static struct bench_bpf *load(const struct mix *m)
 	bpf_map__set_max_entries(skel->maps.flows_1, flows);
 	bpf_map__set_max_entries(skel->maps.bench_floor_flows, flows);
 	bpf_map__set_max_entries(skel->maps.bench_floor_inner_0, flows);
+	bpf_map__set_max_entries(skel->maps.tagged_0, flows);
+	bpf_map__set_max_entries(skel->maps.tagged_1, flows);
 	bpf_map__set_max_entries(skel->maps.bench_table,
 				 m->table_len ? m->table_len : 1);
 	err = bench_bpf__load(skel);
@@ -123,7 +159,7 @@ static struct bench_bpf *load(const struct mix *m)
 		bench_bpf__destroy(skel);
 		return NULL;
 	}
-	if (m->table && fill_table(skel, m)) {
+	if ((m->table && fill_table(skel, m)) || load_rules(skel)) {
 		bench_bpf__destroy(skel);
 		return NULL;
 	}
@@ -210,6 +246,8 @@ static int read_totals(struct bench_bpf *skel, struct ts_totals *sum)
 		sum->mirai += per_cpu[i].mirai;
 		sum->backscatter += per_cpu[i].backscatter;
 		sum->bs_overflow += per_cpu[i].bs_overflow;
+		sum->tagged += per_cpu[i].tagged;
+		sum->tag_overflow += per_cpu[i].tag_overflow;
 	}
 	free(per_cpu);
 	return 0;
@@ -223,7 +261,7 @@ static int read_totals(struct bench_bpf *skel, struct ts_totals *sum)
 static int check_totals(struct bench_bpf *skel, const struct mix *m,
 			uint64_t packets, int passes)
 {
-	uint64_t want_pkts = 0, want_mirai = 0, want_bs = 0;
+	uint64_t want_pkts = 0, want_mirai = 0, want_bs = 0, want_tagged = 0;
 	struct ts_totals t;
 	int f;
 
@@ -235,24 +273,32 @@ static int check_totals(struct bench_bpf *skel, const struct mix *m,
 			want_mirai += n;
 		if (strstr(m->frame[f].what, "backscatter"))
 			want_bs += n;
+		if (strstr(m->frame[f].what, "mirai") || strstr(m->frame[f].what, "zmap") ||
+		    strstr(m->frame[f].what, "masscan") || strstr(m->frame[f].what, "sip") ||
+		    strstr(m->frame[f].what, "ssdp"))
+			want_tagged += n;
 	}
 	if (read_totals(skel, &t)) {
 		fprintf(stderr, "bench-xdp: cannot read the classifier's totals\n");
 		return -1;
 	}
 	if (t.packets != want_pkts || t.mirai != want_mirai ||
-	    t.backscatter != want_bs || t.overflow || t.bs_overflow ||
+	    t.backscatter != want_bs || t.tagged != want_tagged ||
+	    t.overflow || t.bs_overflow || t.tag_overflow ||
 	    t.malformed || t.non_ip) {
 		fprintf(stderr,
 			"bench-xdp: %s: classifier totals wrong: packets %llu (want %llu) "
-			"mirai %llu (want %llu) backscatter %llu (want %llu) overflow %llu "
-			"bs_overflow %llu malformed %llu non_ip %llu\n",
+			"mirai %llu (want %llu) backscatter %llu (want %llu) tagged %llu "
+			"(want %llu) overflow %llu bs_overflow %llu tag_overflow %llu "
+			"malformed %llu non_ip %llu\n",
 			m->name, (unsigned long long)t.packets,
 			(unsigned long long)want_pkts, (unsigned long long)t.mirai,
 			(unsigned long long)want_mirai,
 			(unsigned long long)t.backscatter, (unsigned long long)want_bs,
+			(unsigned long long)t.tagged, (unsigned long long)want_tagged,
 			(unsigned long long)t.overflow,
 			(unsigned long long)t.bs_overflow,
+			(unsigned long long)t.tag_overflow,
 			(unsigned long long)t.malformed, (unsigned long long)t.non_ip);
 		return -1;
 	}

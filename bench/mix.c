@@ -18,9 +18,13 @@
  * One line per frame of the mix; the shares add up to 100. Ports and
  * proportions follow the seeds' top-5 tables (23, 445, 22, 80, 3389,
  * 1433 over TCP; 5060 and 1900 over UDP; ICMP echo), with Mirai-type
- * SYNs and backscatter at a few per cent each.
+ * SYNs and backscatter at a few per cent each. Some SYNs carry the
+ * ZMap and Masscan fingerprints, the SIP probe names friendly-scanner
+ * and the SSDP probe matches a shipped payload rule, so the tagging
+ * path (include/fingerprint.h, rules/default.rules) costs what it
+ * costs on a telescope: 27% of the packets are tagged.
  */
-enum frame_kind { SYN, MIRAI, UDP, ECHO, SYNACK, RSTACK, UNREACH };
+enum frame_kind { SYN, MIRAI, ZMAP, MASSCAN, UDP, ECHO, SYNACK, RSTACK, UNREACH };
 
 static const struct frame_spec {
 	const char *what;
@@ -33,10 +37,10 @@ static const struct frame_spec {
 	{ "tcp syn 23", 20, SYN, 4, 23, NULL },
 	{ "tcp syn 445", 15, SYN, 4, 445, NULL },
 	{ "tcp syn 22", 12, SYN, 4, 22, NULL },
-	{ "tcp syn 80", 10, SYN, 4, 80, NULL },
+	{ "tcp syn 80 zmap", 10, ZMAP, 4, 80, NULL },
 	{ "tcp syn 3389", 8, SYN, 4, 3389, NULL },
 	{ "tcp syn 1433", 5, SYN, 4, 1433, NULL },
-	{ "tcp syn 8080", 5, SYN, 4, 8080, NULL },
+	{ "tcp syn 8080 masscan", 5, MASSCAN, 4, 8080, NULL },
 	{ "tcp syn 23 mirai", 4, MIRAI, 4, 23, NULL },
 	{ "udp 5060 sip", 5, UDP, 4, 5060,
 	  "OPTIONS sip:100@198.51.100.1 SIP/2.0\r\n"
@@ -76,6 +80,15 @@ static void build_frame(const struct frame_spec *spec, struct mix_frame *f)
 		break;
 	case MIRAI:
 		p.seq = pb_dst_as_seq(&p);
+		break;
+	case ZMAP: /* ZMap before 4.1: IP ID 54321, window 65535, no DF */
+		p.ip_id = 54321;
+		p.window = 65535;
+		break;
+	case MASSCAN: /* IP ID = destination ^ seq ^ port, window 1024 */
+		p.seq = 0x5eed0001;
+		p.window = 1024;
+		p.ip_id = (uint16_t)((0xc6336401u /* 198.51.100.1 */ ^ p.seq ^ p.dport) & 0xffff);
 		break;
 	case UDP:
 		p.proto = PB_UDP;

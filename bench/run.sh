@@ -158,7 +158,7 @@ live_run() {
 
 	lab_up
 	if [ "$receiver" = sensor ]; then
-		sensor_start "$out" --interval 3600 --max-sources 1500000 --geoip "$GEOIP"
+		sensor_start "$out" --interval 3600 --max-sources 1500000 --max-tagged 1500000 --geoip "$GEOIP"
 	else
 		rm -f "$SINK_PIN"
 		bpftool prog load "$TOOLS/sink.bpf.o" "$SINK_PIN" type xdp
@@ -232,7 +232,7 @@ if ! skipping drain; then
 	out="$WORK/drain"
 	interval=15
 	lab_up
-	sensor_start "$out" --interval "$interval" --max-sources 1500000 --geoip "$GEOIP"
+	sensor_start "$out" --interval "$interval" --max-sources 1500000 --max-tagged 1500000 --geoip "$GEOIP"
 	wait_drains "$out/log" 1 || die "no drain from the sensor"
 	pin_dir=/sys/fs/bpf/xdp-telescope/$RX_IF
 	hwm_before=$(awk '/^VmHWM/ { print $2 }' "/proc/$SENSOR_PID/status")
