@@ -2,9 +2,12 @@
 /*
  * pcap-baseline: the classification the sensor does in XDP, done the way
  * a libpcap tool does it: read each packet through libpcap, parse it
- * with the sensor's own parser (include/parse.h), and count it per
- * (source, protocol, port), per port, per backscatter key and in the
- * totals, in hash tables sized up front so no rehash is timed.
+ * with the sensor's own parser (include/parse.h), tag it with the
+ * sensor's fingerprints (include/fingerprint.h), the SIP User-Agent
+ * search and the shipped payload rules (rules/default.rules, parsed by
+ * the loader's own code), and count it per (source, protocol, port), per
+ * port, per backscatter key, per tagged key and in the totals, in hash
+ * tables sized up front so no rehash is timed.
  *
  * The packets come from a pcap file (bench-xdp --pcap-dir writes one per
  * mix). What is timed: pcap_open_offline() to pcap_close(), the file
@@ -22,39 +25,46 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fingerprint.h"
 #include "parse.h"
 #include "report.h"
+#include "tags.h"
 #include "telescope.h"
 
 #define MAX_RUNS 64
 #define FLOW_SLOTS (1u << 21)   /* 1M flows at under half load */
 #define BS_SLOTS (1u << 17)     /* the sensor's 65536 backscatter keys, x2 */
+#define TAG_SLOTS (1u << 21)    /* tagged keys: as many as flows */
+#define DEFAULT_RULES "rules/default.rules"
 
 enum { PORT_TCP, PORT_UDP, PORT_ICMP, PORT_ICMPV6, PORT_OTHER, PORT_PROTOS };
 
-struct flow_slot {
-	struct ts_flow_key key;
-	uint32_t used;
-	struct ts_counts counts;
+/*
+ * Open addressing with linear probing; a slot is the key, a used flag
+ * and the value. Full at half the slots, like a sensor map with headroom.
+ */
+struct otable {
+	uint8_t *slots;
+	size_t key_size, slot_size;
+	uint32_t mask, used;
 };
 
-struct bs_slot {
-	struct ts_bs_key key;
-	uint64_t used;
-	uint64_t packets;
-};
+static int otable_init(struct otable *t, uint32_t slots, size_t key_size,
+		       size_t val_size)
+{
+	t->key_size = key_size;
+	t->slot_size = (key_size + 8 + val_size + 7) & ~(size_t)7;
+	t->mask = slots - 1;
+	t->used = 0;
+	t->slots = malloc(t->slot_size * slots);
+	return t->slots ? 0 : -1;
+}
 
-struct port_counts {
-	uint64_t packets, bytes, mirai;
-};
-
-struct tables {
-	struct flow_slot *flows;
-	struct bs_slot *bs;
-	struct port_counts (*ports)[65536];
-	struct ts_totals totals;
-	uint64_t flow_keys, bs_keys, flow_full, bs_full;
-};
+static void otable_clear(struct otable *t)
+{
+	memset(t->slots, 0, t->slot_size * (t->mask + 1));
+	t->used = 0;
+}
 
 /* A 64-bit mix of the key's words (the kernel hashes with jhash). */
 static uint64_t hash_words(const void *key, size_t len)
@@ -74,47 +84,39 @@ static uint64_t hash_words(const void *key, size_t len)
 	return h ^ (h >> 29);
 }
 
-static struct ts_counts *flow_counts(struct tables *t, const struct ts_flow_key *k)
+/* The value of `key`, created zeroed if new; NULL when the table is full. */
+static void *otable_upsert(struct otable *t, const void *key)
 {
-	uint32_t i = (uint32_t)hash_words(k, sizeof(*k)) & (FLOW_SLOTS - 1), n;
+	uint32_t i = (uint32_t)hash_words(key, t->key_size) & t->mask;
 
-	for (n = 0; n < FLOW_SLOTS; n++, i = (i + 1) & (FLOW_SLOTS - 1)) {
-		struct flow_slot *s = &t->flows[i];
+	for (;; i = (i + 1) & t->mask) {
+		uint8_t *slot = t->slots + (size_t)i * t->slot_size;
+		uint8_t *used = slot + t->key_size;
 
-		if (!s->used) {
-			if (t->flow_keys >= FLOW_SLOTS / 2) /* the sensor's limit, too */
+		if (!*used) {
+			if (t->used >= (t->mask + 1) / 2)
 				return NULL;
-			s->used = 1;
-			s->key = *k;
-			t->flow_keys++;
-			return &s->counts;
+			*used = 1;
+			memcpy(slot, key, t->key_size);
+			t->used++;
+			return slot + ((t->key_size + 8) & ~(size_t)7);
 		}
-		if (!memcmp(&s->key, k, sizeof(*k)))
-			return &s->counts;
+		if (!memcmp(slot, key, t->key_size))
+			return slot + ((t->key_size + 8) & ~(size_t)7);
 	}
-	return NULL;
 }
 
-static uint64_t *bs_counter(struct tables *t, const struct ts_bs_key *k)
-{
-	uint32_t i = (uint32_t)hash_words(k, sizeof(*k)) & (BS_SLOTS - 1), n;
+struct port_counts {
+	uint64_t packets, bytes, mirai;
+};
 
-	for (n = 0; n < BS_SLOTS; n++, i = (i + 1) & (BS_SLOTS - 1)) {
-		struct bs_slot *s = &t->bs[i];
-
-		if (!s->used) {
-			if (t->bs_keys >= BS_SLOTS / 2)
-				return NULL;
-			s->used = 1;
-			s->key = *k;
-			t->bs_keys++;
-			return &s->packets;
-		}
-		if (!memcmp(&s->key, k, sizeof(*k)))
-			return &s->packets;
-	}
-	return NULL;
-}
+struct tables {
+	struct otable flows, bs, tagged;
+	struct port_counts (*ports)[65536];
+	struct ts_totals totals;
+	struct tag_rule *rules;
+	size_t nrules;
+};
 
 static int port_proto(uint8_t proto)
 {
@@ -127,7 +129,36 @@ static int port_proto(uint8_t proto)
 	}
 }
 
-/* What count_ip() in bpf/telescope.bpf.c does, plus the per-port table. */
+/* What packet_tags() in bpf/telescope.bpf.c finds, without address lists. */
+static uint64_t packet_tags(const struct tables *t, const struct ts_pkt *pkt,
+			    const uint8_t *data, uint32_t len)
+{
+	uint64_t tags = ts_fingerprint(pkt);
+	const uint8_t *payload = data + pkt->payload_off;
+	size_t plen = pkt->payload_len, i;
+
+	if (pkt->payload_off + plen > len)
+		plen = pkt->payload_off < len ? len - pkt->payload_off : 0;
+	if ((tags & (1ULL << TS_TAG_SIP_OPTIONS)) &&
+	    memmem(payload, plen < TS_SIP_SCAN_LEN ? plen : TS_SIP_SCAN_LEN,
+		   TS_SIP_UA, TS_SIP_UA_LEN))
+		tags |= 1ULL << TS_TAG_SIP_FRIENDLY;
+	if (!plen || pkt->fragment ||
+	    (pkt->proto != TS_IPPROTO_TCP && pkt->proto != TS_IPPROTO_UDP))
+		return tags;
+	for (i = 0; i < t->nrules; i++) {
+		const struct tag_rule *r = &t->rules[i];
+
+		if (r->proto != pkt->proto || (!r->any_port && r->port != pkt->port) ||
+		    (size_t)r->offset + r->len > plen)
+			continue;
+		if (!memcmp(payload + r->offset, r->bytes, r->len))
+			tags |= 1ULL << ((TS_TAG_BUILTIN_COUNT + i) & 63);
+	}
+	return tags;
+}
+
+/* What count_ip() and count_tags() in bpf/telescope.bpf.c do, plus ports. */
 static void count_packet(struct tables *t, const uint8_t *data, uint32_t len)
 {
 	struct ts_totals *tot = &t->totals;
@@ -135,6 +166,7 @@ static void count_packet(struct tables *t, const uint8_t *data, uint32_t len)
 	struct port_counts *pc;
 	struct ts_counts *c;
 	struct ts_pkt pkt;
+	uint64_t tags;
 
 	switch (ts_parse(&pkt, data, data + len)) {
 	case TS_IP:
@@ -157,7 +189,7 @@ static void count_packet(struct tables *t, const uint8_t *data, uint32_t len)
 	fk.family = pkt.family;
 	fk.proto = pkt.proto;
 	fk.port = pkt.port;
-	c = flow_counts(t, &fk);
+	c = otable_upsert(&t->flows, &fk);
 	if (c) {
 		c->packets++;
 		c->bytes += pkt.ip_len;
@@ -181,21 +213,40 @@ static void count_packet(struct tables *t, const uint8_t *data, uint32_t len)
 		bk.src_port = pkt.bs_port;
 		bk.kind = pkt.bs_kind;
 		tot->backscatter++;
-		n = bs_counter(t, &bk);
+		n = otable_upsert(&t->bs, &bk);
 		if (n)
 			(*n)++;
 		else
 			tot->bs_overflow++;
 	}
+
+	tags = packet_tags(t, &pkt, data, len);
+	if (tags) {
+		struct ts_tag_key tk;
+		uint64_t *n;
+
+		memset(&tk, 0, sizeof(tk));
+		memcpy(tk.addr, pkt.src, 16);
+		tk.family = pkt.family;
+		tk.proto = pkt.proto;
+		tk.port = pkt.port;
+		tk.tags = tags;
+		tot->tagged++;
+		n = otable_upsert(&t->tagged, &tk);
+		if (n)
+			(*n)++;
+		else
+			tot->tag_overflow++;
+	}
 }
 
 static void clear_tables(struct tables *t)
 {
-	memset(t->flows, 0, sizeof(*t->flows) * FLOW_SLOTS);
-	memset(t->bs, 0, sizeof(*t->bs) * BS_SLOTS);
+	otable_clear(&t->flows);
+	otable_clear(&t->bs);
+	otable_clear(&t->tagged);
 	memset(t->ports, 0, sizeof(*t->ports) * PORT_PROTOS);
 	memset(&t->totals, 0, sizeof(t->totals));
-	t->flow_keys = t->bs_keys = 0;
 }
 
 /* One timed pass over the file; returns ns per packet, or -1. */
@@ -248,7 +299,7 @@ int main(int argc, char **argv)
 	double ns[MAX_RUNS];
 	struct spread s;
 	uint64_t packets = 0;
-	char row[128];
+	char row[128], errbuf[256];
 	cpu_set_t cpus;
 	int runs = 5, c, i;
 
@@ -270,11 +321,18 @@ int main(int argc, char **argv)
 	CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) - 1, &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 
-	t.flows = malloc(sizeof(*t.flows) * FLOW_SLOTS);
-	t.bs = malloc(sizeof(*t.bs) * BS_SLOTS);
 	t.ports = malloc(sizeof(*t.ports) * PORT_PROTOS);
-	if (!t.flows || !t.bs || !t.ports) {
+	if (!t.ports ||
+	    otable_init(&t.flows, FLOW_SLOTS, sizeof(struct ts_flow_key),
+			sizeof(struct ts_counts)) ||
+	    otable_init(&t.bs, BS_SLOTS, sizeof(struct ts_bs_key), sizeof(uint64_t)) ||
+	    otable_init(&t.tagged, TAG_SLOTS, sizeof(struct ts_tag_key),
+			sizeof(uint64_t))) {
 		fprintf(stderr, "pcap-baseline: out of memory\n");
+		return 1;
+	}
+	if (rules_load(DEFAULT_RULES, &t.rules, &t.nrules, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "pcap-baseline: %s\n", errbuf);
 		return 1;
 	}
 	/* Warm-up: page cache, page faults of the tables. */
@@ -287,11 +345,13 @@ int main(int argc, char **argv)
 	}
 	s = spread_of(ns, (size_t)runs);
 	printf("  libpcap file reader, %s: %.1f ns/pkt (%.1f-%.1f), %.2f Mpps; "
-	       "%llu packets: %llu flows, %llu mirai, %llu backscatter, %llu overflow, %llu malformed\n",
+	       "%llu packets: %u flows, %llu mirai, %llu backscatter, %llu tagged, "
+	       "%llu overflow, %llu malformed\n",
 	       name, s.median, s.min, s.max, 1000.0 / s.median,
-	       (unsigned long long)packets, (unsigned long long)t.flow_keys,
+	       (unsigned long long)packets, t.flows.used,
 	       (unsigned long long)t.totals.mirai,
 	       (unsigned long long)t.totals.backscatter,
+	       (unsigned long long)t.totals.tagged,
 	       (unsigned long long)t.totals.overflow,
 	       (unsigned long long)t.totals.malformed);
 	if (report_open(csv))
@@ -305,10 +365,12 @@ int main(int argc, char **argv)
 	snprintf(row, sizeof(row), "pcap.%s.mpps", name);
 	report_row(row, 1000.0 / s.median, "Mpps");
 	snprintf(row, sizeof(row), "pcap.%s.flows", name);
-	report_row(row, (double)t.flow_keys, "keys");
+	report_row(row, (double)t.flows.used, "keys");
 	report_close();
-	free(t.flows);
-	free(t.bs);
+	free(t.flows.slots);
+	free(t.bs.slots);
+	free(t.tagged.slots);
 	free(t.ports);
-	return t.totals.malformed || t.totals.overflow ? 1 : 0;
+	free(t.rules);
+	return t.totals.malformed || t.totals.overflow || t.totals.tag_overflow ? 1 : 0;
 }
