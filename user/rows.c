@@ -234,7 +234,6 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 			memcpy(sk.addr, e->key.addr, 16);
 			if (!table_find(&seen, &sk)) {
 				table_upsert(&seen, &sk);
-				a = table_find(&rows, &rk);
 				a->sources++;
 			}
 		}

@@ -21,6 +21,7 @@
 #include "drain.h"
 #include "geo.h"
 #include "log.h"
+#include "number.h"
 #include "output.h"
 #include "sensor.h"
 #include "series.h"
@@ -82,19 +83,6 @@ static void run_usage(FILE *f)
 "  -p, --pass               pass packets on to the stack instead of dropping\n"
 "  -v, --verbose            log every drain, and libbpf's messages\n"
 "  -h, --help               this text\n");
-}
-
-/* Parse a whole decimal number in [min, max]; -1 if it is not one. */
-static long parse_num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	return v;
 }
 
 static __u64 now_s(void)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "fingerprint.h"
+#include "number.h"
 #include "table.h"
 #include "tags.h"
 
@@ -165,18 +166,6 @@ static char *next_token(char **p, int *quoted, size_t *qlen, const char **why)
 	return start;
 }
 
-static long parse_long(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	return v;
-}
-
 static int parse_rule(char *line, struct tag_rule *r, const char **why)
 {
 	char *p = line, *tok[5];
@@ -251,14 +240,14 @@ static int parse_rule(char *line, struct tag_rule *r, const char **why)
 	if (!strcmp(tok[2], "*")) {
 		r->any_port = true;
 	} else {
-		v = parse_long(tok[2], 0, 65535);
+		v = parse_num(tok[2], 0, 65535);
 		if (v < 0) {
 			*why = "port must be 0-65535 or *";
 			return -1;
 		}
 		r->port = (__u16)v;
 	}
-	v = parse_long(tok[3], 0, TS_RULE_MAX_OFFSET);
+	v = parse_num(tok[3], 0, TS_RULE_MAX_OFFSET);
 	if (v < 0) {
 		*why = "offset must be 0-" TS_STR(TS_RULE_MAX_OFFSET)
 		       " (bytes into the payload)";
@@ -402,10 +391,10 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 			*slash = '\0';
 		if (inet_pton(AF_INET, s, net.addr) == 1) {
 			net.family = TS_FAMILY_IPV4;
-			plen = slash ? parse_long(slash + 1, 0, 32) : 32;
+			plen = slash ? parse_num(slash + 1, 0, 32) : 32;
 		} else if (inet_pton(AF_INET6, s, net.addr) == 1) {
 			net.family = TS_FAMILY_IPV6;
-			plen = slash ? parse_long(slash + 1, 0, 128) : 128;
+			plen = slash ? parse_num(slash + 1, 0, 128) : 128;
 		} else {
 			fclose(f);
 			return fail(err, errlen, path, lineno,
