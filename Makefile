@@ -116,6 +116,7 @@ geoip:
 
 install: all
 	install -D -m 0755 $(BUILD)/xdp-telescope $(DESTDIR)$(BINDIR)/xdp-telescope
+	install -D -m 0644 rules/default.rules $(DESTDIR)$(DATADIR)/default.rules
 	@if [ -f data/country.mmdb ]; then \
 		install -D -m 0644 data/country.mmdb $(DESTDIR)$(DATADIR)/country.mmdb; fi
 

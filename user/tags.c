@@ -287,8 +287,8 @@ int rules_load(const char *path, struct tag_rule **rules, size_t *n,
 	       char *err, size_t errlen)
 {
 	struct tag_rule *out = NULL, r;
-	size_t len = 0, cap = 0;
-	char line[1024];
+	size_t len = 0, cap = 0, lcap = 0;
+	char *line = NULL;
 	int lineno = 0;
 	FILE *f;
 
@@ -297,22 +297,18 @@ int rules_load(const char *path, struct tag_rule **rules, size_t *n,
 	f = open_regular(path, err, errlen);
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &lcap, f) != -1) {
 		const char *why = NULL;
 		const char *p = line;
 
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			fclose(f);
-			free(out);
-			return fail(err, errlen, path, lineno, "line too long");
-		}
 		p += strspn(p, " \t\r\n");
 		if (!*p || *p == '#')
 			continue; /* blank or comment */
 		if (parse_rule(line, &r, &why)) {
 			fclose(f);
 			free(out);
+			free(line);
 			return fail(err, errlen, path, lineno, "%s", why);
 		}
 		r.line = lineno;
@@ -324,6 +320,7 @@ int rules_load(const char *path, struct tag_rule **rules, size_t *n,
 			if (!nr) {
 				fclose(f);
 				free(out);
+				free(line);
 				return fail(err, errlen, path, lineno, "out of memory");
 			}
 			out = nr;
@@ -331,6 +328,7 @@ int rules_load(const char *path, struct tag_rule **rules, size_t *n,
 		out[len++] = r;
 	}
 	fclose(f);
+	free(line);
 	*rules = out;
 	*n = len;
 	return 0;
@@ -350,14 +348,14 @@ static void clear_host_bits(__u8 *addr, int bits, int prefixlen)
 int labels_load(const char *path, struct label_net **nets, size_t *n,
 		char *err, size_t errlen)
 {
-	size_t cap = *n;
-	char line[512];
-	int lineno = 0;
+	size_t cap = *n, lcap = 0;
+	char *line = NULL;
+	int lineno = 0, rc = 0;
 	FILE *f = open_regular(path, err, errlen);
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	while (rc == 0 && getline(&line, &lcap, f) != -1) {
 		char *s = line, *comma, *slash, *label, *end;
 		struct label_net net = { 0 };
 		long plen;
@@ -372,8 +370,8 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 			continue;
 		comma = strchr(s, ',');
 		if (!comma) {
-			fclose(f);
-			return fail(err, errlen, path, lineno, "want CIDR,label");
+			rc = fail(err, errlen, path, lineno, "want CIDR,label");
+			continue;
 		}
 		*comma = '\0';
 		label = comma + 1;
@@ -382,9 +380,9 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 		for (end = comma; end > s && isspace((unsigned char)end[-1]);)
 			*--end = '\0';
 		if (!valid_name(label, TAG_NAME_MAX - strlen(LABEL_PREFIX))) {
-			fclose(f);
-			return fail(err, errlen, path, lineno,
+			rc = fail(err, errlen, path, lineno,
 				    "labels are 1-26 of a-z 0-9 _ - .");
+			continue;
 		}
 		slash = strchr(s, '/');
 		if (slash)
@@ -396,13 +394,13 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 			net.family = TS_FAMILY_IPV6;
 			plen = slash ? parse_num(slash + 1, 0, 128) : 128;
 		} else {
-			fclose(f);
-			return fail(err, errlen, path, lineno,
+			rc = fail(err, errlen, path, lineno,
 				    "'%s' is not an IPv4 or IPv6 address", s);
+			continue;
 		}
 		if (plen < 0) {
-			fclose(f);
-			return fail(err, errlen, path, lineno, "bad prefix length");
+			rc = fail(err, errlen, path, lineno, "bad prefix length");
+			continue;
 		}
 		net.prefixlen = (__u8)plen;
 		clear_host_bits(net.addr, net.family == TS_FAMILY_IPV4 ? 32 : 128,
@@ -414,15 +412,16 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 			cap = cap ? 2 * cap : 64;
 			nn = realloc(*nets, cap * sizeof(**nets));
 			if (!nn) {
-				fclose(f);
-				return fail(err, errlen, path, lineno, "out of memory");
+				rc = fail(err, errlen, path, lineno, "out of memory");
+				break;
 			}
 			*nets = nn;
 		}
 		(*nets)[(*n)++] = net;
 	}
 	fclose(f);
-	return 0;
+	free(line);
+	return rc;
 }
 
 struct prefix_key {
