@@ -40,9 +40,15 @@ const char *default_data_file(const char *env, const char *name,
 	if (!slash)
 		return NULL;
 	*slash = '\0';
+	/* installed under another PREFIX than the one built for */
+	if (snprintf(buf, len, "%s/../share/xdp-telescope/%s", exe, name) < (int)len &&
+	    readable_file(buf))
+		goto found;
+	/* the in-tree build: build/xdp-telescope */
 	if (snprintf(buf, len, "%s/../%s", exe, tree_path) >= (int)len ||
 	    !readable_file(buf))
 		return NULL;
+found:
 	/* A clean name for messages; the file exists, so this succeeds. */
 	if (realpath(buf, exe))
 		snprintf(buf, len, "%s", exe);
