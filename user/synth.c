@@ -19,17 +19,18 @@
 #include "synth.h"
 
 static const char *const file_name[SF_NFILES] = {
-	"totals", "ports", "countries", "port_countries", "sources", "backscatter",
+	"totals", "ports", "countries", "port_countries", "sources", "backscatter", "tags",
 };
 
 static const char *const file_header[SF_NFILES] = {
 	"time,sensor,packets,bytes,sources,malformed,non_ip,overflow,fragments,mirai,"
-	"backscatter,bs_overflow,quote_mismatch\n",
+	"backscatter,bs_overflow,quote_mismatch,tagged,tag_overflow\n",
 	"time,sensor,proto,port,packets,bytes,sources,mirai\n",
 	"time,sensor,country,packets,sources\n",
 	"time,sensor,proto,port,country,packets,sources,mirai\n",
 	"time,sensor,src_ip,country,asn,packets,bytes,as_org\n",
 	"time,sensor,src_ip,country,asn,proto,src_port,kind,packets,as_org\n",
+	"time,sensor,tag,proto,port,country,packets,sources\n",
 };
 
 struct synth_sink {

@@ -2,7 +2,8 @@
 /*
  * Synthetic sensor CSV for testing and demonstrating the report: a fleet
  * with diurnal traffic, heavy-tailed ports and countries, Mirai-type
- * scanning, backscatter, and the events the report must find, injected on
+ * scanning, tagged scanners (fingerprints, payload rules, a listed
+ * research scanner), backscatter, and the events the report must find, injected on
  * days fixed relative to --from (docs/report.md lists them).
  */
 #ifndef TS_SYNTH_H
@@ -54,7 +55,7 @@ typedef void (*synth_row_fn)(struct synth_sink *sink, int file, const char *row,
 
 /* Files of a sensor-day, as the sensor names them. */
 enum synth_file { SF_TOTALS, SF_PORTS, SF_COUNTRIES, SF_PORT_COUNTRIES,
-		  SF_SOURCES, SF_BACKSCATTER, SF_NFILES };
+		  SF_SOURCES, SF_BACKSCATTER, SF_TAGS, SF_NFILES };
 
 /* Generates sensor s's rows for one day (absolute day number). */
 void synth_sensor_day(const struct synth_opts *o, int s, int day,

@@ -180,12 +180,58 @@ static void victim(uint64_t seed, int i, struct victim *v)
 		v->proto = 1, v->src_port = 0, v->kind = "icmp_unreach";
 }
 
+/* Tags as the sensor names them in tags.csv (docs/tags.md). */
+enum {
+	TAG_MIRAI, TAG_ZMAP, TAG_MASSCAN, TAG_NMAP_SYN, TAG_SIP_OPTIONS,
+	TAG_SIP_FRIENDLY, TAG_SSDP, TAG_UDP_0X31, TAG_RESEARCH, NTAGS
+};
+#define TAG(t) (1u << (t))
+
+static const char *const tag_names[NTAGS] = {
+	"mirai", "zmap", "masscan", "nmap_syn", "sip_options", "sip_friendly_scanner",
+	"ssdp_msearch", "udp_0x31", "list:research-scanner",
+};
+
+/*
+ * Scanners recognised by their packets (ZMap, Masscan) or by an announced
+ * address list (a research scanner that uses ZMap, so its packets carry
+ * two tags): a few sources, each at most one flow an interval, sweeping
+ * popular TCP ports evenly across the fleet.
+ */
+struct scanner {
+	const char *cc;
+	uint32_t first_ip;
+	int nsources;
+	unsigned tags;
+	double random_ports;	/* share of flows to a random high port */
+};
+
+#define IPV4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static const struct scanner scanners[] = {
+	{ "NL", IPV4(198, 51, 100, 130), 4, TAG(TAG_RESEARCH) | TAG(TAG_ZMAP), 0 },
+	{ "US", IPV4(203, 0, 113, 20), 3, TAG(TAG_ZMAP), 0 },
+	{ "CN", IPV4(198, 19, 250, 10), 2, TAG(TAG_MASSCAN), 0.5 },
+	{ "RU", IPV4(198, 19, 250, 20), 1, TAG(TAG_MASSCAN), 0.5 },
+};
+#define NSCANNERS (int)(sizeof(scanners) / sizeof(scanners[0]))
+
+static const uint16_t sweep_ports[] = {
+	80, 443, 22, 8080, 3389, 445, 23, 6379, 5555, 8443, 21, 25, 3306, 5900,
+};
+#define NSWEEP (sizeof(sweep_ports) / sizeof(sweep_ports[0]))
+
+/* A scanner source's chance of a flow in an interval, per regular flow
+ * expected: about 4 % of all flows come from the scanners above. */
+#define SCANNER_SHARE 0.004
+
 struct flow {
 	uint8_t proto;
 	uint16_t port;
 	int country;
 	uint32_t ip;
 	uint64_t packets, bytes, mirai;
+	unsigned tags;	/* every packet of a flow carries the same tags */
 	int victim;	/* backscatter: victim index, else -1 */
 };
 
@@ -416,7 +462,66 @@ static void scan_flow(const struct synth_opts *o, const struct day_model *m, str
 	f->bytes = f->packets * (f->proto == 6 ? 40 + 20 * (next(r) % 2) :
 				 f->proto == 17 ? 60 + next(r) % 140 : 84);
 	f->mirai = f->proto == 6 && uniform(r) < ports[p].mirai ? f->packets : 0;
+	f->tags = 0;
 	(void)o;
+}
+
+/*
+ * The tags of a scanning flow besides its scanner's: Mirai-type SYNs, SIP
+ * OPTIONS probes on 5060/udp (most from SIPVicious's friendly-scanner),
+ * SSDP M-SEARCH on 1900/udp, CAIDA's udp 0x31 probe on some UDP ports, a
+ * few Nmap SYN scans. Drawn from their own generator so the traffic itself
+ * does not depend on them.
+ */
+static unsigned flow_tags(const struct flow *f, struct rng *r)
+{
+	unsigned tags = f->mirai ? TAG(TAG_MIRAI) : 0;
+	double u = uniform(r);
+
+	if (f->proto == 17 && f->port == 5060) {
+		if (u < 0.6)
+			tags |= TAG(TAG_SIP_OPTIONS) |
+				(uniform(r) < 0.7 ? TAG(TAG_SIP_FRIENDLY) : 0);
+	} else if (f->proto == 17 && f->port == 1900) {
+		if (u < 0.85)
+			tags |= TAG(TAG_SSDP);
+	} else if (f->proto == 17) {
+		if (u < 0.03)
+			tags |= TAG(TAG_UDP_0X31);
+	} else if (f->proto == 6 && !f->mirai && u < 0.004) {
+		tags |= TAG(TAG_NMAP_SYN);
+	}
+	return tags;
+}
+
+static int scanner_flows(const struct synth_opts *o, int s, int64_t t, struct flow *flows,
+			 int k, int max)
+{
+	struct rng r = rng_for(o->seed, 0x5C, (uint64_t)s, (uint64_t)t);
+	double p = o->rate * o->interval / 60.0 * SCANNER_SHARE;
+
+	for (int i = 0; i < NSCANNERS; i++) {
+		const struct scanner *sc = &scanners[i];
+
+		for (int j = 0; j < sc->nsources && k < max; j++) {
+			struct flow *f;
+
+			if (uniform(&r) >= p)
+				continue;
+			f = &flows[k++];
+			f->victim = -1;
+			f->proto = 6;
+			f->port = uniform(&r) < sc->random_ports ?
+				  (uint16_t)(1024 + next(&r) % 64512) : sweep_ports[next(&r) % NSWEEP];
+			f->country = country_index(sc->cc);
+			f->ip = sc->first_ip + (uint32_t)j;
+			f->packets = 2 + next(&r) % 9;
+			f->bytes = f->packets * 40;
+			f->mirai = 0;
+			f->tags = sc->tags;
+		}
+	}
+	return k;
 }
 
 static void backscatter_flow(uint64_t seed, int vi, struct rng *r, struct flow *f)
@@ -432,6 +537,7 @@ static void backscatter_flow(uint64_t seed, int vi, struct rng *r, struct flow *
 	f->packets = 1 + next(r) % 5;
 	f->bytes = f->packets * (v.proto == 1 ? 56 : 44);
 	f->mirai = 0;
+	f->tags = 0;
 }
 
 #define MAX_FLOWS 4096
@@ -441,6 +547,7 @@ static int interval_flows(const struct synth_opts *o, int s, const struct day_mo
 			  int64_t t, struct rng *r, struct flow *flows)
 {
 	struct rng sr = rng_for(o->seed, 0x5E, (uint64_t)s, 0);
+	struct rng tr = rng_for(o->seed, 0x7A, (uint64_t)s, (uint64_t)t);
 	double sensor_factor = 0.6 + uniform(&sr), minutes = o->interval / 60.0;
 	double per_day = 86400.0 / o->interval;
 	int n = poisson(r, o->rate * minutes * sensor_factor * diurnal(t)), k;
@@ -453,6 +560,9 @@ static int interval_flows(const struct synth_opts *o, int s, const struct day_mo
 		for (int extra = poisson(r, 3.0 * o->rate * minutes * sensor_factor);
 		     extra > 0 && k < MAX_FLOWS - 64; extra--)
 			scan_flow(o, m, r, PORT_1900, &flows[k++]);
+	for (int i = 0; i < k; i++)
+		flows[i].tags = flow_tags(&flows[i], &tr);
+	k = scanner_flows(o, s, t, flows, k, MAX_FLOWS - 64);
 	/* Backscatter: about 40 a sensor-day from the victims of the day. */
 	for (int b = poisson(r, 40.0 / per_day); b > 0 && k < MAX_FLOWS && m->nattacked; b--)
 		backscatter_flow(o->seed, m->attacked[next(r) % (uint64_t)m->nattacked], r,
@@ -461,6 +571,29 @@ static int interval_flows(const struct synth_opts *o, int s, const struct day_mo
 		if (uniform(r) < 8.0 / per_day)
 			backscatter_flow(o->seed, vi, r, &flows[k++]);
 	return k;
+}
+
+/* A tags.csv row: (tag, protocol, port, country). */
+struct tag_agg {
+	int tag;
+	uint8_t proto;
+	uint16_t port;
+	int country;
+	uint64_t packets;
+	int nips;
+};
+
+static struct tag_agg *find_tag_agg(struct tag_agg *v, int *n, int max, int tag,
+				    const struct flow *f)
+{
+	for (int i = 0; i < *n; i++)
+		if (v[i].tag == tag && v[i].proto == f->proto && v[i].port == f->port &&
+		    v[i].country == f->country)
+			return &v[i];
+	if (*n == max)
+		return NULL;
+	v[*n] = (struct tag_agg){ tag, f->proto, f->port, f->country, 0, 0 };
+	return &v[(*n)++];
 }
 
 struct row_buf {
@@ -474,9 +607,10 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 			  int n, struct synth_sink *sink, synth_row_fn emit)
 {
 	static __thread struct agg port_rows[MAX_AGG], country_rows[MAX_AGG], pc_rows[MAX_AGG];
+	static __thread struct tag_agg tag_rows[MAX_AGG];
 	struct agg total = { 0 };
-	int np = 0, nc = 0, npc = 0, top[3] = { -1, -1, -1 };
-	uint64_t bs_packets = 0;
+	int np = 0, nc = 0, npc = 0, ntag = 0, top[3] = { -1, -1, -1 };
+	uint64_t bs_packets = 0, tagged = 0;
 	char when[24], sensor[32], proto[16], ip[20], cc[3];
 	struct strbuf sb;
 	struct csv_row row;
@@ -511,6 +645,17 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 			a->mirai += f->mirai;
 			add_ip(a, f->ip);
 		}
+		if (f->tags)
+			tagged += f->packets;
+		for (int b = 0; b < NTAGS; b++) {
+			struct tag_agg *ta;
+
+			if ((f->tags & TAG(b)) &&
+			    (ta = find_tag_agg(tag_rows, &ntag, MAX_AGG, b, f))) {
+				ta->packets += f->packets;
+				ta->nips++;
+			}
+		}
 		if (f->victim < 0) {
 			for (int k = 0; k < 3; k++)
 				if (top[k] < 0 || flows[top[k]].packets < f->packets) {
@@ -528,7 +673,8 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 		csv_u64(&row, 0);	/* malformed, non_ip, overflow */
 	csv_u64(&row, 0);		/* fragments */
 	csv_u64(&row, total.mirai); csv_u64(&row, bs_packets);
-	csv_u64(&row, 0); csv_u64(&row, 0);
+	csv_u64(&row, 0); csv_u64(&row, 0);	/* bs_overflow, quote_mismatch */
+	csv_u64(&row, tagged); csv_u64(&row, 0);	/* tag_overflow */
 	ROW_DONE(SF_TOTALS);
 	for (int i = 0; i < np; i++) {
 		const struct agg *a = &port_rows[i];
@@ -580,6 +726,15 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 		csv_u64(&row, v.src_port); csv_raw(&row, v.kind); csv_u64(&row, f->packets);
 		csv_text(&row, v.org);
 		ROW_DONE(SF_BACKSCATTER);
+	}
+	for (int i = 0; i < ntag; i++) {
+		const struct tag_agg *a = &tag_rows[i];
+
+		csv_raw(&row, when); csv_raw(&row, sensor); csv_text(&row, tag_names[a->tag]);
+		csv_raw(&row, proto_text(a->proto, proto, sizeof(proto)));
+		csv_u64(&row, a->port); csv_raw(&row, countries[a->country].cc);
+		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips);
+		ROW_DONE(SF_TAGS);
 	}
 #undef ROW_DONE
 	sb_free(&sb);
