@@ -6,21 +6,23 @@
  * sensor's CSV.
  *
  *   lab-send --ifname IF (--count N | --seconds S) [--rate PPS] [--seed N]
- *            [--mix e2e|demo] [--account FILE]
+ *            [--mix e2e|demo|tags|tags-reload] [--account FILE]
  *
  * Every frame comes with what a correct sensor must make of it, written
  * down by the mix that built it (not computed by the parser under test).
  * The account is appended to FILE as CSV records, so a test can send in
  * phases and sum them:
  *
- *   totals,PACKETS,BYTES,MALFORMED,NON_IP,MIRAI,FRAGMENTS,BACKSCATTER,QUOTE_MISMATCH
+ *   totals,PACKETS,BYTES,MALFORMED,NON_IP,MIRAI,FRAGMENTS,BACKSCATTER,QUOTE_MISMATCH,TAGGED
  *   port,PROTO,PORT,PACKETS,BYTES,MIRAI
  *   source,SRC_IP,PACKETS,BYTES
  *   flow,SRC_IP,PROTO,PORT,PACKETS,BYTES,MIRAI
  *   backscatter,SRC_IP,PROTO,SRC_PORT,KIND,PACKETS
+ *   tag,TAG,PROTO,PORT,SRC_IP,PACKETS
  *
  * PROTO is tcp|udp|icmp|icmpv6|<number> and KIND a CSV kind name, as in
- * the sensor's CSV. Only frames the kernel accepted for sending are
+ * the sensor's CSV. A packet with k tags adds to k tag records; TAGGED
+ * counts packets with at least one. Only frames the kernel accepted for sending are
  * counted; frames the wire drops after that show in the interface's
  * tx_dropped, which the tests check separately.
  *
@@ -53,6 +55,7 @@ struct expect {
 	int mirai, fragment, quote_mismatch;
 	const char *bs_kind;      /* CSV kind, NULL if not backscatter */
 	int bs_port;
+	const char *tags;         /* tag names, space-separated; NULL: none */
 };
 
 struct frame {
@@ -121,7 +124,7 @@ static struct entry *table_get(struct table *t, const char *key)
 
 struct account {
 	uint64_t packets, bytes, malformed, non_ip, mirai, fragments,
-		 backscatter, quote_mismatch;
+		 backscatter, quote_mismatch, tagged;
 	struct table rows; /* keys are the record prefixes */
 };
 
@@ -183,6 +186,19 @@ static void account_add(struct account *a, const struct frame *f, size_t ip_len)
 			 e->bs_port, e->bs_kind);
 		table_get(&a->rows, key)->packets++;
 	}
+
+	if (e->tags && e->tags[0]) {
+		char names[256], *name, *save = NULL;
+
+		a->tagged++;
+		snprintf(names, sizeof(names), "%s", e->tags);
+		for (name = strtok_r(names, " ", &save); name;
+		     name = strtok_r(NULL, " ", &save)) {
+			snprintf(key, sizeof(key), "tag,%s,%s,%d,%s", name, proto,
+				 e->port, src);
+			table_get(&a->rows, key)->packets++;
+		}
+	}
 }
 
 static int account_write(const struct account *a, const char *path,
@@ -195,12 +211,13 @@ static int account_write(const struct account *a, const char *path,
 		return -1;
 	}
 	fprintf(out, "# lab-send mix=%s seed=%llu\n", mix, (unsigned long long)seed);
-	fprintf(out, "totals,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
+	fprintf(out, "totals,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu\n",
 		(unsigned long long)a->packets, (unsigned long long)a->bytes,
 		(unsigned long long)a->malformed, (unsigned long long)a->non_ip,
 		(unsigned long long)a->mirai, (unsigned long long)a->fragments,
 		(unsigned long long)a->backscatter,
-		(unsigned long long)a->quote_mismatch);
+		(unsigned long long)a->quote_mismatch,
+		(unsigned long long)a->tagged);
 	for (size_t i = 0; i < a->rows.cap; i++) {
 		const struct entry *r = &a->rows.slots[i];
 
@@ -255,7 +272,7 @@ static void tcp(struct frame *f, const char *src, const char *dst, int dport,
 	f->p.seq = (uint32_t)rnd();
 	f->p.flags = flags;
 	f->p.ip_id = (uint16_t)rnd();
-	f->e = (struct expect){ V_IP, PB_TCP, dport, 0, 0, 0, NULL, 0 };
+	f->e = (struct expect){ V_IP, PB_TCP, dport, 0, 0, 0, NULL, 0, NULL };
 }
 
 static void syn(struct frame *f, const char *src, const char *dst, int dport)
@@ -279,7 +296,7 @@ static void udp(struct frame *f, const char *src, const char *dst, int dport,
 	f->p.sport = (uint16_t)(1024 + rnd_below(60000));
 	f->p.dport = (uint16_t)dport;
 	pb_payload(&f->p, payload, strlen(payload));
-	f->e = (struct expect){ V_IP, PB_UDP, dport, 0, 0, 0, NULL, 0 };
+	f->e = (struct expect){ V_IP, PB_UDP, dport, 0, 0, 0, NULL, 0, NULL };
 }
 
 /* ICMP or ICMPv6 by the address family, without a quote. */
@@ -291,7 +308,7 @@ static void icmp(struct frame *f, const char *src, const char *dst, int type)
 	f->p.icmp_type = (uint8_t)type;
 	f->p.icmp_id = (uint16_t)rnd();
 	f->p.icmp_seq = 1;
-	f->e = (struct expect){ V_IP, f->p.proto, type, 0, 0, 0, NULL, 0 };
+	f->e = (struct expect){ V_IP, f->p.proto, type, 0, 0, 0, NULL, 0, NULL };
 }
 
 /* TCP backscatter from a victim's service port to us. */
@@ -455,7 +472,7 @@ static void mix_e2e(uint64_t i, struct frame *f)
 		pb_addrs(&f->p, s4, d4);
 		f->p.proto = PB_GRE;
 		pb_payload(&f->p, "\0\0\x08\0", 4);
-		f->e = (struct expect){ V_IP, PB_GRE, 0, 0, 0, 0, NULL, 0 };
+		f->e = (struct expect){ V_IP, PB_GRE, 0, 0, 0, 0, NULL, 0, NULL };
 		break;
 	default: /* a SYN with options and payload to 5555 */
 		syn(f, s4, d4, 5555);
@@ -551,6 +568,260 @@ static void mix_demo(uint64_t i, struct frame *f)
 	}
 }
 
+/* ---- the tags mix: one source per case, each with the tags it must get ---- */
+
+/*
+ * Every case has a source of its own that sends only that case (one
+ * protocol and port, the same tags on every packet), so a test can check
+ * tags.csv interval by interval against sources.csv. The tags are written
+ * here from the rules (docs: ../shared/fingerprints.md), the payload rules
+ * of rules/default.rules plus the e2e_tags.sh additions, and the two lists
+ * e2e_tags.sh writes:
+ *
+ *   wide.list      198.51.100.64/26,jp_lab   2001:db8:77::/48,v6lab
+ *   scanners.list  198.51.100.96/27,jp_inner 198.51.100.128/25,research
+ *                  198.51.100.200/32,one_host
+ *
+ * Countries (tests/lib/mkmmdb.pl): 198.51.100.0/25 JP, .128/25 NL,
+ * 203.0.113.0/24 US, 2001:db8::/32 DE, 10.0.0.0/8 ZZ.
+ */
+
+#define TAGS_CASES 40
+#define KNOCK_DELTA 0xC123Du
+
+/* `tags-reload`: the rules file has gained `new_hello udp 5000 0 "HELLO"`. */
+static int tags_reloaded;
+
+static const uint8_t zmap41_opts[12] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03,
+					 0x03, 0x08, 0x01, 0x01, 0x04, 0x02 };
+
+/* A SYN no fingerprint matches: Linux's window, DF set. */
+static void tag_syn(struct frame *f, const char *src, const char *dst, int dport,
+		    const char *tags)
+{
+	syn(f, src, dst, dport);
+	f->p.window = 29200;
+	f->p.df = 1;
+	f->e.tags = tags;
+}
+
+static void tag_udp(struct frame *f, const char *src, const char *dst, int dport,
+		    const void *payload, size_t len, const char *tags)
+{
+	udp(f, src, dst, dport, "");
+	pb_payload(&f->p, payload, len);
+	f->e.tags = tags;
+}
+
+static uint16_t masscan_id(const struct pb_packet *p)
+{
+	return (uint16_t)((pb_dst_as_seq(p) ^ p->seq ^ p->dport) & 0xffff);
+}
+
+/* Mirai's sequence number: the destination address. */
+static void mirai_seq(struct frame *f)
+{
+	f->p.seq = pb_dst_as_seq(&f->p);
+	f->e.mirai = 1;
+}
+
+static void zmap_fields(struct frame *f)
+{
+	f->p.ip_id = 54321;
+	f->p.window = 65535;
+	f->p.df = 0;
+}
+
+/* A SIP OPTIONS of `len` bytes with the friendly-scanner User-Agent at
+ * byte `ua_at` (-1: none), Via and filler headers around it. */
+static void sip_options(struct frame *f, const char *src, const char *dst,
+			int dport, size_t len, int ua_at, const char *tags)
+{
+	static const char start[] = "OPTIONS sip:100@198.51.100.1 SIP/2.0\r\n"
+				    "Via: SIP/2.0/UDP 198.51.100.21:5060\r\n";
+	static const char filler[] = "X-Pad: 0123456789abcdefghij\r\n";
+	static const char ua[] = "User-Agent: friendly-scanner\r\n";
+	uint8_t body[1024];
+
+	for (size_t i = 0; i < len; i++)
+		body[i] = (uint8_t)filler[i % (sizeof(filler) - 1)];
+	memcpy(body, start, sizeof(start) - 1);
+	if (ua_at >= 0)
+		memcpy(body + ua_at, ua, sizeof(ua) - 1);
+	tag_udp(f, src, dst, dport, body, len, tags);
+	f->p.sport = 5060;
+}
+
+static void nbstat(struct frame *f, const char *src, const char *dst, int pre,
+		   const char *tags)
+{
+	/* transaction id, flags 0, one question; "*" encoded; NBSTAT, IN */
+	static const uint8_t q[] = { 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+				     0x00, 0x00, 0x20, 'C', 'K', 'A', 'A', 'A', 'A',
+				     'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A',
+				     'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A', 'A',
+				     'A', 'A', 'A', 'A', 'A', 'A', 0x00, 0x00, 0x21,
+				     0x00, 0x01 };
+	uint8_t body[64];
+
+	memset(body, 0x5a, (size_t)pre); /* the transaction id: 2 bytes, or not */
+	memcpy(body + pre, q, sizeof(q));
+	tag_udp(f, src, dst, 137, body, (size_t)pre + sizeof(q), tags);
+	f->p.sport = 137;
+}
+
+/* CAIDA's "udp 0x31": IP length 58, eight zero bytes, 0x31 0x00, then 20 more. */
+static void udp_0x31(struct frame *f, const char *src, const char *dst, int dport,
+		     uint8_t first, const char *tags)
+{
+	uint8_t body[30] = { 0 };
+
+	body[0] = first;
+	body[8] = 0x31;
+	memset(body + 10, 0x41, 20);
+	tag_udp(f, src, dst, dport, body, sizeof(body), tags);
+}
+
+static void later_fragment(struct frame *f, const char *src, const char *dst,
+			   const char *tags)
+{
+	udp_0x31(f, src, dst, 40003, 0, tags);
+	f->p.frag_off = 7;
+	f->e.port = 0;
+	f->e.fragment = 1;
+}
+
+static const char ssdp[] = "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
+			   "MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n";
+
+static void mix_tags(uint64_t i, struct frame *f)
+{
+	const char *d4 = (i / TAGS_CASES) % 2 ? "198.51.100.77" : "203.0.113.1";
+	const char *d6 = "2001:db8::1";
+
+	switch ((int)(i % TAGS_CASES)) {
+	/* built-in fingerprints */
+	case 0: tag_syn(f, "203.0.113.101", d4, 23, "mirai");
+		mirai_seq(f);
+		break;
+	case 1: tag_syn(f, "10.1.0.2", d4, 37215, "mirai");
+		mirai_seq(f);
+		break;
+	case 2: tag_syn(f, "203.0.113.102", d4, 443, "zmap");
+		zmap_fields(f);
+		break;
+	case 3: /* ZMap 4.1: random IP ID, its option list */
+		tag_syn(f, "203.0.113.103", d4, 8443, "zmap");
+		zmap_fields(f);
+		f->p.ip_id = (uint16_t)(1000 + rnd_below(50000));
+		memcpy(f->p.tcp_opts, zmap41_opts, 12);
+		f->p.tcp_opts_len = 12;
+		break;
+	case 4: tag_syn(f, "203.0.113.104", d4, 3389, "masscan");
+		f->p.window = 1024;
+		f->p.df = 0;
+		f->p.ip_id = masscan_id(&f->p);
+		break;
+	case 5: tag_syn(f, "203.0.113.105", d4, 22, "nmap_syn");
+		f->p.window = 1024;
+		f->p.df = 0;
+		memcpy(f->p.tcp_opts, "\x02\x04\x05\xb4", 4);
+		f->p.tcp_opts_len = 4;
+		f->p.ip_id = masscan_id(&f->p) ^ 1; /* not Masscan's by chance */
+		break;
+	case 6: tag_syn(f, "203.0.113.106", d4, 80, "synful_knock");
+		f->p.ack = (uint32_t)rnd();
+		f->p.seq = f->p.ack + KNOCK_DELTA;
+		break;
+	case 7: tag_syn(f, "2001:db8:5::6", d6, 80, "synful_knock");
+		f->p.seq = (uint32_t)rnd();
+		f->p.ack = f->p.seq + KNOCK_DELTA;
+		break;
+	case 8: sip_options(f, "198.51.100.20", d4, 5060, 120, -1, "sip_options"); break;
+	case 9: sip_options(f, "198.51.100.21", d4, 5060, 320, 200,
+			    "sip_options sip_friendly_scanner");
+		break;
+	case 10: tag_udp(f, "198.51.100.22", d4, 1900, ssdp, strlen(ssdp), "ssdp_msearch"); break;
+	case 11: udp_0x31(f, "10.1.0.3", d4, 40001, 0, "udp_0x31"); break;
+	case 12: nbstat(f, "203.0.113.107", d4, 2, "netbios_nbstat"); break;
+	case 13: tag_syn(f, "203.0.113.108", d4, 23, "mirai zmap");
+		zmap_fields(f);
+		mirai_seq(f);
+		break;
+	case 14: tag_syn(f, "203.0.113.131", d4, 8080, "lab_get");
+		pb_payload(&f->p, "GET / HTTP/1.0\r\n\r\n", 18);
+		break;
+	/* labelled sources, nested prefixes, labels with fingerprints */
+	case 15: tag_syn(f, "198.51.100.70", d4, 445, "list:jp_lab"); break;
+	case 16: tag_syn(f, "198.51.100.100", d4, 445, "list:jp_lab list:jp_inner"); break;
+	case 17: tag_syn(f, "198.51.100.150", d4, 23, "mirai list:research");
+		mirai_seq(f);
+		break;
+	case 18: tag_syn(f, "198.51.100.200", d4, 22, "list:research list:one_host"); break;
+	case 19: tag_syn(f, "198.51.100.201", d4, 22, "list:research"); break;
+	case 20: tag_udp(f, "2001:db8:77::9", d6, 53, "\x12\x34\x01\x00\x00\x01", 6,
+			 "list:v6lab");
+		break;
+	case 21: tag_syn(f, "2001:db8:77::10", d6, 80, "synful_knock list:v6lab");
+		f->p.ack = 0;
+		f->p.seq = KNOCK_DELTA;
+		break;
+	case 22: tag_udp(f, "198.51.100.160", d4, 1900, ssdp, strlen(ssdp),
+			 "ssdp_msearch list:research");
+		break;
+	/* near misses: one field off, no tag */
+	case 23: tag_syn(f, "203.0.113.120", d4, 23, NULL);
+		f->p.seq = pb_dst_as_seq(&f->p) + 1;
+		break;
+	case 24: tag_syn(f, "203.0.113.121", d4, 443, NULL);
+		zmap_fields(f);
+		f->p.window = 65534;
+		break;
+	case 25: tag_syn(f, "203.0.113.122", d4, 3389, NULL);
+		f->p.window = 1024;
+		f->p.ip_id = (uint16_t)(masscan_id(&f->p) + 1);
+		break;
+	case 26: tag_syn(f, "203.0.113.123", d4, 22, NULL);
+		f->p.window = 1023;
+		f->p.df = 0;
+		memcpy(f->p.tcp_opts, "\x02\x04\x05\xb4", 4);
+		f->p.tcp_opts_len = 4;
+		break;
+	case 27: tag_syn(f, "203.0.113.124", d4, 80, NULL);
+		f->p.ack = (uint32_t)rnd();
+		f->p.seq = f->p.ack + KNOCK_DELTA + 1;
+		break;
+	case 28: sip_options(f, "203.0.113.125", d4, 5061, 320, 200, NULL); break;
+	case 29: tag_udp(f, "203.0.113.126", d4, 1900, " M-SEARCH * HTTP/1.1\r\n", 22, NULL); break;
+	case 30: nbstat(f, "203.0.113.127", d4, 3, NULL); break;
+	case 31: /* SYN+ACK with a Mirai-like sequence number: backscatter */
+		tcp_backscatter(f, "203.0.113.128", d4, 23, PB_SYN | PB_ACK, "synack");
+		f->p.seq = pb_dst_as_seq(&f->p);
+		break;
+	case 32: tag_syn(f, "198.51.100.63", d4, 445, NULL); break; /* below jp_lab */
+	case 33: /* the User-Agent starts at 490: it ends past byte 512 */
+		sip_options(f, "198.51.100.23", d4, 5060, 700, 490, "sip_options");
+		break;
+	case 34: tag_syn(f, "203.0.113.129", d4, 8080, NULL);
+		pb_payload(&f->p, " GET / HTTP/1.0\r\n\r\n", 19);
+		break;
+	case 35: udp_0x31(f, "10.1.0.4", d4, 40002, 1, NULL); break;
+	case 36: /* matched only once the reloaded rules have new_hello; a
+		  * source of its own after the reload, so each source keeps
+		  * one set of tags */
+		tag_udp(f, tags_reloaded ? "203.0.113.133" : "203.0.113.130", d4,
+			5000, "HELLO telescope", 15, tags_reloaded ? "new_hello" : NULL);
+		break;
+	case 37: /* IPv6 with Mirai's and ZMap's fields: IPv4-only rules */
+		tag_syn(f, "2001:db8:5::99", d6, 23, NULL);
+		zmap_fields(f);
+		f->p.seq = 0x20010db8;
+		break;
+	case 38: later_fragment(f, "198.51.100.71", d4, "list:jp_lab"); break;
+	default: later_fragment(f, "203.0.113.132", d4, NULL); break;
+	}
+}
+
 /* ---- sending ---- */
 
 static volatile sig_atomic_t stop;
@@ -609,7 +880,7 @@ static int send_frame(int fd, struct sockaddr_ll *to, const uint8_t *frame, size
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lab-send --ifname IF (--count N | --seconds S) [--rate PPS]\n"
-		   "                [--seed N] [--mix e2e|demo] [--account FILE]\n");
+		   "                [--seed N] [--mix e2e|demo|tags|tags-reload] [--account FILE]\n");
 }
 
 int main(int argc, char **argv)
@@ -654,8 +925,11 @@ int main(int argc, char **argv)
 		make = mix_e2e;
 	else if (!strcmp(mix, "demo"))
 		make = mix_demo;
-	else {
-		fprintf(stderr, "lab-send: unknown mix '%s' (e2e, demo)\n", mix);
+	else if (!strcmp(mix, "tags") || !strcmp(mix, "tags-reload")) {
+		make = mix_tags;
+		tags_reloaded = !strcmp(mix, "tags-reload");
+	} else {
+		fprintf(stderr, "lab-send: unknown mix '%s' (e2e, demo, tags, tags-reload)\n", mix);
 		return 2;
 	}
 	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
