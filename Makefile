@@ -86,10 +86,10 @@ bench: deps
 # Benchmark (docs/bench.md): bench/NAME.bpf.c wrap the classifier; each
 # tool is bench/TOOL.c linked with the shared bench code, pktbuild and
 # the loader's code (bench-xdp loads the shipped rules as `run` does).
-BENCH_TOOLS := bench-xdp pcap-baseline livegen drainfeed
+BENCH_TOOLS := bench-xdp pcap-baseline pcap-live livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
 BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
-BENCH_LIB := bench/mix.c bench/report.c tests/lib/pktbuild.c
+BENCH_LIB := bench/mix.c bench/report.c bench/usercount.c tests/lib/pktbuild.c
 .PHONY: bench-build
 
 bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o

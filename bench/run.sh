@@ -5,7 +5,8 @@
 #      source mixes; also writes each mix as a pcap file.
 #   2. pcap-baseline: the same classification through libpcap.
 #   3. Live: the real sensor (`xdp-telescope run`) on a lab veth, fed by a
-#      BPF_F_TEST_XDP_LIVE_FRAMES generator; sent vs counted vs dropped.
+#      BPF_F_TEST_XDP_LIVE_FRAMES generator; sent vs counted vs dropped;
+#      the same with a bare XDP_DROP and with a live libpcap reader.
 #   4. Drain: one interval of 1M distinct sources, drained, geolocated and
 #      written by the loader: time, peak RSS, BPF map memory.
 # Results: a table on stdout and build/bench.csv (name,value,unit).
@@ -39,7 +40,13 @@ row() { printf '%s,%s,%s\n' "$1" "$2" "$3" >>"$CSV"; }
 # Value of one row of the CSV (empty when absent).
 val() { awk -F, -v k="$1" '$1 == k { v = $2 } END { print v }' "$CSV"; }
 
+PCAP_PID=
 sensor_stop() {
+	if [ -n "$PCAP_PID" ]; then
+		kill -TERM "$PCAP_PID" 2>/dev/null || true
+		wait "$PCAP_PID" 2>/dev/null || true
+		PCAP_PID=
+	fi
 	if [ -n "$SENSOR_PID" ]; then
 		kill -TERM "$SENSOR_PID" 2>/dev/null || true
 		wait "$SENSOR_PID" 2>/dev/null || true
@@ -58,7 +65,7 @@ lab_down() {
 
 cleanup() {
 	lab_down
-	rm -f "$SINK_PIN"
+	rm -rf "$SINK_PIN"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -88,7 +95,7 @@ sensor_start() {
 		--sensor bench --verbose "$@" >"$out/log" 2>&1 &
 	SENSOR_PID=$!
 	for _ in $(seq 100); do
-		grep -q "attached to\|adopted" "$out/log" && return 0
+		grep -q "attached to\|adopted" "$out/log" 2>/dev/null && return 0
 		kill -0 "$SENSOR_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -146,8 +153,10 @@ rm -f "$WORK"/*.pcap
 
 # --- 3. live path --------------------------------------------------------
 # live_run NAME SOURCES PACKETS THREADED RECEIVER: livegen on TX_IF, and on
-# RX_IF either the sensor (`xdp-telescope run`) or a bare XDP_DROP (the
-# ceiling of this lab). THREADED=0: the receiver's NAPI runs in softirq
+# RX_IF the sensor (`xdp-telescope run`), a bare XDP_DROP (the ceiling of
+# this lab), or pcap: frames passed to the stack and captured by
+# pcap-live, which counts them as the sensor does (the live userspace
+# baseline; what it loses is libpcap's ps_drop). THREADED=0: the receiver's NAPI runs in softirq
 # on the generator's CPU, which paces the generator. THREADED=1: NAPI in
 # its own kernel thread on the other CPU, the generator flat out: the
 # veth ring overflows, and those frames are wire drops (the sender's
@@ -160,10 +169,22 @@ live_run() {
 	if [ "$receiver" = sensor ]; then
 		sensor_start "$out" --interval 3600 --max-sources 1500000 --max-tagged 1500000 --geoip "$GEOIP"
 	else
-		rm -f "$SINK_PIN"
-		bpftool prog load "$TOOLS/sink.bpf.o" "$SINK_PIN" type xdp
-		nsenter --net="/run/netns/$RX_NS" bpftool net attach xdpdrv pinned "$SINK_PIN" dev "$RX_IF"
-		rm -f "$SINK_PIN" # the attachment holds the program now
+		# bare drop, or pass to the stack for a libpcap reader
+		rm -rf "$SINK_PIN"
+		bpftool prog loadall "$TOOLS/sink.bpf.o" "$SINK_PIN" type xdp
+		nsenter --net="/run/netns/$RX_NS" bpftool net attach xdpdrv \
+			pinned "$SINK_PIN/bench_$([ "$receiver" = pcap ] && echo pass || echo sink)" dev "$RX_IF"
+		rm -rf "$SINK_PIN" # the attachment holds the program now
+	fi
+	if [ "$receiver" = pcap ]; then
+		rm -f "$WORK/pcap-ready"
+		nsenter --net="/run/netns/$RX_NS" taskset -c 0 "$TOOLS/pcap-live" \
+			--ifname "$RX_IF" --name "$name" --csv "$CSV" --ready "$WORK/pcap-ready" >&2 &
+		PCAP_PID=$!
+		for _ in $(seq 100); do
+			[ -e "$WORK/pcap-ready" ] && break
+			sleep 0.1
+		done
 	fi
 	if [ "$threaded" = 1 ]; then
 		ip netns exec "$RX_NS" sh -c "echo 1 > /sys/class/net/$RX_IF/threaded"
@@ -183,6 +204,12 @@ live_run() {
 	if [ "$receiver" = sensor ]; then
 		sensor_stop
 		counted=$(totals_sum "$out" 3)
+	elif [ "$receiver" = pcap ]; then
+		sleep 0.5 # let the reader empty its ring
+		kill -TERM "$PCAP_PID"
+		wait "$PCAP_PID" || true
+		PCAP_PID=
+		counted=$(val "pcap-live.$name.processed")
 	else
 		counted=$rx_xdp
 	fi
@@ -206,9 +233,22 @@ if ! skipping live; then
 	[ -x "$TS_BIN" ] || die "$TS_BIN missing: make all"
 	live_run paced-1M 1000000 10000000 0 sensor
 	live_run paced-drop 1000000 10000000 0 drop
+	live_run paced-libpcap 1000000 10000000 0 pcap
 	live_run overload-1M 1000000 10000000 1 sensor
 	live_run overload-10k 10000 10000000 1 sensor
 	live_run overload-drop 1000000 10000000 1 drop
+	# Per-packet CPU on the live path, paced runs: the generator's core
+	# runs generator + veth + receiver, so a receiver's cost is its time
+	# per packet minus the bare-drop run's. The libpcap tool also spends
+	# its reader's CPU (on the other core).
+	awk -v s="$(val live.paced-1M.received_mpps)" -v d="$(val live.paced-drop.received_mpps)" \
+		-v p="$(val live.paced-libpcap.received_mpps)" \
+		-v r="$(val pcap-live.paced-libpcap.reader_cpu_ns_per_packet)" 'BEGIN {
+		sensor = 1000 / s - 1000 / d; lib = 1000 / p - 1000 / d + r
+		printf "live.sensor_ns_per_packet,%.1f,ns\n", sensor
+		printf "live.libpcap_ns_per_packet,%.1f,ns\n", lib
+		printf "live.libpcap_ratio_to_sensor,%.2f,x\n", lib / sensor
+	}' >>"$CSV"
 fi
 
 # --- 4. drain of 1M distinct sources ------------------------------------
@@ -292,7 +332,7 @@ END {
 	}
 	print ""
 	print "  line-rate budget per core, 64-byte frames: 67.2 ns (10 GbE), 26.9 ns (25 GbE), 6.7 ns (100 GbE)"
-	n = split("paced-1M paced-drop overload-1M overload-10k overload-drop", lives, " ")
+	n = split("paced-1M paced-drop paced-libpcap overload-1M overload-10k overload-drop", lives, " ")
 	for (i = 1; i <= n; i++) {
 		k = "live." lives[i]
 		if (v(k ".sent") == "") continue
@@ -300,6 +340,10 @@ END {
 			lives[i], v(k ".sent"), v(k ".wire_dropped"), v(k ".counted"),
 			v(k ".lost_at_receiver"), v(k ".received_mpps")
 	}
+	if (v("live.sensor_ns_per_packet") != "")
+		printf "  live, per packet: sensor %.0f ns, libpcap tool %.0f ns (kernel path + reader %.0f ns): %.2fx\n",
+			v("live.sensor_ns_per_packet"), v("live.libpcap_ns_per_packet"),
+			v("pcap-live.paced-libpcap.reader_cpu_ns_per_packet"), v("live.libpcap_ratio_to_sensor")
 	if (v("drain.seconds") != "")
 		printf "  drain of %d flows: %.2f s, loader peak RSS %.0f MiB, BPF maps %.0f MiB\n",
 			v("drain.flows"), v("drain.seconds"), v("drain.loader_peak_rss") / 1024,
@@ -311,6 +355,7 @@ END {
 	check("classifier / one-update floor, 1M Zipf sources", v("xdp.1M-zipf.classifier.ratio_to_floor"), "<=", 1.3, "x")
 	check("libpcap baseline / classifier, 10k sources", v("pcap.10k.ratio_to_classifier"), ">=", 10, "x")
 	check("libpcap baseline / classifier, 1M sources", v("pcap.1M.ratio_to_classifier"), ">=", 10, "x")
+	check("live libpcap tool / sensor, CPU per packet, 1M sources", v("live.libpcap_ratio_to_sensor"), ">=", 10, "x")
 	check("live, paced: packets lost at the sensor", v("live.paced-1M.lost_at_receiver"), "<=", 0, "")
 	check("live, overload: packets lost at the sensor", v("live.overload-1M.lost_at_receiver"), "<=", 0, "")
 	check("drain of 1M sources, seconds", v("drain.seconds"), "<=", 2, "s")
