@@ -43,7 +43,7 @@ struct fixture {
 	struct telescope_bpf *skel;
 };
 
-static struct fixture *load(__u32 max_tagged)
+static struct fixture *load(__u32 max_tagged, __u32 max_labels)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
@@ -54,20 +54,22 @@ static struct fixture *load(__u32 max_tagged)
 		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.tagged_0, max_tagged), 0);
 		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.tagged_1, max_tagged), 0);
 	}
+	if (max_labels)
+		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.labels, max_labels), 0);
 	assert_int_equal(telescope_bpf__load(f->skel), 0);
 	return f;
 }
 
 static int setup(void **state)
 {
-	*state = load(0);
+	*state = load(0, 0);
 	return 0;
 }
 
-/* Room for two tagged keys: easy to overflow. */
+/* Room for two tagged keys and two listed prefixes: easy to overflow. */
 static int setup_small(void **state)
 {
-	*state = load(2);
+	*state = load(2, 2);
 	return 0;
 }
 
@@ -886,6 +888,34 @@ static void tag_overflow_exact(void **state)
 	expect_totals(f, 2 + 1 + 3 + 2 + 1 + 1 + 5, 10, 6);
 }
 
+/* More listed prefixes than --max-labels: refused whole, nothing changed. */
+static void label_trie_too_small(void **state)
+{
+	struct cfg_env e;
+	struct pb_packet p;
+	__u64 a;
+
+	cfg_env_init(&e, *state);
+	e.cfg.list_paths[e.cfg.nlists++] = write_text(&e, "two.list",
+		"198.51.100.0/25,a\n2001:db8:7::/48,b\n");
+	if (tagcfg_apply(&e.s, &e.cfg, e.err, sizeof(e.err)))
+		fail_msg("two prefixes must fit: %s", e.err);
+	a = bit_of(&e, "list:a");
+	/* a third prefix, the same prefix twice (one entry) does not count */
+	e.cfg.list_paths[e.cfg.nlists++] = write_text(&e, "more.list",
+		"198.51.100.0/25,a2\n203.0.113.0/24,c\n");
+	assert_int_equal(tagcfg_apply(&e.s, &e.cfg, e.err, sizeof(e.err)), -1);
+	assert_non_null(strstr(e.err, "3 listed prefixes do not fit --max-labels 2"));
+	assert_int_equal(entries(e.s.labels_fd), 2);
+	syn(&p, "198.51.100.9", US4, 23);
+	send1(e.f, &p);
+	syn(&p, "203.0.113.9", US4, 23);
+	send1(e.f, &p);
+	expect_tagged(e.f, "198.51.100.9", PB_TCP, 23, a, 1);
+	assert_int_equal(tagged_entries(e.f), 1);
+	cfg_env_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -896,6 +926,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(labelled_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(config_files_into_the_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(tag_overflow_exact, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(label_trie_too_small, setup_small, teardown),
 	};
 
 	return cmocka_run_group_tests_name("tags in the kernel", tests, NULL, NULL);
