@@ -75,7 +75,8 @@ struct port_total *rank_ports(const struct counter_map *m, enum key_kind kind,
 		uint64_t key = m->slots[i].key, *v;
 
 		if (!key || key_kind(key) != kind ||
-		    (kind == K_SENSOR_PORT_DAY && (int)key_sensor(key) != sensor))
+		    ((kind == K_SENSOR_PORT_DAY || kind == K_TAG_PORT) &&
+		     (int)key_sensor(key) != sensor))
 			continue;
 		v = cmap_get(&sums, rkey(kind, 0, key_proto(key), key_port(key), 0));
 		v[0] += m->slots[i].v[0];
@@ -94,12 +95,45 @@ struct port_total *rank_ports(const struct counter_map *m, enum key_kind kind,
 		out[k++] = (struct port_total){ (uint8_t)key_proto(key),
 						(uint16_t)key_port(key),
 						sums.slots[i].v[0],
-						kind == K_SENSOR_PORT_DAY ? 0 : sums.slots[i].v[1] };
+						kind == K_PORT_DAY || kind == K_PORT_FOCUS ?
+							sums.slots[i].v[1] : 0,
+						kind == K_TAG_PORT ? sums.slots[i].v[1] : 0 };
 	}
 	cmap_free(&sums);
 	qsort(out, k, sizeof(*out), cmp_port_total);
 	*n = k;
 	return out;
+}
+
+int cmp_cc_packets(const void *a, const void *b)
+{
+	const struct cc_count *x = a, *y = b;
+
+	if (x->packets != y->packets)
+		return x->packets > y->packets ? -1 : 1;
+	return x->cc - y->cc;
+}
+
+void region_cols(struct build *b, struct table *t, int col)
+{
+	table_col(t, col, TR(b, "Source region", "送信元地域"), "name", COL_BOTH);
+	table_col(t, col + 1, "", "country", COL_CSV);
+}
+
+void region_cells(struct build *b, struct table *t, int row, int col, int cc)
+{
+	char code[3];
+
+	table_set(t, row, col, country_name(cc, b->d->lang), NULL);
+	cc_code(cc, code);
+	table_set(t, row, col + 1, code, NULL);
+}
+
+int cmp_count_name(uint64_t a, const char *a_name, uint64_t b, const char *b_name)
+{
+	if (a != b)
+		return a > b ? -1 : 1;
+	return strcmp(a_name, b_name);
 }
 
 static const char *period_word(struct build *b)
@@ -197,6 +231,16 @@ static void summary(struct build *b)
 	r = table_row(t);
 	table_set(t, r, 0, TR(b, "Malformed packets", "不正な形式のパケット数"), "malformed");
 	table_set_u64(t, r, 1, malformed);
+	if (st->tagged_seen) {
+		uint64_t tagged = 0;
+
+		for (int d = 0; d < st->ndays; d++)
+			tagged += st->day[d].tagged;
+		r = table_row(t);
+		table_set(t, r, 0, TR(b, "Packets with at least one tag", "タグの付いたパケット数"),
+			  "tagged");
+		table_set_u64(t, r, 1, tagged);
+	}
 	r = table_row(t);
 	table_set(t, r, 0, TR(b, "Previous period packets", "前期間のパケット数"), "previous_packets");
 	if (st->prev_seen)
@@ -311,7 +355,7 @@ static void top_countries(struct build *b)
 	struct cc_total cur[CC_SLOTS], prev[CC_SLOTS];
 	int ncur = 0, nprev = 0, top;
 	uint64_t total = 0;
-	char text[160], code[3];
+	char text[160];
 	struct table *t;
 	struct chart *c;
 
@@ -332,8 +376,7 @@ static void top_countries(struct build *b)
 	snprintf(text, sizeof(text), TR(b, "Top %d source regions", "送信元地域トップ %d"), top);
 	t = doc_table(b->d, "top_countries", table_caption(b, text), 6);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
-	table_col(t, 1, TR(b, "Source region", "送信元地域"), "name", COL_BOTH);
-	table_col(t, 2, "", "country", COL_CSV);
+	region_cols(b, t, 1);
 	table_col(t, 3, TR(b, "Packets", "パケット数"), "packets", COL_BOTH | COL_NUM);
 	table_col(t, 4, TR(b, "Share", "割合"), "share_pct", COL_BOTH | COL_NUM);
 	snprintf(text, sizeof(text), TR(b, "Previous %s's rank", "前%sの順位"), period_word(b));
@@ -347,9 +390,7 @@ static void top_countries(struct build *b)
 				break;
 			}
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		table_set(t, r, 1, country_name(cur[i].cc, b->d->lang), NULL);
-		cc_code(cur[i].cc, code);
-		table_set(t, r, 2, code, code);
+		region_cells(b, t, r, 1, cur[i].cc);
 		table_set_u64(t, r, 3, cur[i].packets);
 		table_set_pct(t, r, 4, total ? 100.0 * (double)cur[i].packets / (double)total : 0);
 		prev_rank_cell(b, t, r, 5, prank, prank > 0);
@@ -401,6 +442,7 @@ void build_report(struct doc *d, const struct report_stats *st,
 	build_events(&b);
 	build_backscatter(&b);
 	build_mirai(&b);
+	build_tags(&b);
 	build_sensors(&b);
 	build_focus_ports(&b);
 	build_gaps(&b);

@@ -18,6 +18,7 @@
 
 const char *const csv_kind_name[F_NKINDS] = {
 	"totals", "ports", "countries", "port_countries", "sources", "backscatter",
+	"tags",
 };
 
 #define MAX_FIELDS 40

@@ -17,6 +17,7 @@ enum csv_kind {
 	F_PORT_COUNTRIES,
 	F_SOURCES,
 	F_BACKSCATTER,
+	F_TAGS,
 	F_NKINDS
 };
 

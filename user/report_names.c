@@ -102,3 +102,52 @@ void port_label(uint8_t proto, uint16_t port, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%u/%s", port, p);
 }
+
+struct fingerprint_name {
+	const char *tag, *en, *ja;
+};
+
+/* The built-in fingerprints of docs/tags.md, named as a kind of sender,
+ * never as proof of the tool (JPCERT/CC writes "Mirai型"). */
+static const struct fingerprint_name fingerprints[] = {
+	{ "mirai", "Mirai-type", "Mirai型" },
+	{ "zmap", "ZMap-type", "ZMap型" },
+	{ "masscan", "Masscan-type", "Masscan型" },
+	{ "nmap_syn", "Nmap SYN-type", "Nmap SYN型" },
+	{ "synful_knock", "SYNful Knock-type", "SYNful Knock型" },
+	{ "sip_options", "SIP OPTIONS-type", "SIP OPTIONS型" },
+	{ "sip_friendly_scanner", "SIPVicious-type (friendly-scanner)",
+	  "SIPVicious型（friendly-scanner）" },
+};
+
+static const struct fingerprint_name *fingerprint(const char *tag)
+{
+	for (size_t i = 0; i < sizeof(fingerprints) / sizeof(fingerprints[0]); i++)
+		if (!strcmp(fingerprints[i].tag, tag))
+			return &fingerprints[i];
+	return NULL;
+}
+
+#define LIST_PREFIX "list:"
+
+const char *tag_kind(const char *tag)
+{
+	if (fingerprint(tag))
+		return "fingerprint";
+	if (!strncmp(tag, LIST_PREFIX, strlen(LIST_PREFIX)))
+		return "list";
+	return "rule";
+}
+
+void tag_label(const char *tag, enum rpt_lang lang, char *buf, size_t len)
+{
+	const struct fingerprint_name *fp = fingerprint(tag);
+
+	if (fp)
+		snprintf(buf, len, "%s", lang == LANG_JA ? fp->ja : fp->en);
+	else if (!strncmp(tag, LIST_PREFIX, strlen(LIST_PREFIX)))
+		snprintf(buf, len, "%s%s", lang == LANG_JA ? "リスト掲載: " : "listed: ",
+			 tag + strlen(LIST_PREFIX));
+	else
+		snprintf(buf, len, "%s", tag);
+}

@@ -36,4 +36,11 @@ const char *service_name(uint8_t proto, uint16_t port);
 /* "23/TCP (telnet)", "1433/TCP (ms-sql-s)", "8/ICMP". */
 void port_label(uint8_t proto, uint16_t port, char *buf, size_t len);
 
+/* What a tag of tags.csv is: "fingerprint" (built in), "list" (list:LABEL)
+ * or "rule" (a payload rule's name). */
+const char *tag_kind(const char *tag);
+/* How the report names a tag: fingerprints as a type ("Mirai-type",
+ * "Mirai型": they have false positives), "listed: LABEL", rules as named. */
+void tag_label(const char *tag, enum rpt_lang lang, char *buf, size_t len);
+
 #endif

@@ -29,11 +29,6 @@ static const struct bs_port *dominant_port(const struct bs_source *s)
 	return best;
 }
 
-struct cc_count {
-	int cc;
-	uint64_t sources, packets;
-};
-
 static int cmp_cc_count(const void *a, const void *b)
 {
 	const struct cc_count *x = a, *y = b;
@@ -50,9 +45,7 @@ static int cmp_bs_packets(const void *a, const void *b)
 	const struct bs_source *x = *(struct bs_source *const *)a;
 	const struct bs_source *y = *(struct bs_source *const *)b;
 
-	if (x->packets != y->packets)
-		return x->packets > y->packets ? -1 : 1;
-	return strcmp(x->ip, y->ip);
+	return cmp_count_name(x->packets, x->ip, y->packets, y->ip);
 }
 
 #define PRESENCE_ROWS 20
@@ -225,18 +218,14 @@ void build_backscatter(struct build *b)
 					"送信元地域別の跳ね返りパケット（トップ %d）"), top);
 	t = doc_table(b->d, "backscatter_countries", table_caption(b, text), 5);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
-	table_col(t, 1, TR(b, "Source region", "送信元地域"), "name", COL_BOTH);
-	table_col(t, 2, "", "country", COL_CSV);
+	region_cols(b, t, 1);
 	table_col(t, 3, TR(b, "Addresses", "IP アドレス数"), "sources", COL_BOTH | COL_NUM);
 	table_col(t, 4, TR(b, "Packets", "パケット数"), "packets", COL_BOTH | COL_NUM);
 	for (int i = 0; i < top; i++) {
 		int r = table_row(t);
-		char code[3];
 
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		table_set(t, r, 1, country_name(counts[i].cc, b->d->lang), NULL);
-		cc_code(counts[i].cc, code);
-		table_set(t, r, 2, code, code);
+		region_cells(b, t, r, 1, counts[i].cc);
 		table_set_u64(t, r, 3, counts[i].sources);
 		table_set_u64(t, r, 4, counts[i].packets);
 	}
@@ -299,15 +288,6 @@ void build_mirai(struct build *b)
 	free(p);
 }
 
-static int cmp_u64_desc_cc(const void *a, const void *b)
-{
-	const struct cc_count *x = a, *y = b;
-
-	if (x->packets != y->packets)
-		return x->packets > y->packets ? -1 : 1;
-	return x->cc - y->cc;
-}
-
 #define STACK_COUNTRIES 5
 
 static void focus_port(struct build *b, int j)
@@ -332,7 +312,7 @@ static void focus_port(struct build *b, int j)
 		if (key && key_kind(key) == K_PORT_COUNTRY_DAY && (int)key_sensor(key) == j)
 			counts[key_port(key)].packets += st->cross.slots[i].v[0];
 	}
-	qsort(counts, CC_SLOTS, sizeof(*counts), cmp_u64_desc_cc);
+	qsort(counts, CC_SLOTS, sizeof(*counts), cmp_cc_packets);
 	while (ncc < CC_SLOTS && counts[ncc].packets)
 		total += counts[ncc++].packets;
 	fmt_count(total, pk, sizeof(pk));
@@ -376,19 +356,16 @@ static void focus_port(struct build *b, int j)
 	free(t->id);
 	t->id = xasprintf("port_%u_%u_countries", pid->port, pid->proto);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
-	table_col(t, 1, TR(b, "Source region", "送信元地域"), "name", COL_BOTH);
-	table_col(t, 2, "", "country", COL_CSV);
+	region_cols(b, t, 1);
 	table_col(t, 3, TR(b, "Packets", "パケット数"), "packets", COL_BOTH | COL_NUM);
 	table_col(t, 4, TR(b, "Share", "割合"), "share_pct", COL_BOTH | COL_NUM);
 	table_col(t, 5, "", "port", COL_CSV);
 	for (int i = 0; i < top; i++) {
 		int r = table_row(t);
-		char code[3], proto[16], port[32];
+		char proto[16], port[32];
 
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		table_set(t, r, 1, country_name(counts[i].cc, b->d->lang), NULL);
-		cc_code(counts[i].cc, code);
-		table_set(t, r, 2, code, code);
+		region_cells(b, t, r, 1, counts[i].cc);
 		table_set_u64(t, r, 3, counts[i].packets);
 		table_set_pct(t, r, 4, total ? 100.0 * (double)counts[i].packets / (double)total : 0);
 		proto_csv(pid->proto, proto, sizeof(proto));

@@ -33,7 +33,10 @@ void stats_init(struct report_stats *st, const struct report_opts *opts,
 	st->ndays = opts->to - opts->from + 1;
 	st->focus_country = opts->country;
 	st->last_sensor = -1;
+	st->last_tag = -1;
 	smap_init(&st->sensor_ids);
+	smap_init(&st->tag_ids);
+	cmap_init(&st->tag_cross);
 	smap_init(&st->bs_by_ip);
 	smap_init(&st->as_orgs);
 	cmap_init(&st->ports);
@@ -65,6 +68,13 @@ void stats_free(struct report_stats *st)
 		free(s->packets_day);
 		free(s);
 	}
+	for (int i = 0; i < st->ntags; i++) {
+		free(st->tags[i]->name);
+		free(st->tags[i]->packets_day);
+		free(st->tags[i]);
+	}
+	smap_free(&st->tag_ids);
+	cmap_free(&st->tag_cross);
 	for (size_t i = 0; i < st->nbs; i++) {
 		free(st->bs[i]->ip);
 		free(st->bs[i]->days);
@@ -232,6 +242,7 @@ static void note_spacing(struct sensor_stats *s, int64_t t)
 
 static const char *const totals_cols[] = {
 	"time", "sensor", "packets", "bytes", "?malformed", "?non_ip", "?overflow",
+	"?tagged",
 };
 
 static uint64_t opt_u64(char **f, int col, bool *ok)
@@ -248,7 +259,7 @@ static bool on_totals(void *ctx, char **f, const int *col)
 	struct reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
-	uint64_t packets, bytes, malformed, non_ip, overflow;
+	uint64_t packets, bytes, malformed, non_ip, overflow, tagged;
 	bool ok = true;
 	int day, di;
 
@@ -257,6 +268,7 @@ static bool on_totals(void *ctx, char **f, const int *col)
 	malformed = opt_u64(f, col[4], &ok);
 	non_ip = opt_u64(f, col[5], &ok);
 	overflow = opt_u64(f, col[6], &ok);
+	tagged = opt_u64(f, col[7], &ok);
 	if (!ok || !*f[col[1]])
 		return false;
 	day = (int)(t / 86400);
@@ -283,6 +295,8 @@ static bool on_totals(void *ctx, char **f, const int *col)
 		d->malformed += malformed;
 		d->non_ip += non_ip;
 		d->overflow += overflow;
+		d->tagged += tagged;
+		st->tagged_seen |= col[7] >= 0;
 	} else if (in_prev(st, day)) {
 		st->prev.rows++;
 		st->prev.packets += packets;
@@ -483,6 +497,68 @@ static bool on_backscatter(void *ctx, char **f, const int *col)
 	return true;
 }
 
+static const char *const tags_cols[] = {
+	"time", "tag", "proto", "port", "country", "packets", "sources",
+};
+
+static int tag_id(struct report_stats *st, const char *name)
+{
+	void **slot;
+	struct tag_stats *tg;
+
+	if (st->last_tag >= 0 && !strcmp(st->tags[st->last_tag]->name, name))
+		return st->last_tag;
+	slot = smap_slot(&st->tag_ids, name);
+	if (*slot)
+		return st->last_tag = (int)(intptr_t)*slot - 1;
+	if (st->ntags == MAX_TAGS)
+		return -1;
+	tg = xzalloc(1, sizeof(*tg));
+	tg->name = strdup(name);
+	tg->packets_day = xzalloc((size_t)st->ndays, sizeof(*tg->packets_day));
+	st->tags[st->ntags] = tg;
+	*slot = (void *)(intptr_t)(st->ntags + 1);
+	return st->last_tag = st->ntags++;
+}
+
+static bool on_tags(void *ctx, char **f, const int *col)
+{
+	struct reader *r = ctx;
+	struct report_stats *st = r->st;
+	int64_t t = row_time(r, f[col[0]]);
+	const char *name = f[col[1]];
+	int cc = cc_slot(f[col[4]]);
+	uint64_t port, packets, sources, *v;
+	struct tag_stats *tg;
+	int proto, di, id;
+
+	if (*name == '\'')
+		name++;		/* the sensor's guard against formulas, not the name */
+	if (t < 0 || !*name || cc < 0 || !field_u64(f[col[3]], &port) || port > 65535 ||
+	    !field_u64(f[col[5]], &packets) || !field_u64(f[col[6]], &sources))
+		return false;
+	proto = parse_proto(f[col[2]]);
+	if (proto < 0)
+		return false;
+	di = stats_day_index(st, (int)(t / 86400));
+	if (di < 0)
+		return true;
+	id = tag_id(st, name);
+	if (id < 0)
+		return false;
+	tg = st->tags[id];
+	tg->packets += packets;
+	tg->sources += sources;
+	tg->packets_day[di] += packets;
+	v = cmap_get(&st->tag_cross, rkey(K_TAG_PORT, id, proto, port, 0));
+	v[0] += packets;
+	v[1] += sources;
+	v = cmap_get(&st->tag_cross, rkey(K_TAG_COUNTRY, id, 0, cc, 0));
+	v[0] += packets;
+	v[1] += sources;
+	return true;
+}
+
 struct series_reader {
 	enum csv_kind kind;
 	const char *const *cols;
@@ -501,6 +577,7 @@ static const struct series_reader thread_b[] = {
 	SERIES(F_COUNTRIES, countries_cols, on_countries),
 	SERIES(F_PORT_COUNTRIES, port_countries_cols, on_port_countries),
 	SERIES(F_BACKSCATTER, backscatter_cols, on_backscatter),
+	SERIES(F_TAGS, tags_cols, on_tags),
 };
 
 /* Which series a day needs: everything in the period, what ranks need in
@@ -543,8 +620,8 @@ static void *read_job_run(void *arg)
 
 void stats_read_days(struct report_stats *st, const struct day_list *days)
 {
-	struct read_job a = { st, days, thread_a, 2 };
-	struct read_job b = { st, days, thread_b, 3 };
+	struct read_job a = { st, days, thread_a, sizeof(thread_a) / sizeof(thread_a[0]) };
+	struct read_job b = { st, days, thread_b, sizeof(thread_b) / sizeof(thread_b[0]) };
 	pthread_t tid;
 
 	if (pthread_create(&tid, NULL, read_job_run, &b)) {

@@ -21,10 +21,13 @@ enum key_kind {
 	K_PORT_PREV,		/* previous period: v0 packets */
 	K_PORT_FOCUS,		/* from the focus country: v0 packets, v1 mirai */
 	K_PORT_COUNTRY_DAY,	/* --port index, country in port bits: v0 packets */
+	K_TAG_PORT,		/* tag id in sensor bits: v0 packets, v1 Σ sources */
+	K_TAG_COUNTRY,		/* tag id, country in port bits: v0 packets, v1 Σ sources */
 };
 
 #define ALL_SENSORS 0xFFFu
 #define MAX_SENSORS 4000
+#define MAX_TAGS 4000
 
 static inline uint64_t rkey(enum key_kind kind, unsigned sensor, unsigned proto,
 			    unsigned port, unsigned day)
@@ -65,6 +68,15 @@ struct sensor_stats {
 
 struct day_totals {
 	uint64_t packets, bytes, rows, malformed, overflow, non_ip;
+	uint64_t tagged;	/* packets with at least one tag (totals.tagged) */
+};
+
+/* A tag seen in tags.csv in the period, under the name the sensor wrote. */
+struct tag_stats {
+	char *name;
+	uint64_t packets;
+	uint64_t sources;	/* Σ of the rows' sources (per interval, sensor, key) */
+	uint64_t *packets_day;	/* [ndays] */
 };
 
 struct bs_port {
@@ -103,6 +115,13 @@ struct report_stats {
 
 	struct counter_map ports;	/* thread A: K_PORT_DAY, K_SENSOR_PORT_DAY, K_PORT_PREV */
 	struct counter_map cross;	/* thread B: K_PORT_FOCUS, K_PORT_COUNTRY_DAY */
+
+	bool tagged_seen;		/* totals.csv has the tagged column */
+	struct tag_stats *tags[MAX_TAGS];	/* thread B, like tag_cross */
+	int ntags;
+	struct str_map tag_ids;		/* name -> id + 1 */
+	int last_tag;			/* cache for consecutive rows */
+	struct counter_map tag_cross;	/* K_TAG_PORT, K_TAG_COUNTRY */
 
 	struct str_map bs_by_ip;	/* ip -> struct bs_source * */
 	struct bs_source **bs;

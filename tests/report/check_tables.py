@@ -19,6 +19,13 @@ import socket
 import sys
 
 PROTO = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
+# docs/report.md: fingerprint tags are named as a type, lists as "listed: LABEL".
+FINGERPRINTS = {
+    "mirai": "Mirai-type", "zmap": "ZMap-type", "masscan": "Masscan-type",
+    "nmap_syn": "Nmap SYN-type", "synful_knock": "SYNful Knock-type",
+    "sip_options": "SIP OPTIONS-type",
+    "sip_friendly_scanner": "SIPVicious-type (friendly-scanner)",
+}
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -59,6 +66,18 @@ def pct(a, b):
     return f"{100 * a / b:.2f}" if b else "0.00"
 
 
+def tag_label(tag):
+    if tag in FINGERPRINTS:
+        return FINGERPRINTS[tag]
+    return "listed: " + tag[5:] if tag.startswith("list:") else tag
+
+
+def tag_kind(tag):
+    if tag in FINGERPRINTS:
+        return "fingerprint"
+    return "list" if tag.startswith("list:") else "rule"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", action="append", required=True)
@@ -92,6 +111,7 @@ def main():
     tot = collections.Counter()
     prev_seen = False
     prev_packets = 0
+    tagged_seen = False
     for r in rows(dirs, "totals", cur_days | prev_days):
         t = r["time"]
         if in_cur(t):
@@ -105,6 +125,9 @@ def main():
             tot["bytes"] += int(r["bytes"])
             tot["overflow"] += int(r.get("overflow") or 0)
             tot["malformed"] += int(r.get("malformed") or 0)
+            if r.get("tagged") is not None:
+                tagged_seen = True
+                tot["tagged"] += int(r["tagged"])
         elif t[:10] in prev_days:
             prev_seen = True
             prev_packets += int(r["packets"])
@@ -172,6 +195,23 @@ def main():
         if key in want_ports:
             port_cc[key][r["country"]] += int(r["packets"])
 
+    # --- tags (a packet with two tags is in two rows: no sum across tags)
+    tag_pk = collections.Counter()
+    tag_src = collections.Counter()
+    tag_port = collections.defaultdict(lambda: [0, 0])
+    tag_cc = collections.defaultdict(lambda: [0, 0])
+    tag_day = collections.Counter()
+    for r in rows(dirs, "tags", cur_days):
+        tag = r["tag"][1:] if r["tag"].startswith("'") else r["tag"]
+        pk, src = int(r["packets"]), int(r["sources"])
+        tag_pk[tag] += pk
+        tag_src[tag] += src
+        for bucket, key in ((tag_port, (tag, proto_num(r["proto"]), int(r["port"]))),
+                            (tag_cc, (tag, r["country"]))):
+            bucket[key][0] += pk
+            bucket[key][1] += src
+        tag_day[(tag, r["time"][:10])] += pk
+
     # --- backscatter
     bs = {}
     for r in rows(dirs, "backscatter", cur_days):
@@ -205,6 +245,7 @@ def main():
         ["days", str(len([d for d in cur_days if day_rows[d]]))],
         ["packets", str(tot["packets"])], ["bytes", str(tot["bytes"])],
         ["overflow", str(tot["overflow"])], ["malformed", str(tot["malformed"])],
+    ] + ([["tagged", str(tot["tagged"])]] if tagged_seen else []) + [
         ["previous_packets", str(prev_packets) if prev_seen else ""],
     ]
 
@@ -342,8 +383,33 @@ def main():
         expect[f"port_{port}_{p}_countries"] = [[str(i + 1), None, cc, str(v), pct(v, t), f"{port}/{pname(p)}"]
                                                 for i, (cc, v) in enumerate(c[:a.top])]
 
-    # --- compare
+    tags_ranked = sorted(tag_pk.items(), key=lambda kv: (-kv[1], kv[0]))
+    expect["tags"] = [[str(i + 1), tag_label(t), t, tag_kind(t), str(pk), pct(pk, tot["packets"]),
+                       str(tag_src[t])] for i, (t, pk) in enumerate(tags_ranked)]
+    for i, (t, pk) in enumerate(tags_ranked):
+        ports = sorted(((p, port, v) for (tt, p, port), v in tag_port.items() if tt == t),
+                       key=lambda x: (-x[2][0], x[0], x[1]))
+        expect[f"tag_{i + 1}_ports"] = [[str(k + 1), pname(p), str(port), str(v[0]), pct(v[0], pk),
+                                         str(v[1]), t] for k, (p, port, v) in enumerate(ports[:a.top])]
+        ccs = sorted(((cc, v) for (tt, cc), v in tag_cc.items() if tt == t),
+                     key=lambda x: (-x[1][0], x[0]))
+        expect[f"tag_{i + 1}_countries"] = [[str(k + 1), None, cc, str(v[0]), pct(v[0], pk), str(v[1]), t]
+                                            for k, (cc, v) in enumerate(ccs[:a.top])]
+        expect[f"chart_tag_{i + 1}"] = [[iso(d), str(tag_day[(t, iso(d))]) if day_rows[iso(d)] else ""]
+                                        for d in period]
+        expect[f"chart_tag_{i + 1}#header"] = ["day", tag_label(t)]
+    # No tags in the period (data from before the sensors tagged): no tag tables at all.
+    extra = sorted(f for f in os.listdir(a.report)
+                   if re.match(r"^(tags|tag_\d+_(ports|countries)|chart_tag_\d+)\.csv$", f)
+                   and f[:-4] not in expect)
     bad = 0
+    for f in extra:
+        print(f"UNEXPECTED {f}: the data holds {len(tags_ranked)} tags")
+        bad += 1
+    if not tags_ranked:
+        del expect["tags"]
+
+    # --- compare
     checked = 0
     for name, want in expect.items():
         if name.endswith("#header"):
@@ -356,7 +422,8 @@ def main():
         with open(path, newline="", encoding="utf-8") as f:
             got = list(csv.reader(f))
         header, got = got[0], got[1:]
-        if name == "top_countries" or name == "backscatter_countries" or name.startswith("port_"):
+        if name in ("top_countries", "backscatter_countries") or name.startswith("port_") or \
+                re.match(r"^tag_\d+_countries$", name):
             got = [[c for j, c in enumerate(r) if header[j] != "name"] for r in got]
             want = [[c for c in r if c is not None] for r in want]
         if name + "#header" in expect and header != expect[name + "#header"]:

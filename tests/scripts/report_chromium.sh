@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The HTML report in headless Chromium: it loads, every <svg> chart has
-# data points (polyline/circle/rect with coordinates), and a screenshot of
-# each language is kept in $TS_ARTEFACTS.
+# data points (polyline/circle/rect with coordinates), so has the daily
+# chart of every tag, and a screenshot of each language is kept in
+# $TS_ARTEFACTS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TS_BIN:-build/xdp-telescope}
@@ -34,7 +35,16 @@ for i, svg in enumerate(svgs):
           re.findall(r'<rect(?![^>]*class="nodata")[^>]*height="[\d.]+"', svg)
     assert pts, f"chart {i + 1} has no data points"
 assert "</table>" in dom and "<h2>" in dom, "tables or headings missing"
-print(f"{len(svgs)} charts, each with data points")
+# One daily chart per tag of the tags table, each with data points.
+tags = re.search(r'<table id="tags".*?<tbody>(.*?)</tbody>', dom, re.S)
+assert tags, "no tags table"
+ntags = tags.group(1).count("<tr>")
+tag_charts = re.findall(r'<figure class="chart" id="chart_tag_\d+">\s*(<svg.*?</svg>)', dom, re.S)
+assert ntags >= 5 and len(tag_charts) == ntags, f"{len(tag_charts)} tag charts for {ntags} tags"
+for i, svg in enumerate(tag_charts):
+    assert re.search(r'<polyline[^>]*points="[-\d. ,]+"|<circle[^>]*cx="[\d.]+"', svg), \
+        f"tag chart {i + 1} has no data points"
+print(f"{len(svgs)} charts, each with data points; {ntags} tags, each with its chart")
 PY
 	browse --screenshot="$ART/report-$lang.png" --window-size=1200,4000 "file://$html" >/dev/null
 	[ -s "$ART/report-$lang.png" ]

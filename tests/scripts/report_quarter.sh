@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A synthetic quarter of four sensors: the report must find exactly the
 # injected events, and every number of every table (and of the daily
-# chart series) must equal an independent computation over the same CSV
-# (tests/report/check_tables.py). Markdown and HTML in both languages.
+# chart series, the tag tables included) must equal an independent
+# computation over the same CSV (tests/report/check_tables.py). Markdown
+# and HTML in both languages.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TS_BIN:-build/xdp-telescope}
@@ -55,6 +56,23 @@ grep -q 'イラン' "$work/r.ja.md"
 grep -q 'Top 5 destination ports' "$work/r.en.md"
 grep -q 'China' "$work/r.en.md"
 if grep -q '中国' "$work/r.en.md"; then echo "Japanese in the English report"; exit 1; fi
+# Tags: fingerprints as a type, lists as "listed:", rules by name, in both languages.
+for f in "$work/r.en.md" "$work/r.en.html"; do
+	grep -q '^## [0-9]*\. Tags$\|<h2>[0-9]*\. Tags</h2>' "$f"
+	grep -q 'Mirai-type' "$f"; grep -q 'ZMap-type' "$f"; grep -q 'listed: research-scanner' "$f"
+	grep -q 'ssdp_msearch' "$f"; grep -q 'Tags by packets' "$f"
+done
+for f in "$work/r.ja.md" "$work/r.ja.html"; do
+	grep -q '^## [0-9]*\. タグ$\|<h2>[0-9]*\. タグ</h2>' "$f"
+	grep -q 'Mirai型' "$f"; grep -q 'Masscan型' "$f"; grep -q 'リスト掲載: research-scanner' "$f"
+	grep -q 'タグ別のパケット数' "$f"
+done
+# The tags table's first row: Mirai-type with its packets, the same on every page.
+mirai=$(awk -F, 'NR == 2 { print $5 }' "$work/csv/tags.csv")
+grep -q '^1,Mirai-type,mirai,fingerprint,' "$work/csv/tags.csv"
+mirai_fmt=$(python3 -c "print(f'{$mirai:,}')")
+grep -q "| 1 | Mirai-type | $mirai_fmt |" "$work/r.en.md"
+grep -q "| 1 | Mirai型 | $mirai_fmt |" "$work/r.ja.md"
 # Self-contained: no scripts, nothing fetched, A4 print rules.
 for f in "$work"/r.*.html; do
 	if grep -Eiq '<script|<link|<img|<iframe|@import|url\(' "$f"; then

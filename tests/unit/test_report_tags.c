@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Report: how tags are named, and how tags.csv rows are summed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include "report.h"
+#include "report_build.h"
+#include "report_names.h"
+#include "report_stats.h"
+
+static void test_tag_names(void **state)
+{
+	static const struct {
+		const char *tag;
+		enum rpt_lang lang;
+		const char *label, *kind;
+	} cases[] = {
+		{ "mirai", LANG_EN, "Mirai-type", "fingerprint" },
+		{ "mirai", LANG_JA, "Mirai型", "fingerprint" },
+		{ "zmap", LANG_EN, "ZMap-type", "fingerprint" },
+		{ "masscan", LANG_JA, "Masscan型", "fingerprint" },
+		{ "sip_friendly_scanner", LANG_JA, "SIPVicious型（friendly-scanner）", "fingerprint" },
+		{ "list:research-scanner", LANG_EN, "listed: research-scanner", "list" },
+		{ "list:research-scanner", LANG_JA, "リスト掲載: research-scanner", "list" },
+		{ "ssdp_msearch", LANG_JA, "ssdp_msearch", "rule" },
+		{ "listing", LANG_EN, "listing", "rule" },
+		{ "bit9", LANG_EN, "bit9", "rule" },
+	};
+	char buf[96];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tag_label(cases[i].tag, cases[i].lang, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].label);
+		assert_string_equal(tag_kind(cases[i].tag), cases[i].kind);
+	}
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static const uint64_t *tag_port(const struct report_stats *st, int id, int proto, int port)
+{
+	return cmap_find(&st->tag_cross, rkey(K_TAG_PORT, (unsigned)id, (unsigned)proto,
+					      (unsigned)port, 0));
+}
+
+static int find_tag(const struct report_stats *st, const char *name)
+{
+	for (int i = 0; i < st->ntags; i++)
+		if (!strcmp(st->tags[i]->name, name))
+			return i;
+	return -1;
+}
+
+/* Rows of the period are summed per tag, port, country and day; rows of
+ * other days, malformed rows and the formula guard are handled. */
+static void test_tag_rows(void **state)
+{
+	char dir[] = "/tmp/test_report_tags.XXXXXX", path[256];
+	struct report_opts o = { 0 };
+	struct day_list days = { 0 };
+	struct report_stats st;
+	struct port_total *ranked;
+	size_t n;
+	int mirai, listed, rule;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/2022-09-01", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/2022-09-01/totals.csv", dir);
+	write_file(path, "time,sensor,packets,bytes,tagged\n"
+		   "2022-09-01T10:00:00Z,s1,100,4000,30\n"
+		   "2022-09-01T10:01:00Z,s1,50,2000,12\n");
+	snprintf(path, sizeof(path), "%s/2022-09-01/tags.csv", dir);
+	write_file(path, "time,sensor,tag,proto,port,country,packets,sources\n"
+		   "2022-09-01T10:00:00Z,s1,mirai,tcp,23,CN,10,3\n"
+		   "2022-09-01T10:00:00Z,s1,mirai,tcp,2323,US,5,1\n"
+		   "2022-09-01T10:00:00Z,s1,list:research-scanner,tcp,443,NL,15,2\n"
+		   "2022-09-01T10:01:00Z,s1,mirai,tcp,23,CN,7,2\n"
+		   "2022-09-01T10:01:00Z,s1,'-odd-rule,udp,1900,ZZ,5,0\n"
+		   "2022-09-01T10:01:00Z,s1,mirai,tcp,23,CN,many,2\n");
+	snprintf(path, sizeof(path), "%s/2022-08-31", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/2022-08-31/tags.csv", dir);
+	write_file(path, "time,sensor,tag,proto,port,country,packets,sources\n"
+		   "2022-08-31T10:00:00Z,s1,mirai,tcp,23,CN,1000,3\n");
+
+	o.from = o.to = day_from_ymd(2022, 9, 1);
+	o.prev_from = o.prev_to = o.from - 1;
+	o.top = 5;
+	o.country = -1;
+	assert_true(rpt_scan_data_dir(dir, &days));
+	day_list_sort(&days);
+	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day);
+	stats_read_days(&st, &days);
+
+	assert_true(st.tagged_seen);
+	assert_int_equal(st.day[0].tagged, 42);
+	assert_int_equal(st.ntags, 3);
+	assert_int_equal(st.read[F_TAGS].malformed, 1);
+	mirai = find_tag(&st, "mirai");
+	listed = find_tag(&st, "list:research-scanner");
+	rule = find_tag(&st, "-odd-rule");
+	assert_true(mirai >= 0 && listed >= 0 && rule >= 0);
+	assert_int_equal(st.tags[mirai]->packets, 22);
+	assert_int_equal(st.tags[mirai]->sources, 6);
+	assert_int_equal(st.tags[mirai]->packets_day[0], 22);
+	assert_int_equal(tag_port(&st, mirai, 6, 23)[0], 17);
+	assert_int_equal(tag_port(&st, mirai, 6, 23)[1], 5);
+	assert_null(tag_port(&st, listed, 6, 23));
+	assert_int_equal(cmap_find(&st.tag_cross, rkey(K_TAG_COUNTRY, (unsigned)rule, 0,
+						     (unsigned)cc_slot("ZZ"), 0))[0], 5);
+
+	ranked = rank_ports(&st.tag_cross, K_TAG_PORT, mirai, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(ranked[0].port, 23);
+	assert_int_equal(ranked[0].packets, 17);
+	assert_int_equal(ranked[0].sources, 5);
+	assert_int_equal(ranked[1].port, 2323);
+	free(ranked);
+
+	stats_free(&st);
+	day_list_free(&days);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tag_names),
+		cmocka_unit_test(test_tag_rows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
