@@ -15,7 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "fingerprint.h"
@@ -302,6 +304,40 @@ static void rules_not_a_regular_file(void **state)
 	assert_int_equal(rules_load(path, &rules, &n, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
 	assert_string_equal(err, want);
+}
+
+/*
+ * A named pipe that nobody writes: rejected at once like any file that
+ * is not regular, not waited on (a SIGHUP reload runs in the loop that
+ * drains the maps). The load runs in a child so a hang is a failure.
+ */
+static void rules_named_pipe_without_writer(void **state)
+{
+	struct dir *d = *state;
+	char path[128];
+	int status = 0;
+	pid_t child;
+
+	snprintf(path, sizeof(path), "%s/rules.fifo", d->path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct tag_rule *rules;
+		char err[512], want[256];
+		size_t n;
+
+		alarm(2);
+		snprintf(want, sizeof(want), "%s: not a regular file", path);
+		_exit(rules_load(path, &rules, &n, err, sizeof(err)) == -1 &&
+		      !strcmp(err, want) ? 0 : 1);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	if (WIFSIGNALED(status))
+		fail_msg("rules_load on a FIFO without a writer blocked (killed by "
+			 "signal %d after 2 s)", WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* The shipped file: run loads it by default, so it must parse. */
@@ -796,6 +832,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rules_name_length_limits, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(rules_long_comment_line, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(rules_not_a_regular_file, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(rules_named_pipe_without_writer, setup_dir, teardown_dir),
 		cmocka_unit_test(default_rules_parse),
 		cmocka_unit_test_setup_teardown(labels_good_files, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(labels_bad_forms, setup_dir, teardown_dir),
