@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "fingerprint.h"
 #include "number.h"
 #include "table.h"
@@ -72,16 +74,24 @@ static int fail(char *err, size_t errlen, const char *path, int line,
 static FILE *open_regular(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
-	FILE *f = fopen(path, "r");
+	FILE *f;
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang the loader */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
-	if (!f) {
+	if (fd < 0) {
 		fail(err, errlen, path, 0, "%s", strerror(errno));
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
 		fail(err, errlen, path, 0, "not a regular file");
 		return NULL;
+	}
+	fcntl(fd, F_SETFL, 0);
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		fail(err, errlen, path, 0, "%s", strerror(errno));
 	}
 	return f;
 }
