@@ -5,11 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
 while read -r pkg; do
-	pkg=${pkg%%#*}; pkg=${pkg//[[:space:]]/}
+	pkg=${pkg%%#*}
+	read -r pkg cmd <<<"$pkg"
 	[ -n "$pkg" ] || continue
-	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-		missing+=("$pkg")
+	if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+		continue
 	fi
+	# "PACKAGE COMMAND": COMMAND on the PATH will do (npm also comes
+	# with some nodejs builds, which conflict with Debian's npm package)
+	if [ -n "${cmd:-}" ] && command -v "$cmd" >/dev/null 2>&1; then
+		continue
+	fi
+	missing+=("$pkg")
 done < deps/debian-packages.txt
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "deps: installing ${missing[*]}"
