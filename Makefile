@@ -17,7 +17,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD) \
 	  -DTS_DATADIR='"$(DATADIR)"'
 LDLIBS := -lbpf -lelf -lz -lmaxminddb -lm
 
-BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	      -Ivmlinux -Iinclude
 
 # Every user/*.c goes into the binary; everything but main.c also into

@@ -97,6 +97,20 @@ struct {
 } rules SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct ts_rule_set);
+} rules_any SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TS_RULE_PORT_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} rule_ports SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 65536); /* --max-labels */
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -146,32 +160,53 @@ static __always_inline void *lookup_or_insert(void *map, const void *key,
 	return bpf_map_lookup_elem(map, key);
 }
 
-/* bpf_loop step: is the SIP User-Agent at offset i of the scratch copy? */
+/*
+ * bpf_loop step over the 8-byte word w of the scratch copy: a header line
+ * starts after each '\n' in it; is it the SIP User-Agent? Only newlines
+ * are looked at closely, so a request costs ~64 word tests and a check
+ * per header line, not a comparison at every byte.
+ */
 struct sip_search {
 	__u32 len;
 	__u32 found;
 };
 
-static long sip_ua_at(__u32 i, void *arg)
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static long sip_ua_word(__u32 w, void *arg)
 {
 	struct sip_search *s = arg;
 	struct sip_buf *buf;
-	__u32 zero = 0, off;
+	__u32 zero = 0, off, pos;
+	__u64 v, x;
 
-	if (i + TS_SIP_UA_LEN > s->len)
-		return 1;
-	/* the mask is for the verifier: it cannot change an in-range i */
-	off = i & (TS_SIP_SCAN_LEN - 1);
-	if (off > TS_SIP_SCAN_LEN - TS_SIP_UA_LEN)
+	/* the masks are for the verifier: they cannot change in-range values */
+	off = (w * 8) & (TS_SIP_SCAN_LEN - 1);
+	if (off + 8 > TS_SIP_SCAN_LEN || off >= s->len)
 		return 1;
 	buf = bpf_map_lookup_elem(&scratch, &zero);
 	if (!buf)
 		return 1;
-	if (buf->b[off] != 'U' ||
-	    !ts_bytes_eq(&buf->b[off], TS_SIP_UA, TS_SIP_UA_LEN))
-		return 0;
-	s->found = 1;
-	return 1;
+	__builtin_memcpy(&v, &buf->b[off], 8);
+	x = v ^ (ONES * '\n');
+	if (!((x - ONES) & ~x & HIGHS))
+		return 0; /* no '\n' in this word */
+	for (int j = 0; j < 8; j++) {
+		if (buf->b[off + j] != '\n')
+			continue;
+		pos = off + j + 1;
+		/* opaque to the compiler, so the check below bounds the access */
+		asm volatile("" : "+r"(pos));
+		if (pos > TS_SIP_SCAN_LEN - TS_SIP_UA_LEN ||
+		    pos + TS_SIP_UA_LEN > s->len)
+			return 1;
+		if (ts_bytes_eq(&buf->b[pos], TS_SIP_UA, TS_SIP_UA_LEN)) {
+			s->found = 1;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* sip_friendly_scanner: the User-Agent within the first 512 payload bytes */
@@ -189,25 +224,21 @@ static __always_inline __u64 sip_friendly(struct xdp_md *ctx,
 	buf = bpf_map_lookup_elem(&scratch, &zero);
 	if (!buf || bpf_xdp_load_bytes(ctx, pkt->payload_off, buf->b, s.len))
 		return 0;
-	bpf_loop(s.len - TS_SIP_UA_LEN + 1, sip_ua_at, &s, 0);
+	bpf_loop((s.len + 7) / 8, sip_ua_word, &s, 0);
 	return s.found ? 1ULL << TS_TAG_SIP_FRIENDLY : 0;
 }
 
-/* Tags of the payload rules on this packet's protocol and port (or *). */
-static __always_inline __u64 match_rules(struct xdp_md *ctx,
-					 const struct ts_pkt *pkt, int any)
+/* Tags of one set of payload rules on this packet. */
+static __always_inline __u64 match_set(struct xdp_md *ctx,
+				       const struct ts_pkt *pkt,
+				       const struct ts_rule_set *set)
 {
-	struct ts_rule_key key = { .proto = pkt->proto, .any = (__u8)any,
-				   .port = any ? 0 : pkt->port };
-	struct ts_rule_set *set = bpf_map_lookup_elem(&rules, &key);
 	__u64 tags = 0;
 
-	if (!set)
-		return 0;
 	for (int i = 0; i < TS_RULES_PER_KEY; i++) {
 		__u64 got[TS_RULE_BYTES / 8] = {};
 		const __u64 *want;
-		struct ts_rule *r;
+		const struct ts_rule *r;
 		__u32 len, off;
 
 		if (i >= (int)set->count)
@@ -226,6 +257,29 @@ static __always_inline __u64 match_rules(struct xdp_md *ctx,
 		    got[2] == want[2] && got[3] == want[3])
 			tags |= 1ULL << (r->bit & 63);
 	}
+	return tags;
+}
+
+/* Tags of the payload rules on this packet's protocol and port, and on *. */
+static __always_inline __u64 match_rules(struct xdp_md *ctx,
+					 const struct ts_pkt *pkt)
+{
+	__u32 udp = pkt->proto == TS_IPPROTO_UDP;
+	__u32 word = udp * 1024 + pkt->port / 64;
+	struct ts_rule_set *set;
+	__u64 *bits, tags = 0;
+
+	bits = bpf_map_lookup_elem(&rule_ports, &word);
+	if (bits && (*bits >> (pkt->port % 64)) & 1) {
+		struct ts_rule_key key = { .proto = pkt->proto, .port = pkt->port };
+
+		set = bpf_map_lookup_elem(&rules, &key);
+		if (set)
+			tags |= match_set(ctx, pkt, set);
+	}
+	set = bpf_map_lookup_elem(&rules_any, &udp);
+	if (set && set->count)
+		tags |= match_set(ctx, pkt, set);
 	return tags;
 }
 
@@ -254,7 +308,7 @@ static __always_inline __u64 packet_tags(struct xdp_md *ctx,
 		tags |= sip_friendly(ctx, pkt);
 	if ((flags & TS_CTL_RULES) && pkt->payload_len && !pkt->fragment &&
 	    (pkt->proto == TS_IPPROTO_TCP || pkt->proto == TS_IPPROTO_UDP))
-		tags |= match_rules(ctx, pkt, 0) | match_rules(ctx, pkt, 1);
+		tags |= match_rules(ctx, pkt);
 	if (flags & TS_CTL_LABELS)
 		tags |= label_tags(pkt);
 	return tags;
@@ -268,7 +322,6 @@ static __always_inline void count_tags(const struct ts_pkt *pkt, __u64 tags,
 	__u64 *n = NULL;
 	void *inner;
 
-	t->tagged++;
 	__builtin_memcpy(k.addr, pkt->src, 16);
 	k.family = pkt->family;
 	k.proto = pkt->proto;
@@ -290,9 +343,27 @@ static __always_inline void count_tags(const struct ts_pkt *pkt, __u64 tags,
 		__sync_fetch_and_add(n, 1);
 }
 
-static __always_inline void count_ip(struct ts_pkt *pkt, __u32 gen,
-				     struct ts_totals *t)
+/*
+ * Count a tagged packet in its flow entry if the flow's tag mask is this
+ * packet's (or unset: the first tagged packet sets it). False when the
+ * flow already carries another mask: the tagged map counts this one.
+ */
+static __always_inline int tags_in_flow(struct ts_counts *c, __u64 tags)
 {
+	__u64 have = c->tags;
+
+	if (!have)
+		have = __sync_val_compare_and_swap(&c->tags, 0, tags) ?: tags;
+	if (have != tags)
+		return 0;
+	__sync_fetch_and_add(&c->tagged, 1);
+	return 1;
+}
+
+static __always_inline void count_ip(struct ts_pkt *pkt, __u64 tags,
+				     __u32 gen, struct ts_totals *t)
+{
+	int flow = 0;
 	static const struct ts_counts zero_counts;
 	static const __u64 zero_u64;
 	struct ts_flow_key fk = {};
@@ -314,6 +385,7 @@ static __always_inline void count_ip(struct ts_pkt *pkt, __u32 gen,
 	inner = bpf_map_lookup_elem(&flows, &gen);
 	if (inner)
 		c = lookup_or_insert(inner, &fk, &zero_counts);
+	flow = c != NULL;
 	if (!c) {
 		struct ts_port_key pk = { .proto = pkt->proto, .port = pkt->port };
 
@@ -329,6 +401,14 @@ static __always_inline void count_ip(struct ts_pkt *pkt, __u32 gen,
 			__sync_fetch_and_add(&c->mirai, 1);
 	}
 	/* else: the port map is sized for every key; cannot happen */
+
+	if (tags) {
+		t->tagged++;
+		if (flow && tags_in_flow(c, tags))
+			;
+		else
+			count_tags(pkt, tags, gen, t);
+	}
 
 	if (pkt->bs_kind) {
 		struct ts_bs_key bk = {};
@@ -375,10 +455,8 @@ static __always_inline int ts_handle(struct xdp_md *ctx)
 
 	switch (ts_parse(&pkt, data, data_end)) {
 	case TS_IP:
-		count_ip(&pkt, gen, t);
 		tags = packet_tags(ctx, &pkt, flags);
-		if (tags)
-			count_tags(&pkt, tags, gen, t);
+		count_ip(&pkt, tags, gen, t);
 		break;
 	case TS_MALFORMED:
 		t->malformed++;

@@ -22,7 +22,7 @@ enum ts_tag_bit {
 	TS_TAG_BUILTIN_COUNT,
 };
 
-/* How far into a SIP payload the User-Agent may sit. */
+/* How far into a SIP payload the User-Agent line may sit (it starts a line). */
 #define TS_SIP_SCAN_LEN 512
 #define TS_SIP_UA "User-Agent: friendly-scanner"
 #define TS_SIP_UA_LEN 28

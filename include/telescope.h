@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define TELESCOPE_LAYOUT 2
+#define TELESCOPE_LAYOUT 3
 
 /* Address families as stored in keys (not AF_*: the kernel side has none). */
 #define TS_FAMILY_IPV4 4
@@ -65,6 +65,14 @@ struct ts_counts {
 	__u64 packets;
 	__u64 bytes;
 	__u64 mirai;
+	/*
+	 * Flows only: the tag mask of the flow's tagged packets and how many
+	 * there were. A scanner tags all its packets alike, so the flow entry
+	 * (already in cache) counts them; a packet whose mask differs from
+	 * the first one goes to the tagged map instead.
+	 */
+	__u64 tags;
+	__u64 tagged;
 };
 
 /* Packets whose flow did not fit: still counted by port (ports.csv). */
@@ -122,6 +130,14 @@ struct ts_rule_key {
 	__u8 any;
 	__u16 port;
 };
+
+/*
+ * Which ports have rules: one bit per (protocol, port), TCP in words
+ * 0-1023, UDP in 1024-2047, so a packet on a port without rules costs an
+ * array read, not a hash lookup. The `*` rules of a protocol live in the
+ * rules_any array (0 TCP, 1 UDP).
+ */
+#define TS_RULE_PORT_WORDS 2048
 
 struct ts_rule {
 	__u16 offset; /* into the L4 payload */

@@ -269,6 +269,8 @@ static void add_bits(__u64 per_bit[TS_TAG_MAX], __u64 tags, __u64 packets)
 
 void snapshot_tag_packets(const struct snapshot *snap, __u64 per_bit[TS_TAG_MAX])
 {
+	for (size_t i = 0; i < snap->nflows; i++)
+		add_bits(per_bit, snap->flows[i].val.tags, snap->flows[i].val.tagged);
 	for (size_t i = 0; i < snap->ntags; i++)
 		add_bits(per_bit, snap->tags[i].key.tags, snap->tags[i].packets);
 	for (size_t i = 0; i < snap->ntagov; i++)

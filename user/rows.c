@@ -197,6 +197,31 @@ static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
 	csv_text(r, sensor);
 }
 
+/* Add `packets` of one source to the rows of every tag in `tags`. */
+static void tag_row_add(struct ctx *c, struct table *rows, struct table *seen,
+			const __u8 *addr, __u8 family, __u8 proto, __u16 port,
+			__u64 tags, __u64 packets)
+{
+	struct src_val *s = source_of(c, addr, family);
+
+	for (int b = 0; b < TS_TAG_MAX; b++) {
+		struct tag_row_key rk = { (__u8)b, proto, port, { 0 }, 0 };
+		struct tag_src_key sk = { (__u8)b, proto, family, 0, port, { 0 } };
+		struct agg_val *a;
+
+		if (!(tags & (1ULL << b)))
+			continue;
+		memcpy(rk.country, s->country, 3);
+		a = table_upsert(rows, &rk);
+		a->packets += packets;
+		memcpy(sk.addr, addr, 16);
+		if (!table_find(seen, &sk)) {
+			table_upsert(seen, &sk);
+			a->sources++;
+		}
+	}
+}
+
 /*
  * tags.csv: one row per (tag, protocol, port, country). A key may carry
  * several tags, and one source several masks on the same port, so the
@@ -214,29 +239,20 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 
 	table_init(&rows, sizeof(struct tag_row_key), sizeof(struct agg_val));
 	table_init(&seen, sizeof(struct tag_src_key), 0);
+	/* tagged packets counted in their flow entry, then in the tagged map */
+	for (size_t i = 0; i < snap->nflows; i++) {
+		const struct flow_entry *f = &snap->flows[i];
+
+		if (f->val.tagged)
+			tag_row_add(c, &rows, &seen, f->key.addr, f->key.family,
+				    f->key.proto, f->key.port, f->val.tags,
+				    f->val.tagged);
+	}
 	for (size_t i = 0; i < snap->ntags; i++) {
 		const struct tag_entry *e = &snap->tags[i];
-		struct src_val *s = source_of(c, e->key.addr, e->key.family);
 
-		for (int b = 0; b < TS_TAG_MAX; b++) {
-			struct tag_row_key rk = { (__u8)b, e->key.proto, e->key.port,
-						  { 0 }, 0 };
-			struct tag_src_key sk = { (__u8)b, e->key.proto,
-						  e->key.family, 0, e->key.port,
-						  { 0 } };
-			struct agg_val *a;
-
-			if (!(e->key.tags & (1ULL << b)))
-				continue;
-			memcpy(rk.country, s->country, 3);
-			a = table_upsert(&rows, &rk);
-			a->packets += e->packets;
-			memcpy(sk.addr, e->key.addr, 16);
-			if (!table_find(&seen, &sk)) {
-				table_upsert(&seen, &sk);
-				a->sources++;
-			}
-		}
+		tag_row_add(c, &rows, &seen, e->key.addr, e->key.family,
+			    e->key.proto, e->key.port, e->key.tags, e->packets);
 	}
 	for (size_t i = 0; i < snap->ntagov; i++) {
 		const struct tagov_entry *e = &snap->tagov[i];

@@ -148,6 +148,7 @@ static void reset_fds(struct sensor *s)
 {
 	s->lock_fd = s->link_fd = s->ctl_fd = s->outer_totals_fd = -1;
 	s->rules_fd = s->labels_fd = s->tagnames_fd = -1;
+	s->rules_any_fd = s->rule_ports_fd = -1;
 	for (int g = 0; g < 2; g++)
 		for (int m = 0; m < GM_COUNT; m++)
 			s->gen[g].fd[m] = -1;
@@ -373,6 +374,8 @@ static void fill_fds(struct sensor *s)
 	s->ctl_fd = bpf_map__fd(s->skel->maps.ctl);
 	s->outer_totals_fd = bpf_map__fd(s->skel->maps.totals);
 	s->rules_fd = bpf_map__fd(s->skel->maps.rules);
+	s->rules_any_fd = bpf_map__fd(s->skel->maps.rules_any);
+	s->rule_ports_fd = bpf_map__fd(s->skel->maps.rule_ports);
 	s->labels_fd = bpf_map__fd(s->skel->maps.labels);
 	s->tagnames_fd = bpf_map__fd(s->skel->maps.tagnames);
 	for (int g = 0; g < 2; g++)

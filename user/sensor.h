@@ -58,7 +58,9 @@ struct sensor {
 	int link_fd;
 	int ctl_fd;
 	int outer_totals_fd; /* updated to wait for an RCU grace period */
-	int rules_fd;        /* payload rules (configuration, not counted) */
+	int rules_fd;        /* payload rules by port (configuration) */
+	int rules_any_fd;    /* payload rules on every port, by protocol */
+	int rule_ports_fd;   /* bitmap of the ports with rules */
 	int labels_fd;       /* labelled address lists */
 	int tagnames_fd;     /* names of the tag bits */
 	struct gen_maps gen[2];

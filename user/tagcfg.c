@@ -89,6 +89,55 @@ static int sync_map(int fd, const struct table *want, size_t ksz,
 	return 0;
 }
 
+/*
+ * The rules into the kernel: `*` sets into rules_any, port sets into the
+ * rules hash, then the bitmap of ports with rules, then the stale port
+ * sets out. A packet meanwhile sees old or new rules of a port, never
+ * a half-written set.
+ */
+static int load_rules(struct sensor *s, const struct table *sets, char *err,
+		      size_t errlen)
+{
+	static __u64 bits[TS_RULE_PORT_WORDS];
+	struct ts_rule_set any[2] = { { 0 } };
+	struct table by_port;
+	int rc = -1;
+
+	memset(bits, 0, sizeof(bits));
+	table_init(&by_port, sizeof(struct ts_rule_key), sizeof(struct ts_rule_set));
+	for (size_t i = 0; i < sets->len; i++) {
+		const struct ts_rule_key *k = table_key(sets, i);
+		const struct ts_rule_set *set = table_val(sets, i);
+		__u32 udp = k->proto == 17;
+
+		if (k->any) {
+			any[udp] = *set;
+			continue;
+		}
+		*(struct ts_rule_set *)table_upsert(&by_port, k) = *set;
+		bits[udp * 1024 + k->port / 64] |= 1ULL << (k->port % 64);
+	}
+	for (__u32 p = 0; p < 2; p++)
+		if (bpf_map_update_elem(s->rules_any_fd, &p, &any[p], BPF_ANY))
+			goto fail;
+	for (size_t i = 0; i < by_port.len; i++)
+		if (bpf_map_update_elem(s->rules_fd, table_key(&by_port, i),
+					table_val(&by_port, i), BPF_ANY))
+			goto fail;
+	for (__u32 w = 0; w < TS_RULE_PORT_WORDS; w++)
+		if (bpf_map_update_elem(s->rule_ports_fd, &w, &bits[w], BPF_ANY))
+			goto fail;
+	rc = sync_map(s->rules_fd, &by_port, sizeof(struct ts_rule_key), err,
+		      errlen, "the payload rules");
+	table_free(&by_port);
+	return rc;
+fail:
+	snprintf(err, errlen, "cannot load the payload rules into the kernel: %s",
+		 strerror(errno));
+	table_free(&by_port);
+	return -1;
+}
+
 int tagcfg_apply(struct sensor *s, struct tag_config *cfg, char *err,
 		 size_t errlen)
 {
@@ -156,14 +205,13 @@ int tagcfg_apply(struct sensor *s, struct tag_config *cfg, char *err,
 			goto out;
 		}
 	}
-	if (sync_map(s->rules_fd, &sets, sizeof(struct ts_rule_key), err,
-		     errlen, "the payload rules") ||
+	if (load_rules(s, &sets, err, errlen) ||
 	    sync_map(s->labels_fd, &prefixes, sizeof(struct ts_label_key), err,
 		     errlen, "the address lists"))
 		goto out;
 	if (ctl_read(s, &ctl))
 		goto out;
-	ctl.flags = (sets.len ? TS_CTL_RULES : 0) |
+	ctl.flags = (nrules ? TS_CTL_RULES : 0) |
 		    (prefixes.len ? TS_CTL_LABELS : 0);
 	if (ctl_write(s, &ctl))
 		goto out;

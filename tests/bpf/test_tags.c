@@ -43,7 +43,8 @@ struct fixture {
 	struct telescope_bpf *skel;
 };
 
-static struct fixture *load(__u32 max_tagged, __u32 max_labels)
+static struct fixture *load(__u32 max_tagged, __u32 max_labels,
+			    __u32 max_flows)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
@@ -56,20 +57,34 @@ static struct fixture *load(__u32 max_tagged, __u32 max_labels)
 	}
 	if (max_labels)
 		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.labels, max_labels), 0);
+	if (max_flows) {
+		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.flows_0, max_flows), 0);
+		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.flows_1, max_flows), 0);
+	}
 	assert_int_equal(telescope_bpf__load(f->skel), 0);
 	return f;
 }
 
 static int setup(void **state)
 {
-	*state = load(0, 0);
+	*state = load(0, 0, 0);
 	return 0;
 }
 
 /* Room for two tagged keys and two listed prefixes: easy to overflow. */
 static int setup_small(void **state)
 {
-	*state = load(2, 2);
+	*state = load(2, 2, 0);
+	return 0;
+}
+
+/*
+ * Two flows and two tagged keys: tagged packets count in their flow
+ * entry while there is one, then in the tagged map, then in tagov.
+ */
+static int setup_tiny(void **state)
+{
+	*state = load(2, 2, 2);
 	return 0;
 }
 
@@ -151,9 +166,26 @@ static size_t entries(int fd)
 	return n;
 }
 
+/*
+ * Tagged (src, proto, port, mask) keys: a flow entry counts the packets of
+ * its first mask itself; other masks, and packets without a flow entry,
+ * are in the tagged map.
+ */
 static size_t tagged_entries(struct fixture *f)
 {
-	return entries(bpf_map__fd(f->skel->maps.tagged_0));
+	int flows = bpf_map__fd(f->skel->maps.flows_0);
+	struct ts_flow_key key, next;
+	struct ts_counts c;
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(flows, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(flows, &key, &c) && c.tagged)
+			n++;
+	}
+	return n + entries(bpf_map__fd(f->skel->maps.tagged_0));
 }
 
 /* The tagged map holds exactly `packets` for (src, proto, port, tags). */
@@ -161,12 +193,26 @@ static void expect_tagged(struct fixture *f, const char *src, __u8 proto,
 			  __u16 port, __u64 tags, __u64 packets)
 {
 	struct ts_tag_key k = { .proto = proto, .port = port, .tags = tags };
+	struct ts_flow_key fk = { .proto = proto, .port = port };
 	int v6 = strchr(src, ':') != NULL;
-	__u64 n = 0;
+	struct ts_counts c;
+	__u64 n = 0, in_map = 0;
+	int found = 0;
 
 	assert_int_equal(inet_pton(v6 ? AF_INET6 : AF_INET, src, k.addr), 1);
 	k.family = v6 ? TS_FAMILY_IPV6 : TS_FAMILY_IPV4;
-	if (bpf_map_lookup_elem(bpf_map__fd(f->skel->maps.tagged_0), &k, &n))
+	memcpy(fk.addr, k.addr, 16);
+	fk.family = k.family;
+	if (!bpf_map_lookup_elem(bpf_map__fd(f->skel->maps.flows_0), &fk, &c) &&
+	    c.tagged && c.tags == tags) {
+		n += c.tagged;
+		found = 1;
+	}
+	if (!bpf_map_lookup_elem(bpf_map__fd(f->skel->maps.tagged_0), &k, &in_map)) {
+		n += in_map;
+		found = 1;
+	}
+	if (!found)
 		fail_msg("no tagged entry %s proto %u port %u tags %#llx", src,
 			 proto, port, (unsigned long long)tags);
 	if (n != packets)
@@ -317,6 +363,8 @@ static size_t sip_payload(char *buf, size_t len, const char *method, int ua_at)
 		if ((size_t)ua_at + n > len)
 			n = len - (size_t)ua_at; /* cut short by the packet's end */
 		memcpy(buf + ua_at, UA, n);
+		if (ua_at >= 2) /* a header line starts after a line end */
+			memcpy(buf + ua_at - 2, "\r\n", 2);
 	}
 	return len;
 }
@@ -347,7 +395,8 @@ static void sip_friendly_scanner(void **state)
 	sip_case(f, "203.0.113.35", 5060, 600, opt, -1);
 	sip_case(f, "203.0.113.36", 5060, 228, opt, 200); /* ends at the end */
 	sip_case(f, "203.0.113.37", 5060, 227, opt, 200); /* one byte cut off */
-	sip_case(f, "203.0.113.38", 5060, 40, "OPTIONS sip:", 12); /* first place */
+	/* the first place a line can start */
+	sip_case(f, "203.0.113.38", 5060, 60, "OPTIONS sip:x\r\n", 15);
 	sip_case(f, "203.0.113.39", 5060, 300, "INVITE sip:100@x SIP/2.0\r\n", 200);
 	sip_case(f, "203.0.113.40", 5061, 300, opt, 200);
 	sip_case(f, "2001:db8:9::41", 5060, 300, opt, 200);
@@ -361,6 +410,11 @@ static void sip_friendly_scanner(void **state)
 	sip_payload(payload, 300, opt, 200);
 	memcpy(payload + 100, "User-Agent: friendly-", 21);
 	udp(&p, "203.0.113.43", US4, 5060, payload, 300);
+	send1(f, &p);
+	/* the name, but not at the start of a line */
+	sip_payload(payload, 300, opt, -1);
+	memcpy(payload + 150, "X-Note: User-Agent: friendly-scanner\r\n", 38);
+	udp(&p, "203.0.113.47", US4, 5060, payload, 300);
 	send1(f, &p);
 	/* offsets shifted by a VLAN tag and by IPv4 options */
 	sip_payload(payload, 300, opt, 200);
@@ -393,8 +447,9 @@ static void sip_friendly_scanner(void **state)
 	expect_tagged(f, "203.0.113.44", PB_UDP, 5060, SIP | FRIENDLY, 1);
 	expect_tagged(f, "203.0.113.45", PB_UDP, 5060, SIP | FRIENDLY, 1);
 	expect_tagged(f, "203.0.113.46", PB_UDP, 5060, SIP | FRIENDLY, 1);
-	assert_int_equal(tagged_entries(f), 15);
-	expect_totals(f, 17, 15, 0);
+	expect_tagged(f, "203.0.113.47", PB_UDP, 5060, SIP, 1);
+	assert_int_equal(tagged_entries(f), 16);
+	expect_totals(f, 18, 16, 0);
 }
 
 /* ---- payload rules written into the map ---- */
@@ -422,8 +477,26 @@ static void put_rules(struct fixture *f, __u8 proto, int any, __u16 port,
 		set.rule[i].bit = spec[i].bit;
 		memcpy(set.rule[i].bytes, spec[i].bytes, spec[i].len);
 	}
+	if (any) {
+		/* every-port rules: one set per protocol (0 TCP, 1 UDP) */
+		__u32 i = proto == PB_UDP;
+
+		assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.rules_any),
+						     &i, &set, BPF_ANY), 0);
+		return;
+	}
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->skel->maps.rules),
 					     &k, &set, BPF_ANY), 0);
+	{
+		/* and the bit that says this port has rules */
+		__u32 w = (proto == PB_UDP) * 1024 + port / 64;
+		__u64 bits = 0;
+		int fd = bpf_map__fd(f->skel->maps.rule_ports);
+
+		assert_int_equal(bpf_map_lookup_elem(fd, &w, &bits), 0);
+		bits |= 1ULL << (port % 64);
+		assert_int_equal(bpf_map_update_elem(fd, &w, &bits, BPF_ANY), 0);
+	}
 }
 
 static const uint8_t probe_0x31[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0x31, 0 };
@@ -714,6 +787,8 @@ static void cfg_env_init(struct cfg_env *e, struct fixture *f)
 	e->s.lock_fd = e->s.link_fd = e->s.outer_totals_fd = -1;
 	e->s.ctl_fd = bpf_map__fd(f->skel->maps.ctl);
 	e->s.rules_fd = bpf_map__fd(f->skel->maps.rules);
+	e->s.rules_any_fd = bpf_map__fd(f->skel->maps.rules_any);
+	e->s.rule_ports_fd = bpf_map__fd(f->skel->maps.rule_ports);
 	e->s.labels_fd = bpf_map__fd(f->skel->maps.labels);
 	e->s.tagnames_fd = bpf_map__fd(f->skel->maps.tagnames);
 	e->s.skel = f->skel;
@@ -769,7 +844,7 @@ static void config_files_into_the_kernel(void **state)
 	assert_int_equal(e.cfg.nrules, 3);
 	assert_int_equal(e.cfg.nprefixes, 3);
 	assert_int_equal(ctl_flags(e.f), TS_CTL_RULES | TS_CTL_LABELS);
-	assert_int_equal(entries(e.s.rules_fd), 3);
+	assert_int_equal(entries(e.s.rules_fd), 2); /* the * rule is in rules_any */
 	ssdp = bit_of(&e, "ssdp");
 	probe = bit_of(&e, "probe");
 	legacy = bit_of(&e, "legacy");
@@ -802,7 +877,7 @@ static void config_files_into_the_kernel(void **state)
 	e.cfg.nlists = 1;
 	if (tagcfg_apply(&e.s, &e.cfg, e.err, sizeof(e.err)))
 		fail_msg("tagcfg_apply: %s", e.err);
-	assert_int_equal(entries(e.s.rules_fd), 3);
+	assert_int_equal(entries(e.s.rules_fd), 2); /* the * rule is in rules_any */
 	assert_int_equal(entries(e.s.labels_fd), 1);
 	/* names keep their bits; a new name takes a new one */
 	assert_int_equal(bit_of(&e, "ssdp"), ssdp);
@@ -828,7 +903,7 @@ static void config_files_into_the_kernel(void **state)
 		"ssdp udp 1902 0 \"M-SEARCH\"\nbroken udp 70000 0 00\n");
 	assert_int_equal(tagcfg_apply(&e.s, &e.cfg, e.err, sizeof(e.err)), -1);
 	assert_non_null(strstr(e.err, "bad.rules:2: "));
-	assert_int_equal(entries(e.s.rules_fd), 3);
+	assert_int_equal(entries(e.s.rules_fd), 2); /* the * rule is in rules_any */
 	udp(&p, "198.51.100.203", US4, 1901, "M-SEARCH * HTTP/1.1\r\n", 21);
 	send1(e.f, &p);
 	p.dport = 1902;
@@ -859,33 +934,38 @@ static void tag_overflow_exact(void **state)
 	struct fixture *f = *state;
 	struct pb_packet p;
 
-	syn(&p, "203.0.113.80", US4, 23); /* fits: 2 packets */
+	syn(&p, "203.0.113.80", US4, 23); /* a flow entry: 2 packets */
 	p.seq = pb_dst_as_seq(&p);
 	send_n(f, &p, 2);
-	syn(&p, "203.0.113.81", US4, 2323); /* fits: 1 packet */
+	syn(&p, "203.0.113.81", US4, 2323); /* the second flow entry: 1 */
 	p.seq = pb_dst_as_seq(&p);
 	send1(f, &p);
-	syn(&p, "203.0.113.82", US4, 23); /* full: 3 packets overflow */
+	syn(&p, "203.0.113.82", US4, 23); /* flows full: tagged map, 3 */
 	p.seq = pb_dst_as_seq(&p);
 	send_n(f, &p, 3);
-	syn(&p, "203.0.113.83", US4, 23); /* another source, same key: 2 */
+	syn(&p, "203.0.113.83", US4, 23); /* the second tagged key: 2 */
 	p.seq = pb_dst_as_seq(&p);
 	send_n(f, &p, 2);
-	udp(&p, "203.0.113.84", US4, 5060, "OPTIONS sip:", 12); /* 1 */
+	syn(&p, "203.0.113.86", US4, 23); /* tagged map full: tagov, 4 */
+	p.seq = pb_dst_as_seq(&p);
+	send_n(f, &p, 4);
+	udp(&p, "203.0.113.84", US4, 5060, "OPTIONS sip:", 12); /* tagov, 1 */
 	send1(f, &p);
-	syn(&p, "203.0.113.80", US4, 23); /* an existing key keeps counting */
+	syn(&p, "203.0.113.80", US4, 23); /* an existing flow keeps counting */
 	p.seq = pb_dst_as_seq(&p);
 	send1(f, &p);
-	syn(&p, "203.0.113.85", US4, 23); /* untagged: neither map */
+	syn(&p, "203.0.113.85", US4, 23); /* untagged: no tag map */
 	send_n(f, &p, 5);
 
-	assert_int_equal(tagged_entries(f), 2);
+	assert_int_equal(tagged_entries(f), 4);
 	expect_tagged(f, "203.0.113.80", PB_TCP, 23, MIRAI, 3);
 	expect_tagged(f, "203.0.113.81", PB_TCP, 2323, MIRAI, 1);
+	expect_tagged(f, "203.0.113.82", PB_TCP, 23, MIRAI, 3);
+	expect_tagged(f, "203.0.113.83", PB_TCP, 23, MIRAI, 2);
 	assert_int_equal(entries(bpf_map__fd(f->skel->maps.tagov_0)), 2);
-	expect_tagov(f, MIRAI, PB_TCP, 23, 5);
+	expect_tagov(f, MIRAI, PB_TCP, 23, 4);
 	expect_tagov(f, SIP, PB_UDP, 5060, 1);
-	expect_totals(f, 2 + 1 + 3 + 2 + 1 + 1 + 5, 10, 6);
+	expect_totals(f, 2 + 1 + 3 + 2 + 4 + 1 + 1 + 5, 2 + 1 + 3 + 2 + 4 + 1 + 1, 5);
 }
 
 /* More listed prefixes than --max-labels: refused whole, nothing changed. */
@@ -925,7 +1005,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(eight_rules_on_a_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(labelled_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(config_files_into_the_kernel, setup, teardown),
-		cmocka_unit_test_setup_teardown(tag_overflow_exact, setup_small, teardown),
+		cmocka_unit_test_setup_teardown(tag_overflow_exact, setup_tiny, teardown),
 		cmocka_unit_test_setup_teardown(label_trie_too_small, setup_small, teardown),
 	};
 

@@ -78,7 +78,7 @@ for f in "$work"/r.*.html; do
 	if grep -Eiq '<script|<link|<img|<iframe|@import|url\(' "$f"; then
 		echo "$f is not self-contained"; exit 1
 	fi
-	if grep -Eo '(src|href)="[^"]*"' "$f" | grep -q .; then
+	if grep -Eo '(src|href)="[^"]*"' "$f" | grep . >/dev/null; then
 		echo "$f references something outside itself"; exit 1
 	fi
 	grep -q '@page { size: A4' "$f"

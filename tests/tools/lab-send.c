@@ -646,8 +646,10 @@ static void sip_options(struct frame *f, const char *src, const char *dst,
 	for (size_t i = 0; i < len; i++)
 		body[i] = (uint8_t)filler[i % (sizeof(filler) - 1)];
 	memcpy(body, start, sizeof(start) - 1);
-	if (ua_at >= 0)
+	if (ua_at >= 0) {
 		memcpy(body + ua_at, ua, sizeof(ua) - 1);
+		memcpy(body + ua_at - 2, "\r\n", 2); /* a header line starts */
+	}
 	tag_udp(f, src, dst, dport, body, len, tags);
 	f->p.sport = 5060;
 }
