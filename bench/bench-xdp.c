@@ -117,11 +117,7 @@ static int load_rules(struct bench_bpf *skel)
 	char err[256];
 
 	memset(&s, 0, sizeof(s));
-	s.lock_fd = s.link_fd = s.outer_totals_fd = -1;
-	s.ctl_fd = bpf_map__fd(skel->maps.ctl);
-	s.rules_fd = bpf_map__fd(skel->maps.rules);
-	s.labels_fd = bpf_map__fd(skel->maps.labels);
-	s.tagnames_fd = bpf_map__fd(skel->maps.tagnames);
+	sensor_use_object(&s, skel->obj);
 	tagcfg_read_names(&s, &cfg.names);
 	if (tagcfg_apply(&s, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "bench-xdp: loading %s: %s\n", DEFAULT_RULES, err);

@@ -366,18 +366,17 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
-static void fill_fds(struct sensor *s)
+void sensor_use_object(struct sensor *s, struct bpf_object *obj)
 {
-	struct bpf_object *obj = s->skel->obj;
 	char name[32];
 
-	s->ctl_fd = bpf_map__fd(s->skel->maps.ctl);
-	s->outer_totals_fd = bpf_map__fd(s->skel->maps.totals);
-	s->rules_fd = bpf_map__fd(s->skel->maps.rules);
-	s->rules_any_fd = bpf_map__fd(s->skel->maps.rules_any);
-	s->rule_ports_fd = bpf_map__fd(s->skel->maps.rule_ports);
-	s->labels_fd = bpf_map__fd(s->skel->maps.labels);
-	s->tagnames_fd = bpf_map__fd(s->skel->maps.tagnames);
+	s->ctl_fd = bpf_object__find_map_fd_by_name(obj, "ctl");
+	s->outer_totals_fd = bpf_object__find_map_fd_by_name(obj, "totals");
+	s->rules_fd = bpf_object__find_map_fd_by_name(obj, "rules");
+	s->rules_any_fd = bpf_object__find_map_fd_by_name(obj, "rules_any");
+	s->rule_ports_fd = bpf_object__find_map_fd_by_name(obj, "rule_ports");
+	s->labels_fd = bpf_object__find_map_fd_by_name(obj, "labels");
+	s->tagnames_fd = bpf_object__find_map_fd_by_name(obj, "tagnames");
 	for (int g = 0; g < 2; g++)
 		for (int m = 0; m < GM_COUNT; m++) {
 			snprintf(name, sizeof(name), "%s_%d", gen_map_names[m], g);
@@ -455,7 +454,7 @@ int sensor_open(struct sensor *s, const char *ifname,
 		       "for the verifier log)", strerror(errno));
 		goto fail;
 	}
-	fill_fds(s);
+	sensor_use_object(s, s->skel->obj);
 	prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
 
 	if (s->adopted) {

@@ -80,6 +80,15 @@ int ensure_bpffs(void);
 int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *opts);
 
+/*
+ * Set the map fds of s from a loaded object holding the classifier's maps
+ * (the sensor's own, or a test's or benchmark's object). For the latter,
+ * s is then only its maps: no link, no lock, no pins, and no
+ * sensor_close() (the object owns the fds).
+ */
+struct bpf_object;
+void sensor_use_object(struct sensor *s, struct bpf_object *obj);
+
 /* Release fds and the lock; the program stays attached and counting. */
 void sensor_close(struct sensor *s);
 

@@ -784,14 +784,7 @@ static void cfg_env_init(struct cfg_env *e, struct fixture *f)
 	snprintf(e->dir, sizeof(e->dir), "/tmp/ts-test-tagcfg-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
 	/* the sensor as sensor_open() leaves it, minus the attach */
-	e->s.lock_fd = e->s.link_fd = e->s.outer_totals_fd = -1;
-	e->s.ctl_fd = bpf_map__fd(f->skel->maps.ctl);
-	e->s.rules_fd = bpf_map__fd(f->skel->maps.rules);
-	e->s.rules_any_fd = bpf_map__fd(f->skel->maps.rules_any);
-	e->s.rule_ports_fd = bpf_map__fd(f->skel->maps.rule_ports);
-	e->s.labels_fd = bpf_map__fd(f->skel->maps.labels);
-	e->s.tagnames_fd = bpf_map__fd(f->skel->maps.tagnames);
-	e->s.skel = f->skel;
+	sensor_use_object(&e->s, f->skel->obj);
 	tagcfg_read_names(&e->s, &e->cfg.names);
 }
 
