@@ -290,7 +290,7 @@ if ! skipping drain; then
 	sensor_stop
 	say "loader: $line"
 	flows=$(sed -n 's/.*packets, \([0-9]*\) flows.*/\1/p' <<<"$line")
-	secs=$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$line")
+	secs=$(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' <<<"$line")
 	rows=$(cat "$out"/*/sources.csv | wc -l)
 	row drain.flows "${flows:-0}" flows
 	row drain.sources_rows "$((rows - 1))" rows

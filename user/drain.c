@@ -210,6 +210,63 @@ static int clear_hash(int fd, size_t ksz)
 	return err;
 }
 
+/*
+ * Delete the keys of `n` records (key at offset 0, `rec` bytes apart) in
+ * batches: the drain has just read them, so no second walk of the map is
+ * needed to find them.
+ */
+static int delete_keys(int fd, const void *recs, size_t n, size_t rec,
+		       size_t ksz)
+{
+	char *keys = malloc(BATCH * ksz);
+	int err = 0;
+
+	if (!keys)
+		return -1;
+	for (size_t done = 0; done < n && !err;) {
+		__u32 count = (__u32)(n - done < BATCH ? n - done : BATCH);
+
+		for (__u32 i = 0; i < count; i++)
+			memcpy(keys + i * ksz,
+			       (const char *)recs + (done + i) * rec, ksz);
+		if (bpf_map_delete_batch(fd, keys, &count, NULL)) {
+			pr_err("cannot clear a map: %s", strerror(errno));
+			err = -1;
+		}
+		done += count;
+	}
+	free(keys);
+	return err;
+}
+
+#define DELETE_KEYS(fd, arr, n) \
+	delete_keys(fd, arr, n, sizeof((arr)[0]), sizeof((arr)[0].key))
+
+int gen_clear_read(struct sensor *s, int g, const struct snapshot *snap)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	size_t stride = (sizeof(struct ts_totals) + 7) & ~7UL;
+	__u32 zero = 0;
+	char *buf = calloc(ncpu, stride);
+	int err;
+
+	if (!buf)
+		return -1;
+	err = bpf_map_update_elem(s->gen[g].fd[GM_TOTALS], &zero, buf, BPF_ANY);
+	free(buf);
+	if (err) {
+		pr_err("cannot clear totals: %s", strerror(errno));
+		return -1;
+	}
+	if (DELETE_KEYS(s->gen[g].fd[GM_FLOWS], snap->flows, snap->nflows) ||
+	    DELETE_KEYS(s->gen[g].fd[GM_OVPORTS], snap->ovports, snap->novports) ||
+	    DELETE_KEYS(s->gen[g].fd[GM_BSCAT], snap->bs, snap->nbs) ||
+	    DELETE_KEYS(s->gen[g].fd[GM_TAGGED], snap->tags, snap->ntags) ||
+	    DELETE_KEYS(s->gen[g].fd[GM_TAGOV], snap->tagov, snap->ntagov))
+		return -1;
+	return 0;
+}
+
 int gen_clear(struct sensor *s, int g)
 {
 	int ncpu = libbpf_num_possible_cpus();

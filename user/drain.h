@@ -70,6 +70,9 @@ int gen_read(struct sensor *s, int g, struct snapshot *snap);
 /* Empty generation g (nothing may be writing it). */
 int gen_clear(struct sensor *s, int g);
 
+/* The same, knowing its contents: snap was read by gen_read() since. */
+int gen_clear_read(struct sensor *s, int g, const struct snapshot *snap);
+
 /* Sum a per-CPU totals map into *t. */
 int totals_read(int fd, struct ts_totals *t);
 

@@ -113,15 +113,6 @@ static int cmp_u64_key(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sources by family and address, for a stable file. */
-static int cmp_source(const void *a, const void *b)
-{
-	const struct src_key *ka = a, *kb = b;
-
-	if (ka->family != kb->family)
-		return ka->family - kb->family;
-	return memcmp(ka->addr, kb->addr, sizeof(ka->addr));
-}
 
 /* A tag row's key, and (with the source) the key that counts sources. */
 struct tag_row_key {
@@ -165,21 +156,22 @@ static struct src_val *source_of(struct ctx *c, const __u8 addr[16], __u8 family
 	struct src_val *v;
 	struct geo_info gi;
 	struct org_key ok;
+	int created;
 
 	memset(&k, 0, sizeof(k));
 	memcpy(k.addr, addr, 16);
 	k.family = family;
-	v = table_find(&c->sources, &k);
-	if (v)
+	v = table_insert(&c->sources, &k, &created);
+	if (!created)
 		return v;
-	v = table_upsert(&c->sources, &k);
 	geo_lookup(c->geo, family, addr, &gi);
 	memcpy(v->country, gi.country, 3);
 	v->asn = gi.asn;
+	if (!gi.as_org[0])
+		return v; /* org 0, "" (zeroed by upsert) */
 	memset(&ok, 0, sizeof(ok));
 	snprintf(ok.name, sizeof(ok.name), "%s", gi.as_org);
-	table_upsert(&c->orgs, &ok);
-	v->org = (__u32)table_pos(&c->orgs, table_find(&c->orgs, &ok));
+	v->org = (__u32)table_pos(&c->orgs, table_upsert(&c->orgs, &ok));
 	return v;
 }
 
@@ -303,7 +295,9 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	struct csv_row r;
 
 	table_init(&c.sources, sizeof(struct src_key), sizeof(struct src_val));
+	table_reserve(&c.sources, snap->nflows + snap->nbs);
 	table_init(&c.orgs, sizeof(struct org_key), 0);
+	table_upsert(&c.orgs, &(struct org_key){ "" }); /* record 0: no org */
 	table_init(&c.ports, sizeof(__u64), sizeof(struct agg_val));
 	table_init(&c.ccs, sizeof(__u64), sizeof(struct agg_val));
 	table_init(&c.port_ccs, sizeof(__u64), sizeof(struct agg_val));
@@ -435,7 +429,8 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 
 	tag_rows(&c, snap, names, time, sensor, &out[S_TAGS]);
 
-	table_sort(&c.sources, cmp_source);
+	/* sources in the order first seen: sorting a million rows costs more
+	 * than it helps (spreadsheets sort) */
 	for (size_t i = 0; i < c.sources.len; i++) {
 		const struct src_key *k = table_key(&c.sources, i);
 		const struct src_val *s = table_val(&c.sources, i);

@@ -85,6 +85,14 @@ static void run_usage(FILE *f)
 "  -h, --help               this text\n");
 }
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static __u64 now_s(void)
 {
 	return (__u64)time(NULL);
@@ -99,12 +107,13 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 	struct strbuf rows[S_COUNT];
 	struct snapshot snap;
 	struct ts_ctl ctl;
-	struct timespec t0, t1;
+	double t[5]; /* start, read, rows built, written, cleared */
 	int err = -1;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t[0] = mono_s();
 	if (gen_read(&r->s, g, &snap))
 		return -1;
+	t[1] = mono_s();
 	if (skip_if_empty && snapshot_empty(&snap)) {
 		snapshot_free(&snap);
 		return 0;
@@ -121,6 +130,7 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 
 	fault_point("before-write", &snap);
 	rows_build(&snap, r->geo, &r->tags.names, r->sensor_name, rows);
+	t[2] = mono_s();
 	if (output_append(&r->out, snap.since, g, rows)) {
 		/*
 		 * Nothing is lost: cut back what was written and leave the
@@ -133,6 +143,7 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 		goto out;
 	}
 
+	t[3] = mono_s();
 	fault_point("after-write", &snap);
 
 	if (ctl_read(&r->s, &ctl))
@@ -145,7 +156,7 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 	if (ctl_write(&r->s, &ctl))
 		goto out;
 	fault_point("after-written", &snap);
-	if (gen_clear(&r->s, g))
+	if (gen_clear_read(&r->s, g, &snap))
 		goto out;
 	if (ctl_read(&r->s, &ctl))
 		goto out;
@@ -155,17 +166,18 @@ static int drain_generation(struct runner *r, int g, bool skip_if_empty)
 	output_done(&r->out);
 	err = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t[4] = mono_s();
 	if (ts_verbose) {
 		char tbuf[21];
 
 		format_time(snap.since, tbuf);
 		pr_info("drained %s: %llu packets, %zu flows, %zu backscatter "
-			"keys, %llu overflow, in %.3f s", tbuf,
+			"keys, %llu overflow, in %.3f s (read %.3f, rows %.3f, "
+			"write %.3f, clear %.3f)", tbuf,
 			(unsigned long long)snap.totals.packets, snap.nflows,
 			snap.nbs, (unsigned long long)snap.totals.overflow,
-			(double)(t1.tv_sec - t0.tv_sec) +
-				(double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+			t[4] - t[0], t[1] - t[0], t[2] - t[1], t[3] - t[2],
+			t[4] - t[3]);
 	}
 out:
 	for (int i = 0; i < S_COUNT; i++)

@@ -29,15 +29,27 @@ void table_free(struct table *t)
 	table_init(t, t->ksz, t->vsz);
 }
 
+/* 8 bytes at a time, each word mixed in with a multiply (keys are small). */
 static uint64_t hash_bytes(const void *key, size_t n)
 {
 	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0x94d049bb133111ebULL;
+	}
 	return h ^ (h >> 29);
 }
+
+#define REC(slot) ((size_t)((slot) & 0xffffffffu) - 1)
+#define TAG(h) ((h) & ~0xffffffffULL)
 
 static void reindex(struct table *t, size_t slots)
 {
@@ -46,20 +58,25 @@ static void reindex(struct table *t, size_t slots)
 	memset(t->index, 0, slots * sizeof(*t->index));
 	t->slots = slots;
 	for (size_t i = 0; i < t->len; i++) {
-		size_t s = hash_bytes(table_key(t, i), t->ksz) & (slots - 1);
+		uint64_t h = hash_bytes(table_key(t, i), t->ksz);
+		size_t s = h & (slots - 1);
 
 		while (t->index[s])
 			s = (s + 1) & (slots - 1);
-		t->index[s] = (uint32_t)(i + 1);
+		t->index[s] = TAG(h) | (i + 1);
 	}
 }
 
-static size_t probe(const struct table *t, const void *key, int *found)
+/* The slot of key, or the free slot where it would go; the index keeps
+ * the hash's high half so most mismatches cost no key comparison. */
+static size_t probe(const struct table *t, const void *key, uint64_t h,
+		    int *found)
 {
-	size_t s = hash_bytes(key, t->ksz) & (t->slots - 1);
+	size_t s = h & (t->slots - 1);
 
 	while (t->index[s]) {
-		if (!memcmp(table_key(t, t->index[s] - 1), key, t->ksz)) {
+		if (TAG(t->index[s]) == TAG(h) &&
+		    !memcmp(table_key(t, REC(t->index[s])), key, t->ksz)) {
 			*found = 1;
 			return s;
 		}
@@ -69,6 +86,20 @@ static size_t probe(const struct table *t, const void *key, int *found)
 	return s;
 }
 
+void table_reserve(struct table *t, size_t n)
+{
+	size_t slots = t->slots ? t->slots : 64;
+
+	while (slots < 2 * n)
+		slots *= 2;
+	if (slots != t->slots)
+		reindex(t, slots);
+	if (n > t->cap) {
+		t->cap = n;
+		t->recs = xrealloc(t->recs, t->cap * t->rec);
+	}
+}
+
 void *table_find(const struct table *t, const void *key)
 {
 	int found;
@@ -76,27 +107,36 @@ void *table_find(const struct table *t, const void *key)
 
 	if (!t->slots)
 		return NULL;
-	s = probe(t, key, &found);
-	return found ? table_val(t, t->index[s] - 1) : NULL;
+	s = probe(t, key, hash_bytes(key, t->ksz), &found);
+	return found ? table_val(t, REC(t->index[s])) : NULL;
 }
 
 void *table_upsert(struct table *t, const void *key)
 {
+	int created;
+
+	return table_insert(t, key, &created);
+}
+
+void *table_insert(struct table *t, const void *key, int *created)
+{
+	uint64_t h = hash_bytes(key, t->ksz);
 	int found;
 	size_t s;
 
 	if (2 * (t->len + 1) > t->slots)
 		reindex(t, t->slots ? t->slots * 2 : 64);
-	s = probe(t, key, &found);
+	s = probe(t, key, h, &found);
+	*created = !found;
 	if (found)
-		return table_val(t, t->index[s] - 1);
+		return table_val(t, REC(t->index[s]));
 	if (t->len == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->recs = xrealloc(t->recs, t->cap * t->rec);
 	}
 	memset(table_key(t, t->len), 0, t->rec);
 	memcpy(table_key(t, t->len), key, t->ksz);
-	t->index[s] = (uint32_t)(++t->len);
+	t->index[s] = TAG(h) | ++t->len;
 	return table_val(t, t->len - 1);
 }
 

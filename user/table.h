@@ -14,7 +14,7 @@ struct table {
 	size_t ksz, vsz, rec; /* key, value and record sizes */
 	size_t len;           /* records in use */
 	size_t cap;           /* records allocated */
-	uint32_t *index;      /* record number + 1, 0 = free */
+	uint64_t *index;      /* hash << 32 | record number + 1; 0 = free */
 	size_t slots;         /* power of two, > 2 * len */
 	unsigned char *recs;
 };
@@ -22,8 +22,13 @@ struct table {
 void table_init(struct table *t, size_t ksz, size_t vsz);
 void table_free(struct table *t);
 
+/* Make room for n records without growing (an optimisation only). */
+void table_reserve(struct table *t, size_t n);
+
 /* Value of key, inserted zero-filled if new; aborts on out-of-memory. */
 void *table_upsert(struct table *t, const void *key);
+/* The same, saying whether it was new. */
+void *table_insert(struct table *t, const void *key, int *created);
 /* Value of key or NULL. */
 void *table_find(const struct table *t, const void *key);
 
