@@ -86,6 +86,12 @@ static size_t probe(const struct table *t, const void *key, uint64_t h,
 	return s;
 }
 
+void table_prefetch(const struct table *t, const void *key)
+{
+	if (t->slots)
+		__builtin_prefetch(&t->index[hash_bytes(key, t->ksz) & (t->slots - 1)]);
+}
+
 void table_reserve(struct table *t, size_t n)
 {
 	size_t slots = t->slots ? t->slots : 64;

@@ -29,6 +29,9 @@ void table_reserve(struct table *t, size_t n);
 void *table_upsert(struct table *t, const void *key);
 /* The same, saying whether it was new. */
 void *table_insert(struct table *t, const void *key, int *created);
+/* Start fetching key's slot into the cache (for a lookup soon after). */
+void table_prefetch(const struct table *t, const void *key);
+
 /* Value of key or NULL. */
 void *table_find(const struct table *t, const void *key);
 
