@@ -203,11 +203,15 @@ static void summary(struct build *b)
 			 "期間中に観測されたパケットは合計 %s（データのある %d 日間の1日平均 %s）で、"
 			 "送信元地域は %d でした。", from, to, active, total, days, avg, countries);
 	else
-		doc_para(b->d, "This report analyses the packets that %d sensors received "
+		doc_para(b->d, "This report analyses the packets that %d sensor%s received "
 			 "between %s and %s, classified by destination port and by source "
-			 "region. They received %s packets in total (%s a day on average "
-			 "over the %d days with data) from %d countries and regions.",
-			 active, from, to, total, avg, days, countries);
+			 "region. %s received %s packets in total (%s a day on average "
+			 "over the %d day%s with data) from %d %s (not counting sources "
+			 "of unknown location).",
+			 active, active == 1 ? "" : "s", from, to,
+			 active == 1 ? "It" : "They", total, avg, days,
+			 days == 1 ? "" : "s", countries,
+			 countries == 1 ? "country or region" : "countries and regions");
 
 	t = doc_table(b->d, "summary", TR(b, "Summary", "概要"), 2);
 	table_col(t, 0, TR(b, "Item", "項目"), "item", COL_BOTH);
