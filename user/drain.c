@@ -242,23 +242,28 @@ static int delete_keys(int fd, const void *recs, size_t n, size_t rec,
 #define DELETE_KEYS(fd, arr, n) \
 	delete_keys(fd, arr, n, sizeof((arr)[0]), sizeof((arr)[0].key))
 
-int gen_clear_read(struct sensor *s, int g, const struct snapshot *snap)
+/* Zero every CPU's totals of generation g. */
+static int clear_totals(struct sensor *s, int g)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	size_t stride = (sizeof(struct ts_totals) + 7) & ~7UL;
 	__u32 zero = 0;
-	char *buf = calloc(ncpu, stride);
+	char *buf = calloc(ncpu > 0 ? ncpu : 1, stride);
 	int err;
 
 	if (!buf)
 		return -1;
 	err = bpf_map_update_elem(s->gen[g].fd[GM_TOTALS], &zero, buf, BPF_ANY);
 	free(buf);
-	if (err) {
+	if (err)
 		pr_err("cannot clear totals: %s", strerror(errno));
-		return -1;
-	}
-	if (DELETE_KEYS(s->gen[g].fd[GM_FLOWS], snap->flows, snap->nflows) ||
+	return err ? -1 : 0;
+}
+
+int gen_clear_read(struct sensor *s, int g, const struct snapshot *snap)
+{
+	if (clear_totals(s, g) ||
+	    DELETE_KEYS(s->gen[g].fd[GM_FLOWS], snap->flows, snap->nflows) ||
 	    DELETE_KEYS(s->gen[g].fd[GM_OVPORTS], snap->ovports, snap->novports) ||
 	    DELETE_KEYS(s->gen[g].fd[GM_BSCAT], snap->bs, snap->nbs) ||
 	    DELETE_KEYS(s->gen[g].fd[GM_TAGGED], snap->tags, snap->ntags) ||
@@ -269,22 +274,8 @@ int gen_clear_read(struct sensor *s, int g, const struct snapshot *snap)
 
 int gen_clear(struct sensor *s, int g)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	size_t stride = (sizeof(struct ts_totals) + 7) & ~7UL;
-	__u32 zero = 0;
-	char *buf;
-	int err;
-
-	buf = calloc(ncpu, stride);
-	if (!buf)
-		return -1;
-	err = bpf_map_update_elem(s->gen[g].fd[GM_TOTALS], &zero, buf, BPF_ANY);
-	free(buf);
-	if (err) {
-		pr_err("cannot clear totals: %s", strerror(errno));
-		return -1;
-	}
-	if (clear_hash(s->gen[g].fd[GM_FLOWS], sizeof(struct ts_flow_key)) ||
+	if (clear_totals(s, g) ||
+	    clear_hash(s->gen[g].fd[GM_FLOWS], sizeof(struct ts_flow_key)) ||
 	    clear_hash(s->gen[g].fd[GM_OVPORTS], sizeof(struct ts_port_key)) ||
 	    clear_hash(s->gen[g].fd[GM_BSCAT], sizeof(struct ts_bs_key)) ||
 	    clear_hash(s->gen[g].fd[GM_TAGGED], sizeof(struct ts_tag_key)) ||

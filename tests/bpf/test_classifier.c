@@ -20,6 +20,7 @@
 #include "telescope.h"
 #include "telescope.skel.h"
 #include "pktbuild.h"
+#include "bpftest.h"
 
 #define US4 "198.51.100.1"
 #define US6 "2001:db8::1"
@@ -29,37 +30,18 @@ struct fixture {
 	int gen; /* generation the assertions read */
 };
 
-struct load_opts {
-	int pass;          /* rodata pass_packets */
-	__u32 max_flows;   /* flows_0/1 max_entries; 0 = as built */
-	__u32 max_bscat;   /* bscat_0/1 max_entries; 0 = as built */
-};
-
-static struct fixture *load(const struct load_opts *o)
+static struct fixture *load(const struct bpftest_opts *o)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct telescope_bpf *skel;
 
 	assert_non_null(f);
-	skel = telescope_bpf__open();
-	assert_non_null(skel);
-	skel->rodata->pass_packets = (__u8)o->pass;
-	if (o->max_flows) {
-		assert_int_equal(bpf_map__set_max_entries(skel->maps.flows_0, o->max_flows), 0);
-		assert_int_equal(bpf_map__set_max_entries(skel->maps.flows_1, o->max_flows), 0);
-	}
-	if (o->max_bscat) {
-		assert_int_equal(bpf_map__set_max_entries(skel->maps.bscat_0, o->max_bscat), 0);
-		assert_int_equal(bpf_map__set_max_entries(skel->maps.bscat_1, o->max_bscat), 0);
-	}
-	assert_int_equal(telescope_bpf__load(skel), 0);
-	f->skel = skel;
+	f->skel = bpftest_load(o);
 	return f;
 }
 
 static int setup_drop(void **state)
 {
-	static const struct load_opts o = { 0 };
+	static const struct bpftest_opts o = { 0 };
 
 	*state = load(&o);
 	return 0;
@@ -67,7 +49,7 @@ static int setup_drop(void **state)
 
 static int setup_pass(void **state)
 {
-	static const struct load_opts o = { .pass = 1 };
+	static const struct bpftest_opts o = { .pass = 1 };
 
 	*state = load(&o);
 	return 0;
@@ -76,7 +58,7 @@ static int setup_pass(void **state)
 /* Room for 4 flows and 2 backscatter keys: easy to overflow. */
 static int setup_small(void **state)
 {
-	static const struct load_opts o = { .max_flows = 4, .max_bscat = 2 };
+	static const struct bpftest_opts o = { .max_flows = 4, .max_bscat = 2 };
 
 	*state = load(&o);
 	return 0;
@@ -95,15 +77,7 @@ static int teardown(void **state)
 static __u32 run_frame(struct fixture *f, const uint8_t *frame, size_t len,
 		       __u32 repeat)
 {
-	uint8_t out[PB_MAX_FRAME];
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
-		    .data_size_in = (__u32)len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = repeat);
-	int err = bpf_prog_test_run_opts(
-		bpf_program__fd(f->skel->progs.xdp_telescope), &opts);
-
-	assert_int_equal(err, 0);
-	return opts.retval;
+	return bpftest_run(f->skel, frame, len, repeat);
 }
 
 /* Build p, run it `repeat` times expecting XDP_DROP; returns its IP length. */

@@ -26,6 +26,7 @@
 #include "telescope.skel.h"
 #include "tagcfg.h"
 #include "pktbuild.h"
+#include "bpftest.h"
 
 #define US4 "198.51.100.1"
 #define US6 "2001:db8::1"
@@ -46,22 +47,13 @@ struct fixture {
 static struct fixture *load(__u32 max_tagged, __u32 max_labels,
 			    __u32 max_flows)
 {
+	struct bpftest_opts o = { .max_tagged = max_tagged,
+				  .max_labels = max_labels,
+				  .max_flows = max_flows };
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	f->skel = telescope_bpf__open();
-	assert_non_null(f->skel);
-	if (max_tagged) {
-		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.tagged_0, max_tagged), 0);
-		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.tagged_1, max_tagged), 0);
-	}
-	if (max_labels)
-		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.labels, max_labels), 0);
-	if (max_flows) {
-		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.flows_0, max_flows), 0);
-		assert_int_equal(bpf_map__set_max_entries(f->skel->maps.flows_1, max_flows), 0);
-	}
-	assert_int_equal(telescope_bpf__load(f->skel), 0);
+	f->skel = bpftest_load(&o);
 	return f;
 }
 
@@ -101,14 +93,7 @@ static int teardown(void **state)
 static void send_frame(struct fixture *f, const uint8_t *frame, size_t len,
 		       __u32 repeat)
 {
-	uint8_t out[PB_MAX_FRAME];
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
-		    .data_size_in = (__u32)len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = repeat);
-
-	assert_int_equal(bpf_prog_test_run_opts(
-		bpf_program__fd(f->skel->progs.xdp_telescope), &opts), 0);
-	assert_int_equal(opts.retval, XDP_DROP);
+	assert_int_equal(bpftest_run(f->skel, frame, len, repeat), XDP_DROP);
 }
 
 static void send_n(struct fixture *f, const struct pb_packet *p, __u32 repeat)

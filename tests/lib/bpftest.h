@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The classifier object under BPF_PROG_TEST_RUN, for the cmocka BPF tests. */
+#ifndef TS_BPFTEST_H
+#define TS_BPFTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+struct telescope_bpf;
+
+struct bpftest_opts {
+	int pass;           /* rodata pass_packets */
+	__u32 max_flows;    /* flows_0/1 max_entries; 0 = as built */
+	__u32 max_bscat;    /* bscat_0/1 */
+	__u32 max_tagged;   /* tagged_0/1 */
+	__u32 max_labels;   /* labels */
+};
+
+/* Open, size and load the skeleton (a cmocka failure if it does not load). */
+struct telescope_bpf *bpftest_load(const struct bpftest_opts *o);
+
+/* Run one frame `repeat` times through xdp_telescope; the XDP verdict. */
+__u32 bpftest_run(struct telescope_bpf *skel, const uint8_t *frame, size_t len,
+		  __u32 repeat);
+
+#endif
