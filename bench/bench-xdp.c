@@ -38,10 +38,12 @@
 #define MAX_RUNS 64
 #define DEFAULT_FLOW_ENTRIES 524288 /* the classifier's --max-sources default */
 
-enum prog_id { P_DROP, P_REWRITE, P_FLOOR, P_FLOOR_MIM, P_CLASSIFIER, PROGS };
+enum prog_id {
+	P_DROP, P_REWRITE, P_FLOOR, P_FLOOR_MIM, P_CLASSIFIER, P_NO_RULES, PROGS
+};
 
 static const char *const prog_name[PROGS] = {
-	"drop", "rewrite", "floor", "floor-mim", "classifier",
+	"drop", "rewrite", "floor", "floor-mim", "classifier", "classifier-norules",
 };
 
 static const char *const prog_what[PROGS] = {
@@ -50,6 +52,7 @@ static const char *const prog_what[PROGS] = {
 	"floor: one hash update",
 	"floor via ARRAY_OF_MAPS",
 	"classifier (ts_handle)",
+	"classifier, payload rules off",
 };
 
 struct options {
@@ -68,7 +71,7 @@ static struct bpf_program *program(struct bench_bpf *skel, enum prog_id id)
 	case P_REWRITE: return skel->progs.bench_rewrite_only;
 	case P_FLOOR: return skel->progs.bench_floor;
 	case P_FLOOR_MIM: return skel->progs.bench_floor_mim;
-	default: return skel->progs.bench_classifier;
+	default: return skel->progs.bench_classifier; /* also P_NO_RULES */
 	}
 }
 
@@ -176,6 +179,19 @@ static uint64_t frame_repeat(const struct mix *m, int f, uint64_t packets)
  * every call with repeat > 1 installs the program in the XDP dispatcher
  * and removes it again, two RCU grace periods that cost milliseconds.
  */
+/* The control block's flags: the payload rules on or off. */
+static int set_ctl_flags(struct bench_bpf *skel, __u32 flags)
+{
+	int fd = bpf_map__fd(skel->maps.ctl);
+	struct ts_ctl ctl;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, &ctl))
+		return -1;
+	ctl.flags = flags;
+	return bpf_map_update_elem(fd, &zero, &ctl, BPF_ANY);
+}
+
 static double run_pass(struct bench_bpf *skel, const struct mix *m,
 		       enum prog_id id, uint64_t packets, uint32_t *cursor)
 {
@@ -183,6 +199,11 @@ static double run_pass(struct bench_bpf *skel, const struct mix *m,
 	double total_ns = 0;
 	uint64_t sent = 0;
 	int f;
+
+	if (set_ctl_flags(skel, id == P_NO_RULES ? 0 : TS_CTL_RULES)) {
+		fprintf(stderr, "bench-xdp: cannot set the control flags\n");
+		return -1;
+	}
 
 	for (f = 0; f < m->frames; f++) {
 		const struct mix_frame *fr = &m->frame[f];
@@ -261,17 +282,19 @@ static int check_totals(struct bench_bpf *skel, const struct mix *m,
 	struct ts_totals t;
 	int f;
 
+	/* both classifier programs ran `passes` passes; only one had rules */
 	for (f = 0; f < m->frames; f++) {
 		uint64_t n = frame_repeat(m, f, packets) * (uint64_t)passes;
 
-		want_pkts += n;
+		want_pkts += 2 * n;
 		if (strstr(m->frame[f].what, "mirai"))
-			want_mirai += n;
+			want_mirai += 2 * n;
 		if (strstr(m->frame[f].what, "backscatter"))
-			want_bs += n;
+			want_bs += 2 * n;
 		if (strstr(m->frame[f].what, "mirai") || strstr(m->frame[f].what, "zmap") ||
-		    strstr(m->frame[f].what, "masscan") || strstr(m->frame[f].what, "sip") ||
-		    strstr(m->frame[f].what, "ssdp"))
+		    strstr(m->frame[f].what, "masscan") || strstr(m->frame[f].what, "sip"))
+			want_tagged += 2 * n;
+		if (strstr(m->frame[f].what, "ssdp")) /* the shipped SSDP rule */
 			want_tagged += n;
 	}
 	if (read_totals(skel, &t)) {

@@ -315,18 +315,18 @@ function check(what, got, op, want, unit,   ok) {
 END {
 	print ""
 	print "== summary (medians; build/bench.csv has min/max of every number)"
-	printf "  %-9s %-12s %9s %9s %8s %8s\n", "mix", "program", "ns/pkt", "Mpps", "xdrop", "xfloor"
+	printf "  %-9s %-18s %9s %9s %8s %8s\n", "mix", "program", "ns/pkt", "Mpps", "xdrop", "xfloor"
 	n = split("1 10k 1M 1M-zipf", mixes, " ")
-	m = split("drop floor classifier", progs, " ")
+	m = split("drop floor classifier classifier-norules", progs, " ")
 	for (i = 1; i <= n; i++) {
 		for (j = 1; j <= m; j++) {
 			k = "xdp." mixes[i] "." progs[j]
 			if (v(k ".ns_per_packet") == "") continue
-			printf "  %-9s %-12s %9.1f %9.2f %8.2f %8.2f\n", mixes[i], progs[j],
+			printf "  %-9s %-18s %9.1f %9.2f %8.2f %8.2f\n", mixes[i], progs[j],
 				v(k ".ns_per_packet"), v(k ".mpps"), v(k ".ratio_to_drop"), v(k ".ratio_to_floor")
 		}
 		if (v("pcap." mixes[i] ".ns_per_packet") != "")
-			printf "  %-9s %-12s %9.1f %9.2f   (%.2fx the classifier)\n", mixes[i], "libpcap",
+			printf "  %-9s %-18s %9.1f %9.2f   (%.2fx the classifier)\n", mixes[i], "libpcap",
 				v("pcap." mixes[i] ".ns_per_packet"), v("pcap." mixes[i] ".mpps"),
 				v("pcap." mixes[i] ".ratio_to_classifier")
 	}
