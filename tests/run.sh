@@ -28,7 +28,7 @@ for t in build/tests/unit/test_* build/tests/bpf/test_*; do
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" "$t"
 done
-for t in tests/scripts/*.sh; do
+for t in tests/scripts/*.sh tests/golden/*.sh; do
 	[ -f "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" bash "$t"

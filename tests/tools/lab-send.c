@@ -5,8 +5,13 @@
  * an exact account of what was sent, for tests to compare with the
  * sensor's CSV.
  *
- *   lab-send --ifname IF (--count N | --seconds S) [--rate PPS] [--seed N]
- *            [--mix e2e|demo|tags|tags-reload] [--account FILE]
+ *   lab-send (--ifname IF | --pcap FILE) (--count N | --seconds S)
+ *            [--rate PPS] [--seed N] [--mix e2e|demo|tags|tags-reload]
+ *            [--account FILE]
+ *
+ * With --pcap the frames go into a pcap file instead of onto a wire, with
+ * time stamps 1 ms apart from 0, so the same arguments give the same file
+ * (for replaying a mix through the classifier without a lab).
  *
  * Every frame comes with what a correct sensor must make of it, written
  * down by the mix that built it (not computed by the parser under test).
@@ -862,6 +867,33 @@ static int open_socket(const char *ifname, struct sockaddr_ll *to)
 	return fd;
 }
 
+/* The pcap file format: a global header, then a record header per frame. */
+static FILE *open_pcap(const char *path)
+{
+	const uint32_t head[6] = { 0xa1b2c3d4, 2 | 4u << 16, 0, 0, 65535, 1 };
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(head, sizeof(head), 1, f) != 1) {
+		fprintf(stderr, "lab-send: cannot write %s: %s\n", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+static int pcap_frame(FILE *f, uint64_t n, const uint8_t *frame, size_t len)
+{
+	const uint32_t rec[4] = { (uint32_t)(n / 1000), (uint32_t)(n % 1000 * 1000),
+				  (uint32_t)len, (uint32_t)len };
+
+	if (fwrite(rec, sizeof(rec), 1, f) != 1 || fwrite(frame, len, 1, f) != 1) {
+		fprintf(stderr, "lab-send: writing the pcap file: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Send one frame; retry while the queue is full. 0 when sent. */
 static int send_frame(int fd, struct sockaddr_ll *to, const uint8_t *frame, size_t len)
 {
@@ -881,8 +913,9 @@ static int send_frame(int fd, struct sockaddr_ll *to, const uint8_t *frame, size
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: lab-send --ifname IF (--count N | --seconds S) [--rate PPS]\n"
-		   "                [--seed N] [--mix e2e|demo|tags|tags-reload] [--account FILE]\n");
+	fprintf(f, "usage: lab-send (--ifname IF | --pcap FILE) (--count N | --seconds S)\n"
+		   "                [--rate PPS] [--seed N] [--mix e2e|demo|tags|tags-reload]\n"
+		   "                [--account FILE]\n");
 }
 
 int main(int argc, char **argv)
@@ -895,16 +928,18 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "mix", required_argument, NULL, 'm' },
 		{ "account", required_argument, NULL, 'a' },
+		{ "pcap", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *ifname = NULL, *mix = "e2e", *account_path = NULL;
+	const char *ifname = NULL, *mix = "e2e", *account_path = NULL, *pcap = NULL;
+	FILE *pcap_out = NULL;
 	double seconds = 0, rate = 0, start;
 	uint64_t count = 0, seed = 1, sent = 0;
 	void (*make)(uint64_t, struct frame *);
 	struct account acct = { 0 };
 	struct sockaddr_ll to;
-	int opt, fd, rc = 0;
+	int opt, fd = -1, rc = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -915,11 +950,12 @@ int main(int argc, char **argv)
 		case 'S': seed = strtoull(optarg, NULL, 10); break;
 		case 'm': mix = optarg; break;
 		case 'a': account_path = optarg; break;
+		case 'p': pcap = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!ifname || (!count && seconds <= 0)) {
+	if (!ifname == !pcap || (!count && seconds <= 0)) {
 		usage(stderr);
 		return 2;
 	}
@@ -935,9 +971,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
-	fd = open_socket(ifname, &to);
-	if (fd < 0)
-		return 1;
+	if (pcap) {
+		pcap_out = open_pcap(pcap);
+		if (!pcap_out)
+			return 1;
+	} else {
+		fd = open_socket(ifname, &to);
+		if (fd < 0)
+			return 1;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
@@ -959,16 +1001,23 @@ int main(int argc, char **argv)
 		}
 		make(sent, &f);
 		len = pb_build(&f.p, frame, sizeof(frame), &lay);
-		if (send_frame(fd, &to, frame, len)) {
+		if (pcap_out ? pcap_frame(pcap_out, sent, frame, len)
+			     : send_frame(fd, &to, frame, len)) {
 			rc = 1;
 			break;
 		}
 		account_add(&acct, &f, lay.ip_len);
 		sent++;
 	}
-	close(fd);
-	printf("lab-send: sent %llu frames on %s (mix %s) in %.2f s\n",
-	       (unsigned long long)sent, ifname, mix, now() - start);
+	if (pcap_out && fclose(pcap_out)) {
+		fprintf(stderr, "lab-send: writing %s: %s\n", pcap, strerror(errno));
+		rc = 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	printf("lab-send: %s %llu frames %s %s (mix %s) in %.2f s\n",
+	       pcap ? "wrote" : "sent", (unsigned long long)sent, pcap ? "to" : "on",
+	       pcap ? pcap : ifname, mix, now() - start);
 	if (account_path && account_write(&acct, account_path, mix, seed))
 		rc = 1;
 	free(acct.rows.slots);
