@@ -1,6 +1,7 @@
 # xdp-telescope — build, test, demo, bench, install.
 # `make` builds build/xdp-telescope; `make test` and `make demo` install any
-# missing Debian packages first (deps/debian-packages.txt).
+# missing Debian packages first (deps/debian-packages.txt). `make V=1`
+# shows the full commands. docs/architecture.md describes the folders.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -13,58 +14,85 @@ BPFTOOL ?= bpftool
 BUILD := build
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD) \
-	  -DTS_DATADIR='"$(DATADIR)"'
-LDLIBS := -lbpf -lelf -lz -lmaxminddb -lm
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) \
+	  -DTS_DATADIR='"$(DATADIR)"' -MMD -MP
+LDLIBS := -lbpf -lelf -lz -lmaxminddb -lm -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
-	      -Ivmlinux -Iinclude
+	      -Ivmlinux -Iinclude -MMD -MP
 
-# Every user/*.c goes into the binary; everything but main.c also into
-# the test binaries, so tests call the same code the binary runs.
-USER_SRC := $(sort $(wildcard user/*.c))
-USER_OBJ := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRC))
-LIB_OBJ := $(filter-out $(BUILD)/user/main.o,$(USER_OBJ))
+# Quiet by default: one line a step; V=1 prints the commands.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+# The binary, folder by folder (docs/architecture.md): lib/ knows nothing
+# of telescopes, common/ is the CSV contract and the calendar, then one
+# folder per program. Everything but main.c also goes into the test,
+# tool and benchmark binaries, so they call the code the binary runs.
+LIB_SRC := $(sort $(wildcard user/lib/*.c))
+COMMON_SRC := $(sort $(wildcard user/common/*.c))
+SENSOR_SRC := $(sort $(wildcard user/sensor/*.c))
+REPORT_SRC := $(sort $(wildcard user/report/*.c user/report/sections/*.c \
+			       user/report/render/*.c))
+SYNTH_SRC := $(sort $(wildcard user/synth/*.c))
+USER_SRC := $(LIB_SRC) $(COMMON_SRC) $(SENSOR_SRC) $(REPORT_SRC) $(SYNTH_SRC)
+USER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(USER_SRC))
+MAIN_OBJ := $(BUILD)/user/main.o
 BPF_SRC := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJ := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRC))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRC))
 
-# Tests: each tests/unit/test_*.c and tests/bpf/test_*.c is one cmocka
-# binary; tests/lib/*.c are helpers linked into all of them and into the
-# lab tools (tests/tools/*.c, one binary each).
+# Tests (tests/README in docs/architecture.md): each tests/unit/test_*.c
+# and tests/bpf/test_*.c is one cmocka binary; tests/lib/*.c are helpers
+# linked into all of them and into the tools (tests/tools/*.c).
 TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
-TEST_LIB_OBJ := $(patsubst tests/lib/%.c,$(BUILD)/tests/lib/%.o,$(TEST_LIB_SRC))
+TEST_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_LIB_SRC))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c tests/bpf/test_*.c))
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps test demo bench install clean vmlinux geoip test-build
+.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build
 .DELETE_ON_ERROR:
+# Keep what a rule made on the way (skeletons, test helper objects).
+.SECONDARY:
 
 all: $(BUILD)/xdp-telescope
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard include/*.h) vmlinux/vmlinux.h
+$(BUILD)/%.bpf.o: bpf/%.bpf.c vmlinux/vmlinux.h
+	$(call msg,CLANG,$@)
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-$(BUILD)/user/%.o: user/%.c $(wildcard include/*.h user/*.h) $(SKELS)
+# Every user object waits for the skeletons (the sensor includes one);
+# -MMD records which headers each object really read.
+$(BUILD)/user/%.o: user/%.c | $(SKELS)
+	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/xdp-telescope: $(USER_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/xdp-telescope: $(MAIN_OBJ) $(USER_OBJ)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/lib/%.o: tests/lib/%.c $(wildcard tests/lib/*.h include/*.h user/*.h) $(SKELS)
+$(BUILD)/tests/lib/%.o: tests/lib/%.c | $(SKELS)
+	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iuser -Itests/lib -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
-$(BUILD)/tests/%: tests/%.c $(LIB_OBJ) $(TEST_LIB_OBJ) $(wildcard tests/lib/*.h include/*.h user/*.h) $(SKELS)
+$(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS)
+	$(call msg,CCLD,$@)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iuser -Itests/lib -o $@ $< $(LIB_OBJ) $(TEST_LIB_OBJ) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) $(LDLIBS) -lcmocka
 
 test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN)
 
@@ -89,21 +117,24 @@ bench: deps
 BENCH_TOOLS := bench-xdp pcap-baseline pcap-live livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
 BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
-BENCH_LIB := bench/mix.c bench/report.c bench/usercount.c tests/lib/pktbuild.c
-.PHONY: bench-build
+BENCH_LIB := bench/mix.c bench/results.c bench/usercount.c tests/lib/pktbuild.c
 
 bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o
 
-$(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(wildcard bench/*.h) $(BPF_SRC) $(wildcard include/*.h) vmlinux/vmlinux.h
+$(BUILD)/bench/%.bpf.o: bench/%.bpf.c vmlinux/vmlinux.h
+	$(call msg,CLANG,$@)
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -Ibench -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibench -c $< -o $@
 
 $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-$(BUILD)/bench/%: bench/%.c $(BENCH_LIB) $(LIB_OBJ) $(wildcard bench/*.h include/*.h user/*.h tests/lib/*.h) $(BENCH_SKELS)
+$(BUILD)/bench/%: bench/%.c $(BENCH_LIB) $(wildcard bench/*.h) $(USER_OBJ) | $(BENCH_SKELS) $(SKELS)
+	$(call msg,CCLD,$@)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ibench -I$(BUILD)/bench -Iuser -Itests/lib -o $@ $< $(BENCH_LIB) $(LIB_OBJ) $(LDLIBS) -lpcap
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -Ibench -I$(BUILD)/bench -Itests/lib -o $@ $< \
+		$(BENCH_LIB) $(USER_OBJ) $(LDLIBS) -lpcap
 
 # Regenerate the committed vmlinux.h from the running kernel's BTF.
 vmlinux:
@@ -122,3 +153,5 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

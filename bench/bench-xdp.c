@@ -27,9 +27,9 @@
 #include "bench.h"
 #include "bench.skel.h"
 #include "mix.h"
-#include "report.h"
-#include "sensor.h"
-#include "tagcfg.h"
+#include "results.h"
+#include "sensor/attach.h"
+#include "sensor/tagcfg.h"
 #include "telescope.h"
 
 /* The payload rules the sensor loads unless told otherwise. */

@@ -20,7 +20,7 @@
 #include <linux/bpf.h>
 
 #include "mix.h"
-#include "report.h"
+#include "results.h"
 
 static int pinned_prog_fd(const char *pin_dir)
 {

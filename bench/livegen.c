@@ -29,7 +29,7 @@
 #include "bench.h"
 #include "livegen.skel.h"
 #include "mix.h"
-#include "report.h"
+#include "results.h"
 
 static void usage(FILE *to)
 {

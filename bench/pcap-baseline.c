@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "results.h"
 #include "usercount.h"
 
 #define MAX_RUNS 64

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "report.h"
+#include "results.h"
 #include "usercount.h"
 
 static pcap_t *capture;

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tags.h"
+#include "sensor/rules.h"
 #include "telescope.h"
 
 #define DEFAULT_RULES "rules/default.rules"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every test: the cmocka binaries (unit, then BPF), then the scripts
-# in tests/scripts/ (end-to-end lab tests, report tests). Each binary or
+# in tests/e2e/ (the lab), tests/report/ and tests/golden/. Each binary or
 # script is one test here; its own output says which case failed.
 # Ends with the line "N passed, N failed" and exits non-zero on failure.
 set -u
@@ -28,7 +28,7 @@ for t in build/tests/unit/test_* build/tests/bpf/test_*; do
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" "$t"
 done
-for t in tests/scripts/*.sh tests/golden/*.sh; do
+for t in tests/e2e/*.sh tests/report/*.sh tests/golden/*.sh; do
 	[ -f "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" bash "$t"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
-#include "log.h"
+#include "lib/log.h"
 
 static const struct {
 	const char *name;

@@ -24,7 +24,7 @@
 #include "fingerprint.h"
 #include "telescope.h"
 #include "telescope.skel.h"
-#include "tagcfg.h"
+#include "sensor/tagcfg.h"
 #include "pktbuild.h"
 #include "bpftest.h"
 

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "csv.h"
-#include "geo.h"
+#include "lib/csv.h"
+#include "sensor/geo.h"
 
 int main(int argc, char **argv)
 {

@@ -20,13 +20,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "telescope.skel.h"
-#include "drain.h"
-#include "geo.h"
-#include "output.h"
-#include "report.h"
-#include "sensor.h"
-#include "series.h"
-#include "tagcfg.h"
+#include "sensor/maps.h"
+#include "sensor/geo.h"
+#include "sensor/output.h"
+#include "report/report.h"
+#include "sensor/attach.h"
+#include "sensor/rows.h"
+#include "sensor/tagcfg.h"
 
 #define MAX_FRAME 16384
 

@@ -6,7 +6,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "csv.h"
+#include "lib/csv.h"
 
 static void assert_escape(const char *in, const char *want)
 {

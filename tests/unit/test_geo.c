@@ -17,7 +17,7 @@
 #include <arpa/inet.h>
 #include <sys/wait.h>
 #include <cmocka.h>
-#include "geo.h"
+#include "sensor/geo.h"
 
 static char tmpdir[PATH_MAX];
 static char country_db[PATH_MAX], flat_db[PATH_MAX], registered_db[PATH_MAX];

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 #include <cmocka.h>
-#include "output.h"
+#include "sensor/output.h"
 
 #define DAY1 1664582400ULL /* 2022-10-01T00:00:00Z */
 

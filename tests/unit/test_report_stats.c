@@ -6,10 +6,10 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "report.h"
-#include "report_map.h"
-#include "report_names.h"
-#include "report_stats.h"
+#include "report/report.h"
+#include "report/map.h"
+#include "report/names.h"
+#include "report/stats.h"
 
 static void test_days(void **state)
 {

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
-#include "report.h"
-#include "report_build.h"
-#include "report_names.h"
-#include "report_stats.h"
+#include "report/report.h"
+#include "report/sections/build.h"
+#include "report/names.h"
+#include "report/stats.h"
 
 static void test_tag_names(void **state)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "series.h"
+#include "sensor/rows.h"
 
 static char dir[] = "/tmp/ts-rows-XXXXXX";
 static char country_db[256], asn_db[256];

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "table.h"
+#include "lib/table.h"
 
 static int cmp_u32(const void *a, const void *b)
 {

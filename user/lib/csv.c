@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * RFC 4180 rows for spreadsheets and scripts alike. Text that comes from
+ * outside (AS organisation names, sensor names) may start with a formula
+ * character; a spreadsheet would run it, so it gets a leading apostrophe.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <inttypes.h>
+#include "lib/csv.h"
+
+void sb_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+}
+
+void sb_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb_init(sb);
+}
+
+void sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+}
+
+/* Room for `extra` more bytes plus the terminating NUL. */
+static void sb_reserve(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	size_t cap;
+	char *grown;
+
+	if (need <= sb->cap)
+		return;
+	cap = sb->cap ? sb->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	grown = realloc(sb->buf, cap);
+	if (!grown) {
+		fputs("xdp-telescope: error: out of memory\n", stderr);
+		abort();
+	}
+	sb->buf = grown;
+	sb->cap = cap;
+}
+
+void sb_append(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_reserve(sb, n);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	sb_reserve(sb, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+static int starts_like_formula(const char *s)
+{
+	switch (s[0]) {
+	case '=':
+	case '+':
+	case '-':
+	case '@':
+	case '\t':
+	case '\r':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void csv_escape(struct strbuf *out, const char *s)
+{
+	int neutralise, quote;
+	const char *p;
+
+	if (!s)
+		s = "";
+	neutralise = starts_like_formula(s);
+	quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		sb_append(out, "\"", 1);
+	if (neutralise)
+		sb_append(out, "'", 1);
+	if (!quote) {
+		sb_append(out, s, strlen(s));
+		return;
+	}
+	for (p = s; *p; ) {
+		size_t run = strcspn(p, "\"");
+
+		sb_append(out, p, run);
+		p += run;
+		if (*p == '"') {
+			sb_append(out, "\"\"", 2);
+			p++;
+		}
+	}
+	sb_append(out, "\"", 1);
+}
+
+void csv_begin(struct csv_row *row, struct strbuf *sb)
+{
+	row->sb = sb;
+	row->fields = 0;
+}
+
+static void csv_separate(struct csv_row *row)
+{
+	if (row->fields++)
+		sb_append(row->sb, ",", 1);
+}
+
+void csv_text(struct csv_row *row, const char *s)
+{
+	csv_separate(row);
+	csv_escape(row->sb, s);
+}
+
+void csv_u64(struct csv_row *row, uint64_t v)
+{
+	/* by hand: the drain writes millions of numbers, printf is the cost */
+	char digits[24], *p = digits + sizeof(digits);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	csv_separate(row);
+	sb_append(row->sb, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+void csv_raw(struct csv_row *row, const char *s)
+{
+	csv_separate(row);
+	if (s)
+		sb_append(row->sb, s, strlen(s));
+}
+
+void csv_end(struct csv_row *row)
+{
+	sb_append(row->sb, "\n", 1);
+	row->fields = 0;
+}
+
+/*
+ * Fields are unquoted in place: the unquoted text is never longer than
+ * the quoted one, so a write cursor trailing the read cursor suffices.
+ * A line end (LF or CRLF) outside quotes ends the record.
+ */
+int csv_split(char *line, char **fields, int max)
+{
+	char *rd = line, *wr = line;
+	int n = 0;
+
+	for (;;) {
+		if (n >= max)
+			return -1;
+		fields[n++] = wr;
+		if (*rd == '"') {
+			rd++;
+			for (;;) {
+				if (*rd == '\0')
+					break; /* unterminated: take what there is */
+				if (*rd == '"') {
+					if (rd[1] == '"') {
+						*wr++ = '"';
+						rd += 2;
+						continue;
+					}
+					rd++;
+					break;
+				}
+				*wr++ = *rd++;
+			}
+		}
+		/* Unquoted field, or anything after a closing quote, up to the comma. */
+		while (*rd && *rd != ',' && *rd != '\n' &&
+		       !(rd[0] == '\r' && (rd[1] == '\n' || rd[1] == '\0')))
+			*wr++ = *rd++;
+		if (*rd != ',') {
+			*wr = '\0';
+			return n;
+		}
+		rd++;
+		*wr++ = '\0';
+	}
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `xdp-telescope report`: find the day directories, stream them into
+ * per-day aggregates, detect events, build the document, write it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "commands.h"
+#include "lib/log.h"
+#include "report/report.h"
+#include "report/sections/build.h"
+#include "report/doc.h"
+#include "report/events.h"
+#include "report/input.h"
+#include "report/stats.h"
+
+static bool write_output(const struct report_opts *o, const struct doc *d)
+{
+	FILE *f = stdout;
+	bool ok;
+
+	if (o->format == FMT_CSV)
+		return render_csv(d, o->out);
+	if (o->out && strcmp(o->out, "-")) {
+		f = fopen(o->out, "w");
+		if (!f) {
+			pr_err("report: cannot write %s: %s", o->out, strerror(errno));
+			return false;
+		}
+	}
+	ok = o->format == FMT_HTML ? render_html(d, f) : render_md(d, f);
+	if (f != stdout)
+		ok = !fclose(f) && ok;
+	else
+		ok = !fflush(f) && ok;
+	if (!ok)
+		pr_err("report: cannot write %s: %s", o->out ? o->out : "stdout", strerror(errno));
+	return ok;
+}
+
+static void warn_malformed(const struct report_stats *st)
+{
+	for (int k = 0; k < F_NKINDS; k++) {
+		const struct csv_read_stats *r = &st->read[k];
+
+		if (r->malformed)
+			pr_warn("report: skipped %llu malformed line(s) of %s.csv (first at %s)",
+				(unsigned long long)r->malformed, csv_kind_name[k], r->first_bad);
+	}
+}
+
+static bool any_rows(const struct report_stats *st)
+{
+	for (int d = 0; d < st->ndays; d++)
+		if (st->day[d].rows)
+			return true;
+	return false;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_opts o;
+	struct day_list days = { 0 };
+	struct report_stats st;
+	struct event_list events;
+	struct doc doc;
+	struct timespec t0, t1;
+	bool help, ok;
+	char a[11], b[11];
+
+	if (!report_parse_args(argc, argv, &o, &help))
+		return help ? 0 : 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < o.n_data_dirs; i++)
+		if (!rpt_scan_data_dir(o.data_dirs[i], &days)) {
+			day_list_free(&days);
+			return 1;
+		}
+	day_list_sort(&days);
+	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day);
+	if (o.sensors_file && !stats_load_sensor_file(&st, o.sensors_file)) {
+		stats_free(&st);
+		day_list_free(&days);
+		return 1;
+	}
+	if (st.focus_country < 0)
+		st.focus_country = stats_default_country(&st);
+	stats_read_days(&st, &days);
+	warn_malformed(&st);
+	if (!any_rows(&st)) {
+		format_day(o.from, a);
+		format_day(o.to, b);
+		pr_err("report: no totals rows between %s and %s in the --data directories", a, b);
+		stats_free(&st);
+		day_list_free(&days);
+		return 1;
+	}
+	stats_finish(&st);
+	detect_events(&st, &events);
+	doc_init(&doc, o.lang);
+	build_report(&doc, &st, &events);
+	ok = write_output(&o, &doc);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pr_info("report: %zu day directories, %llu totals rows, %zu events, %.2f s",
+		days.n, (unsigned long long)st.read[F_TOTALS].rows, events.n,
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	doc_free(&doc);
+	event_list_free(&events);
+	stats_free(&st);
+	day_list_free(&days);
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Building the report document; the renderers only read it. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/log.h"
+#include "report/doc.h"
+
+static void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p) {
+		pr_err("out of memory");
+		abort();
+	}
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p) {
+		pr_err("out of memory");
+		abort();
+	}
+	return p;
+}
+
+static char *vxasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0) {
+		pr_err("out of memory");
+		abort();
+	}
+	return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vxasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+void fmt_count(unsigned long long v, char *buf, size_t len)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%llu", v), o = 0;
+
+	for (int i = 0; i < n && o + 2 < (int)len; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+}
+
+void doc_init(struct doc *d, enum rpt_lang lang)
+{
+	memset(d, 0, sizeof(*d));
+	d->lang = lang;
+}
+
+static struct block *add_block(struct doc *d, enum block_kind kind)
+{
+	struct block *b;
+
+	if (d->nblocks == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 32;
+		d->blocks = xrealloc(d->blocks, d->cap * sizeof(*d->blocks));
+	}
+	b = &d->blocks[d->nblocks++];
+	memset(b, 0, sizeof(*b));
+	b->kind = kind;
+	return b;
+}
+
+void doc_heading(struct doc *d, int level, const char *fmt, ...)
+{
+	struct block *b = add_block(d, BLK_HEADING);
+	va_list ap;
+
+	b->level = level;
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void doc_para(struct doc *d, const char *fmt, ...)
+{
+	struct block *b = add_block(d, BLK_PARA);
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void doc_note(struct doc *d, const char *fmt, ...)
+{
+	struct block *b = add_block(d, BLK_NOTE);
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+struct table *doc_table(struct doc *d, const char *id, const char *caption, int ncols)
+{
+	struct block *b = add_block(d, BLK_TABLE);
+	struct table *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		pr_err("out of memory");
+		abort();
+	}
+	t->id = xstrdup(id);
+	t->caption = xstrdup(caption);
+	t->ncols = ncols;
+	t->head_page = calloc((size_t)ncols, sizeof(char *));
+	t->head_csv = calloc((size_t)ncols, sizeof(char *));
+	t->flags = calloc((size_t)ncols, 1);
+	if (!t->head_page || !t->head_csv || !t->flags) {
+		pr_err("out of memory");
+		abort();
+	}
+	b->table = t;
+	return t;
+}
+
+void table_col(struct table *t, int col, const char *page, const char *csv,
+	       unsigned flags)
+{
+	t->head_page[col] = xstrdup(page);
+	t->head_csv[col] = xstrdup(csv);
+	t->flags[col] = (unsigned char)flags;
+}
+
+int table_row(struct table *t)
+{
+	if (t->nrows == t->caprows) {
+		t->caprows = t->caprows ? t->caprows * 2 : 16;
+		t->cells = xrealloc(t->cells, (size_t)t->caprows * t->ncols * sizeof(*t->cells));
+	}
+	memset(&t->cells[(size_t)t->nrows * t->ncols], 0, (size_t)t->ncols * sizeof(*t->cells));
+	return t->nrows++;
+}
+
+void table_set(struct table *t, int row, int col, const char *page, const char *csv)
+{
+	struct cell *c = &t->cells[(size_t)row * t->ncols + col];
+
+	free(c->page);
+	free(c->csv);
+	c->page = xstrdup(page);
+	c->csv = xstrdup(csv ? csv : page);
+}
+
+void table_set_u64(struct table *t, int row, int col, unsigned long long v)
+{
+	char page[40], csv[32];
+
+	fmt_count(v, page, sizeof(page));
+	snprintf(csv, sizeof(csv), "%llu", v);
+	table_set(t, row, col, page, csv);
+}
+
+void table_set_pct(struct table *t, int row, int col, double pct)
+{
+	char page[32], csv[32];
+
+	snprintf(page, sizeof(page), "%.2f%%", pct);
+	snprintf(csv, sizeof(csv), "%.2f", pct);
+	table_set(t, row, col, page, csv);
+}
+
+struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
+			enum chart_kind kind, int npoints, int nseries)
+{
+	struct block *b = add_block(d, BLK_CHART);
+	struct chart *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		pr_err("out of memory");
+		abort();
+	}
+	c->id = xstrdup(id);
+	c->caption = xstrdup(caption);
+	c->kind = kind;
+	c->npoints = npoints;
+	c->nseries = nseries;
+	c->days = calloc((size_t)npoints + 1, sizeof(int));
+	c->names = calloc((size_t)nseries + 1, sizeof(char *));
+	c->values = calloc((size_t)npoints * nseries + 1, sizeof(double));
+	if (!c->days || !c->names || !c->values) {
+		pr_err("out of memory");
+		abort();
+	}
+	for (size_t i = 0; i < (size_t)npoints * nseries; i++)
+		c->values[i] = NAN;
+	b->chart = c;
+	return c;
+}
+
+static void table_free(struct table *t)
+{
+	for (int i = 0; i < t->ncols; i++) {
+		free(t->head_page[i]);
+		free(t->head_csv[i]);
+	}
+	for (size_t i = 0; i < (size_t)t->nrows * t->ncols; i++) {
+		free(t->cells[i].page);
+		free(t->cells[i].csv);
+	}
+	free(t->head_page);
+	free(t->head_csv);
+	free(t->flags);
+	free(t->cells);
+	free(t->id);
+	free(t->caption);
+	free(t);
+}
+
+static void chart_free(struct chart *c)
+{
+	for (int i = 0; i < c->nseries; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->days);
+	free(c->values);
+	free(c->id);
+	free(c->caption);
+	free(c->y_label);
+	free(c);
+}
+
+void doc_free(struct doc *d)
+{
+	for (size_t i = 0; i < d->nblocks; i++) {
+		free(d->blocks[i].text);
+		if (d->blocks[i].table)
+			table_free(d->blocks[i].table);
+		if (d->blocks[i].chart)
+			chart_free(d->blocks[i].chart);
+	}
+	free(d->blocks);
+	free(d->title);
+	free(d->subtitle);
+	memset(d, 0, sizeof(*d));
+}

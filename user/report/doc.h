@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The report as a document: headings, paragraphs, tables and charts, built
+ * once from the statistics and then written as HTML, Markdown or CSV, so
+ * every format shows the same numbers.
+ */
+#ifndef TS_REPORT_DOC_H
+#define TS_REPORT_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "report/report.h"
+
+/* Which outputs show a column: the page (HTML, Markdown), the CSV file. */
+#define COL_PAGE 1
+#define COL_CSV 2
+#define COL_BOTH 3
+#define COL_NUM 4	/* right-aligned on the page */
+
+struct cell {
+	char *page;	/* as shown: "1,234", "23/TCP (telnet)" */
+	char *csv;	/* as written to CSV: "1234" */
+};
+
+struct table {
+	char *id;		/* CSV file name without .csv */
+	char *caption;
+	int ncols;
+	char **head_page;
+	char **head_csv;
+	unsigned char *flags;
+	int nrows, caprows;
+	struct cell *cells;	/* nrows * ncols */
+	bool presence;		/* a marks-only grid: small centred cells */
+};
+
+enum chart_kind { CHART_LINE, CHART_STACKED };
+
+struct chart {
+	char *id;
+	char *caption;
+	enum chart_kind kind;
+	int npoints;
+	int *days;		/* x: day number of each point */
+	int nseries;
+	char **names;
+	double *values;		/* [nseries * npoints]; NAN = no data */
+	char *y_label;
+};
+
+enum block_kind { BLK_HEADING, BLK_PARA, BLK_TABLE, BLK_CHART, BLK_NOTE };
+
+struct block {
+	enum block_kind kind;
+	int level;		/* headings: 1, 2, 3 */
+	char *text;
+	struct table *table;
+	struct chart *chart;
+};
+
+struct doc {
+	enum rpt_lang lang;
+	char *title;
+	char *subtitle;
+	struct block *blocks;
+	size_t nblocks, cap;
+};
+
+void doc_init(struct doc *d, enum rpt_lang lang);
+void doc_free(struct doc *d);
+void doc_heading(struct doc *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void doc_para(struct doc *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void doc_note(struct doc *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Tables: columns as (page heading, csv heading, flags). */
+struct table *doc_table(struct doc *d, const char *id, const char *caption, int ncols);
+void table_col(struct table *t, int col, const char *page, const char *csv,
+	       unsigned flags);
+/* Starts a row; cells are then set with table_set*. */
+int table_row(struct table *t);
+void table_set(struct table *t, int row, int col, const char *page, const char *csv);
+void table_set_u64(struct table *t, int row, int col, unsigned long long v);
+void table_set_pct(struct table *t, int row, int col, double pct);
+
+struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
+			enum chart_kind kind, int npoints, int nseries);
+
+/* "1,234,567" */
+void fmt_count(unsigned long long v, char *buf, size_t len);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Renderers. */
+bool render_html(const struct doc *d, FILE *f);
+bool render_md(const struct doc *d, FILE *f);
+bool render_csv(const struct doc *d, const char *dir);
+/* Text for HTML and SVG: & < > " escaped. */
+void html_escape(FILE *f, const char *s);
+/* One chart as inline SVG (appended to f). */
+void render_svg_chart(const struct chart *c, enum rpt_lang lang, FILE *f);
+
+#endif

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Country and service names. Services come from /etc/services (the IANA
+ * registry as the system ships it) through getservbyport(), cached because
+ * each lookup may scan the file.
+ */
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/names.h"
+
+int cc_slot(const char *code)
+{
+	int a, b;
+
+	if (!code || !code[0] || !code[1] || code[2])
+		return -1;
+	a = (code[0] | 0x20) - 'a';
+	b = (code[1] | 0x20) - 'a';
+	if (a < 0 || a > 25 || b < 0 || b > 25)
+		return -1;
+	return a * 26 + b;
+}
+
+void cc_code(int slot, char out[3])
+{
+	out[0] = (char)('A' + slot / 26);
+	out[1] = (char)('A' + slot % 26);
+	out[2] = '\0';
+}
+
+const char *country_name(int slot, enum rpt_lang lang)
+{
+	static const struct country_name *by_slot[CC_SLOTS];
+	static char codes[CC_SLOTS][3];
+	static int ready;
+
+	if (!ready) {
+		for (int i = 0; i < report_n_countries; i++)
+			by_slot[cc_slot(report_countries[i].code)] = &report_countries[i];
+		for (int i = 0; i < CC_SLOTS; i++)
+			cc_code(i, codes[i]);
+		ready = 1;
+	}
+	if (slot < 0 || slot >= CC_SLOTS)
+		return "?";
+	if (!by_slot[slot])
+		return codes[slot];
+	return lang == LANG_JA ? by_slot[slot]->ja : by_slot[slot]->en;
+}
+
+void proto_label(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 6: snprintf(buf, len, "TCP"); break;
+	case 17: snprintf(buf, len, "UDP"); break;
+	case 1: snprintf(buf, len, "ICMP"); break;
+	case 58: snprintf(buf, len, "ICMPv6"); break;
+	default: snprintf(buf, len, "proto %u", proto); break;
+	}
+}
+
+struct service_cache {
+	uint32_t key;
+	char *name; /* "" when /etc/services has none */
+};
+
+const char *service_name(uint8_t proto, uint16_t port)
+{
+	static struct service_cache cache[256];
+	static int used;
+	uint32_t key = (uint32_t)proto << 16 | port;
+	struct servent *se;
+
+	if (proto != 6 && proto != 17)
+		return NULL;
+	for (int i = 0; i < used; i++)
+		if (cache[i].key == key)
+			return cache[i].name[0] ? cache[i].name : NULL;
+	se = getservbyport(htons(port), proto == 6 ? "tcp" : "udp");
+	if (used == (int)(sizeof(cache) / sizeof(cache[0])))
+		return se ? se->s_name : NULL;
+	cache[used].key = key;
+	cache[used].name = strdup(se ? se->s_name : "");
+	if (!cache[used].name)
+		return NULL;
+	return cache[used++].name[0] ? cache[used - 1].name : NULL;
+}
+
+void port_label(uint8_t proto, uint16_t port, char *buf, size_t len)
+{
+	char p[16];
+	const char *svc = service_name(proto, port);
+
+	proto_label(proto, p, sizeof(p));
+	if (proto != 6 && proto != 17 && proto != 1 && proto != 58)
+		snprintf(buf, len, "%s", p);
+	else if (svc)
+		snprintf(buf, len, "%u/%s (%s)", port, p, svc);
+	else
+		snprintf(buf, len, "%u/%s", port, p);
+}
+
+struct fingerprint_name {
+	const char *tag, *en, *ja;
+};
+
+/* The built-in fingerprints of docs/tags.md, named as a kind of sender,
+ * never as proof of the tool (JPCERT/CC writes "Mirai型"). */
+static const struct fingerprint_name fingerprints[] = {
+	{ "mirai", "Mirai-type", "Mirai型" },
+	{ "zmap", "ZMap-type", "ZMap型" },
+	{ "masscan", "Masscan-type", "Masscan型" },
+	{ "nmap_syn", "Nmap SYN-type", "Nmap SYN型" },
+	{ "synful_knock", "SYNful Knock-type", "SYNful Knock型" },
+	{ "sip_options", "SIP OPTIONS-type", "SIP OPTIONS型" },
+	{ "sip_friendly_scanner", "SIPVicious-type (friendly-scanner)",
+	  "SIPVicious型（friendly-scanner）" },
+};
+
+static const struct fingerprint_name *fingerprint(const char *tag)
+{
+	for (size_t i = 0; i < sizeof(fingerprints) / sizeof(fingerprints[0]); i++)
+		if (!strcmp(fingerprints[i].tag, tag))
+			return &fingerprints[i];
+	return NULL;
+}
+
+#define LIST_PREFIX "list:"
+
+const char *tag_kind(const char *tag)
+{
+	if (fingerprint(tag))
+		return "fingerprint";
+	if (!strncmp(tag, LIST_PREFIX, strlen(LIST_PREFIX)))
+		return "list";
+	return "rule";
+}
+
+void tag_label(const char *tag, enum rpt_lang lang, char *buf, size_t len)
+{
+	const struct fingerprint_name *fp = fingerprint(tag);
+
+	if (fp)
+		snprintf(buf, len, "%s", lang == LANG_JA ? fp->ja : fp->en);
+	else if (!strncmp(tag, LIST_PREFIX, strlen(LIST_PREFIX)))
+		snprintf(buf, len, "%s%s", lang == LANG_JA ? "リスト掲載: " : "listed: ",
+			 tag + strlen(LIST_PREFIX));
+	else
+		snprintf(buf, len, "%s", tag);
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * One self-contained HTML file: styles inline, charts inline SVG, no
+ * scripts and nothing fetched, laid out to print on A4.
+ */
+#include <stdio.h>
+#include "report/doc.h"
+
+void html_escape(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f); break;
+		}
+	}
+}
+
+static const char style[] =
+"@page { size: A4; margin: 16mm 14mm; }\n"
+"body { font-family: 'Noto Sans', 'Noto Sans CJK JP', 'IPAexGothic', sans-serif;"
+" color: #222; max-width: 180mm; margin: 2em auto; line-height: 1.55; font-size: 10.5pt; }\n"
+"header { border-bottom: 2px solid #1f5fa8; margin-bottom: 1.5em; }\n"
+"h1 { font-size: 18pt; margin: 0 0 .2em; }\n"
+".subtitle { color: #555; margin: 0 0 .8em; }\n"
+"h2 { font-size: 13.5pt; border-left: 5px solid #1f5fa8; padding-left: .4em; margin-top: 1.8em; }\n"
+"h3 { font-size: 11.5pt; margin-top: 1.4em; }\n"
+"table { border-collapse: collapse; margin: .4em 0 1em; font-size: 9.5pt; }\n"
+"caption { caption-side: top; text-align: left; font-weight: bold; padding: .3em 0; }\n"
+"th, td { border: 1px solid #bbb; padding: .15em .5em; }\n"
+"th { background: #e9eef6; }\n"
+"td.num { text-align: right; font-variant-numeric: tabular-nums; }\n"
+"table.presence td, table.presence th { padding: .1em .25em; text-align: center; font-size: 8pt; }\n"
+"table.presence td:first-child, table.presence td:nth-child(2) { text-align: left; }\n"
+".note { color: #555; font-size: 9pt; }\n"
+"figure.chart { margin: .6em 0 1.2em; }\n"
+"figure.chart svg { width: 100%; height: auto; }\n"
+"figcaption { text-align: center; font-size: 9.5pt; font-weight: bold; }\n"
+".legend { font-size: 8.5pt; text-align: center; }\n"
+".legend span { margin: 0 .6em; white-space: nowrap; }\n"
+".legend i { display: inline-block; width: .9em; height: .9em; margin-right: .3em;"
+" vertical-align: -.1em; }\n"
+"svg text { font-size: 11px; fill: #444; }\n"
+"svg .ytick { text-anchor: end; }\n"
+"svg .xtick, svg .ylabel { text-anchor: middle; }\n"
+"svg .grid { stroke: #e3e3e3; }\n"
+"svg .axis, svg .tick { stroke: #888; }\n"
+"svg .nodata { fill: #eeeeee; }\n"
+"footer { margin-top: 2em; border-top: 1px solid #ccc; color: #777; font-size: 8.5pt; }\n"
+"@media print { body { margin: 0; max-width: none; }"
+" figure.chart, table { break-inside: avoid; } h2, h3 { break-after: avoid; } }\n";
+
+static void table_html(const struct table *t, FILE *f)
+{
+	fprintf(f, "<table id=\"%s\"%s>\n<caption>", t->id, t->presence ? " class=\"presence\"" : "");
+	html_escape(f, t->caption);
+	fprintf(f, "</caption>\n<thead><tr>");
+	for (int c = 0; c < t->ncols; c++) {
+		if (!(t->flags[c] & COL_PAGE))
+			continue;
+		fprintf(f, "<th>");
+		html_escape(f, t->head_page[c]);
+		fprintf(f, "</th>");
+	}
+	fprintf(f, "</tr></thead>\n<tbody>\n");
+	for (int r = 0; r < t->nrows; r++) {
+		fprintf(f, "<tr>");
+		for (int c = 0; c < t->ncols; c++) {
+			if (!(t->flags[c] & COL_PAGE))
+				continue;
+			fprintf(f, "<td%s>", t->flags[c] & COL_NUM ? " class=\"num\"" : "");
+			html_escape(f, t->cells[(size_t)r * t->ncols + c].page);
+			fprintf(f, "</td>");
+		}
+		fprintf(f, "</tr>\n");
+	}
+	if (!t->nrows)
+		fprintf(f, "<tr><td colspan=\"%d\">—</td></tr>\n", t->ncols);
+	fprintf(f, "</tbody>\n</table>\n");
+}
+
+bool render_html(const struct doc *d, FILE *f)
+{
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+		d->lang == LANG_JA ? "ja" : "en");
+	html_escape(f, d->title);
+	fprintf(f, " — ");
+	html_escape(f, d->subtitle);
+	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style);
+	html_escape(f, d->title);
+	fprintf(f, "</h1>\n<p class=\"subtitle\">");
+	html_escape(f, d->subtitle);
+	fprintf(f, "</p>\n</header>\n<main>\n");
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const struct block *b = &d->blocks[i];
+
+		switch (b->kind) {
+		case BLK_HEADING:
+			fprintf(f, "<h%d>", b->level);
+			html_escape(f, b->text);
+			fprintf(f, "</h%d>\n", b->level);
+			break;
+		case BLK_PARA:
+		case BLK_NOTE:
+			fprintf(f, "<p%s>", b->kind == BLK_NOTE ? " class=\"note\"" : "");
+			html_escape(f, b->text);
+			fprintf(f, "</p>\n");
+			break;
+		case BLK_TABLE:
+			table_html(b->table, f);
+			break;
+		case BLK_CHART:
+			render_svg_chart(b->chart, d->lang, f);
+			break;
+		}
+	}
+	fprintf(f, "</main>\n<footer>%s</footer>\n</body>\n</html>\n",
+		d->lang == LANG_JA ? "xdp-telescope report により、センサーが出力した CSV から作成。"
+				   : "Made by xdp-telescope report from the CSV the sensors wrote.");
+	return !ferror(f);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The report command: options shared by its parts. Days are counted from
+ * 1970-01-01 (UTC) so a period is a pair of integers.
+ */
+#ifndef TS_REPORT_H
+#define TS_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "common/calendar.h"
+#include "common/contract.h"
+
+#define RPT_MAX_PORTS 16
+#define RPT_MAX_DATA 64
+
+enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV };
+enum rpt_lang { LANG_EN, LANG_JA };
+
+/* proto is the IP protocol number (6 tcp, 17 udp, 1 icmp, 58 icmpv6). */
+struct port_id {
+	uint8_t proto;
+	uint16_t port;
+};
+
+struct report_opts {
+	const char *data_dirs[RPT_MAX_DATA];
+	int n_data_dirs;
+	int from, to;		/* the period, inclusive day numbers */
+	int prev_from, prev_to;	/* the period before it, same kind */
+	char period_kind;	/* 'q' quarter, 'm' month, 'w' week, 'r' range */
+	char period_name[32];	/* "2022Q3", "2022-09", "2022-W36" or "" */
+	enum rpt_format format;
+	enum rpt_lang lang;
+	const char *out;	/* file (html, md) or directory (csv); NULL: stdout */
+	int top;
+	int country;		/* country slot, or -1: default */
+	struct port_id ports[RPT_MAX_PORTS];
+	int n_ports;
+	const char *sensors_file;
+};
+
+/* Parses argv into opts; prints the reason and returns false on error. */
+bool report_parse_args(int argc, char **argv, struct report_opts *opts,
+		       bool *help);
+
+/* "23/tcp", "1900/UDP", "8/icmp" -> port, or false. */
+bool parse_port_id(const char *s, struct port_id *out);
+
+#endif

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The report's structure, after the TSUBAME quarterly reports: overview
+ * with top ports and source regions (with the previous period's rank),
+ * notable events, then the thematic sections, then data gaps.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/log.h"
+#include "report/sections/build.h"
+
+void proto_csv(uint8_t proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 6: snprintf(buf, len, "tcp"); break;
+	case 17: snprintf(buf, len, "udp"); break;
+	case 1: snprintf(buf, len, "icmp"); break;
+	case 58: snprintf(buf, len, "icmpv6"); break;
+	default: snprintf(buf, len, "%u", proto); break;
+	}
+}
+
+void fmt_date(const struct build *b, int day, char *buf, size_t len)
+{
+	int y, m, d;
+
+	ymd_from_day(day, &y, &m, &d);
+	if (b->d->lang == LANG_JA)
+		snprintf(buf, len, "%d年%d月%d日", y, m, d);
+	else
+		snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+}
+
+const char *table_caption(struct build *b, const char *text)
+{
+	snprintf(b->caption, sizeof(b->caption), TR(b, "Table %d: %s", "表 %d：%s"),
+		 ++b->tables, text);
+	return b->caption;
+}
+
+const char *figure_caption(struct build *b, const char *text)
+{
+	snprintf(b->caption, sizeof(b->caption), TR(b, "Figure %d: %s", "図 %d：%s"),
+		 ++b->figures, text);
+	return b->caption;
+}
+
+bool day_has_data(const struct report_stats *st, int di)
+{
+	return st->day[di].rows > 0;
+}
+
+static int cmp_port_total(const void *a, const void *b)
+{
+	const struct port_total *x = a, *y = b;
+
+	if (x->packets != y->packets)
+		return x->packets > y->packets ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	return x->port < y->port ? -1 : x->port > y->port;
+}
+
+struct port_total *rank_ports(const struct counter_map *m, enum key_kind kind,
+			      int sensor, size_t *n)
+{
+	struct counter_map sums;
+	struct port_total *out;
+	size_t k = 0;
+
+	cmap_init(&sums);
+	for (size_t i = 0; i < m->cap; i++) {
+		uint64_t key = m->slots[i].key, *v;
+
+		if (!key || key_kind(key) != kind ||
+		    ((kind == K_SENSOR_PORT_DAY || kind == K_TAG_PORT) &&
+		     (int)key_sensor(key) != sensor))
+			continue;
+		v = cmap_get(&sums, rkey(kind, 0, key_proto(key), key_port(key), 0));
+		v[0] += m->slots[i].v[0];
+		v[1] += m->slots[i].v[1];
+	}
+	out = calloc(sums.used + 1, sizeof(*out));
+	if (!out) {
+		pr_err("out of memory");
+		abort();
+	}
+	for (size_t i = 0; i < sums.cap; i++) {
+		uint64_t key = sums.slots[i].key;
+
+		if (!key)
+			continue;
+		out[k++] = (struct port_total){ (uint8_t)key_proto(key),
+						(uint16_t)key_port(key),
+						sums.slots[i].v[0],
+						kind == K_PORT_DAY || kind == K_PORT_FOCUS ?
+							sums.slots[i].v[1] : 0,
+						kind == K_TAG_PORT ? sums.slots[i].v[1] : 0 };
+	}
+	cmap_free(&sums);
+	qsort(out, k, sizeof(*out), cmp_port_total);
+	*n = k;
+	return out;
+}
+
+int cmp_cc_packets(const void *a, const void *b)
+{
+	const struct cc_count *x = a, *y = b;
+
+	if (x->packets != y->packets)
+		return x->packets > y->packets ? -1 : 1;
+	return x->cc - y->cc;
+}
+
+void region_cols(struct build *b, struct table *t, int col)
+{
+	table_col(t, col, TR(b, "Source region", "送信元地域"), "name", COL_BOTH);
+	table_col(t, col + 1, "", "country", COL_CSV);
+}
+
+void region_cells(struct build *b, struct table *t, int row, int col, int cc)
+{
+	char code[3];
+
+	table_set(t, row, col, country_name(cc, b->d->lang), NULL);
+	cc_code(cc, code);
+	table_set(t, row, col + 1, code, NULL);
+}
+
+int cmp_count_name(uint64_t a, const char *a_name, uint64_t b, const char *b_name)
+{
+	if (a != b)
+		return a > b ? -1 : 1;
+	return strcmp(a_name, b_name);
+}
+
+static const char *period_word(struct build *b)
+{
+	switch (b->o->period_kind) {
+	case 'q': return TR(b, "quarter", "四半期");
+	case 'm': return TR(b, "month", "月");
+	case 'w': return TR(b, "week", "週");
+	default: return TR(b, "period", "期間");
+	}
+}
+
+/* "1", "outside the top 10", "new", or "-" without previous data. */
+static void prev_rank_cell(struct build *b, struct table *t, int row, int col,
+			   int rank, bool seen)
+{
+	int limit = b->o->top > 10 ? b->o->top : 10;
+	char page[64], csv[32];
+
+	if (!b->st->prev_seen) {
+		table_set(t, row, col, "-", "");
+		return;
+	}
+	if (rank > 0 && rank <= limit) {
+		snprintf(csv, sizeof(csv), "%d", rank);
+		table_set(t, row, col, csv, csv);
+	} else if (seen) {
+		snprintf(page, sizeof(page), TR(b, "outside the top %d", "TOP%d外"), limit);
+		table_set(t, row, col, page, "outside");
+	} else {
+		table_set(t, row, col, TR(b, "new", "新規"), "new");
+	}
+}
+
+static void summary(struct build *b)
+{
+	const struct report_stats *st = b->st;
+	uint64_t packets = 0, bytes = 0, malformed = 0, overflow = 0;
+	int days = 0, countries = 0, active = 0;
+	char from[32], to[32], total[40], avg[40];
+	struct table *t;
+	int r;
+
+	for (int d = 0; d < st->ndays; d++) {
+		packets += st->day[d].packets;
+		bytes += st->day[d].bytes;
+		malformed += st->day[d].malformed;
+		overflow += st->day[d].overflow;
+		days += day_has_data(st, d);
+	}
+	for (int c = 0; c < CC_SLOTS; c++) {
+		uint64_t sum = 0;
+
+		for (int d = 0; d < st->ndays; d++)
+			sum += st->country_packets[(size_t)d * CC_SLOTS + c];
+		countries += sum > 0 && c != CC_UNKNOWN;
+	}
+	for (int s = 0; s < st->nsensors; s++)
+		active += st->sensors[s]->rows > 0;
+	fmt_date(b, b->o->from, from, sizeof(from));
+	fmt_date(b, b->o->to, to, sizeof(to));
+	fmt_count(packets, total, sizeof(total));
+	fmt_count(days ? packets / (uint64_t)days : 0, avg, sizeof(avg));
+	if (b->d->lang == LANG_JA)
+		doc_para(b->d, "本レポートでは、%sから%sまでの期間に %d 台のセンサーで観測された"
+			 "パケットを、宛先ポート番号や送信元地域ごとに分類して分析した結果について述べます。"
+			 "期間中に観測されたパケットは合計 %s（データのある %d 日間の1日平均 %s）で、"
+			 "送信元地域は %d でした。", from, to, active, total, days, avg, countries);
+	else
+		doc_para(b->d, "This report analyses the packets that %d sensor%s received "
+			 "between %s and %s, classified by destination port and by source "
+			 "region. %s received %s packets in total (%s a day on average "
+			 "over the %d day%s with data) from %d %s (not counting sources "
+			 "of unknown location).",
+			 active, active == 1 ? "" : "s", from, to,
+			 active == 1 ? "It" : "They", total, avg, days,
+			 days == 1 ? "" : "s", countries,
+			 countries == 1 ? "country or region" : "countries and regions");
+
+	t = doc_table(b->d, "summary", TR(b, "Summary", "概要"), 2);
+	table_col(t, 0, TR(b, "Item", "項目"), "item", COL_BOTH);
+	table_col(t, 1, TR(b, "Value", "値"), "value", COL_BOTH | COL_NUM);
+	r = table_row(t);
+	table_set(t, r, 0, TR(b, "Sensors with data", "データのあるセンサー数"), "sensors");
+	table_set_u64(t, r, 1, (unsigned long long)active);
+	r = table_row(t);
+	table_set(t, r, 0, TR(b, "Days with data", "データのある日数"), "days");
+	table_set_u64(t, r, 1, (unsigned long long)days);
+	r = table_row(t);
+	table_set(t, r, 0, TR(b, "Packets", "パケット数"), "packets");
+	table_set_u64(t, r, 1, packets);
+	r = table_row(t);
+	table_set(t, r, 0, TR(b, "Bytes", "バイト数"), "bytes");
+	table_set_u64(t, r, 1, bytes);
+	r = table_row(t);
+	table_set(t, r, 0, TR(b, "Packets from sources that did not fit the source map",
+			      "送信元テーブルの上限を超えた送信元からのパケット数"), "overflow");
+	table_set_u64(t, r, 1, overflow);
+	r = table_row(t);
+	table_set(t, r, 0, TR(b, "Malformed packets", "不正な形式のパケット数"), "malformed");
+	table_set_u64(t, r, 1, malformed);
+	if (st->tagged_seen) {
+		uint64_t tagged = 0;
+
+		for (int d = 0; d < st->ndays; d++)
+			tagged += st->day[d].tagged;
+		r = table_row(t);
+		table_set(t, r, 0, TR(b, "Packets with at least one tag", "タグの付いたパケット数"),
+			  "tagged");
+		table_set_u64(t, r, 1, tagged);
+	}
+	r = table_row(t);
+	table_set(t, r, 0, TR(b, "Previous period packets", "前期間のパケット数"), "previous_packets");
+	if (st->prev_seen)
+		table_set_u64(t, r, 1, st->prev.packets);
+	else
+		table_set(t, r, 1, "-", "");
+}
+
+static void top_ports(struct build *b)
+{
+	const struct report_stats *st = b->st;
+	size_t n, nprev;
+	struct port_total *cur = rank_ports(&st->ports, K_PORT_DAY, 0, &n);
+	struct port_total *prev = rank_ports(&st->ports, K_PORT_PREV, 0, &nprev);
+	int top = (int)n < b->o->top ? (int)n : b->o->top;
+	uint64_t total = 0;
+	char text[160], label[64], csv[32], first[64] = "";
+	struct table *t;
+	struct chart *c;
+
+	for (size_t i = 0; i < n; i++)
+		total += cur[i].packets;
+	snprintf(text, sizeof(text), TR(b, "Top %d destination ports", "宛先ポート番号トップ %d"), top);
+	t = doc_table(b->d, "top_ports", table_caption(b, text), 8);
+	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
+	table_col(t, 1, TR(b, "Destination port", "宛先ポート番号"), "label", COL_PAGE);
+	table_col(t, 2, "", "proto", COL_CSV);
+	table_col(t, 3, "", "port", COL_CSV);
+	table_col(t, 4, TR(b, "Packets", "パケット数"), "packets", COL_BOTH | COL_NUM);
+	table_col(t, 5, TR(b, "Share", "割合"), "share_pct", COL_BOTH | COL_NUM);
+	snprintf(text, sizeof(text), TR(b, "Previous %s's rank", "前%sの順位"), period_word(b));
+	table_col(t, 6, text, "prev_rank", COL_BOTH);
+	table_col(t, 7, "", "service", COL_CSV);
+	for (int i = 0; i < top; i++) {
+		int r = table_row(t), prank = 0;
+		const char *svc = service_name(cur[i].proto, cur[i].port);
+
+		for (size_t j = 0; j < nprev; j++)
+			if (prev[j].proto == cur[i].proto && prev[j].port == cur[i].port) {
+				prank = (int)j + 1;
+				break;
+			}
+		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
+		port_label(cur[i].proto, cur[i].port, label, sizeof(label));
+		table_set(t, r, 1, label, label);
+		proto_csv(cur[i].proto, csv, sizeof(csv));
+		table_set(t, r, 2, csv, csv);
+		snprintf(csv, sizeof(csv), "%u", cur[i].port);
+		table_set(t, r, 3, csv, csv);
+		table_set_u64(t, r, 4, cur[i].packets);
+		table_set_pct(t, r, 5, total ? 100.0 * (double)cur[i].packets / (double)total : 0);
+		prev_rank_cell(b, t, r, 6, prank, prank > 0);
+		table_set(t, r, 7, svc ? svc : "", svc ? svc : "");
+		if (!i)
+			snprintf(first, sizeof(first), "%s", label);
+		if (st->prev_seen && (prank == 0 || prank > 10)) {
+			if (b->d->lang == LANG_JA)
+				doc_note(b->d, "%s が新たにトップ %d に入りました（前%s: %s）。", label,
+					 top, period_word(b), prank ? "TOP10外" : "観測なし");
+			else
+				doc_note(b->d, "%s entered the top %d (previous %s: %s).", label, top,
+					 period_word(b), prank ? "outside the top 10" : "not seen");
+		}
+	}
+	doc_note(b->d, "%s", TR(b, "Service names follow /etc/services (the IANA registry); "
+				"packets need not follow the protocol named.",
+				"※サービス名は IANA の情報（/etc/services）をもとに記載していますが、"
+				"必ずしも各サービスプロトコルに則った形式のパケットが受信されているとは限りません。"));
+	if (top)
+		doc_para(b->d, TR(b, "The most packets went to %s, %.1f%% of all packets.",
+				  "最も多く観測されたパケットは %s 宛で、全体の %.1f%% を占めました。"),
+			 first, total ? 100.0 * (double)cur[0].packets / (double)total : 0);
+	snprintf(text, sizeof(text), TR(b, "Daily packets to the top %d destination ports",
+					"宛先ポート番号別パケット観測数トップ %d の推移"), top);
+	c = doc_chart(b->d, "chart_top_ports", figure_caption(b, text), CHART_LINE,
+		      st->ndays, top);
+	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));
+	for (int d = 0; d < st->ndays; d++)
+		c->days[d] = b->o->from + d;
+	for (int i = 0; i < top; i++) {
+		port_label(cur[i].proto, cur[i].port, label, sizeof(label));
+		c->names[i] = xstrdup(label);
+		for (int d = 0; d < st->ndays; d++) {
+			const uint64_t *v = cmap_find(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS,
+								      cur[i].proto, cur[i].port, d));
+
+			if (day_has_data(st, d))
+				c->values[(size_t)i * st->ndays + d] = v ? (double)v[0] : 0;
+		}
+	}
+	free(cur);
+	free(prev);
+}
+
+struct cc_total {
+	int cc;
+	uint64_t packets;
+};
+
+static int cmp_cc_total(const void *a, const void *b)
+{
+	const struct cc_total *x = a, *y = b;
+
+	if (x->packets != y->packets)
+		return x->packets > y->packets ? -1 : 1;
+	return x->cc - y->cc;
+}
+
+static void top_countries(struct build *b)
+{
+	const struct report_stats *st = b->st;
+	struct cc_total cur[CC_SLOTS], prev[CC_SLOTS];
+	int ncur = 0, nprev = 0, top;
+	uint64_t total = 0;
+	char text[160];
+	struct table *t;
+	struct chart *c;
+
+	for (int cc = 0; cc < CC_SLOTS; cc++) {
+		uint64_t sum = 0;
+
+		for (int d = 0; d < st->ndays; d++)
+			sum += st->country_packets[(size_t)d * CC_SLOTS + cc];
+		total += sum;
+		if (sum)
+			cur[ncur++] = (struct cc_total){ cc, sum };
+		if (st->country_prev[cc])
+			prev[nprev++] = (struct cc_total){ cc, st->country_prev[cc] };
+	}
+	qsort(cur, (size_t)ncur, sizeof(*cur), cmp_cc_total);
+	qsort(prev, (size_t)nprev, sizeof(*prev), cmp_cc_total);
+	top = ncur < b->o->top ? ncur : b->o->top;
+	snprintf(text, sizeof(text), TR(b, "Top %d source regions", "送信元地域トップ %d"), top);
+	t = doc_table(b->d, "top_countries", table_caption(b, text), 6);
+	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
+	region_cols(b, t, 1);
+	table_col(t, 3, TR(b, "Packets", "パケット数"), "packets", COL_BOTH | COL_NUM);
+	table_col(t, 4, TR(b, "Share", "割合"), "share_pct", COL_BOTH | COL_NUM);
+	snprintf(text, sizeof(text), TR(b, "Previous %s's rank", "前%sの順位"), period_word(b));
+	table_col(t, 5, text, "prev_rank", COL_BOTH);
+	for (int i = 0; i < top; i++) {
+		int r = table_row(t), prank = 0;
+
+		for (int j = 0; j < nprev; j++)
+			if (prev[j].cc == cur[i].cc) {
+				prank = j + 1;
+				break;
+			}
+		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
+		region_cells(b, t, r, 1, cur[i].cc);
+		table_set_u64(t, r, 3, cur[i].packets);
+		table_set_pct(t, r, 4, total ? 100.0 * (double)cur[i].packets / (double)total : 0);
+		prev_rank_cell(b, t, r, 5, prank, prank > 0);
+	}
+	if (top)
+		doc_para(b->d, TR(b, "Most packets came from %s, %.1f%% of all packets.",
+				  "送信元地域として最も多かったのは%sで、全体の %.1f%% を占めました。"),
+			 country_name(cur[0].cc, b->d->lang),
+			 total ? 100.0 * (double)cur[0].packets / (double)total : 0);
+	snprintf(text, sizeof(text), TR(b, "Daily packets from the top %d source regions",
+					"送信元地域別トップ %d ごとのパケット観測数の推移"), top);
+	c = doc_chart(b->d, "chart_top_countries", figure_caption(b, text), CHART_LINE,
+		      st->ndays, top);
+	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));
+	for (int d = 0; d < st->ndays; d++)
+		c->days[d] = b->o->from + d;
+	for (int i = 0; i < top; i++) {
+		c->names[i] = xstrdup(country_name(cur[i].cc, b->d->lang));
+		for (int d = 0; d < st->ndays; d++)
+			if (day_has_data(st, d))
+				c->values[(size_t)i * st->ndays + d] =
+					(double)st->country_packets[(size_t)d * CC_SLOTS + cur[i].cc];
+	}
+}
+
+void build_overview(struct build *b)
+{
+	doc_heading(b->d, 2, "%d. %s", ++b->section, TR(b, "Overview", "概況"));
+	summary(b);
+	top_ports(b);
+	top_countries(b);
+}
+
+void build_report(struct doc *d, const struct report_stats *st,
+		  const struct event_list *events)
+{
+	struct build b = { .st = st, .o = st->opts, .events = events, .d = d };
+	char from[32], to[32];
+
+	fmt_date(&b, st->opts->from, from, sizeof(from));
+	fmt_date(&b, st->opts->to, to, sizeof(to));
+	d->title = xstrdup(TR(&b, "Darknet observation report", "インターネット定点観測レポート"));
+	if (st->opts->period_name[0])
+		d->subtitle = xasprintf(TR(&b, "%s (%s – %s)", "%s（%s～%s）"),
+					st->opts->period_name, from, to);
+	else
+		d->subtitle = xasprintf(TR(&b, "%s – %s", "%s～%s"), from, to);
+	build_overview(&b);
+	build_events(&b);
+	build_backscatter(&b);
+	build_mirai(&b);
+	build_tags(&b);
+	build_sensors(&b);
+	build_focus_ports(&b);
+	build_gaps(&b);
+}

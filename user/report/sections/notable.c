@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* "Notable events" and "Data gaps": each event as a sentence and a row. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report/sections/build.h"
+
+static const char *type_label(struct build *b, enum event_type t)
+{
+	switch (t) {
+	case EV_LEVEL_SHIFT: return TR(b, "New level", "水準の変化");
+	case EV_COUNTRY_DROP: return TR(b, "Source drop", "送信元の減少");
+	case EV_COUNTRY_SPIKE: return TR(b, "Regional spike", "地域の一時的な増加");
+	case EV_LOCAL_SPIKE: return TR(b, "Local spike (one sensor)", "局所的な増加（単一センサー）");
+	case EV_WIDE_SPIKE: return TR(b, "Wide-area spike", "広域的な増加");
+	case EV_GAP: return TR(b, "Data gap", "データ欠落");
+	default: return "?";
+	}
+}
+
+static void fmt_duration(struct build *b, int64_t secs, char *buf, size_t len)
+{
+	int64_t d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
+
+	if (b->d->lang == LANG_JA)
+		snprintf(buf, len, d ? "%lld日%lld時間%lld分" : "%.0lld%lld時間%lld分",
+			 (long long)d, (long long)h, (long long)m);
+	else
+		snprintf(buf, len, d ? "%lld d %lld h %lld min" : "%.0lld%lld h %lld min",
+			 (long long)d, (long long)h, (long long)m);
+}
+
+static void subject(struct build *b, const struct event *e, char *page, size_t plen,
+		    char *csv, size_t clen)
+{
+	char proto[16], code[3];
+
+	if (e->has_port) {
+		port_label(e->proto, e->port, page, plen);
+		proto_csv(e->proto, proto, sizeof(proto));
+		snprintf(csv, clen, "%u/%s", e->port, proto);
+	} else if (e->country >= 0) {
+		cc_code(e->country, code);
+		snprintf(page, plen, "%s (%s)", country_name(e->country, b->d->lang), code);
+		snprintf(csv, clen, "%s", code);
+	} else {
+		snprintf(page, plen, "%s", sensor_display(b->st->sensors[e->sensor]));
+		snprintf(csv, clen, "%s", b->st->sensors[e->sensor]->name);
+	}
+}
+
+static void sentence(struct build *b, const struct event *e)
+{
+	char from[32], to[32], what[96], csv[64], before[40], after[40], t1[20], t2[20], dur[48];
+	const char *sensor = e->sensor >= 0 ? sensor_display(b->st->sensors[e->sensor]) : "";
+	bool ja = b->d->lang == LANG_JA;
+
+	fmt_date(b, e->first_day, from, sizeof(from));
+	fmt_date(b, e->last_day, to, sizeof(to));
+	subject(b, e, what, sizeof(what), csv, sizeof(csv));
+	fmt_count((unsigned long long)llround(e->before), before, sizeof(before));
+	fmt_count((unsigned long long)llround(e->after), after, sizeof(after));
+	switch (e->type) {
+	case EV_LEVEL_SHIFT:
+		if (ja)
+			doc_para(b->d, "%s 宛のパケットが %s から増加し、1日あたり約 %s から約 %s "
+				 "（%.1f 倍）となって、その水準が期間末まで続きました。",
+				 what, from, before, after, e->extreme);
+		else
+			doc_para(b->d, "Packets to %s rose from %s, from about %s to about %s a day "
+				 "(×%.1f), and stayed at that level to the end of the period.",
+				 what, from, before, after, e->extreme);
+		break;
+	case EV_COUNTRY_DROP:
+		if (ja)
+			doc_para(b->d, "%sから%sにかけて、送信元地域が%sの送信元 IP アドレス数が、"
+				 "直前 7 日間の中央値の %.0f%% まで減少しました（%s）。"
+				 "経路の遮断やインターネットの遮断が考えられます。",
+				 from, to, what, 100 * e->extreme, e->critical ? "重大: 10% 未満" : "警告: 25% 未満");
+		else
+			doc_para(b->d, "From %s to %s, the distinct source addresses in %s fell to "
+				 "%.0f%% of their trailing 7-day median (%s), as an Internet "
+				 "shutdown or a routing outage would cause.", from, to, what,
+				 100 * e->extreme, e->critical ? "critical: below 10%" : "warning: below 25%");
+		break;
+	case EV_COUNTRY_SPIKE:
+		if (ja)
+			doc_para(b->d, "%sから約 %d 日間、%sからのパケット数が通常の約 %.1f 倍"
+				 "（1日あたり約 %s から最大約 %s）に増加し、その後元の水準に戻りました。",
+				 from, e->last_day - e->first_day + 1, what, e->extreme, before, after);
+		else
+			doc_para(b->d, "For %d days from %s, packets from %s rose to about %.1f times "
+				 "the usual level (from about %s to up to %s a day), then fell back.",
+				 e->last_day - e->first_day + 1, from, what, e->extreme, before, after);
+		break;
+	case EV_LOCAL_SPIKE:
+		if (ja)
+			doc_para(b->d, "%sから%sにかけて、センサー %s のみで %s 宛のパケットが一時的に"
+				 "増加しました（約 %.1f 倍）。%s", from, to, sensor, what, e->extreme,
+				 e->others ? "他のセンサーでは顕著な変化が見られなかったことから、"
+					     "広域的な脅威を示すものではなく、このセンサーに局所的な現象と判断しています。"
+					   : "比較できる他のセンサーはありません。");
+		else
+			doc_para(b->d, "From %s to %s, sensor %s alone received a spike of packets to %s "
+				 "(about ×%.1f). %s", from, to, sensor, what, e->extreme,
+				 e->others ? "The other sensors saw no such change, so this is local to "
+					     "that sensor, not a sign of a wide-area threat."
+					   : "No other sensor was there to compare with.");
+		break;
+	case EV_WIDE_SPIKE:
+		if (ja)
+			doc_para(b->d, "%sから%sにかけて、%d 台のセンサーで %s 宛のパケットが一時的に"
+				 "増加しました（約 %.1f 倍）。複数のセンサーで観測されていることから、"
+				 "広域的な活動と考えられます。", from, to, e->others, what, e->extreme);
+		else
+			doc_para(b->d, "From %s to %s, packets to %s spiked at %d sensors (about ×%.1f): "
+				 "seen across the fleet, this is wide-area activity.", from, to, what,
+				 e->others, e->extreme);
+		break;
+	case EV_GAP:
+		format_minute(e->start_t, t1);
+		format_minute(e->end_t, t2);
+		fmt_duration(b, e->end_t - e->start_t, dur, sizeof(dur));
+		if (ja)
+			doc_para(b->d, "センサー %s のデータが %s から %s（UTC）まで欠落しています（%s）。"
+				 "この間のグラフは途切れています。", sensor, t1, t2, dur);
+		else
+			doc_para(b->d, "Sensor %s wrote no data from %s to %s UTC (%s); the charts "
+				 "leave this time blank.", sensor, t1, t2, dur);
+		break;
+	default:
+		break;
+	}
+}
+
+static void event_row(struct build *b, struct table *t, const struct event *e)
+{
+	char from[32], to[32], page[96], csv[64], num[48];
+	int r = table_row(t);
+
+	table_set(t, r, 0, type_label(b, e->type), event_type_name[e->type]);
+	if (e->type == EV_GAP) {
+		format_minute(e->start_t, from);
+		format_minute(e->end_t, to);
+	} else {
+		format_day(e->first_day, from);
+		format_day(e->last_day, to);
+	}
+	table_set(t, r, 1, from, from);
+	table_set(t, r, 2, to, to);
+	subject(b, e, page, sizeof(page), csv, sizeof(csv));
+	table_set(t, r, 3, page, csv);
+	table_set(t, r, 4, e->sensor >= 0 ? sensor_display(b->st->sensors[e->sensor]) : "",
+		  e->sensor >= 0 ? b->st->sensors[e->sensor]->name : "");
+	switch (e->type) {
+	case EV_COUNTRY_DROP:
+		snprintf(page, sizeof(page), "%.0f%% (%s)", 100 * e->extreme,
+			 e->critical ? TR(b, "critical", "重大") : TR(b, "warning", "警告"));
+		snprintf(num, sizeof(num), "%.3f", e->extreme);
+		break;
+	case EV_GAP:
+		fmt_duration(b, e->end_t - e->start_t, page, sizeof(page));
+		snprintf(num, sizeof(num), "%lld", (long long)(e->end_t - e->start_t));
+		break;
+	default:
+		snprintf(page, sizeof(page), "×%.1f", e->extreme);
+		snprintf(num, sizeof(num), "%.3f", e->extreme);
+		break;
+	}
+	table_set(t, r, 5, page, num);
+	table_set(t, r, 6, "", e->type == EV_COUNTRY_DROP ? (e->critical ? "critical" : "warning") : "");
+}
+
+void build_events(struct build *b)
+{
+	const struct event_list *ev = b->events;
+	struct table *t;
+	size_t shown = 0;
+
+	doc_heading(b->d, 2, "%d. %s", ++b->section, TR(b, "Notable events", "注目された現象"));
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->v[i].type != EV_GAP) {
+			sentence(b, &ev->v[i]);
+			shown++;
+		}
+	if (!shown)
+		doc_para(b->d, "%s", TR(b, "No notable change was found: no port rose to a new level, "
+					"no region's sources dropped or spiked, and no sensor saw a spike "
+					"of its own.",
+					"特筆すべき変化は検出されませんでした（ポートの水準の変化、送信元地域の"
+					"急減・急増、単一センサーでの急増のいずれもありません）。"));
+	t = doc_table(b->d, "events", table_caption(b, TR(b, "Events found", "検出された事象")), 7);
+	table_col(t, 0, TR(b, "Event", "事象"), "type", COL_BOTH);
+	table_col(t, 1, TR(b, "From", "開始"), "from", COL_BOTH);
+	table_col(t, 2, TR(b, "To", "終了"), "to", COL_BOTH);
+	table_col(t, 3, TR(b, "Subject", "対象"), "subject", COL_BOTH);
+	table_col(t, 4, TR(b, "Sensor", "センサー"), "sensor", COL_BOTH);
+	table_col(t, 5, TR(b, "Size", "規模"), "ratio", COL_BOTH | COL_NUM);
+	table_col(t, 6, "", "severity", COL_CSV);
+	for (size_t i = 0; i < ev->n; i++)
+		event_row(b, t, &ev->v[i]);
+	doc_note(b->d, "%s", TR(b, "Methods and thresholds: docs/report.md. Data gaps are listed "
+				"in the last section.",
+				"検出方法と閾値は docs/report.md を参照してください。データの欠落は最後の節に示します。"));
+}
+
+void build_gaps(struct build *b)
+{
+	const struct event_list *ev = b->events;
+	struct table *t;
+	size_t n = 0;
+
+	doc_heading(b->d, 2, "%d. %s", ++b->section, TR(b, "Data gaps", "データの欠落"));
+	for (size_t i = 0; i < ev->n; i++)
+		if (ev->v[i].type == EV_GAP)
+			n++;
+	if (!n) {
+		doc_para(b->d, "%s", TR(b, "Every sensor wrote a row for every interval between its "
+					"first and last data of the period.",
+					"すべてのセンサーで、期間中の最初から最後のデータまで欠落はありませんでした。"));
+	} else {
+		for (size_t i = 0; i < ev->n; i++)
+			if (ev->v[i].type == EV_GAP)
+				sentence(b, &ev->v[i]);
+	}
+	t = doc_table(b->d, "gaps", table_caption(b, TR(b, "Intervals without data",
+							"データが欠落した期間")), 5);
+	table_col(t, 0, TR(b, "Sensor", "センサー"), "sensor", COL_BOTH);
+	table_col(t, 1, TR(b, "From (UTC)", "開始（UTC）"), "start", COL_BOTH);
+	table_col(t, 2, TR(b, "To (UTC)", "終了（UTC）"), "end", COL_BOTH);
+	table_col(t, 3, TR(b, "Duration", "長さ"), "seconds", COL_BOTH | COL_NUM);
+	table_col(t, 4, "", "missing_intervals", COL_CSV);
+	for (size_t i = 0; i < ev->n; i++) {
+		const struct event *e = &ev->v[i];
+		const struct sensor_stats *s;
+		char t1[20], t2[32], page[48], num[32];
+		int r;
+
+		if (e->type != EV_GAP)
+			continue;
+		s = b->st->sensors[e->sensor];
+		r = table_row(t);
+		table_set(t, r, 0, sensor_display(s), s->name);
+		format_minute(e->start_t, t1);
+		table_set(t, r, 1, t1, t1);
+		format_minute(e->end_t, t2);
+		table_set(t, r, 2, t2, t2);
+		fmt_duration(b, e->end_t - e->start_t, page, sizeof(page));
+		snprintf(num, sizeof(num), "%lld", (long long)(e->end_t - e->start_t));
+		table_set(t, r, 3, page, num);
+		snprintf(num, sizeof(num), "%lld", (long long)((e->end_t - e->start_t) / s->interval));
+		table_set(t, r, 4, num, num);
+	}
+}

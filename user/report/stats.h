@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What the report keeps of the rows it streams: sums per day of the
+ * period (fleet, sensor, port, country), sums of the previous period for
+ * ranks, backscatter sources, and each sensor's row spacing for gaps.
+ */
+#ifndef TS_REPORT_STATS_H
+#define TS_REPORT_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "report/report.h"
+#include "report/input.h"
+#include "report/map.h"
+#include "report/names.h"
+
+/* Packed keys of the counter maps: kind | sensor/slot | proto | port | day. */
+enum key_kind {
+	K_PORT_DAY = 1,		/* fleet: v0 packets, v1 mirai, v2 bytes */
+	K_SENSOR_PORT_DAY,	/* per sensor: v0 packets */
+	K_PORT_PREV,		/* previous period: v0 packets */
+	K_PORT_FOCUS,		/* from the focus country: v0 packets, v1 mirai */
+	K_PORT_COUNTRY_DAY,	/* --port index, country in port bits: v0 packets */
+	K_TAG_PORT,		/* tag id in sensor bits: v0 packets, v1 Σ sources */
+	K_TAG_COUNTRY,		/* tag id, country in port bits: v0 packets, v1 Σ sources */
+};
+
+#define ALL_SENSORS 0xFFFu
+#define MAX_SENSORS 4000
+#define MAX_TAGS 4000
+
+static inline uint64_t rkey(enum key_kind kind, unsigned sensor, unsigned proto,
+			    unsigned port, unsigned day)
+{
+	return (uint64_t)kind << 60 | (uint64_t)(sensor & 0xFFF) << 48 |
+	       (uint64_t)(proto & 0xFF) << 40 | (uint64_t)(port & 0xFFFF) << 24 |
+	       (day & 0xFFFFFF);
+}
+
+static inline enum key_kind key_kind(uint64_t k) { return (enum key_kind)(k >> 60); }
+static inline unsigned key_sensor(uint64_t k) { return (k >> 48) & 0xFFF; }
+static inline unsigned key_proto(uint64_t k) { return (k >> 40) & 0xFF; }
+static inline unsigned key_port(uint64_t k) { return (k >> 24) & 0xFFFF; }
+static inline unsigned key_day(uint64_t k) { return k & 0xFFFFFF; }
+
+/* A stretch of rows equally spaced in time; a gap is a run whose spacing
+ * exceeds the sensor's usual interval. */
+struct spacing_run {
+	int64_t start;		/* time of the row before the first spacing */
+	int64_t spacing;
+	uint64_t count;
+};
+
+struct sensor_stats {
+	char *name;
+	char *group;		/* from --sensors, else NULL */
+	char *label;		/* from --sensors, else NULL */
+	int country;		/* slot from --sensors, else -1 */
+	int64_t first_t, last_t;
+	struct spacing_run *runs;
+	size_t nruns, cap_runs;
+	uint64_t rows, packets, bytes;
+	uint32_t *rows_day;	/* [ndays] totals rows per day */
+	uint64_t *packets_day;	/* [ndays] */
+	int64_t interval;	/* the usual spacing, known after the read */
+	bool listed;		/* named in --sensors */
+};
+
+struct day_totals {
+	uint64_t packets, bytes, rows, malformed, overflow, non_ip;
+	uint64_t tagged;	/* packets with at least one tag (totals.tagged) */
+};
+
+/* A tag seen in tags.csv in the period, under the name the sensor wrote. */
+struct tag_stats {
+	char *name;
+	uint64_t packets;
+	uint64_t sources;	/* Σ of the rows' sources (per interval, sensor, key) */
+	uint64_t *packets_day;	/* [ndays] */
+};
+
+struct bs_port {
+	uint8_t proto;
+	uint16_t port;
+	uint64_t packets;
+};
+
+struct bs_source {
+	char *ip;
+	int country;
+	uint64_t asn;
+	const char *as_org;	/* interned, "" when unknown */
+	uint64_t packets;
+	uint8_t *days;		/* bitset over the period */
+	struct bs_port *ports;
+	size_t nports;
+};
+
+struct report_stats {
+	const struct report_opts *opts;
+	int ndays;
+	int focus_country;	/* --country or the default */
+
+	struct sensor_stats *sensors[MAX_SENSORS];
+	int nsensors;
+	struct str_map sensor_ids;	/* name -> id + 1 */
+	int last_sensor;		/* cache for consecutive rows */
+
+	struct day_totals *day;		/* [ndays] */
+	struct day_totals prev;		/* previous period */
+	bool prev_seen;			/* any previous-period row at all */
+	uint64_t *country_packets;	/* [ndays * CC_SLOTS] */
+	uint64_t *country_sources;	/* [ndays * CC_SLOTS] */
+	uint64_t country_prev[CC_SLOTS];
+
+	struct counter_map ports;	/* thread A: K_PORT_DAY, K_SENSOR_PORT_DAY, K_PORT_PREV */
+	struct counter_map cross;	/* thread B: K_PORT_FOCUS, K_PORT_COUNTRY_DAY */
+
+	bool tagged_seen;		/* totals.csv has the tagged column */
+	struct tag_stats *tags[MAX_TAGS];	/* thread B, like tag_cross */
+	int ntags;
+	struct str_map tag_ids;		/* name -> id + 1 */
+	int last_tag;			/* cache for consecutive rows */
+	struct counter_map tag_cross;	/* K_TAG_PORT, K_TAG_COUNTRY */
+
+	struct str_map bs_by_ip;	/* ip -> struct bs_source * */
+	struct bs_source **bs;
+	size_t nbs, cap_bs;
+	struct str_map as_orgs;		/* interned organisation names */
+	uint64_t bs_packets;
+
+	int long_from, long_to;		/* all days the data holds */
+	uint64_t *long_port[RPT_MAX_PORTS];	/* [long_to - long_from + 1] */
+	bool *long_seen;		/* a totals row on that day */
+
+	struct csv_read_stats read[F_NKINDS];
+	uint64_t days_read;
+};
+
+/* Period from opts, long range from the day list. */
+void stats_init(struct report_stats *st, const struct report_opts *opts,
+		int long_from, int long_to);
+void stats_free(struct report_stats *st);
+
+/* Loads --sensors FILE (sensor,group,label[,country]); false on error. */
+bool stats_load_sensor_file(struct report_stats *st, const char *path);
+
+/*
+ * Streams every file of the listed day directories. The series split over
+ * two threads that touch disjoint parts of st.
+ */
+void stats_read_days(struct report_stats *st, const struct day_list *days);
+
+/* The country most --sensors sensors sit in, else JP. */
+int stats_default_country(const struct report_stats *st);
+
+/* After the read: intervals of sensors, default focus country. */
+void stats_finish(struct report_stats *st);
+
+/* Index of a current-period day, or -1. */
+static inline int stats_day_index(const struct report_stats *st, int day)
+{
+	return day >= st->opts->from && day <= st->opts->to ? day - st->opts->from : -1;
+}
+
+const char *sensor_display(const struct sensor_stats *s);
+
+#endif

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `xdp-telescope detach IFACE`: remove the pins. The link pin holds the
+ * attachment, so removing it (with no loader holding the link) detaches.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "commands.h"
+#include "sensor/maps.h"
+#include "lib/log.h"
+#include "sensor/attach.h"
+
+static int remove_pins(const char *dir)
+{
+	struct dirent *de;
+	char path[600];
+	int err = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -1;
+	/* the link first: from then on nothing counts into the maps */
+	snprintf(path, sizeof(path), "%s/link", dir);
+	if (unlink(path) && errno != ENOENT)
+		err = -1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path))
+			err = -1;
+	}
+	closedir(d);
+	if (rmdir(dir))
+		err = -1;
+	return err;
+}
+
+int cmd_detach(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct ts_totals pending = { 0 }, t;
+	const char *ifname;
+	struct ts_ctl ctl;
+	struct sensor s;
+	int c, ifindex;
+	__u32 id = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: xdp-telescope detach IFACE\n\n"
+			       "Detach xdp-telescope from IFACE and remove its pins "
+			       "(and the counts\nnot yet written: stop 'run' first, "
+			       "it writes them on SIGTERM).\n");
+			return 0;
+		}
+		pr_err("unknown option '%s' (try 'xdp-telescope detach --help')",
+		       argv[optind - 1]);
+		return 2;
+	}
+	if (optind != argc - 1) {
+		pr_err("detach needs exactly one interface");
+		return 2;
+	}
+	ifname = argv[optind];
+	ts_quiet_libbpf();
+	if (ensure_bpffs())
+		return 1;
+	if (sensor_locked(ifname)) {
+		pr_err("xdp-telescope run is still running on %s: stop it first "
+		       "(SIGTERM writes its last interval)", ifname);
+		return 1;
+	}
+	if (sensor_open_pins(&s, ifname)) {
+		sensor_close(&s);
+		pr_err("nothing of xdp-telescope's is attached to %s", ifname);
+		return 1;
+	}
+	if (!ctl_read(&s, &ctl)) {
+		for (int g = 0; g < 2; g++)
+			if (!(ctl.drain_phase == TS_DRAIN_WRITTEN &&
+			      (int)ctl.drain_gen == g) &&
+			    !totals_read(s.gen[g].fd[GM_TOTALS], &t))
+				totals_add(&pending, &t);
+	}
+	sensor_close(&s);
+	if (pending.packets + pending.malformed + pending.non_ip)
+		pr_warn("discarding %llu packets counted since the last drain",
+			(unsigned long long)(pending.packets + pending.malformed +
+					     pending.non_ip));
+	if (remove_pins(s.pin_dir)) {
+		pr_err("cannot remove all pins under %s: %s", s.pin_dir,
+		       strerror(errno));
+		return 1;
+	}
+	/* the kernel releases the link asynchronously: give it a moment */
+	ifindex = (int)if_nametoindex(ifname);
+	for (int i = 0; ifindex && i < 50; i++) {
+		if (bpf_xdp_query_id(ifindex, 0, &id) || !id)
+			break;
+		usleep(20000);
+	}
+	if (id)
+		pr_warn("%s still has XDP program %u attached (someone else "
+			"holds its link?)", ifname, id);
+	pr_info("detached from %s", ifname);
+	return 0;
+}

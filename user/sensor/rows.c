@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * From one generation's maps to CSV rows. The flows map holds one entry
+ * per (source, protocol, port); every per-source series is derived here:
+ * distinct sources per port, per country, per (port, country), and the
+ * per-source sums. Each distinct source is geolocated once.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "sensor/rows.h"
+#include "lib/table.h"
+
+const char *const series_name[S_COUNT] = {
+	"totals", "ports", "countries", "port_countries", "sources",
+	"backscatter", "tags",
+};
+
+const char *const series_header[S_COUNT] = {
+	"time,sensor,packets,bytes,sources,malformed,non_ip,overflow,"
+	"fragments,mirai,backscatter,bs_overflow,quote_mismatch,tagged,"
+	"tag_overflow",
+	"time,sensor,proto,port,packets,bytes,sources,mirai",
+	"time,sensor,country,packets,sources",
+	"time,sensor,proto,port,country,packets,sources,mirai",
+	"time,sensor,src_ip,country,asn,packets,bytes,as_org",
+	"time,sensor,src_ip,country,asn,proto,src_port,kind,packets,as_org",
+	"time,sensor,tag,proto,port,country,packets,sources",
+};
+
+static const char *const kind_names[TS_BS_KIND_COUNT] = {
+	[TS_BS_NONE] = "none",
+	[TS_BS_SYNACK] = "synack",
+	[TS_BS_RST] = "rst",
+	[TS_BS_RSTACK] = "rstack",
+	[TS_BS_ICMP_ECHO_REPLY] = "icmp_echo_reply",
+	[TS_BS_ICMP_UNREACH] = "icmp_unreach",
+	[TS_BS_ICMP_QUENCH] = "icmp_quench",
+	[TS_BS_ICMP_REDIRECT] = "icmp_redirect",
+	[TS_BS_ICMP_TIME_EXCEEDED] = "icmp_time_exceeded",
+	[TS_BS_ICMP_PARAM] = "icmp_param",
+	[TS_BS_ICMP_REPLY] = "icmp_reply",
+	[TS_BS_ICMP6_ECHO_REPLY] = "icmp6_echo_reply",
+	[TS_BS_ICMP6_UNREACH] = "icmp6_unreach",
+	[TS_BS_ICMP6_TOO_BIG] = "icmp6_too_big",
+	[TS_BS_ICMP6_TIME_EXCEEDED] = "icmp6_time_exceeded",
+	[TS_BS_ICMP6_PARAM] = "icmp6_param",
+};
+
+const char *bs_kind_name(__u8 kind)
+{
+	return kind < TS_BS_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+const char *proto_name(__u8 proto, char buf[4])
+{
+	switch (proto) {
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 1: return "icmp";
+	case 58: return "icmpv6";
+	default:
+		snprintf(buf, 4, "%u", proto);
+		return buf;
+	}
+}
+
+void format_time(__u64 t, char buf[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+struct src_key {
+	__u8 addr[16];
+	__u8 family;
+};
+
+struct src_val {
+	__u64 packets, bytes;
+	char country[3];
+	__u32 asn;
+	__u32 org; /* record number in the org table */
+};
+
+struct org_key {
+	char name[GEO_ORG_MAX];
+};
+
+struct agg_val {
+	__u64 packets, bytes, sources, mirai;
+};
+
+/* Keys of the small tables, packed into integers for easy sorting. */
+static __u64 port_key(__u8 proto, __u16 port)
+{
+	return (__u64)proto << 16 | port;
+}
+
+static __u64 port_cc_key(__u8 proto, __u16 port, const char *cc)
+{
+	return port_key(proto, port) << 16 | (__u64)(__u8)cc[0] << 8 | (__u8)cc[1];
+}
+
+static int cmp_u64_key(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+
+/* A tag row's key, and (with the source) the key that counts sources. */
+struct tag_row_key {
+	__u8 bit, proto;
+	__u16 port;
+	char country[3];
+	__u8 pad;
+};
+
+struct tag_src_key {
+	__u8 bit, proto, family, pad;
+	__u16 port;
+	__u8 addr[16];
+};
+
+static int cmp_tag_row(const void *a, const void *b)
+{
+	const struct tag_row_key *x = a, *y = b;
+
+	if (x->bit != y->bit)
+		return x->bit - y->bit;
+	if (x->proto != y->proto)
+		return x->proto - y->proto;
+	if (x->port != y->port)
+		return x->port - y->port;
+	return strcmp(x->country, y->country);
+}
+
+struct ctx {
+	struct geo *geo;
+	struct table sources; /* src_key -> src_val */
+	struct table orgs;    /* org_key -> (nothing) */
+	struct table ports;   /* u64 -> agg_val */
+	struct table ccs;     /* u64 (cc) -> agg_val */
+	struct table port_ccs;
+	__u32 *flow_src;      /* record in `sources` of each flow entry */
+};
+
+static struct src_val *source_of(struct ctx *c, const __u8 addr[16], __u8 family)
+{
+	struct src_key k;
+	struct src_val *v;
+	struct geo_info gi;
+	struct org_key ok;
+	int created;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.addr, addr, 16);
+	k.family = family;
+	v = table_insert(&c->sources, &k, &created);
+	if (!created)
+		return v;
+	geo_lookup(c->geo, family, addr, &gi);
+	memcpy(v->country, gi.country, 3);
+	v->asn = gi.asn;
+	if (!gi.as_org[0])
+		return v; /* org 0, "" (zeroed by upsert) */
+	memset(&ok, 0, sizeof(ok));
+	snprintf(ok.name, sizeof(ok.name), "%s", gi.as_org);
+	v->org = (__u32)table_pos(&c->orgs, table_upsert(&c->orgs, &ok));
+	return v;
+}
+
+static void format_addr(const __u8 *addr, __u8 family, char *buf, size_t len)
+{
+	char *p = buf;
+
+	if (family != TS_FAMILY_IPV4) {
+		inet_ntop(AF_INET6, addr, buf, (socklen_t)len);
+		return;
+	}
+	/* dotted quad by hand: inet_ntop's printf is most of a drain's cost */
+	for (int i = 0; i < 4; i++) {
+		unsigned v = addr[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
+static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
+		      const char *sensor)
+{
+	csv_begin(r, sb);
+	csv_raw(r, time);
+	csv_text(r, sensor);
+}
+
+/* Add `packets` of one source to the rows of every tag in `tags`. */
+static void tag_row_add(const struct src_val *s, struct table *rows,
+			struct table *seen, const __u8 *addr, __u8 family,
+			__u8 proto, __u16 port, __u64 tags, __u64 packets)
+{
+	for (__u64 left = tags; left; left &= left - 1) {
+		int b = __builtin_ctzll(left);
+		struct tag_row_key rk = { (__u8)b, proto, port, { 0 }, 0 };
+		struct tag_src_key sk = { (__u8)b, proto, family, 0, port, { 0 } };
+		struct agg_val *a;
+		int created = 1;
+
+		memcpy(rk.country, s->country, 3);
+		a = table_upsert(rows, &rk);
+		a->packets += packets;
+		if (seen) {
+			memcpy(sk.addr, addr, 16);
+			table_insert(seen, &sk, &created);
+		}
+		a->sources += created;
+	}
+}
+
+/*
+ * tags.csv: one row per (tag, protocol, port, country). A key may carry
+ * several tags, and one source several masks on the same port, so the
+ * sources of a row are counted through a set of (tag, port, source).
+ * Packets whose tag key did not fit have no source: they are counted
+ * under country ZZ with no sources (totals.tag_overflow says how many).
+ */
+static void tag_rows(struct ctx *c, const struct snapshot *snap,
+		     const struct tag_names *names, const char *time,
+		     const char *sensor, struct strbuf *sb)
+{
+	struct table rows, seen;
+	struct csv_row r;
+	char pbuf[4];
+
+	table_init(&rows, sizeof(struct tag_row_key), sizeof(struct agg_val));
+	table_init(&seen, sizeof(struct tag_src_key), 0);
+	/*
+	 * Tagged packets counted in their flow entry, then in the tagged map.
+	 * Flow entries are distinct (source, port) already: the set of seen
+	 * sources is needed only when the tagged map may repeat them.
+	 */
+	for (size_t i = 0; i < snap->nflows; i++) {
+		const struct flow_entry *f = &snap->flows[i];
+
+		if (f->val.tagged)
+			tag_row_add(table_val(&c->sources, c->flow_src[i]), &rows,
+				    snap->ntags ? &seen : NULL, f->key.addr,
+				    f->key.family, f->key.proto, f->key.port,
+				    f->val.tags, f->val.tagged);
+	}
+	for (size_t i = 0; i < snap->ntags; i++) {
+		const struct tag_entry *e = &snap->tags[i];
+
+		tag_row_add(source_of(c, e->key.addr, e->key.family), &rows,
+			    &seen, e->key.addr, e->key.family, e->key.proto,
+			    e->key.port, e->key.tags, e->packets);
+	}
+	for (size_t i = 0; i < snap->ntagov; i++) {
+		const struct tagov_entry *e = &snap->tagov[i];
+
+		for (int b = 0; b < TS_TAG_MAX; b++) {
+			struct tag_row_key rk = { (__u8)b, e->key.proto, e->key.port,
+						  "ZZ", 0 };
+
+			if (e->key.tags & (1ULL << b))
+				((struct agg_val *)table_upsert(&rows, &rk))->packets +=
+					e->packets;
+		}
+	}
+	table_sort(&rows, cmp_tag_row);
+	for (size_t i = 0; i < rows.len; i++) {
+		const struct tag_row_key *k = table_key(&rows, i);
+		const struct agg_val *a = table_val(&rows, i);
+		const char *name = names ? names->name[k->bit] : "";
+
+		csv_begin(&r, sb);
+		csv_raw(&r, time);
+		csv_text(&r, sensor);
+		if (name[0]) {
+			csv_text(&r, name);
+		} else {
+			char unnamed[16];
+
+			snprintf(unnamed, sizeof(unnamed), "bit%u", k->bit);
+			csv_raw(&r, unnamed);
+		}
+		csv_raw(&r, proto_name(k->proto, pbuf));
+		csv_u64(&r, k->port);
+		csv_raw(&r, k->country);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->sources);
+		csv_end(&r);
+	}
+	table_free(&rows);
+	table_free(&seen);
+}
+
+void rows_build(const struct snapshot *snap, struct geo *geo,
+		const struct tag_names *names, const char *sensor,
+		struct strbuf out[S_COUNT])
+{
+	struct ctx c = { .geo = geo };
+	char time[21], pbuf[4], addr[INET6_ADDRSTRLEN];
+	struct csv_row r;
+
+	c.flow_src = malloc((snap->nflows ? snap->nflows : 1) * sizeof(*c.flow_src));
+	if (!c.flow_src) {
+		fputs("xdp-telescope: error: out of memory\n", stderr);
+		abort();
+	}
+	table_init(&c.sources, sizeof(struct src_key), sizeof(struct src_val));
+	table_reserve(&c.sources, snap->nflows + snap->nbs);
+	table_init(&c.orgs, sizeof(struct org_key), 0);
+	table_upsert(&c.orgs, &(struct org_key){ "" }); /* record 0: no org */
+	table_init(&c.ports, sizeof(__u64), sizeof(struct agg_val));
+	table_init(&c.ccs, sizeof(__u64), sizeof(struct agg_val));
+	table_init(&c.port_ccs, sizeof(__u64), sizeof(struct agg_val));
+	format_time(snap->since, time);
+
+	/* Pass 1: every flow entry is one distinct source for its port. */
+	for (size_t i = 0; i < snap->nflows; i++) {
+		const struct flow_entry *f = &snap->flows[i];
+
+		/* a million random lookups: fetch ahead, they are cache misses */
+		if (i + 8 < snap->nflows) {
+			struct src_key ahead = { .family = snap->flows[i + 8].key.family };
+
+			memcpy(ahead.addr, snap->flows[i + 8].key.addr, 16);
+			table_prefetch(&c.sources, &ahead);
+		}
+		struct src_val *s = source_of(&c, f->key.addr, f->key.family);
+
+		c.flow_src[i] = (__u32)table_pos(&c.sources, s);
+		__u64 pk = port_key(f->key.proto, f->key.port);
+		__u64 pck = port_cc_key(f->key.proto, f->key.port, s->country);
+		struct agg_val *p = table_upsert(&c.ports, &pk);
+		struct agg_val *pc;
+
+		s->packets += f->val.packets;
+		s->bytes += f->val.bytes;
+		p->packets += f->val.packets;
+		p->bytes += f->val.bytes;
+		p->mirai += f->val.mirai;
+		p->sources++;
+		pc = table_upsert(&c.port_ccs, &pck);
+		pc->packets += f->val.packets;
+		pc->bytes += f->val.bytes;
+		pc->mirai += f->val.mirai;
+		pc->sources++;
+	}
+	/* Packets whose flow did not fit: by port only. */
+	for (size_t i = 0; i < snap->novports; i++) {
+		const struct port_entry *o = &snap->ovports[i];
+		__u64 pk = port_key(o->key.proto, o->key.port);
+		struct agg_val *p = table_upsert(&c.ports, &pk);
+
+		p->packets += o->val.packets;
+		p->bytes += o->val.bytes;
+		p->mirai += o->val.mirai;
+	}
+	/* Countries: each distinct source once (sources with packets only). */
+	size_t nsrc_with_packets = c.sources.len;
+	for (size_t i = 0; i < c.sources.len; i++) {
+		struct src_val *s = table_val(&c.sources, i);
+		__u64 ck = (__u64)(__u8)s->country[0] << 8 | (__u8)s->country[1];
+		struct agg_val *a = table_upsert(&c.ccs, &ck);
+
+		a->packets += s->packets;
+		a->bytes += s->bytes;
+		a->sources++;
+	}
+
+	/* totals */
+	begin_row(&r, &out[S_TOTALS], time, sensor);
+	const struct ts_totals *t = &snap->totals;
+	csv_u64(&r, t->packets);
+	csv_u64(&r, t->bytes);
+	csv_u64(&r, nsrc_with_packets);
+	csv_u64(&r, t->malformed);
+	csv_u64(&r, t->non_ip);
+	csv_u64(&r, t->overflow);
+	csv_u64(&r, t->fragments);
+	csv_u64(&r, t->mirai);
+	csv_u64(&r, t->backscatter);
+	csv_u64(&r, t->bs_overflow);
+	csv_u64(&r, t->quote_mismatch);
+	csv_u64(&r, t->tagged);
+	csv_u64(&r, t->tag_overflow);
+	csv_end(&r);
+
+	table_sort(&c.ports, cmp_u64_key);
+	for (size_t i = 0; i < c.ports.len; i++) {
+		__u64 k = *(__u64 *)table_key(&c.ports, i);
+		struct agg_val *a = table_val(&c.ports, i);
+
+		begin_row(&r, &out[S_PORTS], time, sensor);
+		csv_raw(&r, proto_name((__u8)(k >> 16), pbuf));
+		csv_u64(&r, k & 0xffff);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->bytes);
+		csv_u64(&r, a->sources);
+		csv_u64(&r, a->mirai);
+		csv_end(&r);
+	}
+
+	table_sort(&c.ccs, cmp_u64_key);
+	for (size_t i = 0; i < c.ccs.len; i++) {
+		__u64 k = *(__u64 *)table_key(&c.ccs, i);
+		struct agg_val *a = table_val(&c.ccs, i);
+		char cc[3] = { (char)(k >> 8), (char)k, 0 };
+
+		begin_row(&r, &out[S_COUNTRIES], time, sensor);
+		csv_raw(&r, cc);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->sources);
+		csv_end(&r);
+	}
+
+	table_sort(&c.port_ccs, cmp_u64_key);
+	for (size_t i = 0; i < c.port_ccs.len; i++) {
+		__u64 k = *(__u64 *)table_key(&c.port_ccs, i);
+		struct agg_val *a = table_val(&c.port_ccs, i);
+		char cc[3] = { (char)(k >> 8), (char)k, 0 };
+
+		begin_row(&r, &out[S_PORT_COUNTRIES], time, sensor);
+		csv_raw(&r, proto_name((__u8)(k >> 32), pbuf));
+		csv_u64(&r, (k >> 16) & 0xffff);
+		csv_raw(&r, cc);
+		csv_u64(&r, a->packets);
+		csv_u64(&r, a->sources);
+		csv_u64(&r, a->mirai);
+		csv_end(&r);
+	}
+
+	/* Backscatter before sorting sources: it may add sources of its own. */
+	for (size_t i = 0; i < snap->nbs; i++) {
+		const struct bs_entry *b = &snap->bs[i];
+		struct src_val *s = source_of(&c, b->key.addr, b->key.family);
+		const struct org_key *org = table_key(&c.orgs, s->org);
+
+		format_addr(b->key.addr, b->key.family, addr, sizeof(addr));
+		begin_row(&r, &out[S_BACKSCATTER], time, sensor);
+		csv_raw(&r, addr);
+		csv_raw(&r, s->country);
+		csv_u64(&r, s->asn);
+		csv_raw(&r, proto_name(b->key.proto, pbuf));
+		csv_u64(&r, b->key.src_port);
+		csv_raw(&r, bs_kind_name(b->key.kind));
+		csv_u64(&r, b->packets);
+		csv_text(&r, org->name);
+		csv_end(&r);
+	}
+
+	tag_rows(&c, snap, names, time, sensor, &out[S_TAGS]);
+
+	/* sources in the order first seen: sorting a million rows costs more
+	 * than it helps (spreadsheets sort) */
+	for (size_t i = 0; i < c.sources.len; i++) {
+		const struct src_key *k = table_key(&c.sources, i);
+		const struct src_val *s = table_val(&c.sources, i);
+		const struct org_key *org = table_key(&c.orgs, s->org);
+
+		if (!s->packets)
+			continue; /* only seen through backscatter that overflowed */
+		format_addr(k->addr, k->family, addr, sizeof(addr));
+		begin_row(&r, &out[S_SOURCES], time, sensor);
+		csv_raw(&r, addr);
+		csv_raw(&r, s->country);
+		csv_u64(&r, s->asn);
+		csv_u64(&r, s->packets);
+		csv_u64(&r, s->bytes);
+		csv_text(&r, org->name);
+		csv_end(&r);
+	}
+
+	table_free(&c.sources);
+	table_free(&c.orgs);
+	table_free(&c.ports);
+	table_free(&c.ccs);
+	table_free(&c.port_ccs);
+	free(c.flow_src);
+}

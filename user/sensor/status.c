@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* `xdp-telescope status [IFACE]`: read the pins; needs no running loader. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <bpf/bpf.h>
+#include "commands.h"
+#include "sensor/maps.h"
+#include "lib/log.h"
+#include "sensor/attach.h"
+#include "sensor/rows.h"
+#include "fingerprint.h"
+#include "sensor/tagcfg.h"
+
+static void print_totals(const char *label, const struct ts_totals *t)
+{
+	printf("  %-9s packets %llu, bytes %llu, malformed %llu, non_ip %llu, "
+	       "overflow %llu, fragments %llu, mirai %llu, backscatter %llu, "
+	       "bs_overflow %llu, tagged %llu, tag_overflow %llu\n", label,
+	       (unsigned long long)t->packets, (unsigned long long)t->bytes,
+	       (unsigned long long)t->malformed, (unsigned long long)t->non_ip,
+	       (unsigned long long)t->overflow, (unsigned long long)t->fragments,
+	       (unsigned long long)t->mirai, (unsigned long long)t->backscatter,
+	       (unsigned long long)t->bs_overflow,
+	       (unsigned long long)t->tagged, (unsigned long long)t->tag_overflow);
+}
+
+/* The kernel's own account of a map's memory, from fdinfo. */
+static unsigned long long map_memlock(int fd)
+{
+	unsigned long long v = 0;
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static void print_fill(const char *what, int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	long n = map_count(fd);
+
+	if (n < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return;
+	printf("  %-9s %ld of %u entries (%.1f%%) in the current interval, "
+	       "%.1f MiB per generation\n", what, n, info.max_entries,
+	       info.max_entries ? 100.0 * (double)n / info.max_entries : 0.0,
+	       (double)map_memlock(fd) / (1 << 20));
+}
+
+/* 0 when attached and shown, 1 otherwise. */
+static int show(const char *ifname)
+{
+	struct ts_totals pending = { 0 }, all;
+	__u64 per_tag[TS_TAG_MAX];
+	struct tag_names names;
+	struct sensor s;
+	struct ts_ctl ctl;
+	char since[21];
+	int active;
+
+	if (sensor_open_pins(&s, ifname)) {
+		pr_err("nothing attached to %s (no pins under %s/%s)", ifname,
+		       TS_PIN_ROOT, ifname);
+		sensor_close(&s);
+		return 1;
+	}
+	if (ctl_read(&s, &ctl)) {
+		sensor_close(&s);
+		return 1;
+	}
+	active = (int)(ctl.gen & 1);
+	memcpy(per_tag, ctl.tag_drained, sizeof(per_tag));
+	for (int g = 0; g < 2; g++) {
+		struct snapshot snap;
+
+		/* a generation whose rows are written but not yet cleared */
+		if (ctl.drain_phase == TS_DRAIN_WRITTEN && (int)ctl.drain_gen == g)
+			continue;
+		if (gen_read(&s, g, &snap))
+			continue;
+		totals_add(&pending, &snap.totals);
+		snapshot_tag_packets(&snap, per_tag);
+		snapshot_free(&snap);
+	}
+	all = ctl.drained;
+	totals_add(&all, &pending);
+	format_time(ctl.attached_at, since);
+
+	printf("%s: %s, program %u, %s mode, attached since %s\n", ifname,
+	       s.link_fd >= 0 && s.ifindex ? "attached" : "NOT attached (stale pins)",
+	       s.prog_id, attach_mode_name(s.attach_mode), since);
+	printf("  loader    %s\n", sensor_locked(ifname)
+	       ? "running" : "not running (the kernel keeps counting; the next run writes it)");
+	print_totals("total", &all);
+	print_totals("unwritten", &pending);
+	tagcfg_read_names(&s, &names);
+	printf("  tags     ");
+	for (int b = 0, shown = 0; b < TS_TAG_MAX; b++) {
+		if (!names.name[b][0] || (!per_tag[b] && b >= TS_TAG_BUILTIN_COUNT))
+			continue;
+		printf("%s %s %llu", shown++ ? "," : "", names.name[b],
+		       (unsigned long long)per_tag[b]);
+	}
+	printf("\n");
+	print_fill("flows", s.gen[active].fd[GM_FLOWS]);
+	print_fill("bscat", s.gen[active].fd[GM_BSCAT]);
+	print_fill("tagged", s.gen[active].fd[GM_TAGGED]);
+	printf("  pins      %s\n", s.pin_dir);
+	int ok = s.link_fd >= 0 && s.ifindex;
+	sensor_close(&s);
+	return ok ? 0 : 1;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct dirent *de;
+	int c, shown = 0, err = 0;
+	DIR *d;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			printf("usage: xdp-telescope status [IFACE]\n\n"
+			       "Show the program, attach mode, time attached, counts "
+			       "since attach,\nmap fill levels and overflow of IFACE "
+			       "(or of every interface with pins).\nExits 1 when "
+			       "nothing is attached.\n");
+			return 0;
+		}
+		pr_err("unknown option '%s' (try 'xdp-telescope status --help')",
+		       argv[optind - 1]);
+		return 2;
+	}
+	if (argc - optind > 1) {
+		pr_err("status takes at most one interface");
+		return 2;
+	}
+	ts_quiet_libbpf();
+	if (ensure_bpffs())
+		return 1;
+	if (optind < argc)
+		return show(argv[optind]);
+
+	d = opendir(TS_PIN_ROOT);
+	while (d && (de = readdir(d))) {
+		char ifname[IF_NAMESIZE];
+
+		if (de->d_name[0] == '.')
+			continue;
+		/* pin directories store an interface's dots as ':' */
+		if (strlen(de->d_name) >= sizeof(ifname))
+			continue;
+		memcpy(ifname, de->d_name, strlen(de->d_name) + 1);
+		for (char *p = ifname; *p; p++)
+			if (*p == ':')
+				*p = '.';
+		err |= show(ifname);
+		shown++;
+	}
+	if (d)
+		closedir(d);
+	if (!shown) {
+		pr_err("nothing attached (no pins under %s)", TS_PIN_ROOT);
+		return 1;
+	}
+	return err;
+}
