@@ -94,7 +94,7 @@ static void test_row_builder(void **state)
 	sb_reset(&sb);
 	assert_int_equal(sb.len, 0);
 	assert_string_equal(sb.buf, "");
-	sb_printf(&sb, "%s=%d", "n", 42);
+	sb_append(&sb, "n=42", 4);
 	assert_string_equal(sb.buf, "n=42");
 	sb_free(&sb);
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <cmocka.h>
 #include "report/report.h"
-#include "report/map.h"
 #include "report/names.h"
 #include "report/stats.h"
 
@@ -93,16 +92,16 @@ static void test_names(void **state)
 
 static void test_counter_map_grows(void **state)
 {
-	struct counter_map m;
+	struct hmap m;
 
 	(void)state;
-	cmap_init(&m);
+	counters_init(&m);
 	for (unsigned i = 0; i < 100000; i++)
-		cmap_get(&m, rkey(K_PORT_DAY, ALL_SENSORS, 6, i % 65536, i / 65536))[0] += i;
-	assert_int_equal(m.used, 100000);
-	assert_int_equal(cmap_find(&m, rkey(K_PORT_DAY, ALL_SENSORS, 6, 23, 0))[0], 23);
-	assert_null(cmap_find(&m, rkey(K_PORT_DAY, 1, 6, 23, 0)));
-	cmap_free(&m);
+		counters_get(&m, rkey(K_PORT_DAY, ALL_SENSORS, 6, i % 65536, i / 65536))[0] += i;
+	assert_int_equal(m.len, 100000);
+	assert_int_equal(counters_find(&m, rkey(K_PORT_DAY, ALL_SENSORS, 6, 23, 0))[0], 23);
+	assert_null(counters_find(&m, rkey(K_PORT_DAY, 1, 6, 23, 0)));
+	hmap_free(&m);
 }
 
 int main(void)

@@ -53,7 +53,7 @@ static void write_file(const char *path, const char *text)
 
 static const uint64_t *tag_port(const struct report_stats *st, int id, int proto, int port)
 {
-	return cmap_find(&st->tag_cross, rkey(K_TAG_PORT, (unsigned)id, (unsigned)proto,
+	return counters_find(&st->tag_cross, rkey(K_TAG_PORT, (unsigned)id, (unsigned)proto,
 					      (unsigned)port, 0));
 }
 
@@ -122,7 +122,7 @@ static void test_tag_rows(void **state)
 	assert_int_equal(tag_port(&st, mirai, 6, 23)[0], 17);
 	assert_int_equal(tag_port(&st, mirai, 6, 23)[1], 5);
 	assert_null(tag_port(&st, listed, 6, 23));
-	assert_int_equal(cmap_find(&st.tag_cross, rkey(K_TAG_COUNTRY, (unsigned)rule, 0,
+	assert_int_equal(counters_find(&st.tag_cross, rkey(K_TAG_COUNTRY, (unsigned)rule, 0,
 						     (unsigned)cc_slot("ZZ"), 0))[0], 5);
 
 	ranked = rank_ports(&st.tag_cross, K_TAG_PORT, mirai, &n);

@@ -4,78 +4,10 @@
  * outside (AS organisation names, sensor names) may start with a formula
  * character; a spreadsheet would run it, so it gets a leading apostrophe.
  */
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
 #include "lib/csv.h"
-
-void sb_init(struct strbuf *sb)
-{
-	sb->buf = NULL;
-	sb->len = 0;
-	sb->cap = 0;
-}
-
-void sb_free(struct strbuf *sb)
-{
-	free(sb->buf);
-	sb_init(sb);
-}
-
-void sb_reset(struct strbuf *sb)
-{
-	sb->len = 0;
-	if (sb->buf)
-		sb->buf[0] = '\0';
-}
-
-/* Room for `extra` more bytes plus the terminating NUL. */
-static void sb_reserve(struct strbuf *sb, size_t extra)
-{
-	size_t need = sb->len + extra + 1;
-	size_t cap;
-	char *grown;
-
-	if (need <= sb->cap)
-		return;
-	cap = sb->cap ? sb->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	grown = realloc(sb->buf, cap);
-	if (!grown) {
-		fputs("xdp-telescope: error: out of memory\n", stderr);
-		abort();
-	}
-	sb->buf = grown;
-	sb->cap = cap;
-}
-
-void sb_append(struct strbuf *sb, const char *s, size_t n)
-{
-	sb_reserve(sb, n);
-	memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void sb_printf(struct strbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	sb_reserve(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-}
 
 static int starts_like_formula(const char *s)
 {

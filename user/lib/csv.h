@@ -9,20 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct strbuf {
-	char *buf;
-	size_t len;
-	size_t cap;
-};
-
-void sb_init(struct strbuf *sb);
-void sb_free(struct strbuf *sb);
-void sb_reset(struct strbuf *sb);
-/* Append raw bytes; aborts on out-of-memory (nothing sensible to do). */
-void sb_append(struct strbuf *sb, const char *s, size_t n);
-void sb_printf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#include "lib/strbuf.h"
 
 /*
  * A row is built field by field; csv_* add the separating comma

@@ -1,56 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Building the report document; the renderers only read it. */
-#define _GNU_SOURCE
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/alloc.h"
 #include "lib/log.h"
 #include "report/doc.h"
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p) {
-		pr_err("out of memory");
-		abort();
-	}
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-
-	if (!p) {
-		pr_err("out of memory");
-		abort();
-	}
-	return p;
-}
-
-static char *vxasprintf(const char *fmt, va_list ap)
-{
-	char *s;
-
-	if (vasprintf(&s, fmt, ap) < 0) {
-		pr_err("out of memory");
-		abort();
-	}
-	return s;
-}
-
-char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	s = vxasprintf(fmt, ap);
-	va_end(ap);
-	return s;
-}
 
 void fmt_count(unsigned long long v, char *buf, size_t len)
 {
@@ -75,10 +32,7 @@ static struct block *add_block(struct doc *d, enum block_kind kind)
 {
 	struct block *b;
 
-	if (d->nblocks == d->cap) {
-		d->cap = d->cap ? d->cap * 2 : 32;
-		d->blocks = xrealloc(d->blocks, d->cap * sizeof(*d->blocks));
-	}
+	XGROW(d->blocks, d->cap, d->nblocks + 1, 32);
 	b = &d->blocks[d->nblocks++];
 	memset(b, 0, sizeof(*b));
 	b->kind = kind;
@@ -92,7 +46,7 @@ void doc_heading(struct doc *d, int level, const char *fmt, ...)
 
 	b->level = level;
 	va_start(ap, fmt);
-	b->text = vxasprintf(fmt, ap);
+	b->text = xvasprintf(fmt, ap);
 	va_end(ap);
 }
 
@@ -102,7 +56,7 @@ void doc_para(struct doc *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	b->text = vxasprintf(fmt, ap);
+	b->text = xvasprintf(fmt, ap);
 	va_end(ap);
 }
 
@@ -112,29 +66,21 @@ void doc_note(struct doc *d, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	b->text = vxasprintf(fmt, ap);
+	b->text = xvasprintf(fmt, ap);
 	va_end(ap);
 }
 
 struct table *doc_table(struct doc *d, const char *id, const char *caption, int ncols)
 {
 	struct block *b = add_block(d, BLK_TABLE);
-	struct table *t = calloc(1, sizeof(*t));
+	struct table *t = xcalloc(1, sizeof(*t));
 
-	if (!t) {
-		pr_err("out of memory");
-		abort();
-	}
 	t->id = xstrdup(id);
 	t->caption = xstrdup(caption);
 	t->ncols = ncols;
-	t->head_page = calloc((size_t)ncols, sizeof(char *));
-	t->head_csv = calloc((size_t)ncols, sizeof(char *));
-	t->flags = calloc((size_t)ncols, 1);
-	if (!t->head_page || !t->head_csv || !t->flags) {
-		pr_err("out of memory");
-		abort();
-	}
+	t->head_page = xcalloc((size_t)ncols, sizeof(char *));
+	t->head_csv = xcalloc((size_t)ncols, sizeof(char *));
+	t->flags = xcalloc((size_t)ncols, 1);
 	b->table = t;
 	return t;
 }
@@ -149,10 +95,8 @@ void table_col(struct table *t, int col, const char *page, const char *csv,
 
 int table_row(struct table *t)
 {
-	if (t->nrows == t->caprows) {
-		t->caprows = t->caprows ? t->caprows * 2 : 16;
-		t->cells = xrealloc(t->cells, (size_t)t->caprows * t->ncols * sizeof(*t->cells));
-	}
+	t->cells = xgrow(t->cells, &t->caprows, ((size_t)t->nrows + 1) * t->ncols,
+			 sizeof(*t->cells), 16 * (size_t)t->ncols);
 	memset(&t->cells[(size_t)t->nrows * t->ncols], 0, (size_t)t->ncols * sizeof(*t->cells));
 	return t->nrows++;
 }
@@ -189,24 +133,16 @@ struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
 			enum chart_kind kind, int npoints, int nseries)
 {
 	struct block *b = add_block(d, BLK_CHART);
-	struct chart *c = calloc(1, sizeof(*c));
+	struct chart *c = xcalloc(1, sizeof(*c));
 
-	if (!c) {
-		pr_err("out of memory");
-		abort();
-	}
 	c->id = xstrdup(id);
 	c->caption = xstrdup(caption);
 	c->kind = kind;
 	c->npoints = npoints;
 	c->nseries = nseries;
-	c->days = calloc((size_t)npoints + 1, sizeof(int));
-	c->names = calloc((size_t)nseries + 1, sizeof(char *));
-	c->values = calloc((size_t)npoints * nseries + 1, sizeof(double));
-	if (!c->days || !c->names || !c->values) {
-		pr_err("out of memory");
-		abort();
-	}
+	c->days = xcalloc((size_t)npoints + 1, sizeof(int));
+	c->names = xcalloc((size_t)nseries + 1, sizeof(char *));
+	c->values = xcalloc((size_t)npoints * nseries + 1, sizeof(double));
 	for (size_t i = 0; i < (size_t)npoints * nseries; i++)
 		c->values[i] = NAN;
 	b->chart = c;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "lib/alloc.h"
 #include "report/report.h"
 
 /* Which outputs show a column: the page (HTML, Markdown), the CSV file. */
@@ -30,7 +31,8 @@ struct table {
 	char **head_page;
 	char **head_csv;
 	unsigned char *flags;
-	int nrows, caprows;
+	int nrows;
+	size_t caprows;	/* cells allocated */
 	struct cell *cells;	/* nrows * ncols */
 	bool presence;		/* a marks-only grid: small centred cells */
 };
@@ -91,8 +93,6 @@ struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
 
 /* "1,234,567" */
 void fmt_count(unsigned long long v, char *buf, size_t len);
-char *xstrdup(const char *s);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Renderers. */
 bool render_html(const struct doc *d, FILE *f);

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/alloc.h"
 #include "lib/log.h"
 #include "report/events.h"
 
@@ -15,17 +16,6 @@ const char *const event_type_name[EV_NTYPES] = {
 	"level_shift", "country_drop", "country_spike", "local_spike",
 	"wide_spike", "gap",
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		pr_err("out of memory");
-		abort();
-	}
-	return p;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -151,14 +141,7 @@ static struct event *add_event(struct event_list *l, enum event_type type)
 {
 	struct event *e;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!l->v) {
-			pr_err("out of memory");
-			abort();
-		}
-	}
+	XGROW(l->v, l->cap, l->n + 1, 16);
 	e = &l->v[l->n++];
 	memset(e, 0, sizeof(*e));
 	e->type = type;
@@ -279,15 +262,15 @@ static int cmp_counter(const void *a, const void *b)
 /* All counters of the port map with the given kinds, sorted by key. */
 static void collect_port_days(struct ctx *c)
 {
-	const struct counter_map *m = &c->st->ports;
+	const struct hmap *m = &c->st->ports;
 	size_t n = 0;
 
-	c->entries = xcalloc(m->used, sizeof(*c->entries));
-	for (size_t i = 0; i < m->cap; i++) {
-		enum key_kind k = key_kind(m->slots[i].key);
+	c->entries = xcalloc(m->len, sizeof(*c->entries));
+	for (size_t i = 0; i < m->len; i++) {
+		enum key_kind k = key_kind(counter_at(m, i)->key);
 
 		if (k == K_PORT_DAY || k == K_SENSOR_PORT_DAY)
-			c->entries[n++] = m->slots[i];
+			c->entries[n++] = *counter_at(m, i);
 	}
 	qsort(c->entries, n, sizeof(*c->entries), cmp_counter);
 	c->nentries = n;
@@ -401,7 +384,7 @@ static int other_saw(struct ctx *c, int o, uint8_t proto, uint16_t port,
 
 		if (c->sensor_cov[o][d] < EV_MIN_COVERAGE)
 			continue;
-		v = cmap_find(&st->ports, rkey(K_SENSOR_PORT_DAY, o, proto, port, d));
+		v = counters_find(&st->ports, rkey(K_SENSOR_PORT_DAY, o, proto, port, d));
 		before[nb++] = (v ? (double)v[0] : 0) / c->sensor_cov[o][d];
 	}
 	for (int d = first; d <= last; d++) {
@@ -409,7 +392,7 @@ static int other_saw(struct ctx *c, int o, uint8_t proto, uint16_t port,
 
 		if (c->sensor_cov[o][d] < EV_MIN_COVERAGE)
 			continue;
-		v = cmap_find(&st->ports, rkey(K_SENSOR_PORT_DAY, o, proto, port, d));
+		v = counters_find(&st->ports, rkey(K_SENSOR_PORT_DAY, o, proto, port, d));
 		during += (v ? (double)v[0] : 0) / c->sensor_cov[o][d];
 		nd++;
 	}

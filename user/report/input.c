@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
+#include "lib/alloc.h"
 #include "lib/csv.h"
 #include "lib/log.h"
 #include "report/report.h"
@@ -26,16 +27,9 @@ const char *const csv_kind_name[F_NKINDS] = {
 
 static void day_list_add(struct day_list *list, int day, const char *path)
 {
-	if (list->n == list->cap) {
-		list->cap = list->cap ? list->cap * 2 : 64;
-		list->v = realloc(list->v, list->cap * sizeof(*list->v));
-		if (!list->v) {
-			pr_err("out of memory");
-			abort();
-		}
-	}
+	XGROW(list->v, list->cap, list->n + 1, 64);
 	list->v[list->n].day = day;
-	list->v[list->n].path = strdup(path);
+	list->v[list->n].path = xstrdup(path);
 	list->n++;
 }
 
@@ -195,11 +189,7 @@ void rpt_read_csv(const char *daydir, enum csv_kind kind,
 		return;
 	}
 	gzbuffer(f, 256 * 1024);
-	buf = malloc(READ_CHUNK + 1);
-	if (!buf) {
-		pr_err("out of memory");
-		abort();
-	}
+	buf = xmalloc(READ_CHUNK + 1);
 	for (;;) {
 		int got = gzread(f, buf + have, (unsigned)(READ_CHUNK - have));
 		char *p = buf, *end, *nl;

@@ -10,20 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/alloc.h"
 #include "lib/csv.h"
 #include "lib/log.h"
 #include "report/stats.h"
-
-static void *xzalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p) {
-		pr_err("out of memory");
-		abort();
-	}
-	return p;
-}
 
 void stats_init(struct report_stats *st, const struct report_opts *opts,
 		int long_from, int long_to)
@@ -34,16 +24,16 @@ void stats_init(struct report_stats *st, const struct report_opts *opts,
 	st->focus_country = opts->country;
 	st->last_sensor = -1;
 	st->last_tag = -1;
-	smap_init(&st->sensor_ids);
-	smap_init(&st->tag_ids);
-	cmap_init(&st->tag_cross);
-	smap_init(&st->bs_by_ip);
-	smap_init(&st->as_orgs);
-	cmap_init(&st->ports);
-	cmap_init(&st->cross);
-	st->day = xzalloc((size_t)st->ndays, sizeof(*st->day));
-	st->country_packets = xzalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
-	st->country_sources = xzalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
+	hmap_init_strings(&st->sensor_ids, sizeof(int));
+	hmap_init_strings(&st->tag_ids, sizeof(int));
+	counters_init(&st->tag_cross);
+	hmap_init_strings(&st->bs_by_ip, sizeof(struct bs_source *));
+	hmap_init_strings(&st->as_orgs, 0);
+	counters_init(&st->ports);
+	counters_init(&st->cross);
+	st->day = xcalloc((size_t)st->ndays, sizeof(*st->day));
+	st->country_packets = xcalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
+	st->country_sources = xcalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
 	if (long_from > opts->from)
 		long_from = opts->from;
 	if (long_to < opts->to)
@@ -51,8 +41,8 @@ void stats_init(struct report_stats *st, const struct report_opts *opts,
 	st->long_from = long_from;
 	st->long_to = long_to;
 	for (int i = 0; i < opts->n_ports; i++)
-		st->long_port[i] = xzalloc((size_t)(long_to - long_from + 1), sizeof(uint64_t));
-	st->long_seen = xzalloc((size_t)(long_to - long_from + 1), sizeof(bool));
+		st->long_port[i] = xcalloc((size_t)(long_to - long_from + 1), sizeof(uint64_t));
+	st->long_seen = xcalloc((size_t)(long_to - long_from + 1), sizeof(bool));
 }
 
 void stats_free(struct report_stats *st)
@@ -73,22 +63,20 @@ void stats_free(struct report_stats *st)
 		free(st->tags[i]->packets_day);
 		free(st->tags[i]);
 	}
-	smap_free(&st->tag_ids);
-	cmap_free(&st->tag_cross);
+	hmap_free(&st->tag_ids);
+	hmap_free(&st->tag_cross);
 	for (size_t i = 0; i < st->nbs; i++) {
 		free(st->bs[i]->ip);
 		free(st->bs[i]->days);
 		free(st->bs[i]->ports);
 		free(st->bs[i]);
 	}
-	for (size_t i = 0; i < st->as_orgs.cap; i++)
-		free(st->as_orgs.slots[i].value);
 	free(st->bs);
-	smap_free(&st->sensor_ids);
-	smap_free(&st->bs_by_ip);
-	smap_free(&st->as_orgs);
-	cmap_free(&st->ports);
-	cmap_free(&st->cross);
+	hmap_free(&st->sensor_ids);
+	hmap_free(&st->bs_by_ip);
+	hmap_free(&st->as_orgs);
+	hmap_free(&st->ports);
+	hmap_free(&st->cross);
 	free(st->day);
 	free(st->country_packets);
 	free(st->country_sources);
@@ -104,23 +92,23 @@ const char *sensor_display(const struct sensor_stats *s)
 
 static int sensor_id(struct report_stats *st, const char *name)
 {
-	void **slot;
 	struct sensor_stats *s;
+	int *slot;
 
 	if (st->last_sensor >= 0 && !strcmp(st->sensors[st->last_sensor]->name, name))
 		return st->last_sensor;
-	slot = smap_slot(&st->sensor_ids, name);
+	slot = hmap_upsert(&st->sensor_ids, name);
 	if (*slot)
-		return st->last_sensor = (int)(intptr_t)*slot - 1;
+		return st->last_sensor = *slot - 1;
 	if (st->nsensors == MAX_SENSORS)
 		return -1;
-	s = xzalloc(1, sizeof(*s));
-	s->name = strdup(name);
+	s = xcalloc(1, sizeof(*s));
+	s->name = xstrdup(name);
 	s->country = -1;
-	s->rows_day = xzalloc((size_t)st->ndays, sizeof(*s->rows_day));
-	s->packets_day = xzalloc((size_t)st->ndays, sizeof(*s->packets_day));
+	s->rows_day = xcalloc((size_t)st->ndays, sizeof(*s->rows_day));
+	s->packets_day = xcalloc((size_t)st->ndays, sizeof(*s->packets_day));
 	st->sensors[st->nsensors] = s;
-	*slot = (void *)(intptr_t)(st->nsensors + 1);
+	*slot = st->nsensors + 1;
 	return st->last_sensor = st->nsensors++;
 }
 
@@ -158,9 +146,9 @@ bool stats_load_sensor_file(struct report_stats *st, const char *path)
 		s = st->sensors[id];
 		s->listed = true;
 		if (n > 1 && *fields[1])
-			s->group = strdup(fields[1]);
+			s->group = xstrdup(fields[1]);
 		if (n > 2 && *fields[2])
-			s->label = strdup(fields[2]);
+			s->label = xstrdup(fields[2]);
 		if (n > 3 && *fields[3]) {
 			s->country = cc_slot(fields[3]);
 			if (s->country < 0) {
@@ -227,14 +215,7 @@ static void note_spacing(struct sensor_stats *s, int64_t t)
 	if (run && run->spacing == spacing) {
 		run->count++;
 	} else {
-		if (s->nruns == s->cap_runs) {
-			s->cap_runs = s->cap_runs ? s->cap_runs * 2 : 8;
-			s->runs = realloc(s->runs, s->cap_runs * sizeof(*s->runs));
-			if (!s->runs) {
-				pr_err("out of memory");
-				abort();
-			}
-		}
+		XGROW(s->runs, s->cap_runs, s->nruns + 1, 8);
 		s->runs[s->nruns++] = (struct spacing_run){ s->last_t, spacing, 1 };
 	}
 	s->last_t = t;
@@ -338,13 +319,13 @@ static bool on_ports(void *ctx, char **f, const int *col)
 
 		if (id < 0)
 			return false;
-		v = cmap_get(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS, proto, port, di));
+		v = counters_get(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS, proto, port, di));
 		v[0] += packets;
 		v[1] += mirai;
 		v[2] += bytes;
-		cmap_get(&st->ports, rkey(K_SENSOR_PORT_DAY, id, proto, port, di))[0] += packets;
+		counters_get(&st->ports, rkey(K_SENSOR_PORT_DAY, id, proto, port, di))[0] += packets;
 	} else if (in_prev(st, day)) {
-		cmap_get(&st->ports, rkey(K_PORT_PREV, ALL_SENSORS, proto, port, 0))[0] += packets;
+		counters_get(&st->ports, rkey(K_PORT_PREV, ALL_SENSORS, proto, port, 0))[0] += packets;
 	}
 	return true;
 }
@@ -401,14 +382,14 @@ static bool on_port_countries(void *ctx, char **f, const int *col)
 	if (di < 0)
 		return true;
 	if (cc == st->focus_country) {
-		uint64_t *v = cmap_get(&st->cross, rkey(K_PORT_FOCUS, 0, proto, port, 0));
+		uint64_t *v = counters_get(&st->cross, rkey(K_PORT_FOCUS, 0, proto, port, 0));
 
 		v[0] += packets;
 		v[1] += mirai;
 	}
 	fp = focus_port(st->opts, proto, (int)port);
 	if (fp >= 0)
-		cmap_get(&st->cross, rkey(K_PORT_COUNTRY_DAY, fp, 0, cc, di))[0] += packets;
+		counters_get(&st->cross, rkey(K_PORT_COUNTRY_DAY, fp, 0, cc, di))[0] += packets;
 	return true;
 }
 
@@ -418,33 +399,25 @@ static const char *const backscatter_cols[] = {
 
 static const char *intern_org(struct report_stats *st, const char *org)
 {
-	void **slot = smap_slot(&st->as_orgs, org);
+	int created;
 
-	if (!*slot)
-		*slot = strdup(org);
-	return *slot;
+	return hmap_string(&st->as_orgs, hmap_pos(&st->as_orgs,
+			   hmap_insert(&st->as_orgs, org, &created)));
 }
 
 static struct bs_source *bs_source(struct report_stats *st, const char *ip,
 				   bool *created)
 {
-	void **slot = smap_slot(&st->bs_by_ip, ip);
+	struct bs_source **slot = hmap_upsert(&st->bs_by_ip, ip);
 	struct bs_source *b = *slot;
 
 	*created = !b;
 	if (b)
 		return b;
-	b = xzalloc(1, sizeof(*b));
-	b->ip = strdup(ip);
-	b->days = xzalloc((size_t)(st->ndays + 7) / 8, 1);
-	if (st->nbs == st->cap_bs) {
-		st->cap_bs = st->cap_bs ? st->cap_bs * 2 : 256;
-		st->bs = realloc(st->bs, st->cap_bs * sizeof(*st->bs));
-		if (!st->bs) {
-			pr_err("out of memory");
-			abort();
-		}
-	}
+	b = xcalloc(1, sizeof(*b));
+	b->ip = xstrdup(ip);
+	b->days = xcalloc((size_t)(st->ndays + 7) / 8, 1);
+	XGROW(st->bs, st->cap_bs, st->nbs + 1, 256);
 	st->bs[st->nbs++] = b;
 	*slot = b;
 	return b;
@@ -486,11 +459,7 @@ static bool on_backscatter(void *ctx, char **f, const int *col)
 		if (b->ports[i].port == port && b->ports[i].proto == proto)
 			break;
 	if (i == b->nports) {
-		b->ports = realloc(b->ports, (b->nports + 1) * sizeof(*b->ports));
-		if (!b->ports) {
-			pr_err("out of memory");
-			abort();
-		}
+		b->ports = xrealloc(b->ports, (b->nports + 1) * sizeof(*b->ports));
 		b->ports[b->nports++] = (struct bs_port){ (uint8_t)proto, (uint16_t)port, 0 };
 	}
 	b->ports[i].packets += packets;
@@ -503,21 +472,21 @@ static const char *const tags_cols[] = {
 
 static int tag_id(struct report_stats *st, const char *name)
 {
-	void **slot;
 	struct tag_stats *tg;
+	int *slot;
 
 	if (st->last_tag >= 0 && !strcmp(st->tags[st->last_tag]->name, name))
 		return st->last_tag;
-	slot = smap_slot(&st->tag_ids, name);
+	slot = hmap_upsert(&st->tag_ids, name);
 	if (*slot)
-		return st->last_tag = (int)(intptr_t)*slot - 1;
+		return st->last_tag = *slot - 1;
 	if (st->ntags == MAX_TAGS)
 		return -1;
-	tg = xzalloc(1, sizeof(*tg));
-	tg->name = strdup(name);
-	tg->packets_day = xzalloc((size_t)st->ndays, sizeof(*tg->packets_day));
+	tg = xcalloc(1, sizeof(*tg));
+	tg->name = xstrdup(name);
+	tg->packets_day = xcalloc((size_t)st->ndays, sizeof(*tg->packets_day));
 	st->tags[st->ntags] = tg;
-	*slot = (void *)(intptr_t)(st->ntags + 1);
+	*slot = st->ntags + 1;
 	return st->last_tag = st->ntags++;
 }
 
@@ -550,10 +519,10 @@ static bool on_tags(void *ctx, char **f, const int *col)
 	tg->packets += packets;
 	tg->sources += sources;
 	tg->packets_day[di] += packets;
-	v = cmap_get(&st->tag_cross, rkey(K_TAG_PORT, id, proto, port, 0));
+	v = counters_get(&st->tag_cross, rkey(K_TAG_PORT, id, proto, port, 0));
 	v[0] += packets;
 	v[1] += sources;
-	v = cmap_get(&st->tag_cross, rkey(K_TAG_COUNTRY, id, 0, cc, 0));
+	v = counters_get(&st->tag_cross, rkey(K_TAG_COUNTRY, id, 0, cc, 0));
 	v[0] += packets;
 	v[1] += sources;
 	return true;

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include "report/report.h"
 #include "report/input.h"
-#include "report/map.h"
+#include "lib/hmap.h"
 #include "report/names.h"
 
 /* Packed keys of the counter maps: kind | sensor/slot | proto | port | day. */
@@ -35,6 +35,36 @@ static inline uint64_t rkey(enum key_kind kind, unsigned sensor, unsigned proto,
 	return (uint64_t)kind << 60 | (uint64_t)(sensor & 0xFFF) << 48 |
 	       (uint64_t)(proto & 0xFF) << 40 | (uint64_t)(port & 0xFFFF) << 24 |
 	       (day & 0xFFFFFF);
+}
+
+/* The counters of the report: a packed key -> three counts (v0, v1, v2
+ * as each key kind says), one record of a struct hmap. */
+struct counter {
+	uint64_t key;
+	uint64_t v[3];
+};
+
+static inline void counters_init(struct hmap *m)
+{
+	hmap_init(m, sizeof(uint64_t), 3 * sizeof(uint64_t));
+}
+
+/* The counts of key, created zeroed when missing. */
+static inline uint64_t *counters_get(struct hmap *m, uint64_t key)
+{
+	return hmap_upsert(m, &key);
+}
+
+/* The counts of key, or NULL. */
+static inline const uint64_t *counters_find(const struct hmap *m, uint64_t key)
+{
+	return hmap_find(m, &key);
+}
+
+/* Record i (0 … m->len - 1). */
+static inline const struct counter *counter_at(const struct hmap *m, size_t i)
+{
+	return hmap_key(m, i);
 }
 
 static inline enum key_kind key_kind(uint64_t k) { return (enum key_kind)(k >> 60); }
@@ -103,7 +133,7 @@ struct report_stats {
 
 	struct sensor_stats *sensors[MAX_SENSORS];
 	int nsensors;
-	struct str_map sensor_ids;	/* name -> id + 1 */
+	struct hmap sensor_ids;		/* name -> int id + 1 */
 	int last_sensor;		/* cache for consecutive rows */
 
 	struct day_totals *day;		/* [ndays] */
@@ -113,20 +143,20 @@ struct report_stats {
 	uint64_t *country_sources;	/* [ndays * CC_SLOTS] */
 	uint64_t country_prev[CC_SLOTS];
 
-	struct counter_map ports;	/* thread A: K_PORT_DAY, K_SENSOR_PORT_DAY, K_PORT_PREV */
-	struct counter_map cross;	/* thread B: K_PORT_FOCUS, K_PORT_COUNTRY_DAY */
+	struct hmap ports;		/* thread A: K_PORT_DAY, K_SENSOR_PORT_DAY, K_PORT_PREV */
+	struct hmap cross;		/* thread B: K_PORT_FOCUS, K_PORT_COUNTRY_DAY */
 
 	bool tagged_seen;		/* totals.csv has the tagged column */
 	struct tag_stats *tags[MAX_TAGS];	/* thread B, like tag_cross */
 	int ntags;
-	struct str_map tag_ids;		/* name -> id + 1 */
+	struct hmap tag_ids;		/* name -> int id + 1 */
 	int last_tag;			/* cache for consecutive rows */
-	struct counter_map tag_cross;	/* K_TAG_PORT, K_TAG_COUNTRY */
+	struct hmap tag_cross;		/* K_TAG_PORT, K_TAG_COUNTRY */
 
-	struct str_map bs_by_ip;	/* ip -> struct bs_source * */
+	struct hmap bs_by_ip;		/* ip -> struct bs_source * */
 	struct bs_source **bs;
 	size_t nbs, cap_bs;
-	struct str_map as_orgs;		/* interned organisation names */
+	struct hmap as_orgs;		/* interned organisation names */
 	uint64_t bs_packets;
 
 	int long_from, long_to;		/* all days the data holds */

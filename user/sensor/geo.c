@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <maxminddb.h>
+#include "lib/alloc.h"
 #include "lib/datafile.h"
 #include "sensor/geo.h"
 #include "lib/log.h"
@@ -174,25 +175,15 @@ const char *geo_default_country_path(void)
 struct geo *geo_open(const char *country_path, const char *asn_path,
 		     char *err, size_t errlen)
 {
-	struct geo *g = calloc(1, sizeof(*g));
+	struct geo *g = xcalloc(1, sizeof(*g));
 
-	if (!g) {
-		snprintf(err, errlen, "geolocation: out of memory");
-		return NULL;
-	}
 	g->asked_country = country_path != NULL;
 	if (!country_path)
 		country_path = geo_default_country_path();
-	if (country_path) {
-		g->country_path = strdup(country_path);
-		if (!g->country_path)
-			goto oom;
-	}
-	if (asn_path) {
-		g->asn_path = strdup(asn_path);
-		if (!g->asn_path)
-			goto oom;
-	}
+	if (country_path)
+		g->country_path = xstrdup(country_path);
+	if (asn_path)
+		g->asn_path = xstrdup(asn_path);
 
 	if (g->country_path) {
 		if (open_country(g->country_path, &g->country_db, err, errlen))
@@ -206,8 +197,6 @@ struct geo *geo_open(const char *country_path, const char *asn_path,
 	}
 	return g;
 
-oom:
-	snprintf(err, errlen, "geolocation: out of memory");
 fail:
 	geo_close(g);
 	return NULL;
@@ -229,13 +218,8 @@ int geo_reload(struct geo *g, char *err, size_t errlen)
 	if (!country_path && !g->asked_country) {
 		const char *found = geo_default_country_path();
 
-		if (found) {
-			country_path = strdup(found);
-			if (!country_path) {
-				snprintf(err, errlen, "geolocation: out of memory");
-				return -1;
-			}
-		}
+		if (found)
+			country_path = xstrdup(found);
 	}
 	if (country_path) {
 		if (open_country(country_path, &country_db, err, errlen))

@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "sensor/maps.h"
+#include "lib/alloc.h"
 #include "lib/log.h"
 
 #define BATCH 8192
@@ -56,9 +57,7 @@ int totals_read(int fd, struct ts_totals *t)
 	memset(t, 0, sizeof(*t));
 	if (ncpu < 1)
 		return -1;
-	buf = calloc(ncpu, stride);
-	if (!buf)
-		return -1;
+	buf = xcalloc((size_t)ncpu, stride);
 	if (bpf_map_lookup_elem(fd, &zero, buf)) {
 		pr_err("cannot read totals: %s", strerror(errno));
 		free(buf);
@@ -78,16 +77,12 @@ static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
 		     void **out, size_t *n)
 {
 	size_t cap = 0, len = 0;
-	char *keys = malloc(BATCH * ksz), *vals = malloc(BATCH * vsz);
+	char *keys = xmalloc(BATCH * ksz), *vals = xmalloc(BATCH * vsz);
 	char *recs = NULL;
 	__u64 in_batch = 0, out_batch = 0;
 	bool first = true;
 	int err = 0;
 
-	if (!keys || !vals) {
-		err = -ENOMEM;
-		goto out;
-	}
 	for (;;) {
 		__u32 count = BATCH;
 
@@ -98,20 +93,7 @@ static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
 			pr_err("cannot read a map: %s", strerror(errno));
 			goto out;
 		}
-		if (len + count > cap) {
-			size_t ncap = cap ? cap * 2 : BATCH;
-			char *nr;
-
-			while (ncap < len + count)
-				ncap *= 2;
-			nr = realloc(recs, ncap * rec);
-			if (!nr) {
-				err = -ENOMEM;
-				goto out;
-			}
-			recs = nr;
-			cap = ncap;
-		}
+		recs = xgrow(recs, &cap, len + count, rec, BATCH);
 		for (__u32 i = 0; i < count; i++) {
 			memcpy(recs + (len + i) * rec, keys + i * ksz, ksz);
 			memcpy(recs + (len + i) * rec + voff, vals + i * vsz, vsz);
@@ -168,21 +150,15 @@ int gen_read(struct sensor *s, int g, struct snapshot *snap)
 
 static int clear_hash(int fd, size_t ksz)
 {
-	char *keys = malloc(BATCH * ksz);
-	char *vals = NULL;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
+	char *keys, *vals;
 	int err = 0;
 
-	if (!keys || bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		free(keys);
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -1;
-	}
-	vals = malloc((size_t)BATCH * info.value_size);
-	if (!vals) {
-		free(keys);
-		return -1;
-	}
+	keys = xmalloc(BATCH * ksz);
+	vals = xmalloc((size_t)BATCH * info.value_size);
 	/* Nothing writes this map: read a batch of keys, delete them, repeat. */
 	for (;;) {
 		__u32 count = BATCH;
@@ -218,11 +194,9 @@ static int clear_hash(int fd, size_t ksz)
 static int delete_keys(int fd, const void *recs, size_t n, size_t rec,
 		       size_t ksz)
 {
-	char *keys = malloc(BATCH * ksz);
+	char *keys = xmalloc(BATCH * ksz);
 	int err = 0;
 
-	if (!keys)
-		return -1;
 	for (size_t done = 0; done < n && !err;) {
 		__u32 count = (__u32)(n - done < BATCH ? n - done : BATCH);
 
@@ -248,11 +222,9 @@ static int clear_totals(struct sensor *s, int g)
 	int ncpu = libbpf_num_possible_cpus();
 	size_t stride = (sizeof(struct ts_totals) + 7) & ~7UL;
 	__u32 zero = 0;
-	char *buf = calloc(ncpu > 0 ? ncpu : 1, stride);
+	char *buf = xcalloc(ncpu > 0 ? (size_t)ncpu : 1, stride);
 	int err;
 
-	if (!buf)
-		return -1;
 	err = bpf_map_update_elem(s->gen[g].fd[GM_TOTALS], &zero, buf, BPF_ANY);
 	free(buf);
 	if (err)

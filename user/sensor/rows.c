@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/alloc.h"
 #include "sensor/rows.h"
-#include "lib/table.h"
+#include "lib/hmap.h"
 
 const char *const series_name[S_COUNT] = {
 	"totals", "ports", "countries", "port_countries", "sources",
@@ -144,11 +145,11 @@ static int cmp_tag_row(const void *a, const void *b)
 
 struct ctx {
 	struct geo *geo;
-	struct table sources; /* src_key -> src_val */
-	struct table orgs;    /* org_key -> (nothing) */
-	struct table ports;   /* u64 -> agg_val */
-	struct table ccs;     /* u64 (cc) -> agg_val */
-	struct table port_ccs;
+	struct hmap sources; /* src_key -> src_val */
+	struct hmap orgs;    /* org_key -> (nothing) */
+	struct hmap ports;   /* u64 -> agg_val */
+	struct hmap ccs;     /* u64 (cc) -> agg_val */
+	struct hmap port_ccs;
 	__u32 *flow_src;      /* record in `sources` of each flow entry */
 };
 
@@ -163,7 +164,7 @@ static struct src_val *source_of(struct ctx *c, const __u8 addr[16], __u8 family
 	memset(&k, 0, sizeof(k));
 	memcpy(k.addr, addr, 16);
 	k.family = family;
-	v = table_insert(&c->sources, &k, &created);
+	v = hmap_insert(&c->sources, &k, &created);
 	if (!created)
 		return v;
 	geo_lookup(c->geo, family, addr, &gi);
@@ -173,7 +174,7 @@ static struct src_val *source_of(struct ctx *c, const __u8 addr[16], __u8 family
 		return v; /* org 0, "" (zeroed by upsert) */
 	memset(&ok, 0, sizeof(ok));
 	snprintf(ok.name, sizeof(ok.name), "%s", gi.as_org);
-	v->org = (__u32)table_pos(&c->orgs, table_upsert(&c->orgs, &ok));
+	v->org = (__u32)hmap_pos(&c->orgs, hmap_upsert(&c->orgs, &ok));
 	return v;
 }
 
@@ -207,8 +208,8 @@ static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
 }
 
 /* Add `packets` of one source to the rows of every tag in `tags`. */
-static void tag_row_add(const struct src_val *s, struct table *rows,
-			struct table *seen, const __u8 *addr, __u8 family,
+static void tag_row_add(const struct src_val *s, struct hmap *rows,
+			struct hmap *seen, const __u8 *addr, __u8 family,
 			__u8 proto, __u16 port, __u64 tags, __u64 packets)
 {
 	for (__u64 left = tags; left; left &= left - 1) {
@@ -219,11 +220,11 @@ static void tag_row_add(const struct src_val *s, struct table *rows,
 		int created = 1;
 
 		memcpy(rk.country, s->country, 3);
-		a = table_upsert(rows, &rk);
+		a = hmap_upsert(rows, &rk);
 		a->packets += packets;
 		if (seen) {
 			memcpy(sk.addr, addr, 16);
-			table_insert(seen, &sk, &created);
+			hmap_insert(seen, &sk, &created);
 		}
 		a->sources += created;
 	}
@@ -240,12 +241,12 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 		     const struct tag_names *names, const char *time,
 		     const char *sensor, struct strbuf *sb)
 {
-	struct table rows, seen;
+	struct hmap rows, seen;
 	struct csv_row r;
 	char pbuf[4];
 
-	table_init(&rows, sizeof(struct tag_row_key), sizeof(struct agg_val));
-	table_init(&seen, sizeof(struct tag_src_key), 0);
+	hmap_init(&rows, sizeof(struct tag_row_key), sizeof(struct agg_val));
+	hmap_init(&seen, sizeof(struct tag_src_key), 0);
 	/*
 	 * Tagged packets counted in their flow entry, then in the tagged map.
 	 * Flow entries are distinct (source, port) already: the set of seen
@@ -255,7 +256,7 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 		const struct flow_entry *f = &snap->flows[i];
 
 		if (f->val.tagged)
-			tag_row_add(table_val(&c->sources, c->flow_src[i]), &rows,
+			tag_row_add(hmap_val(&c->sources, c->flow_src[i]), &rows,
 				    snap->ntags ? &seen : NULL, f->key.addr,
 				    f->key.family, f->key.proto, f->key.port,
 				    f->val.tags, f->val.tagged);
@@ -275,14 +276,14 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 						  "ZZ", 0 };
 
 			if (e->key.tags & (1ULL << b))
-				((struct agg_val *)table_upsert(&rows, &rk))->packets +=
+				((struct agg_val *)hmap_upsert(&rows, &rk))->packets +=
 					e->packets;
 		}
 	}
-	table_sort(&rows, cmp_tag_row);
+	hmap_sort(&rows, cmp_tag_row);
 	for (size_t i = 0; i < rows.len; i++) {
-		const struct tag_row_key *k = table_key(&rows, i);
-		const struct agg_val *a = table_val(&rows, i);
+		const struct tag_row_key *k = hmap_key(&rows, i);
+		const struct agg_val *a = hmap_val(&rows, i);
 		const char *name = names ? names->name[k->bit] : "";
 
 		csv_begin(&r, sb);
@@ -303,8 +304,8 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 		csv_u64(&r, a->sources);
 		csv_end(&r);
 	}
-	table_free(&rows);
-	table_free(&seen);
+	hmap_free(&rows);
+	hmap_free(&seen);
 }
 
 void rows_build(const struct snapshot *snap, struct geo *geo,
@@ -315,18 +316,14 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	char time[21], pbuf[4], addr[INET6_ADDRSTRLEN];
 	struct csv_row r;
 
-	c.flow_src = malloc((snap->nflows ? snap->nflows : 1) * sizeof(*c.flow_src));
-	if (!c.flow_src) {
-		fputs("xdp-telescope: error: out of memory\n", stderr);
-		abort();
-	}
-	table_init(&c.sources, sizeof(struct src_key), sizeof(struct src_val));
-	table_reserve(&c.sources, snap->nflows + snap->nbs);
-	table_init(&c.orgs, sizeof(struct org_key), 0);
-	table_upsert(&c.orgs, &(struct org_key){ "" }); /* record 0: no org */
-	table_init(&c.ports, sizeof(__u64), sizeof(struct agg_val));
-	table_init(&c.ccs, sizeof(__u64), sizeof(struct agg_val));
-	table_init(&c.port_ccs, sizeof(__u64), sizeof(struct agg_val));
+	c.flow_src = xcalloc(snap->nflows, sizeof(*c.flow_src));
+	hmap_init(&c.sources, sizeof(struct src_key), sizeof(struct src_val));
+	hmap_reserve(&c.sources, snap->nflows + snap->nbs);
+	hmap_init(&c.orgs, sizeof(struct org_key), 0);
+	hmap_upsert(&c.orgs, &(struct org_key){ "" }); /* record 0: no org */
+	hmap_init(&c.ports, sizeof(__u64), sizeof(struct agg_val));
+	hmap_init(&c.ccs, sizeof(__u64), sizeof(struct agg_val));
+	hmap_init(&c.port_ccs, sizeof(__u64), sizeof(struct agg_val));
 	format_time(snap->since, time);
 
 	/* Pass 1: every flow entry is one distinct source for its port. */
@@ -338,14 +335,14 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 			struct src_key ahead = { .family = snap->flows[i + 8].key.family };
 
 			memcpy(ahead.addr, snap->flows[i + 8].key.addr, 16);
-			table_prefetch(&c.sources, &ahead);
+			hmap_prefetch(&c.sources, &ahead);
 		}
 		struct src_val *s = source_of(&c, f->key.addr, f->key.family);
 
-		c.flow_src[i] = (__u32)table_pos(&c.sources, s);
+		c.flow_src[i] = (__u32)hmap_pos(&c.sources, s);
 		__u64 pk = port_key(f->key.proto, f->key.port);
 		__u64 pck = port_cc_key(f->key.proto, f->key.port, s->country);
-		struct agg_val *p = table_upsert(&c.ports, &pk);
+		struct agg_val *p = hmap_upsert(&c.ports, &pk);
 		struct agg_val *pc;
 
 		s->packets += f->val.packets;
@@ -354,7 +351,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		p->bytes += f->val.bytes;
 		p->mirai += f->val.mirai;
 		p->sources++;
-		pc = table_upsert(&c.port_ccs, &pck);
+		pc = hmap_upsert(&c.port_ccs, &pck);
 		pc->packets += f->val.packets;
 		pc->bytes += f->val.bytes;
 		pc->mirai += f->val.mirai;
@@ -364,7 +361,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	for (size_t i = 0; i < snap->novports; i++) {
 		const struct port_entry *o = &snap->ovports[i];
 		__u64 pk = port_key(o->key.proto, o->key.port);
-		struct agg_val *p = table_upsert(&c.ports, &pk);
+		struct agg_val *p = hmap_upsert(&c.ports, &pk);
 
 		p->packets += o->val.packets;
 		p->bytes += o->val.bytes;
@@ -373,9 +370,9 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	/* Countries: each distinct source once (sources with packets only). */
 	size_t nsrc_with_packets = c.sources.len;
 	for (size_t i = 0; i < c.sources.len; i++) {
-		struct src_val *s = table_val(&c.sources, i);
+		struct src_val *s = hmap_val(&c.sources, i);
 		__u64 ck = (__u64)(__u8)s->country[0] << 8 | (__u8)s->country[1];
-		struct agg_val *a = table_upsert(&c.ccs, &ck);
+		struct agg_val *a = hmap_upsert(&c.ccs, &ck);
 
 		a->packets += s->packets;
 		a->bytes += s->bytes;
@@ -400,10 +397,10 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	csv_u64(&r, t->tag_overflow);
 	csv_end(&r);
 
-	table_sort(&c.ports, cmp_u64_key);
+	hmap_sort(&c.ports, cmp_u64_key);
 	for (size_t i = 0; i < c.ports.len; i++) {
-		__u64 k = *(__u64 *)table_key(&c.ports, i);
-		struct agg_val *a = table_val(&c.ports, i);
+		__u64 k = *(__u64 *)hmap_key(&c.ports, i);
+		struct agg_val *a = hmap_val(&c.ports, i);
 
 		begin_row(&r, &out[S_PORTS], time, sensor);
 		csv_raw(&r, proto_name((__u8)(k >> 16), pbuf));
@@ -415,10 +412,10 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		csv_end(&r);
 	}
 
-	table_sort(&c.ccs, cmp_u64_key);
+	hmap_sort(&c.ccs, cmp_u64_key);
 	for (size_t i = 0; i < c.ccs.len; i++) {
-		__u64 k = *(__u64 *)table_key(&c.ccs, i);
-		struct agg_val *a = table_val(&c.ccs, i);
+		__u64 k = *(__u64 *)hmap_key(&c.ccs, i);
+		struct agg_val *a = hmap_val(&c.ccs, i);
 		char cc[3] = { (char)(k >> 8), (char)k, 0 };
 
 		begin_row(&r, &out[S_COUNTRIES], time, sensor);
@@ -428,10 +425,10 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		csv_end(&r);
 	}
 
-	table_sort(&c.port_ccs, cmp_u64_key);
+	hmap_sort(&c.port_ccs, cmp_u64_key);
 	for (size_t i = 0; i < c.port_ccs.len; i++) {
-		__u64 k = *(__u64 *)table_key(&c.port_ccs, i);
-		struct agg_val *a = table_val(&c.port_ccs, i);
+		__u64 k = *(__u64 *)hmap_key(&c.port_ccs, i);
+		struct agg_val *a = hmap_val(&c.port_ccs, i);
 		char cc[3] = { (char)(k >> 8), (char)k, 0 };
 
 		begin_row(&r, &out[S_PORT_COUNTRIES], time, sensor);
@@ -448,7 +445,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	for (size_t i = 0; i < snap->nbs; i++) {
 		const struct bs_entry *b = &snap->bs[i];
 		struct src_val *s = source_of(&c, b->key.addr, b->key.family);
-		const struct org_key *org = table_key(&c.orgs, s->org);
+		const struct org_key *org = hmap_key(&c.orgs, s->org);
 
 		format_addr(b->key.addr, b->key.family, addr, sizeof(addr));
 		begin_row(&r, &out[S_BACKSCATTER], time, sensor);
@@ -468,9 +465,9 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	/* sources in the order first seen: sorting a million rows costs more
 	 * than it helps (spreadsheets sort) */
 	for (size_t i = 0; i < c.sources.len; i++) {
-		const struct src_key *k = table_key(&c.sources, i);
-		const struct src_val *s = table_val(&c.sources, i);
-		const struct org_key *org = table_key(&c.orgs, s->org);
+		const struct src_key *k = hmap_key(&c.sources, i);
+		const struct src_val *s = hmap_val(&c.sources, i);
+		const struct org_key *org = hmap_key(&c.orgs, s->org);
 
 		if (!s->packets)
 			continue; /* only seen through backscatter that overflowed */
@@ -485,10 +482,10 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		csv_end(&r);
 	}
 
-	table_free(&c.sources);
-	table_free(&c.orgs);
-	table_free(&c.ports);
-	table_free(&c.ccs);
-	table_free(&c.port_ccs);
+	hmap_free(&c.sources);
+	hmap_free(&c.orgs);
+	hmap_free(&c.ports);
+	hmap_free(&c.ccs);
+	hmap_free(&c.port_ccs);
 	free(c.flow_src);
 }

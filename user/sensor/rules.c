@@ -10,8 +10,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "fingerprint.h"
+#include "lib/alloc.h"
 #include "lib/number.h"
-#include "lib/table.h"
+#include "lib/hmap.h"
 #include "sensor/rules.h"
 
 static const char *const builtin_names[TS_TAG_BUILTIN_COUNT] = {
@@ -322,19 +323,7 @@ int rules_load(const char *path, struct tag_rule **rules, size_t *n,
 			return fail(err, errlen, path, lineno, "%s", why);
 		}
 		r.line = lineno;
-		if (len == cap) {
-			struct tag_rule *nr;
-
-			cap = cap ? 2 * cap : 16;
-			nr = realloc(out, cap * sizeof(*out));
-			if (!nr) {
-				fclose(f);
-				free(out);
-				free(line);
-				return fail(err, errlen, path, lineno, "out of memory");
-			}
-			out = nr;
-		}
+		XGROW(out, cap, len + 1, 16);
 		out[len++] = r;
 	}
 	fclose(f);
@@ -416,17 +405,7 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 		clear_host_bits(net.addr, net.family == TS_FAMILY_IPV4 ? 32 : 128,
 				(int)plen);
 		snprintf(net.tag, sizeof(net.tag), LABEL_PREFIX "%s", label);
-		if (*n == cap) {
-			struct label_net *nn;
-
-			cap = cap ? 2 * cap : 64;
-			nn = realloc(*nets, cap * sizeof(**nets));
-			if (!nn) {
-				rc = fail(err, errlen, path, lineno, "out of memory");
-				break;
-			}
-			*nets = nn;
-		}
+		XGROW(*nets, cap, *n + 1, 64);
 		(*nets)[(*n)++] = net;
 	}
 	fclose(f);
@@ -442,10 +421,10 @@ struct prefix_key {
 int labels_masks(const struct label_net *nets, size_t n, struct tag_names *t,
 		 __u64 *masks, char *err, size_t errlen)
 {
-	struct table own; /* prefix -> mask of the labels listed for it */
+	struct hmap own; /* prefix -> mask of the labels listed for it */
 	int rc = 0;
 
-	table_init(&own, sizeof(struct prefix_key), sizeof(__u64));
+	hmap_init(&own, sizeof(struct prefix_key), sizeof(__u64));
 	for (size_t i = 0; i < n; i++) {
 		struct prefix_key k = { nets[i].family, nets[i].prefixlen, { 0 } };
 		int bit = tag_bit(t, nets[i].tag);
@@ -457,7 +436,7 @@ int labels_masks(const struct label_net *nets, size_t n, struct tag_names *t,
 			goto out;
 		}
 		memcpy(k.addr, nets[i].addr, 16);
-		*(__u64 *)table_upsert(&own, &k) |= 1ULL << bit;
+		*(__u64 *)hmap_upsert(&own, &k) |= 1ULL << bit;
 	}
 	/* Each prefix also carries the labels of every shorter listed prefix. */
 	for (size_t i = 0; i < n; i++) {
@@ -470,13 +449,13 @@ int labels_masks(const struct label_net *nets, size_t n, struct tag_names *t,
 
 			memcpy(k.addr, nets[i].addr, 16);
 			clear_host_bits(k.addr, bits, len);
-			v = table_find(&own, &k);
+			v = hmap_find(&own, &k);
 			if (v)
 				m |= *v;
 		}
 		masks[i] = m;
 	}
 out:
-	table_free(&own);
+	hmap_free(&own);
 	return rc;
 }

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include "lib/alloc.h"
 #include "fingerprint.h"
-#include "lib/table.h"
+#include "lib/hmap.h"
 #include "sensor/tagcfg.h"
 
 void tagcfg_read_names(const struct sensor *s, struct tag_names *names)
@@ -25,13 +26,13 @@ void tagcfg_read_names(const struct sensor *s, struct tag_names *names)
 /* Group the rules by (protocol, port | *): one map value per key. */
 static int group_rules(const struct tag_rule *rules, size_t n,
 		       struct tag_names *names, const char *path,
-		       struct table *sets, char *err, size_t errlen)
+		       struct hmap *sets, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct tag_rule *r = &rules[i];
 		struct ts_rule_key k = { .proto = r->proto, .any = r->any_port,
 					 .port = r->any_port ? 0 : r->port };
-		struct ts_rule_set *set = table_upsert(sets, &k);
+		struct ts_rule_set *set = hmap_upsert(sets, &k);
 		struct ts_rule *kr;
 		int bit = tag_bit(names, r->tag);
 
@@ -61,31 +62,31 @@ static int group_rules(const struct tag_rule *rules, size_t n,
  * update every wanted key, then delete the others. Each update swaps one
  * element atomically; a packet sees an old or a new entry, never half.
  */
-static int sync_map(int fd, const struct table *want, size_t ksz,
+static int sync_map(int fd, const struct hmap *want, size_t ksz,
 		    char *err, size_t errlen, const char *what)
 {
 	unsigned char key[64], next[64];
-	struct table stale;
+	struct hmap stale;
 	void *prev = NULL;
 
 	for (size_t i = 0; i < want->len; i++)
-		if (bpf_map_update_elem(fd, table_key(want, i), table_val(want, i),
+		if (bpf_map_update_elem(fd, hmap_key(want, i), hmap_val(want, i),
 					BPF_ANY)) {
 			snprintf(err, errlen, "cannot load %s into the kernel: %s",
 				 what, strerror(errno));
 			return -1;
 		}
 	/* collect first, delete after: deleting while walking skips keys */
-	table_init(&stale, ksz, 0);
+	hmap_init(&stale, ksz, 0);
 	while (!bpf_map_get_next_key(fd, prev, next)) {
 		memcpy(key, next, ksz);
 		prev = key;
-		if (!table_find(want, key))
-			table_upsert(&stale, key);
+		if (!hmap_find(want, key))
+			hmap_upsert(&stale, key);
 	}
 	for (size_t i = 0; i < stale.len; i++)
-		bpf_map_delete_elem(fd, table_key(&stale, i));
-	table_free(&stale);
+		bpf_map_delete_elem(fd, hmap_key(&stale, i));
+	hmap_free(&stale);
 	return 0;
 }
 
@@ -95,46 +96,46 @@ static int sync_map(int fd, const struct table *want, size_t ksz,
  * sets out. A packet meanwhile sees old or new rules of a port, never
  * a half-written set.
  */
-static int load_rules(struct sensor *s, const struct table *sets, char *err,
+static int load_rules(struct sensor *s, const struct hmap *sets, char *err,
 		      size_t errlen)
 {
 	static __u64 bits[TS_RULE_PORT_WORDS];
 	struct ts_rule_set any[2] = { { 0 } };
-	struct table by_port;
+	struct hmap by_port;
 	int rc = -1;
 
 	memset(bits, 0, sizeof(bits));
-	table_init(&by_port, sizeof(struct ts_rule_key), sizeof(struct ts_rule_set));
+	hmap_init(&by_port, sizeof(struct ts_rule_key), sizeof(struct ts_rule_set));
 	for (size_t i = 0; i < sets->len; i++) {
-		const struct ts_rule_key *k = table_key(sets, i);
-		const struct ts_rule_set *set = table_val(sets, i);
+		const struct ts_rule_key *k = hmap_key(sets, i);
+		const struct ts_rule_set *set = hmap_val(sets, i);
 		__u32 udp = k->proto == 17;
 
 		if (k->any) {
 			any[udp] = *set;
 			continue;
 		}
-		*(struct ts_rule_set *)table_upsert(&by_port, k) = *set;
+		*(struct ts_rule_set *)hmap_upsert(&by_port, k) = *set;
 		bits[udp * 1024 + k->port / 64] |= 1ULL << (k->port % 64);
 	}
 	for (__u32 p = 0; p < 2; p++)
 		if (bpf_map_update_elem(s->rules_any_fd, &p, &any[p], BPF_ANY))
 			goto fail;
 	for (size_t i = 0; i < by_port.len; i++)
-		if (bpf_map_update_elem(s->rules_fd, table_key(&by_port, i),
-					table_val(&by_port, i), BPF_ANY))
+		if (bpf_map_update_elem(s->rules_fd, hmap_key(&by_port, i),
+					hmap_val(&by_port, i), BPF_ANY))
 			goto fail;
 	for (__u32 w = 0; w < TS_RULE_PORT_WORDS; w++)
 		if (bpf_map_update_elem(s->rule_ports_fd, &w, &bits[w], BPF_ANY))
 			goto fail;
 	rc = sync_map(s->rules_fd, &by_port, sizeof(struct ts_rule_key), err,
 		      errlen, "the payload rules");
-	table_free(&by_port);
+	hmap_free(&by_port);
 	return rc;
 fail:
 	snprintf(err, errlen, "cannot load the payload rules into the kernel: %s",
 		 strerror(errno));
-	table_free(&by_port);
+	hmap_free(&by_port);
 	return -1;
 }
 
@@ -144,14 +145,14 @@ int tagcfg_apply(struct sensor *s, struct tag_config *cfg, char *err,
 	struct tag_names names = cfg->names;
 	struct tag_rule *rules = NULL;
 	struct label_net *nets = NULL;
-	struct table sets, prefixes;
+	struct hmap sets, prefixes;
 	size_t nrules = 0, nnets = 0;
 	__u64 *masks = NULL;
 	struct ts_ctl ctl;
 	int rc = -1;
 
-	table_init(&sets, sizeof(struct ts_rule_key), sizeof(struct ts_rule_set));
-	table_init(&prefixes, sizeof(struct ts_label_key), sizeof(__u64));
+	hmap_init(&sets, sizeof(struct ts_rule_key), sizeof(struct ts_rule_set));
+	hmap_init(&prefixes, sizeof(struct ts_label_key), sizeof(__u64));
 
 	if (cfg->rules_path &&
 	    (rules_load(cfg->rules_path, &rules, &nrules, err, errlen) ||
@@ -161,8 +162,8 @@ int tagcfg_apply(struct sensor *s, struct tag_config *cfg, char *err,
 	for (int i = 0; i < cfg->nlists; i++)
 		if (labels_load(cfg->list_paths[i], &nets, &nnets, err, errlen))
 			goto out;
-	masks = calloc(nnets ? nnets : 1, sizeof(*masks));
-	if (!masks || labels_masks(nets, nnets, &names, masks, err, errlen))
+	masks = xcalloc(nnets, sizeof(*masks));
+	if (labels_masks(nets, nnets, &names, masks, err, errlen))
 		goto out;
 	for (size_t i = 0; i < nnets; i++) {
 		struct ts_label_key k = { 0 };
@@ -175,7 +176,7 @@ int tagcfg_apply(struct sensor *s, struct tag_config *cfg, char *err,
 			k.prefixlen = nets[i].prefixlen;
 			memcpy(k.addr, nets[i].addr, 16);
 		}
-		*(__u64 *)table_upsert(&prefixes, &k) = masks[i];
+		*(__u64 *)hmap_upsert(&prefixes, &k) = masks[i];
 	}
 	if (prefixes.len > 0 && s && s->labels_fd >= 0) {
 		struct bpf_map_info info = {};
@@ -223,7 +224,7 @@ out:
 	free(rules);
 	free(nets);
 	free(masks);
-	table_free(&sets);
-	table_free(&prefixes);
+	hmap_free(&sets);
+	hmap_free(&prefixes);
 	return rc;
 }

@@ -63,43 +63,37 @@ static int cmp_port_total(const void *a, const void *b)
 	return x->port < y->port ? -1 : x->port > y->port;
 }
 
-struct port_total *rank_ports(const struct counter_map *m, enum key_kind kind,
+struct port_total *rank_ports(const struct hmap *m, enum key_kind kind,
 			      int sensor, size_t *n)
 {
-	struct counter_map sums;
+	struct hmap sums;
 	struct port_total *out;
 	size_t k = 0;
 
-	cmap_init(&sums);
-	for (size_t i = 0; i < m->cap; i++) {
-		uint64_t key = m->slots[i].key, *v;
+	counters_init(&sums);
+	for (size_t i = 0; i < m->len; i++) {
+		const struct counter *c = counter_at(m, i);
+		uint64_t key = c->key, *v;
 
 		if (!key || key_kind(key) != kind ||
 		    ((kind == K_SENSOR_PORT_DAY || kind == K_TAG_PORT) &&
 		     (int)key_sensor(key) != sensor))
 			continue;
-		v = cmap_get(&sums, rkey(kind, 0, key_proto(key), key_port(key), 0));
-		v[0] += m->slots[i].v[0];
-		v[1] += m->slots[i].v[1];
+		v = counters_get(&sums, rkey(kind, 0, key_proto(key), key_port(key), 0));
+		v[0] += c->v[0];
+		v[1] += c->v[1];
 	}
-	out = calloc(sums.used + 1, sizeof(*out));
-	if (!out) {
-		pr_err("out of memory");
-		abort();
-	}
-	for (size_t i = 0; i < sums.cap; i++) {
-		uint64_t key = sums.slots[i].key;
+	out = xcalloc(sums.len + 1, sizeof(*out));
+	for (size_t i = 0; i < sums.len; i++) {
+		const struct counter *c = counter_at(&sums, i);
 
-		if (!key)
-			continue;
-		out[k++] = (struct port_total){ (uint8_t)key_proto(key),
-						(uint16_t)key_port(key),
-						sums.slots[i].v[0],
+		out[k++] = (struct port_total){ (uint8_t)key_proto(c->key),
+						(uint16_t)key_port(c->key), c->v[0],
 						kind == K_PORT_DAY || kind == K_PORT_FOCUS ?
-							sums.slots[i].v[1] : 0,
-						kind == K_TAG_PORT ? sums.slots[i].v[1] : 0 };
+							c->v[1] : 0,
+						kind == K_TAG_PORT ? c->v[1] : 0 };
 	}
-	cmap_free(&sums);
+	hmap_free(&sums);
 	qsort(out, k, sizeof(*out), cmp_port_total);
 	*n = k;
 	return out;
@@ -328,7 +322,7 @@ static void top_ports(struct build *b)
 		port_label(cur[i].proto, cur[i].port, label, sizeof(label));
 		c->names[i] = xstrdup(label);
 		for (int d = 0; d < st->ndays; d++) {
-			const uint64_t *v = cmap_find(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS,
+			const uint64_t *v = counters_find(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS,
 								      cur[i].proto, cur[i].port, d));
 
 			if (day_has_data(st, d))

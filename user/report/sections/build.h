@@ -44,7 +44,7 @@ struct port_total {
 /* Period totals per port from the counter kind given (K_PORT_DAY,
  * K_PORT_PREV, K_PORT_FOCUS; the sensor id for K_SENSOR_PORT_DAY, the tag
  * id for K_TAG_PORT), ranked by packets. */
-struct port_total *rank_ports(const struct counter_map *m, enum key_kind kind,
+struct port_total *rank_ports(const struct hmap *m, enum key_kind kind,
 			      int sensor, size_t *n);
 struct cc_count {
 	int cc;

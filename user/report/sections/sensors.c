@@ -31,8 +31,8 @@ static int cmp_sensor_ref(const void *a, const void *b)
 
 static int *sensor_order(const struct report_stats *st)
 {
-	struct sensor_ref *v = calloc((size_t)st->nsensors + 1, sizeof(*v));
-	int *ids = calloc((size_t)st->nsensors + 1, sizeof(int));
+	struct sensor_ref *v = xcalloc((size_t)st->nsensors + 1, sizeof(*v));
+	int *ids = xcalloc((size_t)st->nsensors + 1, sizeof(int));
 
 	for (int i = 0; i < st->nsensors; i++)
 		v[i] = (struct sensor_ref){ i, st->sensors[i] };

@@ -189,18 +189,18 @@ static void ports_table(struct build *b, const struct tag_stats *tg, int rank, c
 static int rank_countries(const struct report_stats *st, const struct tag_stats *tg,
 			  struct cc_count counts[CC_SLOTS])
 {
-	const struct counter_map *m = &st->tag_cross;
+	const struct hmap *m = &st->tag_cross;
 	int id = tag_index(st, tg), ncc = 0;
 
 	memset(counts, 0, CC_SLOTS * sizeof(*counts));
 	for (int cc = 0; cc < CC_SLOTS; cc++)
 		counts[cc].cc = cc;
-	for (size_t i = 0; i < m->cap; i++) {
-		uint64_t key = m->slots[i].key;
+	for (size_t i = 0; i < m->len; i++) {
+		const struct counter *c = counter_at(m, i);
 
-		if (key && key_kind(key) == K_TAG_COUNTRY && (int)key_sensor(key) == id) {
-			counts[key_port(key)].packets += m->slots[i].v[0];
-			counts[key_port(key)].sources += m->slots[i].v[1];
+		if (key_kind(c->key) == K_TAG_COUNTRY && (int)key_sensor(c->key) == id) {
+			counts[key_port(c->key)].packets += c->v[0];
+			counts[key_port(c->key)].sources += c->v[1];
 		}
 	}
 	qsort(counts, CC_SLOTS, sizeof(*counts), cmp_cc_packets);
@@ -285,11 +285,7 @@ void build_tags(struct build *b)
 
 	if (!st->ntags)
 		return;
-	order = calloc((size_t)st->ntags, sizeof(*order));
-	if (!order) {
-		pr_err("out of memory");
-		abort();
-	}
+	order = xcalloc((size_t)st->ntags, sizeof(*order));
 	memcpy(order, st->tags, (size_t)st->ntags * sizeof(*order));
 	qsort(order, (size_t)st->ntags, sizeof(*order), cmp_tag);
 	all = period_packets(st);

@@ -56,7 +56,7 @@ static int cmp_bs_packets(const void *a, const void *b)
 static void pick_presence_days(const struct report_stats *st, struct bs_source **rows,
 			       int nrows, int *days, int *ndays)
 {
-	int *marks = calloc((size_t)st->ndays + 1, sizeof(int));
+	int *marks = xcalloc((size_t)st->ndays + 1, sizeof(int));
 
 	*ndays = 0;
 	for (int d = 0; d < st->ndays; d++)
@@ -86,7 +86,7 @@ static void pick_presence_days(const struct report_stats *st, struct bs_source *
 static void bs_presence(struct build *b)
 {
 	const struct report_stats *st = b->st;
-	struct bs_source **rows = calloc(st->nbs + 1, sizeof(*rows));
+	struct bs_source **rows = xcalloc(st->nbs + 1, sizeof(*rows));
 	int days[PRESENCE_DAYS], ndays = 0, nrows = 0, cc = st->focus_country;
 	char text[256], code[3];
 	struct table *t;
@@ -158,7 +158,7 @@ void build_backscatter(struct build *b)
 	const struct report_stats *st = b->st;
 	struct cc_count counts[CC_SLOTS];
 	int ncc = 0, top, series;
-	uint64_t *per_day = calloc((size_t)st->ndays + 1, sizeof(uint64_t));
+	uint64_t *per_day = xcalloc((size_t)st->ndays + 1, sizeof(uint64_t));
 	char text[200], total[40], pk[40];
 	struct table *t;
 	struct chart *c;
@@ -306,11 +306,11 @@ static void focus_port(struct build *b, int j)
 	memset(counts, 0, sizeof(counts));
 	for (int cc = 0; cc < CC_SLOTS; cc++)
 		counts[cc].cc = cc;
-	for (size_t i = 0; i < st->cross.cap; i++) {
-		uint64_t key = st->cross.slots[i].key;
+	for (size_t i = 0; i < st->cross.len; i++) {
+		const struct counter *e = counter_at(&st->cross, i);
 
-		if (key && key_kind(key) == K_PORT_COUNTRY_DAY && (int)key_sensor(key) == j)
-			counts[key_port(key)].packets += st->cross.slots[i].v[0];
+		if (key_kind(e->key) == K_PORT_COUNTRY_DAY && (int)key_sensor(e->key) == j)
+			counts[key_port(e->key)].packets += e->v[0];
 	}
 	qsort(counts, CC_SLOTS, sizeof(*counts), cmp_cc_packets);
 	while (ncc < CC_SLOTS && counts[ncc].packets)
@@ -336,11 +336,12 @@ static void focus_port(struct build *b, int j)
 			for (int s = 0; s < c->nseries; s++)
 				c->values[(size_t)s * st->ndays + d] = 0;
 	}
-	for (size_t i = 0; i < st->cross.cap; i++) {
-		uint64_t key = st->cross.slots[i].key;
+	for (size_t i = 0; i < st->cross.len; i++) {
+		const struct counter *e = counter_at(&st->cross, i);
+		uint64_t key = e->key;
 		int s, d;
 
-		if (!key || key_kind(key) != K_PORT_COUNTRY_DAY || (int)key_sensor(key) != j)
+		if (key_kind(key) != K_PORT_COUNTRY_DAY || (int)key_sensor(key) != j)
 			continue;
 		d = (int)key_day(key);
 		if (!day_has_data(st, d))
@@ -348,7 +349,7 @@ static void focus_port(struct build *b, int j)
 		for (s = 0; s < series && counts[s].cc != (int)key_port(key); s++)
 			;
 		if (s < c->nseries)
-			c->values[(size_t)s * st->ndays + d] += (double)st->cross.slots[i].v[0];
+			c->values[(size_t)s * st->ndays + d] += (double)e->v[0];
 	}
 	top = ncc < b->o->top ? ncc : b->o->top;
 	snprintf(text, sizeof(text), TR(b, "Source regions of %s", "%s 宛パケットの送信元地域"), label);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "lib/table.h"
+#include "lib/hmap.h"
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -17,34 +17,34 @@ static int cmp_u32(const void *a, const void *b)
 
 static void test_upsert_find_grow_sort(void **state)
 {
-	struct table t;
+	struct hmap t;
 
 	(void)state;
-	table_init(&t, sizeof(uint32_t), sizeof(uint64_t));
+	hmap_init(&t, sizeof(uint32_t), sizeof(uint64_t));
 	/* 100k keys inserted in scrambled order, each counted k times mod 7 */
 	for (uint32_t i = 0; i < 100000; i++) {
 		uint32_t k = (uint32_t)(((uint64_t)i * 7919) % 100000);
 
-		*(uint64_t *)table_upsert(&t, &k) += k % 7 + 1;
+		*(uint64_t *)hmap_upsert(&t, &k) += k % 7 + 1;
 	}
 	assert_int_equal(t.len, 100000);
 	for (uint32_t k = 0; k < 100000; k += 997) {
-		uint64_t *v = table_find(&t, &k);
+		uint64_t *v = hmap_find(&t, &k);
 
 		assert_non_null(v);
 		assert_int_equal(*v, k % 7 + 1);
-		assert_int_equal(table_pos(&t, v) < t.len, 1);
+		assert_int_equal(hmap_pos(&t, v) < t.len, 1);
 	}
 	uint32_t missing = 100001;
-	assert_null(table_find(&t, &missing));
+	assert_null(hmap_find(&t, &missing));
 
-	table_sort(&t, cmp_u32);
+	hmap_sort(&t, cmp_u32);
 	for (size_t i = 0; i < t.len; i++)
-		assert_int_equal(*(uint32_t *)table_key(&t, i), i);
+		assert_int_equal(*(uint32_t *)hmap_key(&t, i), i);
 	uint32_t k = 4242;
-	assert_int_equal(*(uint64_t *)table_find(&t, &k), 4242 % 7 + 1);
-	table_free(&t);
-	assert_null(table_find(&t, &k));
+	assert_int_equal(*(uint64_t *)hmap_find(&t, &k), 4242 % 7 + 1);
+	hmap_free(&t);
+	assert_null(hmap_find(&t, &k));
 }
 
 int main(void)
