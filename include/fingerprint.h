@@ -10,18 +10,6 @@
 
 #include "parse.h"
 
-/* Built-in tag bits; operator rules and address lists take the rest. */
-enum ts_tag_bit {
-	TS_TAG_MIRAI = 0,
-	TS_TAG_ZMAP,
-	TS_TAG_MASSCAN,
-	TS_TAG_NMAP_SYN,
-	TS_TAG_SYNFUL_KNOCK,
-	TS_TAG_SIP_OPTIONS,
-	TS_TAG_SIP_FRIENDLY,
-	TS_TAG_BUILTIN_COUNT,
-};
-
 /* How far into a SIP payload the User-Agent line may sit (it starts a line). */
 #define TS_SIP_SCAN_LEN 512
 #define TS_SIP_UA "User-Agent: friendly-scanner"

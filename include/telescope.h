@@ -98,6 +98,19 @@ struct ts_bs_key {
  * lists the rest; the loader names the bits in the `tagnames` map.
  */
 #define TS_TAG_MAX 64
+
+/* The built-in fingerprints' bits (fingerprint.h); rules and lists take the rest. */
+enum ts_tag_bit {
+	TS_TAG_MIRAI = 0,
+	TS_TAG_ZMAP,
+	TS_TAG_MASSCAN,
+	TS_TAG_NMAP_SYN,
+	TS_TAG_SYNFUL_KNOCK,
+	TS_TAG_SIP_OPTIONS,
+	TS_TAG_SIP_FRIENDLY,
+	TS_TAG_BUILTIN_COUNT,
+};
+
 #define TS_RULE_BYTES 32      /* bytes a payload rule compares */
 #define TS_RULE_MAX_OFFSET 1024 /* how deep into a payload a rule may look */
 #define TS_RULES_PER_KEY 8    /* rules on one (protocol, port) */

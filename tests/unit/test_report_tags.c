@@ -111,7 +111,7 @@ static void test_tag_rows(void **state)
 	assert_true(st.tagged_seen);
 	assert_int_equal(st.day[0].tagged, 42);
 	assert_int_equal(st.ntags, 3);
-	assert_int_equal(st.read[F_TAGS].malformed, 1);
+	assert_int_equal(st.read[S_TAGS].malformed, 1);
 	mirai = find_tag(&st, "mirai");
 	listed = find_tag(&st, "list:research-scanner");
 	rule = find_tag(&st, "-odd-rule");

@@ -110,14 +110,29 @@ void format_day(int day, char buf[11])
 	buf[10] = '\0';
 }
 
-void format_minute(int64_t t, char buf[17])
+/* "YYYY-MM-DD?HH:MM" with sep in the middle. */
+static void day_and_minute(int64_t t, char sep, char *buf)
 {
 	int sec = (int)(t % 86400);
 
 	format_day((int)(t / 86400), buf);
-	buf[10] = ' ';
+	buf[10] = sep;
 	put_digits(buf + 11, (unsigned)sec / 3600, 2);
 	buf[13] = ':';
 	put_digits(buf + 14, (unsigned)sec / 60 % 60, 2);
 	buf[16] = '\0';
+}
+
+void format_minute(int64_t t, char buf[17])
+{
+	day_and_minute(t, ' ', buf);
+}
+
+void format_time(int64_t t, char buf[21])
+{
+	day_and_minute(t, 'T', buf);
+	buf[16] = ':';
+	put_digits(buf + 17, (unsigned)(t % 60), 2);
+	buf[19] = 'Z';
+	buf[20] = '\0';
 }

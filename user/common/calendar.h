@@ -18,5 +18,7 @@ int64_t parse_time(const char *s);
 void format_day(int day, char buf[11]);
 /* "YYYY-MM-DD HH:MM" (UTC). */
 void format_minute(int64_t t, char buf[17]);
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC): the CSV's `time`. */
+void format_time(int64_t t, char buf[21]);
 
 #endif

@@ -42,12 +42,12 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 
 static void warn_malformed(const struct report_stats *st)
 {
-	for (int k = 0; k < F_NKINDS; k++) {
+	for (int k = 0; k < S_COUNT; k++) {
 		const struct csv_read_stats *r = &st->read[k];
 
 		if (r->malformed)
 			pr_warn("report: skipped %llu malformed line(s) of %s.csv (first at %s)",
-				(unsigned long long)r->malformed, csv_kind_name[k], r->first_bad);
+				(unsigned long long)r->malformed, series_name[k], r->first_bad);
 	}
 }
 
@@ -104,7 +104,7 @@ int cmd_report(int argc, char **argv)
 	ok = write_output(&o, &doc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pr_info("report: %zu day directories, %llu totals rows, %zu events, %.2f s",
-		days.n, (unsigned long long)st.read[F_TOTALS].rows, events.n,
+		days.n, (unsigned long long)st.read[S_TOTALS].rows, events.n,
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	doc_free(&doc);
 	event_list_free(&events);

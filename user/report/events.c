@@ -157,7 +157,7 @@ void event_list_free(struct event_list *l)
 }
 
 /* A compacted daily series: only the days with enough data. */
-struct series {
+struct day_series {
 	int n;
 	int *di;	/* day index of each value */
 	double *x;
@@ -228,7 +228,7 @@ static void coverage(struct ctx *c)
 	free(norm);
 }
 
-static void series_init(struct series *s, const double *cov, int ndays)
+static void series_init(struct day_series *s, const double *cov, int ndays)
 {
 	s->n = 0;
 	s->di = xcalloc((size_t)ndays, sizeof(int));
@@ -239,14 +239,14 @@ static void series_init(struct series *s, const double *cov, int ndays)
 			s->di[s->n++] = d;
 }
 
-static void series_free(struct series *s)
+static void series_free(struct day_series *s)
 {
 	free(s->di);
 	free(s->x);
 }
 
 /* Loads values per day (value[d]) normalised by coverage. */
-static void series_load(struct series *s, const double *value)
+static void series_load(struct day_series *s, const double *value)
 {
 	for (int i = 0; i < s->n; i++)
 		s->x[i] = value[s->di[i]] / s->cov[s->di[i]];
@@ -280,7 +280,7 @@ static void level_shifts(struct ctx *c, struct event_list *out)
 {
 	const struct report_stats *st = c->st;
 	double *value = xcalloc((size_t)c->ndays, sizeof(double));
-	struct series s;
+	struct day_series s;
 	size_t i = 0;
 
 	series_init(&s, c->fleet_cov, c->ndays);
@@ -319,7 +319,7 @@ static void level_shifts(struct ctx *c, struct event_list *out)
 }
 
 static struct event *country_event(struct event_list *out, enum event_type type, int cc,
-				   const struct report_stats *st, const struct series *s,
+				   const struct report_stats *st, const struct day_series *s,
 				   const struct day_run *run)
 {
 	struct event *e = add_event(out, type);
@@ -338,7 +338,7 @@ static void country_events(struct ctx *c, struct event_list *out)
 	const struct report_stats *st = c->st;
 	double *pk = xcalloc((size_t)c->ndays, sizeof(double));
 	double *src = xcalloc((size_t)c->ndays, sizeof(double));
-	struct series s;
+	struct day_series s;
 	struct day_run runs[32];
 
 	series_init(&s, c->fleet_cov, c->ndays);
@@ -463,7 +463,7 @@ static void sensor_spikes(struct ctx *c, struct event_list *out)
 		uint8_t proto = (uint8_t)key_proto(c->entries[i].key);
 		uint16_t port = (uint16_t)key_port(c->entries[i].key);
 		double floor, peak = 0;
-		struct series s;
+		struct day_series s;
 
 		if (key_kind(c->entries[i].key) != K_SENSOR_PORT_DAY ||
 		    st->sensors[sensor]->interval <= 0) {

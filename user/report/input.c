@@ -17,11 +17,6 @@
 #include "report/report.h"
 #include "report/input.h"
 
-const char *const csv_kind_name[F_NKINDS] = {
-	"totals", "ports", "countries", "port_countries", "sources", "backscatter",
-	"tags",
-};
-
 #define MAX_FIELDS 40
 #define READ_CHUNK (1 << 20)
 
@@ -157,20 +152,20 @@ static bool map_header(char *line, const char *const *want, int nwant,
 	return true;
 }
 
-static gzFile open_series(const char *daydir, enum csv_kind kind, char *path,
+static gzFile open_series(const char *daydir, enum series kind, char *path,
 			  size_t len)
 {
 	gzFile f;
 
-	snprintf(path, len, "%s/%s.csv", daydir, csv_kind_name[kind]);
+	snprintf(path, len, "%s/%s.csv", daydir, series_name[kind]);
 	f = gzopen(path, "rb");
 	if (f)
 		return f;
-	snprintf(path, len, "%s/%s.csv.gz", daydir, csv_kind_name[kind]);
+	snprintf(path, len, "%s/%s.csv.gz", daydir, series_name[kind]);
 	return gzopen(path, "rb");
 }
 
-void rpt_read_csv(const char *daydir, enum csv_kind kind,
+void rpt_read_csv(const char *daydir, enum series kind,
 		  const char *const *want, int nwant, rpt_row_fn fn, void *ctx,
 		  struct csv_read_stats *st)
 {

@@ -9,19 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-enum csv_kind {
-	F_TOTALS,
-	F_PORTS,
-	F_COUNTRIES,
-	F_PORT_COUNTRIES,
-	F_SOURCES,
-	F_BACKSCATTER,
-	F_TAGS,
-	F_NKINDS
-};
-
-extern const char *const csv_kind_name[F_NKINDS];
+#include "common/contract.h"
 
 struct day_dir {
 	int day;
@@ -58,7 +46,7 @@ struct csv_read_stats {
 typedef bool (*rpt_row_fn)(void *ctx, char **fields, const int *col);
 
 /* Streams DAYDIR/KIND.csv[.gz] if present; a missing file is no error. */
-void rpt_read_csv(const char *daydir, enum csv_kind kind,
+void rpt_read_csv(const char *daydir, enum series kind,
 		  const char *const *want, int nwant, rpt_row_fn fn, void *ctx,
 		  struct csv_read_stats *st);
 

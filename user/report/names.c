@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "telescope.h"
 #include "report/names.h"
 
 int cc_slot(const char *code)
@@ -103,38 +104,43 @@ void port_label(uint8_t proto, uint16_t port, char *buf, size_t len)
 		snprintf(buf, len, "%u/%s", port, p);
 }
 
+void port_csv(uint8_t proto, uint16_t port, char *buf, size_t len)
+{
+	char num[4];
+
+	snprintf(buf, len, "%u/%s", port, proto_name(proto, num));
+}
+
 struct fingerprint_name {
-	const char *tag, *en, *ja;
+	const char *en, *ja;
 };
 
 /* The built-in fingerprints of docs/tags.md, named as a kind of sender,
  * never as proof of the tool (JPCERT/CC writes "Mirai型"). */
-static const struct fingerprint_name fingerprints[] = {
-	{ "mirai", "Mirai-type", "Mirai型" },
-	{ "zmap", "ZMap-type", "ZMap型" },
-	{ "masscan", "Masscan-type", "Masscan型" },
-	{ "nmap_syn", "Nmap SYN-type", "Nmap SYN型" },
-	{ "synful_knock", "SYNful Knock-type", "SYNful Knock型" },
-	{ "sip_options", "SIP OPTIONS-type", "SIP OPTIONS型" },
-	{ "sip_friendly_scanner", "SIPVicious-type (friendly-scanner)",
-	  "SIPVicious型（friendly-scanner）" },
+static const struct fingerprint_name fingerprints[TS_TAG_BUILTIN_COUNT] = {
+	[TS_TAG_MIRAI] = { "Mirai-type", "Mirai型" },
+	[TS_TAG_ZMAP] = { "ZMap-type", "ZMap型" },
+	[TS_TAG_MASSCAN] = { "Masscan-type", "Masscan型" },
+	[TS_TAG_NMAP_SYN] = { "Nmap SYN-type", "Nmap SYN型" },
+	[TS_TAG_SYNFUL_KNOCK] = { "SYNful Knock-type", "SYNful Knock型" },
+	[TS_TAG_SIP_OPTIONS] = { "SIP OPTIONS-type", "SIP OPTIONS型" },
+	[TS_TAG_SIP_FRIENDLY] = { "SIPVicious-type (friendly-scanner)",
+				  "SIPVicious型（friendly-scanner）" },
 };
 
+/* The label of a built-in tag (tags.csv names it as the contract does). */
 static const struct fingerprint_name *fingerprint(const char *tag)
 {
-	for (size_t i = 0; i < sizeof(fingerprints) / sizeof(fingerprints[0]); i++)
-		if (!strcmp(fingerprints[i].tag, tag))
-			return &fingerprints[i];
-	return NULL;
-}
+	int bit = builtin_tag_bit(tag);
 
-#define LIST_PREFIX "list:"
+	return bit >= 0 ? &fingerprints[bit] : NULL;
+}
 
 const char *tag_kind(const char *tag)
 {
 	if (fingerprint(tag))
 		return "fingerprint";
-	if (!strncmp(tag, LIST_PREFIX, strlen(LIST_PREFIX)))
+	if (!strncmp(tag, TAG_LIST_PREFIX, strlen(TAG_LIST_PREFIX)))
 		return "list";
 	return "rule";
 }
@@ -145,9 +151,9 @@ void tag_label(const char *tag, enum rpt_lang lang, char *buf, size_t len)
 
 	if (fp)
 		snprintf(buf, len, "%s", lang == LANG_JA ? fp->ja : fp->en);
-	else if (!strncmp(tag, LIST_PREFIX, strlen(LIST_PREFIX)))
+	else if (!strncmp(tag, TAG_LIST_PREFIX, strlen(TAG_LIST_PREFIX)))
 		snprintf(buf, len, "%s%s", lang == LANG_JA ? "リスト掲載: " : "listed: ",
-			 tag + strlen(LIST_PREFIX));
+			 tag + strlen(TAG_LIST_PREFIX));
 	else
 		snprintf(buf, len, "%s", tag);
 }

@@ -35,6 +35,8 @@ void proto_label(uint8_t proto, char *buf, size_t len);
 const char *service_name(uint8_t proto, uint16_t port);
 /* "23/TCP (telnet)", "1433/TCP (ms-sql-s)", "8/ICMP". */
 void port_label(uint8_t proto, uint16_t port, char *buf, size_t len);
+/* "23/tcp", "8/icmp": a port in report CSV and --port. */
+void port_csv(uint8_t proto, uint16_t port, char *buf, size_t len);
 
 /* What a tag of tags.csv is: "fingerprint" (built in), "list" (list:LABEL)
  * or "rule" (a payload rule's name). */

@@ -273,7 +273,7 @@ bool parse_port_id(const char *s, struct port_id *out)
 	port = strtol(buf, &end, 10);
 	if (!*buf || *end || port < 0 || port > 65535)
 		return false;
-	proto = parse_proto(slash + 1);
+	proto = proto_parse(slash + 1);
 	if (proto < 0)
 		return false;
 	out->proto = (uint8_t)proto;

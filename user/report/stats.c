@@ -303,7 +303,7 @@ static bool on_ports(void *ctx, char **f, const int *col)
 	if (t < 0 || !field_u64(f[col[3]], &port) || port > 65535 ||
 	    !field_u64(f[col[4]], &packets))
 		return false;
-	proto = parse_proto(f[col[2]]);
+	proto = proto_parse(f[col[2]]);
 	mirai = opt_u64(f, col[5], &ok);
 	bytes = opt_u64(f, col[6], &ok);
 	if (proto < 0 || !ok)
@@ -374,7 +374,7 @@ static bool on_port_countries(void *ctx, char **f, const int *col)
 	if (t < 0 || cc < 0 || !field_u64(f[col[2]], &port) || port > 65535 ||
 	    !field_u64(f[col[4]], &packets))
 		return false;
-	proto = parse_proto(f[col[1]]);
+	proto = proto_parse(f[col[1]]);
 	mirai = opt_u64(f, col[5], &ok);
 	if (proto < 0 || !ok)
 		return false;
@@ -440,7 +440,7 @@ static bool on_backscatter(void *ctx, char **f, const int *col)
 	    port > 65535 || !field_u64(f[col[6]], &packets))
 		return false;
 	asn = opt_u64(f, col[3], &ok);
-	proto = parse_proto(f[col[4]]);
+	proto = proto_parse(f[col[4]]);
 	if (!ok || proto < 0)
 		return false;
 	di = stats_day_index(st, (int)(t / 86400));
@@ -506,7 +506,7 @@ static bool on_tags(void *ctx, char **f, const int *col)
 	if (t < 0 || !*name || cc < 0 || !field_u64(f[col[3]], &port) || port > 65535 ||
 	    !field_u64(f[col[5]], &packets) || !field_u64(f[col[6]], &sources))
 		return false;
-	proto = parse_proto(f[col[2]]);
+	proto = proto_parse(f[col[2]]);
 	if (proto < 0)
 		return false;
 	di = stats_day_index(st, (int)(t / 86400));
@@ -529,7 +529,7 @@ static bool on_tags(void *ctx, char **f, const int *col)
 }
 
 struct series_reader {
-	enum csv_kind kind;
+	enum series kind;
 	const char *const *cols;
 	int ncols;
 	rpt_row_fn fn;
@@ -538,26 +538,26 @@ struct series_reader {
 #define SERIES(k, c, f) { k, c, sizeof(c) / sizeof(c[0]), f }
 
 static const struct series_reader thread_a[] = {
-	SERIES(F_TOTALS, totals_cols, on_totals),
-	SERIES(F_PORTS, ports_cols, on_ports),
+	SERIES(S_TOTALS, totals_cols, on_totals),
+	SERIES(S_PORTS, ports_cols, on_ports),
 };
 
 static const struct series_reader thread_b[] = {
-	SERIES(F_COUNTRIES, countries_cols, on_countries),
-	SERIES(F_PORT_COUNTRIES, port_countries_cols, on_port_countries),
-	SERIES(F_BACKSCATTER, backscatter_cols, on_backscatter),
-	SERIES(F_TAGS, tags_cols, on_tags),
+	SERIES(S_COUNTRIES, countries_cols, on_countries),
+	SERIES(S_PORT_COUNTRIES, port_countries_cols, on_port_countries),
+	SERIES(S_BACKSCATTER, backscatter_cols, on_backscatter),
+	SERIES(S_TAGS, tags_cols, on_tags),
 };
 
 /* Which series a day needs: everything in the period, what ranks need in
  * the previous one, and only the long-range port series elsewhere. */
-static bool wanted(const struct report_stats *st, int day, enum csv_kind kind)
+static bool wanted(const struct report_stats *st, int day, enum series kind)
 {
 	if (stats_day_index(st, day) >= 0)
-		return kind != F_SOURCES;
+		return kind != S_SOURCES;
 	if (in_prev(st, day))
-		return kind == F_TOTALS || kind == F_PORTS || kind == F_COUNTRIES;
-	return st->opts->n_ports && (kind == F_TOTALS || kind == F_PORTS);
+		return kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES;
+	return st->opts->n_ports && (kind == S_TOTALS || kind == S_PORTS);
 }
 
 struct read_job {

@@ -163,7 +163,7 @@ struct report_stats {
 	uint64_t *long_port[RPT_MAX_PORTS];	/* [long_to - long_from + 1] */
 	bool *long_seen;		/* a totals row on that day */
 
-	struct csv_read_stats read[F_NKINDS];
+	struct csv_read_stats read[S_COUNT];
 	uint64_t days_read;
 };
 

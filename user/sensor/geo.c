@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <maxminddb.h>
+#include "common/contract.h"
 #include "lib/alloc.h"
 #include "lib/datafile.h"
 #include "sensor/geo.h"
@@ -337,7 +338,7 @@ void geo_lookup(struct geo *g, int family, const uint8_t addr[16],
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	const struct sockaddr *sa;
 
-	memcpy(out->country, "ZZ", 3);
+	memcpy(out->country, COUNTRY_UNKNOWN, 3);
 	out->asn = 0;
 	out->as_org[0] = '\0';
 	if (!g)

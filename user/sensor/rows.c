@@ -9,73 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "lib/alloc.h"
+#include "common/calendar.h"
 #include "sensor/rows.h"
 #include "lib/hmap.h"
-
-const char *const series_name[S_COUNT] = {
-	"totals", "ports", "countries", "port_countries", "sources",
-	"backscatter", "tags",
-};
-
-const char *const series_header[S_COUNT] = {
-	"time,sensor,packets,bytes,sources,malformed,non_ip,overflow,"
-	"fragments,mirai,backscatter,bs_overflow,quote_mismatch,tagged,"
-	"tag_overflow",
-	"time,sensor,proto,port,packets,bytes,sources,mirai",
-	"time,sensor,country,packets,sources",
-	"time,sensor,proto,port,country,packets,sources,mirai",
-	"time,sensor,src_ip,country,asn,packets,bytes,as_org",
-	"time,sensor,src_ip,country,asn,proto,src_port,kind,packets,as_org",
-	"time,sensor,tag,proto,port,country,packets,sources",
-};
-
-static const char *const kind_names[TS_BS_KIND_COUNT] = {
-	[TS_BS_NONE] = "none",
-	[TS_BS_SYNACK] = "synack",
-	[TS_BS_RST] = "rst",
-	[TS_BS_RSTACK] = "rstack",
-	[TS_BS_ICMP_ECHO_REPLY] = "icmp_echo_reply",
-	[TS_BS_ICMP_UNREACH] = "icmp_unreach",
-	[TS_BS_ICMP_QUENCH] = "icmp_quench",
-	[TS_BS_ICMP_REDIRECT] = "icmp_redirect",
-	[TS_BS_ICMP_TIME_EXCEEDED] = "icmp_time_exceeded",
-	[TS_BS_ICMP_PARAM] = "icmp_param",
-	[TS_BS_ICMP_REPLY] = "icmp_reply",
-	[TS_BS_ICMP6_ECHO_REPLY] = "icmp6_echo_reply",
-	[TS_BS_ICMP6_UNREACH] = "icmp6_unreach",
-	[TS_BS_ICMP6_TOO_BIG] = "icmp6_too_big",
-	[TS_BS_ICMP6_TIME_EXCEEDED] = "icmp6_time_exceeded",
-	[TS_BS_ICMP6_PARAM] = "icmp6_param",
-};
-
-const char *bs_kind_name(__u8 kind)
-{
-	return kind < TS_BS_KIND_COUNT ? kind_names[kind] : "unknown";
-}
-
-const char *proto_name(__u8 proto, char buf[4])
-{
-	switch (proto) {
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 1: return "icmp";
-	case 58: return "icmpv6";
-	default:
-		snprintf(buf, 4, "%u", proto);
-		return buf;
-	}
-}
-
-void format_time(__u64 t, char buf[21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 struct src_key {
 	__u8 addr[16];
@@ -273,7 +210,7 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 
 		for (int b = 0; b < TS_TAG_MAX; b++) {
 			struct tag_row_key rk = { (__u8)b, e->key.proto, e->key.port,
-						  "ZZ", 0 };
+						  COUNTRY_UNKNOWN, 0 };
 
 			if (e->key.tags & (1ULL << b))
 				((struct agg_val *)hmap_upsert(&rows, &rk))->packets +=

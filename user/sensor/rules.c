@@ -9,32 +9,17 @@
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <unistd.h>
-#include "fingerprint.h"
+#include "common/contract.h"
 #include "lib/alloc.h"
 #include "lib/number.h"
 #include "lib/hmap.h"
 #include "sensor/rules.h"
 
-static const char *const builtin_names[TS_TAG_BUILTIN_COUNT] = {
-	[TS_TAG_MIRAI] = "mirai",
-	[TS_TAG_ZMAP] = "zmap",
-	[TS_TAG_MASSCAN] = "masscan",
-	[TS_TAG_NMAP_SYN] = "nmap_syn",
-	[TS_TAG_SYNFUL_KNOCK] = "synful_knock",
-	[TS_TAG_SIP_OPTIONS] = "sip_options",
-	[TS_TAG_SIP_FRIENDLY] = "sip_friendly_scanner",
-};
-
-const char *builtin_tag_name(int bit)
-{
-	return bit >= 0 && bit < TS_TAG_BUILTIN_COUNT ? builtin_names[bit] : NULL;
-}
-
 void tag_names_init(struct tag_names *t)
 {
 	memset(t, 0, sizeof(*t));
 	for (int i = 0; i < TS_TAG_BUILTIN_COUNT; i++)
-		snprintf(t->name[i], TAG_NAME_MAX, "%s", builtin_names[i]);
+		snprintf(t->name[i], TAG_NAME_MAX, "%s", builtin_tag_name(i));
 }
 
 int tag_bit(struct tag_names *t, const char *name)
@@ -230,15 +215,14 @@ static int parse_rule(char *line, struct tag_rule *r, const char **why)
 			return -1;
 		}
 	}
-	if (!valid_name(tok[0], TAG_NAME_MAX) || !strncmp(tok[0], LABEL_PREFIX, 5)) {
+	if (!valid_name(tok[0], TAG_NAME_MAX) || !strncmp(tok[0], TAG_LIST_PREFIX, strlen(TAG_LIST_PREFIX))) {
 		*why = "tag names are 1-31 of a-z 0-9 _ - .";
 		return -1;
 	}
-	for (int b = 0; b < TS_TAG_BUILTIN_COUNT; b++)
-		if (!strcmp(tok[0], builtin_names[b])) {
-			*why = "that tag name is built in";
-			return -1;
-		}
+	if (builtin_tag_bit(tok[0]) >= 0) {
+		*why = "that tag name is built in";
+		return -1;
+	}
 	snprintf(r->tag, sizeof(r->tag), "%s", tok[0]);
 	if (!strcmp(tok[1], "tcp"))
 		r->proto = 6;
@@ -378,7 +362,7 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 			label++;
 		for (end = comma; end > s && isspace((unsigned char)end[-1]);)
 			*--end = '\0';
-		if (!valid_name(label, TAG_NAME_MAX - strlen(LABEL_PREFIX))) {
+		if (!valid_name(label, TAG_NAME_MAX - strlen(TAG_LIST_PREFIX))) {
 			rc = fail(err, errlen, path, lineno,
 				    "labels are 1-26 of a-z 0-9 _ - .");
 			continue;
@@ -404,7 +388,7 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 		net.prefixlen = (__u8)plen;
 		clear_host_bits(net.addr, net.family == TS_FAMILY_IPV4 ? 32 : 128,
 				(int)plen);
-		snprintf(net.tag, sizeof(net.tag), LABEL_PREFIX "%s", label);
+		snprintf(net.tag, sizeof(net.tag), TAG_LIST_PREFIX "%s", label);
 		XGROW(*nets, cap, *n + 1, 64);
 		(*nets)[(*n)++] = net;
 	}

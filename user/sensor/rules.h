@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "telescope.h"
+#include "common/contract.h"
 
 #define TAG_NAME_MAX 32 /* including the NUL */
-#define LABEL_PREFIX "list:"
 
 struct tag_rule {
 	char tag[TAG_NAME_MAX];
@@ -38,9 +38,8 @@ struct tag_names {
 	char name[TS_TAG_MAX][TAG_NAME_MAX];
 };
 
-/* The built-in names in bit order. */
+/* The built-in names (common/contract.h) in their bits, the rest free. */
 void tag_names_init(struct tag_names *t);
-const char *builtin_tag_name(int bit);
 
 /*
  * Bit of `name`, allocating a free one if it has none yet: a name keeps

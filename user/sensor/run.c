@@ -18,6 +18,7 @@
 #include <sys/timerfd.h>
 #include <linux/if_link.h>
 #include "commands.h"
+#include "common/calendar.h"
 #include "sensor/maps.h"
 #include "sensor/geo.h"
 #include "lib/log.h"

@@ -10,11 +10,11 @@
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include "commands.h"
+#include "common/calendar.h"
 #include "sensor/maps.h"
 #include "lib/log.h"
 #include "sensor/attach.h"
 #include "sensor/rows.h"
-#include "fingerprint.h"
 #include "sensor/tagcfg.h"
 
 static void print_totals(const char *label, const struct ts_totals *t)

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include "lib/alloc.h"
-#include "fingerprint.h"
 #include "lib/hmap.h"
 #include "sensor/tagcfg.h"
 

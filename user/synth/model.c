@@ -9,8 +9,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include "telescope.h"
+#include "common/calendar.h"
+#include "common/contract.h"
 #include "lib/csv.h"
-#include "report/report.h"
 #include "synth/synth.h"
 
 struct rng {
@@ -110,7 +112,7 @@ static const struct country_w countries[] = {
 	{ "PL", 0.8, "Example PL Hosting" }, { "AR", 0.6, "Example AR Telecom" },
 	{ "MX", 0.6, "Example MX Net" }, { "ZA", 0.5, "Example ZA Net" },
 	{ "EG", 0.5, "Example EG Telecom" }, { "PK", 0.5, "Example PK Net" },
-	{ "ZZ", 0.5, "" },
+	{ COUNTRY_UNKNOWN, 0.5, "" },
 };
 #define NCOUNTRIES (int)(sizeof(countries) / sizeof(countries[0]))
 #define CC_IDX(i) (i)
@@ -148,7 +150,7 @@ struct victim {
 	char org[48];
 	uint8_t proto;
 	uint16_t src_port;
-	const char *kind;
+	uint8_t kind;	/* enum ts_bs_kind */
 };
 
 static void victim(uint64_t seed, int i, struct victim *v)
@@ -167,17 +169,17 @@ static void victim(uint64_t seed, int i, struct victim *v)
 		 'A' + (i / 2) % 26, i / 52);
 	u = uniform(&r);
 	v->proto = 6;
-	v->kind = "synack";
+	v->kind = TS_BS_SYNACK;
 	if (i >= VICTIMS_GENERAL || u < 0.6)
 		v->src_port = 443;
 	else if (u < 0.8)
 		v->src_port = 80;
 	else if (u < 0.88)
-		v->src_port = 22, v->kind = "rstack";
+		v->src_port = 22, v->kind = TS_BS_RSTACK;
 	else if (u < 0.94)
-		v->src_port = 25, v->kind = "rst";
+		v->src_port = 25, v->kind = TS_BS_RST;
 	else
-		v->proto = 1, v->src_port = 0, v->kind = "icmp_unreach";
+		v->proto = 1, v->src_port = 0, v->kind = TS_BS_ICMP_UNREACH;
 }
 
 /* Tags as the sensor names them in tags.csv (docs/tags.md). */
@@ -187,10 +189,27 @@ enum {
 };
 #define TAG(t) (1u << (t))
 
-static const char *const tag_names[NTAGS] = {
-	"mirai", "zmap", "masscan", "nmap_syn", "sip_options", "sip_friendly_scanner",
-	"ssdp_msearch", "udp_0x31", "list:research-scanner",
+/* Built-in fingerprints by their bit; rules of rules/default.rules and
+ * the list by name. */
+static const struct {
+	int builtin;	/* enum ts_tag_bit, or -1 */
+	const char *name;
+} synth_tags[NTAGS] = {
+	[TAG_MIRAI] = { TS_TAG_MIRAI, NULL },
+	[TAG_ZMAP] = { TS_TAG_ZMAP, NULL },
+	[TAG_MASSCAN] = { TS_TAG_MASSCAN, NULL },
+	[TAG_NMAP_SYN] = { TS_TAG_NMAP_SYN, NULL },
+	[TAG_SIP_OPTIONS] = { TS_TAG_SIP_OPTIONS, NULL },
+	[TAG_SIP_FRIENDLY] = { TS_TAG_SIP_FRIENDLY, NULL },
+	[TAG_SSDP] = { -1, "ssdp_msearch" },
+	[TAG_UDP_0X31] = { -1, "udp_0x31" },
+	[TAG_RESEARCH] = { -1, TAG_LIST_PREFIX "research-scanner" },
 };
+
+static const char *tag_name(int t)
+{
+	return synth_tags[t].name ? synth_tags[t].name : builtin_tag_name(synth_tags[t].builtin);
+}
 
 /*
  * Scanners recognised by their packets (ZMap, Masscan) or by an announced
@@ -414,16 +433,6 @@ static void ip_text(uint32_t ip, char *buf, size_t len)
 	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
 }
 
-static const char *proto_text(uint8_t proto, char *buf, size_t len)
-{
-	switch (proto) {
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 1: return "icmp";
-	default: snprintf(buf, len, "%u", proto); return buf;
-	}
-}
-
 static double diurnal(int64_t t)
 {
 	double hour = (double)(t % 86400) / 3600.0;
@@ -611,14 +620,12 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 	struct agg total = { 0 };
 	int np = 0, nc = 0, npc = 0, ntag = 0, top[3] = { -1, -1, -1 };
 	uint64_t bs_packets = 0, tagged = 0;
-	char when[24], sensor[32], proto[16], ip[20], cc[3];
+	char when[21], sensor[32], proto[4], ip[20], cc[3];
 	struct strbuf sb;
 	struct csv_row row;
 
 	snprintf(sensor, sizeof(sensor), "sensor-%02d", s + 1);
-	format_day((int)(t / 86400), when);
-	snprintf(when + 10, sizeof(when) - 10, "T%02d:%02d:%02dZ", (int)(t % 86400 / 3600),
-		 (int)(t % 3600 / 60), (int)(t % 60));
+	format_time(t, when);
 	sb_init(&sb);
 	for (int i = 0; i < n; i++) {
 		const struct flow *f = &flows[i];
@@ -675,31 +682,31 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 	csv_u64(&row, total.mirai); csv_u64(&row, bs_packets);
 	csv_u64(&row, 0); csv_u64(&row, 0);	/* bs_overflow, quote_mismatch */
 	csv_u64(&row, tagged); csv_u64(&row, 0);	/* tag_overflow */
-	ROW_DONE(SF_TOTALS);
+	ROW_DONE(S_TOTALS);
 	for (int i = 0; i < np; i++) {
 		const struct agg *a = &port_rows[i];
 
 		csv_raw(&row, when); csv_raw(&row, sensor);
-		csv_raw(&row, proto_text(a->proto, proto, sizeof(proto)));
+		csv_raw(&row, proto_name(a->proto, proto));
 		csv_u64(&row, a->port); csv_u64(&row, a->packets); csv_u64(&row, a->bytes);
 		csv_u64(&row, (uint64_t)a->nips); csv_u64(&row, a->mirai);
-		ROW_DONE(SF_PORTS);
+		ROW_DONE(S_PORTS);
 	}
 	for (int i = 0; i < nc; i++) {
 		const struct agg *a = &country_rows[i];
 
 		csv_raw(&row, when); csv_raw(&row, sensor); csv_raw(&row, countries[a->country].cc);
 		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips);
-		ROW_DONE(SF_COUNTRIES);
+		ROW_DONE(S_COUNTRIES);
 	}
 	for (int i = 0; i < npc; i++) {
 		const struct agg *a = &pc_rows[i];
 
 		csv_raw(&row, when); csv_raw(&row, sensor);
-		csv_raw(&row, proto_text(a->proto, proto, sizeof(proto)));
+		csv_raw(&row, proto_name(a->proto, proto));
 		csv_u64(&row, a->port); csv_raw(&row, countries[a->country].cc);
 		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips); csv_u64(&row, a->mirai);
-		ROW_DONE(SF_PORT_COUNTRIES);
+		ROW_DONE(S_PORT_COUNTRIES);
 	}
 	for (int k = 0; k < 3 && top[k] >= 0; k++) {
 		const struct flow *f = &flows[top[k]];
@@ -710,7 +717,7 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 		csv_u64(&row, f->country == NCOUNTRIES - 1 ? 0 : 64496 + (uint64_t)f->country);
 		csv_u64(&row, f->packets); csv_u64(&row, f->bytes);
 		csv_text(&row, countries[f->country].org);
-		ROW_DONE(SF_SOURCES);
+		ROW_DONE(S_SOURCES);
 	}
 	for (int i = 0; i < n; i++) {
 		const struct flow *f = &flows[i];
@@ -722,19 +729,19 @@ static void emit_interval(const struct synth_opts *o, int s, int64_t t, const st
 		ip_text(f->ip, ip, sizeof(ip));
 		snprintf(cc, sizeof(cc), "%s", countries[v.country].cc);
 		csv_raw(&row, when); csv_raw(&row, sensor); csv_raw(&row, ip); csv_raw(&row, cc);
-		csv_u64(&row, v.asn); csv_raw(&row, proto_text(v.proto, proto, sizeof(proto)));
-		csv_u64(&row, v.src_port); csv_raw(&row, v.kind); csv_u64(&row, f->packets);
+		csv_u64(&row, v.asn); csv_raw(&row, proto_name(v.proto, proto));
+		csv_u64(&row, v.src_port); csv_raw(&row, bs_kind_name(v.kind)); csv_u64(&row, f->packets);
 		csv_text(&row, v.org);
-		ROW_DONE(SF_BACKSCATTER);
+		ROW_DONE(S_BACKSCATTER);
 	}
 	for (int i = 0; i < ntag; i++) {
 		const struct tag_agg *a = &tag_rows[i];
 
-		csv_raw(&row, when); csv_raw(&row, sensor); csv_text(&row, tag_names[a->tag]);
-		csv_raw(&row, proto_text(a->proto, proto, sizeof(proto)));
+		csv_raw(&row, when); csv_raw(&row, sensor); csv_text(&row, tag_name(a->tag));
+		csv_raw(&row, proto_name(a->proto, proto));
 		csv_u64(&row, a->port); csv_raw(&row, countries[a->country].cc);
 		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips);
-		ROW_DONE(SF_TAGS);
+		ROW_DONE(S_TAGS);
 	}
 #undef ROW_DONE
 	sb_free(&sb);

@@ -15,29 +15,14 @@
 #include <zlib.h>
 #include "commands.h"
 #include "lib/log.h"
-#include "report/report.h"
+#include "common/calendar.h"
 #include "synth/synth.h"
-
-static const char *const file_name[SF_NFILES] = {
-	"totals", "ports", "countries", "port_countries", "sources", "backscatter", "tags",
-};
-
-static const char *const file_header[SF_NFILES] = {
-	"time,sensor,packets,bytes,sources,malformed,non_ip,overflow,fragments,mirai,"
-	"backscatter,bs_overflow,quote_mismatch,tagged,tag_overflow\n",
-	"time,sensor,proto,port,packets,bytes,sources,mirai\n",
-	"time,sensor,country,packets,sources\n",
-	"time,sensor,proto,port,country,packets,sources,mirai\n",
-	"time,sensor,src_ip,country,asn,packets,bytes,as_org\n",
-	"time,sensor,src_ip,country,asn,proto,src_port,kind,packets,as_org\n",
-	"time,sensor,tag,proto,port,country,packets,sources\n",
-};
 
 struct synth_sink {
 	const struct synth_opts *o;
 	char dir[4096];
-	FILE *f[SF_NFILES];
-	gzFile gz[SF_NFILES];
+	FILE *f[S_COUNT];
+	gzFile gz[S_COUNT];
 	bool failed;
 };
 
@@ -50,27 +35,29 @@ static bool make_dir(const char *path)
 	return true;
 }
 
-static bool sink_open(struct synth_sink *k, int file)
+static bool sink_open(struct synth_sink *k, enum series file)
 {
 	char path[4200];
 
-	snprintf(path, sizeof(path), "%s/%s.csv%s", k->dir, file_name[file], k->o->gzip ? ".gz" : "");
+	snprintf(path, sizeof(path), "%s/%s.csv%s", k->dir, series_name[file], k->o->gzip ? ".gz" : "");
 	if (k->o->gzip) {
 		k->gz[file] = gzopen(path, "wb6");
 		if (k->gz[file])
-			return gzputs(k->gz[file], file_header[file]) > 0;
+			return gzputs(k->gz[file], series_header[file]) > 0 &&
+			       gzputs(k->gz[file], "\n") > 0;
 	} else {
 		k->f[file] = fopen(path, "w");
 		if (k->f[file]) {
 			setvbuf(k->f[file], NULL, _IOFBF, 1 << 20);
-			return fputs(file_header[file], k->f[file]) >= 0;
+			return fputs(series_header[file], k->f[file]) >= 0 &&
+			       fputc('\n', k->f[file]) != EOF;
 		}
 	}
 	pr_err("synth: cannot write %s: %s", path, strerror(errno));
 	return false;
 }
 
-static void sink_emit(struct synth_sink *k, int file, const char *row, size_t len)
+static void sink_emit(struct synth_sink *k, enum series file, const char *row, size_t len)
 {
 	if (k->failed)
 		return;
@@ -89,7 +76,7 @@ static bool sink_close(struct synth_sink *k)
 {
 	bool ok = !k->failed;
 
-	for (int i = 0; i < SF_NFILES; i++) {
+	for (int i = 0; i < S_COUNT; i++) {
 		if (k->f[i] && fclose(k->f[i]))
 			ok = false;
 		if (k->gz[i] && gzclose(k->gz[i]) != Z_OK)

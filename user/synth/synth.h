@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "common/contract.h"
 
 struct synth_opts {
 	const char *out;
@@ -48,14 +49,11 @@ struct synth_event {
 int synth_plan(const struct synth_opts *o, struct synth_event *out, int max);
 void synth_write_manifest(FILE *f, const struct synth_event *ev, int n);
 
-/* One row-producing pass over a sensor-day; rows go to the writers. */
+/* One row-producing pass over a sensor-day; rows go to the writers, one
+ * file per series of the CSV contract (enum series). */
 struct synth_sink;
-typedef void (*synth_row_fn)(struct synth_sink *sink, int file, const char *row,
+typedef void (*synth_row_fn)(struct synth_sink *sink, enum series file, const char *row,
 			     size_t len);
-
-/* Files of a sensor-day, as the sensor names them. */
-enum synth_file { SF_TOTALS, SF_PORTS, SF_COUNTRIES, SF_PORT_COUNTRIES,
-		  SF_SOURCES, SF_BACKSCATTER, SF_TAGS, SF_NFILES };
 
 /* Generates sensor s's rows for one day (absolute day number). */
 void synth_sensor_day(const struct synth_opts *o, int s, int day,

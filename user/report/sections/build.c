@@ -11,17 +11,6 @@
 #include "lib/log.h"
 #include "report/sections/build.h"
 
-void proto_csv(uint8_t proto, char *buf, size_t len)
-{
-	switch (proto) {
-	case 6: snprintf(buf, len, "tcp"); break;
-	case 17: snprintf(buf, len, "udp"); break;
-	case 1: snprintf(buf, len, "icmp"); break;
-	case 58: snprintf(buf, len, "icmpv6"); break;
-	default: snprintf(buf, len, "%u", proto); break;
-	}
-}
-
 void fmt_date(const struct build *b, int day, char *buf, size_t len)
 {
 	int y, m, d;
@@ -284,8 +273,7 @@ static void top_ports(struct build *b)
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
 		port_label(cur[i].proto, cur[i].port, label, sizeof(label));
 		table_set(t, r, 1, label, label);
-		proto_csv(cur[i].proto, csv, sizeof(csv));
-		table_set(t, r, 2, csv, csv);
+		table_set(t, r, 2, proto_name(cur[i].proto, csv), NULL);
 		snprintf(csv, sizeof(csv), "%u", cur[i].port);
 		table_set(t, r, 3, csv, csv);
 		table_set_u64(t, r, 4, cur[i].packets);

@@ -61,8 +61,6 @@ int cmp_count_name(uint64_t a, const char *a_name, uint64_t b, const char *b_nam
 void region_cols(struct build *b, struct table *t, int col);
 void region_cells(struct build *b, struct table *t, int row, int col, int cc);
 
-/* "tcp", "udp", "icmp", "icmpv6" or the number. */
-void proto_csv(uint8_t proto, char *buf, size_t len);
 /* en: 2022-07-01; ja: 2022年7月1日 */
 void fmt_date(const struct build *b, int day, char *buf, size_t len);
 const char *table_caption(struct build *b, const char *text);

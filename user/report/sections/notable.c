@@ -34,12 +34,11 @@ static void fmt_duration(struct build *b, int64_t secs, char *buf, size_t len)
 static void subject(struct build *b, const struct event *e, char *page, size_t plen,
 		    char *csv, size_t clen)
 {
-	char proto[16], code[3];
+	char code[3];
 
 	if (e->has_port) {
 		port_label(e->proto, e->port, page, plen);
-		proto_csv(e->proto, proto, sizeof(proto));
-		snprintf(csv, clen, "%u/%s", e->port, proto);
+		port_csv(e->proto, e->port, csv, clen);
 	} else if (e->country >= 0) {
 		cc_code(e->country, code);
 		snprintf(page, plen, "%s (%s)", country_name(e->country, b->d->lang), code);

@@ -119,12 +119,11 @@ static void top_ten(struct build *b, const int *order)
 		r = table_row(t);
 		table_set(t, r, 0, sensor_display(s), s->name);
 		for (int k = 0; k < SENSOR_TOP && k < (int)n; k++) {
-			char page[64], csv[32], proto[16];
+			char page[64], csv[32];
 
 			snprintf(page, sizeof(page), "%u/", p[k].port);
 			proto_label(p[k].proto, page + strlen(page), sizeof(page) - strlen(page));
-			proto_csv(p[k].proto, proto, sizeof(proto));
-			snprintf(csv, sizeof(csv), "%u/%s", p[k].port, proto);
+			port_csv(p[k].proto, p[k].port, csv, sizeof(csv));
 			table_set(t, r, 1 + k, page, csv);
 		}
 		free(p);

@@ -177,8 +177,7 @@ static void ports_table(struct build *b, const struct tag_stats *tg, int rank, c
 		port_label(p[i].proto, p[i].port, port, sizeof(port));
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
 		table_set(t, r, 1, port, NULL);
-		proto_csv(p[i].proto, csv, sizeof(csv));
-		table_set(t, r, 2, csv, NULL);
+		table_set(t, r, 2, proto_name(p[i].proto, csv), NULL);
 		snprintf(csv, sizeof(csv), "%u", p[i].port);
 		table_set(t, r, 3, csv, NULL);
 		tail_cells(t, r, 4, tg, p[i].packets, p[i].sources);

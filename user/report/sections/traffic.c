@@ -127,17 +127,16 @@ static void bs_presence(struct build *b)
 	}
 	for (int i = 0; i < nrows; i++) {
 		const struct bs_port *p = dominant_port(rows[i]);
-		char port[32], proto[16];
+		char port[32];
 		int r = table_row(t);
 
 		table_set(t, r, 0, rows[i]->ip, NULL);
 		table_set(t, r, 1, rows[i]->as_org, NULL);
 		snprintf(port, sizeof(port), "%llu", (unsigned long long)rows[i]->asn);
 		table_set(t, r, 2, rows[i]->asn ? port : "", port);
-		proto_csv(p->proto, proto, sizeof(proto));
 		snprintf(port, sizeof(port), "%u/", p->port);
 		proto_label(p->proto, port + strlen(port), sizeof(port) - strlen(port));
-		snprintf(text, sizeof(text), "%u/%s", p->port, proto);
+		port_csv(p->proto, p->port, text, sizeof(text));
 		table_set(t, r, 3, port, text);
 		table_set_u64(t, r, 4, rows[i]->packets);
 		for (int k = 0; k < ndays; k++)
@@ -277,8 +276,7 @@ void build_mirai(struct build *b)
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
 		port_label(p[i].proto, p[i].port, label, sizeof(label));
 		table_set(t, r, 1, label, label);
-		proto_csv(p[i].proto, csv, sizeof(csv));
-		table_set(t, r, 2, csv, csv);
+		table_set(t, r, 2, proto_name(p[i].proto, csv), NULL);
 		snprintf(csv, sizeof(csv), "%u", p[i].port);
 		table_set(t, r, 3, csv, csv);
 		table_set_u64(t, r, 4, p[i].packets);
@@ -363,14 +361,13 @@ static void focus_port(struct build *b, int j)
 	table_col(t, 5, "", "port", COL_CSV);
 	for (int i = 0; i < top; i++) {
 		int r = table_row(t);
-		char proto[16], port[32];
+		char port[32];
 
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
 		region_cells(b, t, r, 1, counts[i].cc);
 		table_set_u64(t, r, 3, counts[i].packets);
 		table_set_pct(t, r, 4, total ? 100.0 * (double)counts[i].packets / (double)total : 0);
-		proto_csv(pid->proto, proto, sizeof(proto));
-		snprintf(port, sizeof(port), "%u/%s", pid->port, proto);
+		port_csv(pid->proto, pid->port, port, sizeof(port));
 		table_set(t, r, 5, port, port);
 	}
 	fmt_date(b, st->long_from, from, sizeof(from));
