@@ -28,7 +28,7 @@
 #include "bench.skel.h"
 #include "mix.h"
 #include "results.h"
-#include "sensor/attach.h"
+#include "sensor/maps.h"
 #include "sensor/tagcfg.h"
 #include "telescope.h"
 
@@ -116,11 +116,11 @@ static int fill_table(struct bench_bpf *skel, const struct mix *m)
 static int load_rules(struct bench_bpf *skel)
 {
 	struct tag_config cfg = { .rules_path = DEFAULT_RULES };
-	struct sensor s;
+	struct sensor_maps s;
 	char err[256];
 
 	memset(&s, 0, sizeof(s));
-	sensor_use_object(&s, skel->obj);
+	maps_from_object(&s, skel->obj);
 	tagcfg_read_names(&s, &cfg.names);
 	if (tagcfg_apply(&s, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "bench-xdp: loading %s: %s\n", DEFAULT_RULES, err);
@@ -143,12 +143,10 @@ static struct bench_bpf *load(const struct mix *m)
 		fprintf(stderr, "bench-xdp: cannot open the bench object\n");
 		return NULL;
 	}
-	bpf_map__set_max_entries(skel->maps.flows_0, flows);
-	bpf_map__set_max_entries(skel->maps.flows_1, flows);
+	maps_set_sizes(skel->obj, &(struct map_sizes){ .max_sources = flows,
+						       .max_tagged = flows });
 	bpf_map__set_max_entries(skel->maps.bench_floor_flows, flows);
 	bpf_map__set_max_entries(skel->maps.bench_floor_inner_0, flows);
-	bpf_map__set_max_entries(skel->maps.tagged_0, flows);
-	bpf_map__set_max_entries(skel->maps.tagged_1, flows);
 	bpf_map__set_max_entries(skel->maps.bench_table,
 				 m->table_len ? m->table_len : 1);
 	err = bench_bpf__load(skel);

@@ -58,7 +58,7 @@ static int setup_pass(void **state)
 /* Room for 4 flows and 2 backscatter keys: easy to overflow. */
 static int setup_small(void **state)
 {
-	static const struct bpftest_opts o = { .max_flows = 4, .max_bscat = 2 };
+	static const struct bpftest_opts o = { .sizes = { .max_sources = 4, .max_backscatter = 2 } };
 
 	*state = load(&o);
 	return 0;

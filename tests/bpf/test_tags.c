@@ -47,9 +47,9 @@ struct fixture {
 static struct fixture *load(__u32 max_tagged, __u32 max_labels,
 			    __u32 max_flows)
 {
-	struct bpftest_opts o = { .max_tagged = max_tagged,
-				  .max_labels = max_labels,
-				  .max_flows = max_flows };
+	struct bpftest_opts o = { .sizes = { .max_sources = max_flows,
+					     .max_tagged = max_tagged,
+					     .max_labels = max_labels } };
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
@@ -741,7 +741,7 @@ static void labelled_sources(void **state)
 
 struct cfg_env {
 	struct fixture *f;
-	struct sensor s;
+	struct sensor_maps s;
 	struct tag_config cfg;
 	char dir[64];
 	char err[512];
@@ -769,7 +769,7 @@ static void cfg_env_init(struct cfg_env *e, struct fixture *f)
 	snprintf(e->dir, sizeof(e->dir), "/tmp/ts-test-tagcfg-XXXXXX");
 	assert_non_null(mkdtemp(e->dir));
 	/* the sensor as sensor_open() leaves it, minus the attach */
-	sensor_use_object(&e->s, f->skel->obj);
+	maps_from_object(&e->s, f->skel->obj);
 	tagcfg_read_names(&e->s, &e->cfg.names);
 }
 

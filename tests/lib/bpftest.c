@@ -9,25 +9,13 @@
 #include "bpftest.h"
 #include "pktbuild.h"
 
-static void set_size(struct bpf_map *a, struct bpf_map *b, __u32 n)
-{
-	if (!n)
-		return;
-	assert_int_equal(bpf_map__set_max_entries(a, n), 0);
-	if (b)
-		assert_int_equal(bpf_map__set_max_entries(b, n), 0);
-}
-
 struct telescope_bpf *bpftest_load(const struct bpftest_opts *o)
 {
 	struct telescope_bpf *skel = telescope_bpf__open();
 
 	assert_non_null(skel);
 	skel->rodata->pass_packets = (__u8)o->pass;
-	set_size(skel->maps.flows_0, skel->maps.flows_1, o->max_flows);
-	set_size(skel->maps.bscat_0, skel->maps.bscat_1, o->max_bscat);
-	set_size(skel->maps.tagged_0, skel->maps.tagged_1, o->max_tagged);
-	set_size(skel->maps.labels, NULL, o->max_labels);
+	assert_int_equal(maps_set_sizes(skel->obj, &o->sizes), 0);
 	assert_int_equal(telescope_bpf__load(skel), 0);
 	return skel;
 }

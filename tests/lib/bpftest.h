@@ -6,15 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
+#include "sensor/maps.h"
 
 struct telescope_bpf;
 
 struct bpftest_opts {
-	int pass;           /* rodata pass_packets */
-	__u32 max_flows;    /* flows_0/1 max_entries; 0 = as built */
-	__u32 max_bscat;    /* bscat_0/1 */
-	__u32 max_tagged;   /* tagged_0/1 */
-	__u32 max_labels;   /* labels */
+	int pass;               /* rodata pass_packets */
+	struct map_sizes sizes; /* 0 fields: as built */
 };
 
 /* Open, size and load the skeleton (a cmocka failure if it does not load). */

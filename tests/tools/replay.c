@@ -2,9 +2,8 @@
 /*
  * replay: the sensor's data path without a lab. Every frame of a pcap
  * file (lab-send --pcap) goes once through the classifier under
- * BPF_PROG_TEST_RUN, then one drain writes the rows for the interval
- * starting at --time, with the loader's own code: flip, read, rows,
- * files. The hash maps get BPF_F_ZERO_SEED, so the order in which the
+ * BPF_PROG_TEST_RUN, then one drain (sensor/drain.c, as `run` does it)
+ * writes the rows for the interval starting at --time. The hash maps get BPF_F_ZERO_SEED, so the order in which the
  * kernel hands back their entries, and with it every byte of the CSV,
  * is the same on every run: the golden test compares those bytes.
  *
@@ -20,12 +19,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "telescope.skel.h"
-#include "sensor/maps.h"
-#include "sensor/geo.h"
-#include "sensor/output.h"
-#include "report/report.h"
-#include "sensor/attach.h"
-#include "sensor/rows.h"
+#include "common/calendar.h"
+#include "sensor/drain.h"
 #include "sensor/tagcfg.h"
 
 #define MAX_FRAME 16384
@@ -103,18 +98,17 @@ int main(int argc, char **argv)
 	};
 	const char *pcap = NULL, *out_dir = NULL, *sensor = "replay", *geoip = NULL, *asn = NULL;
 	struct tag_config cfg = { 0 };
-	struct strbuf rows[S_COUNT];
 	struct telescope_bpf *skel;
-	struct snapshot snap;
+	struct sensor_maps maps;
 	struct output out;
+	struct drain drain;
 	struct ts_ctl ctl;
-	struct sensor s;
 	struct geo *geo;
 	unsigned long frames = 0;
 	int64_t since = -1;
 	char err[512];
-	unsigned long max_sources = 0, max_bs = 0, max_tagged = 0;
-	int opt, old;
+	struct map_sizes sizes = { 0 };
+	int opt;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
@@ -130,9 +124,9 @@ int main(int argc, char **argv)
 				return 2;
 			cfg.list_paths[cfg.nlists++] = optarg;
 			break;
-		case 'S': max_sources = strtoul(optarg, NULL, 10); break;
-		case 'B': max_bs = strtoul(optarg, NULL, 10); break;
-		case 'T': max_tagged = strtoul(optarg, NULL, 10); break;
+		case 'S': sizes.max_sources = (__u32)strtoul(optarg, NULL, 10); break;
+		case 'B': sizes.max_backscatter = (__u32)strtoul(optarg, NULL, 10); break;
+		case 'T': sizes.max_tagged = (__u32)strtoul(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}
@@ -150,51 +144,31 @@ int main(int argc, char **argv)
 	if (!skel)
 		return 1;
 	zero_seed(skel->obj);
-	if (max_sources) {
-		bpf_map__set_max_entries(skel->maps.flows_0, (__u32)max_sources);
-		bpf_map__set_max_entries(skel->maps.flows_1, (__u32)max_sources);
-	}
-	if (max_bs) {
-		bpf_map__set_max_entries(skel->maps.bscat_0, (__u32)max_bs);
-		bpf_map__set_max_entries(skel->maps.bscat_1, (__u32)max_bs);
-	}
-	if (max_tagged) {
-		bpf_map__set_max_entries(skel->maps.tagged_0, (__u32)max_tagged);
-		bpf_map__set_max_entries(skel->maps.tagged_1, (__u32)max_tagged);
-	}
+	maps_set_sizes(skel->obj, &sizes);
 	if (telescope_bpf__load(skel)) {
 		fprintf(stderr, "replay: cannot load the classifier: %s\n", strerror(errno));
 		return 1;
 	}
-	memset(&s, 0, sizeof(s));
-	sensor_use_object(&s, skel->obj);
-	tagcfg_read_names(&s, &cfg.names);
-	if (tagcfg_apply(&s, &cfg, err, sizeof(err))) {
+	maps_from_object(&maps, skel->obj);
+	tagcfg_read_names(&maps, &cfg.names);
+	if (tagcfg_apply(&maps, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "replay: %s\n", err);
 		return 1;
 	}
-	if (ctl_read(&s, &ctl))
+	if (ctl_read(&maps, &ctl))
 		return 1;
 	ctl.layout = TELESCOPE_LAYOUT;
 	ctl.since[ctl.gen & 1] = (__u64)since;
-	if (ctl_write(&s, &ctl) ||
-	    replay_pcap(bpf_program__fd(skel->progs.xdp_telescope), pcap, &frames))
+	if (ctl_write(&maps, &ctl) ||
+	    replay_pcap(bpf_program__fd(skel->progs.xdp_telescope), pcap, &frames) ||
+	    output_init(&out, out_dir, "replay", false))
 		return 1;
-
-	old = gen_flip(&s, (__u64)since + 60);
-	if (old < 0 || gen_read(&s, old, &snap) || output_init(&out, out_dir, "replay", false))
+	drain = (struct drain){ .maps = &maps, .out = &out, .geo = geo,
+				.names = &cfg.names, .sensor = sensor };
+	if (drain_interval(&drain, (__u64)since + 60) || ctl_read(&maps, &ctl))
 		return 1;
-	for (int i = 0; i < S_COUNT; i++)
-		sb_init(&rows[i]);
-	rows_build(&snap, geo, &cfg.names, sensor, rows);
-	if (output_append(&out, snap.since, old, rows))
-		return 1;
-	output_done(&out);
-	printf("replay: %lu frames, %llu packets, %zu flows into %s\n", frames,
-	       (unsigned long long)snap.totals.packets, snap.nflows, out_dir);
-	for (int i = 0; i < S_COUNT; i++)
-		sb_free(&rows[i]);
-	snapshot_free(&snap);
+	printf("replay: %lu frames, %llu packets into %s\n", frames,
+	       (unsigned long long)ctl.drained.packets, out_dir);
 	telescope_bpf__destroy(skel);
 	geo_close(geo);
 	return 0;

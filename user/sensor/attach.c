@@ -21,8 +21,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "telescope.skel.h"
-#include "sensor/attach.h"
 #include "lib/log.h"
+#include "sensor/attach.h"
 
 #define TS_LOCK_DIR "/run/xdp-telescope"
 /* New pins are made here, then renamed into TS_PIN_ROOT in one step. */
@@ -40,7 +40,7 @@ static void pin_name(const char *ifname, char *buf, size_t len)
 			*p = ':';
 }
 
-void sensor_pin_dir(const char *ifname, char *buf, size_t len)
+static void pin_dir(const char *ifname, char *buf, size_t len)
 {
 	char name[IF_NAMESIZE];
 
@@ -117,47 +117,11 @@ bool sensor_locked(const char *ifname)
 	return locked;
 }
 
-int ctl_read(const struct sensor *s, struct ts_ctl *ctl)
-{
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(s->ctl_fd, &zero, ctl)) {
-		pr_err("cannot read the control map: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int ctl_write(const struct sensor *s, const struct ts_ctl *ctl)
-{
-	__u32 zero = 0;
-
-	if (bpf_map_update_elem(s->ctl_fd, &zero, ctl, BPF_ANY)) {
-		pr_err("cannot write the control map: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-const char *const gen_map_names[GM_COUNT] = {
-	[GM_TOTALS] = "totals", [GM_FLOWS] = "flows", [GM_OVPORTS] = "ovports",
-	[GM_BSCAT] = "bscat",   [GM_TAGGED] = "tagged", [GM_TAGOV] = "tagov",
-};
-
-static void reset_fds(struct sensor *s)
-{
-	s->lock_fd = s->link_fd = s->ctl_fd = s->outer_totals_fd = -1;
-	s->rules_fd = s->labels_fd = s->tagnames_fd = -1;
-	s->rules_any_fd = s->rule_ports_fd = -1;
-	for (int g = 0; g < 2; g++)
-		for (int m = 0; m < GM_COUNT; m++)
-			s->gen[g].fd[m] = -1;
-}
-
 static void init_fds(struct sensor *s)
 {
 	memset(s, 0, sizeof(*s));
-	reset_fds(s);
+	s->lock_fd = s->link_fd = -1;
+	maps_init(&s->maps);
 }
 
 static int open_pinned(const char *dir, const char *name)
@@ -168,33 +132,16 @@ static int open_pinned(const char *dir, const char *name)
 	return bpf_obj_get(path);
 }
 
-/* Fill fds of the maps behind the pins (read-only use: status). */
 int sensor_open_pins(struct sensor *s, const char *ifname)
 {
-	char name[32];
-	int *fds;
+	int err;
 
 	init_fds(s);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
-	sensor_pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
-	s->ctl_fd = open_pinned(s->pin_dir, "ctl");
-	if (s->ctl_fd < 0)
-		return -ENOENT;
-	for (int g = 0; g < 2; g++) {
-		fds = s->gen[g].fd;
-		for (int m = 0; m < GM_COUNT; m++) {
-			snprintf(name, sizeof(name), "%s_%d", gen_map_names[m], g);
-			fds[m] = open_pinned(s->pin_dir, name);
-			if (fds[m] < 0) {
-				pr_err("%s/%s is missing: the pins are incomplete; "
-				       "run 'xdp-telescope detach %s'",
-				       s->pin_dir, name, ifname);
-				return -EINVAL;
-			}
-		}
-	}
-	s->outer_totals_fd = open_pinned(s->pin_dir, "totals");
-	s->tagnames_fd = open_pinned(s->pin_dir, "tagnames");
+	pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
+	err = maps_open_pinned(&s->maps, s->pin_dir, ifname);
+	if (err)
+		return err;
 	s->link_fd = open_pinned(s->pin_dir, "link");
 	if (s->link_fd >= 0) {
 		struct bpf_link_info info = {};
@@ -219,8 +166,7 @@ int sensor_open_pins(struct sensor *s, const char *ifname)
  * say which and how to get out, instead of libbpf's generic mismatch.
  */
 static int check_pinned_compat(const char *dir, const char *ifname,
-			       __u32 max_sources, __u32 max_bs,
-			       __u32 max_tagged, __u32 max_labels)
+			       const struct map_sizes *sz)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -244,10 +190,10 @@ static int check_pinned_compat(const char *dir, const char *ifname,
 	close(fd);
 
 	struct { const char *name; __u32 want; const char *flag; } sizes[] = {
-		{ "flows_0", max_sources, "--max-sources" },
-		{ "bscat_0", max_bs, "--max-backscatter" },
-		{ "tagged_0", max_tagged, "--max-tagged" },
-		{ "labels", max_labels, "--max-labels" },
+		{ "flows_0", sz->max_sources, "--max-sources" },
+		{ "bscat_0", sz->max_backscatter, "--max-backscatter" },
+		{ "tagged_0", sz->max_tagged, "--max-tagged" },
+		{ "labels", sz->max_labels, "--max-labels" },
 	};
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		memset(&info, 0, sizeof(info));
@@ -348,57 +294,43 @@ static int adopt_link(struct sensor *s, int prog_fd)
 	return fd;
 }
 
-static void remove_dir(const char *dir)
+int pins_remove(const char *dir)
 {
 	struct dirent *de;
 	char path[600];
+	int err = 0;
 	DIR *d = opendir(dir);
 
 	if (!d)
-		return;
+		return -1;
+	snprintf(path, sizeof(path), "%s/link", dir);
+	if (unlink(path) && errno != ENOENT)
+		err = -1;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
+		if (unlink(path))
+			err = -1;
 	}
 	closedir(d);
-	rmdir(dir);
-}
-
-void sensor_use_object(struct sensor *s, struct bpf_object *obj)
-{
-	char name[32];
-
-	s->ctl_fd = bpf_object__find_map_fd_by_name(obj, "ctl");
-	s->outer_totals_fd = bpf_object__find_map_fd_by_name(obj, "totals");
-	s->rules_fd = bpf_object__find_map_fd_by_name(obj, "rules");
-	s->rules_any_fd = bpf_object__find_map_fd_by_name(obj, "rules_any");
-	s->rule_ports_fd = bpf_object__find_map_fd_by_name(obj, "rule_ports");
-	s->labels_fd = bpf_object__find_map_fd_by_name(obj, "labels");
-	s->tagnames_fd = bpf_object__find_map_fd_by_name(obj, "tagnames");
-	for (int g = 0; g < 2; g++)
-		for (int m = 0; m < GM_COUNT; m++) {
-			snprintf(name, sizeof(name), "%s_%d", gen_map_names[m], g);
-			s->gen[g].fd[m] = bpf_object__find_map_fd_by_name(obj, name);
-		}
+	if (rmdir(dir))
+		err = -1;
+	return err;
 }
 
 int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *o)
 {
-	__u32 max_sources = o->max_sources ? o->max_sources : TS_DEFAULT_MAX_SOURCES;
-	__u32 max_bs = o->max_backscatter ? o->max_backscatter
-					  : TS_DEFAULT_MAX_BACKSCATTER;
-	__u32 max_tagged = o->max_tagged ? o->max_tagged : TS_DEFAULT_MAX_TAGGED;
-	__u32 max_labels = o->max_labels ? o->max_labels : TS_DEFAULT_MAX_LABELS;
+	struct map_sizes sizes = o->sizes;
 	char tmp_dir[300] = "";
 	struct stat st;
 	int prog_fd;
 
+	map_sizes_default(&sizes);
 	init_fds(s);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
-	sensor_pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
+	pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
 
 	s->ifindex = if_nametoindex(ifname);
 	if (!s->ifindex) {
@@ -413,8 +345,7 @@ int sensor_open(struct sensor *s, const char *ifname,
 
 	s->adopted = stat(s->pin_dir, &st) == 0;
 	if (s->adopted &&
-	    check_pinned_compat(s->pin_dir, ifname, max_sources, max_bs,
-				max_tagged, max_labels))
+	    check_pinned_compat(s->pin_dir, ifname, &sizes))
 		goto fail;
 
 	s->skel = telescope_bpf__open();
@@ -423,13 +354,10 @@ int sensor_open(struct sensor *s, const char *ifname,
 		goto fail;
 	}
 	s->skel->rodata->pass_packets = o->pass;
-	bpf_map__set_max_entries(s->skel->maps.flows_0, max_sources);
-	bpf_map__set_max_entries(s->skel->maps.flows_1, max_sources);
-	bpf_map__set_max_entries(s->skel->maps.bscat_0, max_bs);
-	bpf_map__set_max_entries(s->skel->maps.bscat_1, max_bs);
-	bpf_map__set_max_entries(s->skel->maps.tagged_0, max_tagged);
-	bpf_map__set_max_entries(s->skel->maps.tagged_1, max_tagged);
-	bpf_map__set_max_entries(s->skel->maps.labels, max_labels);
+	if (maps_set_sizes(s->skel->obj, &sizes)) {
+		pr_err("cannot size the maps: %s", strerror(errno));
+		goto fail;
+	}
 
 	if (!s->adopted) {
 		char name[IF_NAMESIZE];
@@ -439,7 +367,7 @@ int sensor_open(struct sensor *s, const char *ifname,
 		mkdir(TS_STAGING_ROOT, 0700);
 		snprintf(tmp_dir, sizeof(tmp_dir), "%s/%s-%d", TS_STAGING_ROOT,
 			 name, (int)getpid());
-		remove_dir(tmp_dir);
+		pins_remove(tmp_dir);
 		if (mkdir(tmp_dir, 0700)) {
 			pr_err("cannot create %s: %s", tmp_dir, strerror(errno));
 			goto fail;
@@ -454,7 +382,7 @@ int sensor_open(struct sensor *s, const char *ifname,
 		       "for the verifier log)", strerror(errno));
 		goto fail;
 	}
-	sensor_use_object(s, s->skel->obj);
+	maps_from_object(&s->maps, s->skel->obj);
 	prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
 
 	if (s->adopted) {
@@ -481,7 +409,7 @@ int sensor_open(struct sensor *s, const char *ifname,
 		struct ts_ctl ctl = { .layout = TELESCOPE_LAYOUT };
 
 		ctl.attached_at = (__u64)time(NULL);
-		if (ctl_write(s, &ctl))
+		if (ctl_write(&s->maps, &ctl))
 			goto fail;
 		if (rename(tmp_dir, s->pin_dir)) {
 			pr_err("cannot rename %s to %s: %s", tmp_dir, s->pin_dir,
@@ -514,7 +442,7 @@ fail:
 		if (s->link_fd >= 0)
 			close(s->link_fd);
 		s->link_fd = -1;
-		remove_dir(tmp_dir);
+		pins_remove(tmp_dir);
 	}
 	sensor_close(s);
 	return -1;
@@ -525,22 +453,13 @@ void sensor_close(struct sensor *s)
 	if (s->skel) {
 		telescope_bpf__destroy(s->skel); /* closes map fds; pins stay */
 		s->skel = NULL;
+		maps_init(&s->maps);
 	} else {
-		/* fds from sensor_open_pins() */
-		for (int g = 0; g < 2; g++)
-			for (int m = 0; m < GM_COUNT; m++)
-				if (s->gen[g].fd[m] >= 0)
-					close(s->gen[g].fd[m]);
-		if (s->ctl_fd >= 0)
-			close(s->ctl_fd);
-		if (s->outer_totals_fd >= 0)
-			close(s->outer_totals_fd);
-		if (s->tagnames_fd >= 0)
-			close(s->tagnames_fd);
+		maps_close(&s->maps); /* fds from sensor_open_pins() */
 	}
 	if (s->link_fd >= 0)
 		close(s->link_fd);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
-	reset_fds(s);
+	s->link_fd = s->lock_fd = -1;
 }

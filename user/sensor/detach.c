@@ -3,7 +3,6 @@
  * `xdp-telescope detach IFACE`: remove the pins. The link pin holds the
  * attachment, so removing it (with no loader holding the link) detaches.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -13,35 +12,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commands.h"
-#include "sensor/maps.h"
 #include "lib/log.h"
 #include "sensor/attach.h"
-
-static int remove_pins(const char *dir)
-{
-	struct dirent *de;
-	char path[600];
-	int err = 0;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return -1;
-	/* the link first: from then on nothing counts into the maps */
-	snprintf(path, sizeof(path), "%s/link", dir);
-	if (unlink(path) && errno != ENOENT)
-		err = -1;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (unlink(path))
-			err = -1;
-	}
-	closedir(d);
-	if (rmdir(dir))
-		err = -1;
-	return err;
-}
 
 int cmd_detach(int argc, char **argv)
 {
@@ -88,11 +60,11 @@ int cmd_detach(int argc, char **argv)
 		pr_err("nothing of xdp-telescope's is attached to %s", ifname);
 		return 1;
 	}
-	if (!ctl_read(&s, &ctl)) {
+	if (!ctl_read(&s.maps, &ctl)) {
 		for (int g = 0; g < 2; g++)
 			if (!(ctl.drain_phase == TS_DRAIN_WRITTEN &&
 			      (int)ctl.drain_gen == g) &&
-			    !totals_read(s.gen[g].fd[GM_TOTALS], &t))
+			    !totals_read(s.maps.gen[g][GM_TOTALS], &t))
 				totals_add(&pending, &t);
 	}
 	sensor_close(&s);
@@ -100,7 +72,7 @@ int cmd_detach(int argc, char **argv)
 		pr_warn("discarding %llu packets counted since the last drain",
 			(unsigned long long)(pending.packets + pending.malformed +
 					     pending.non_ip));
-	if (remove_pins(s.pin_dir)) {
+	if (pins_remove(s.pin_dir)) {
 		pr_err("cannot remove all pins under %s: %s", s.pin_dir,
 		       strerror(errno));
 		return 1;

@@ -1,50 +1,160 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "sensor/maps.h"
 #include "lib/alloc.h"
 #include "lib/log.h"
+#include "sensor/maps.h"
 
 #define BATCH 8192
 
-int gen_flip(struct sensor *s, __u64 next_since)
-{
-	struct ts_ctl ctl;
-	__u32 old, slot;
-	int inner_fd;
+const char *const gen_map_names[GM_COUNT] = {
+	[GM_TOTALS] = "totals", [GM_FLOWS] = "flows", [GM_OVPORTS] = "ovports",
+	[GM_BSCAT] = "bscat",   [GM_TAGGED] = "tagged", [GM_TAGOV] = "tagov",
+};
 
-	if (ctl_read(s, &ctl))
-		return -1;
-	old = ctl.gen & 1;
-	ctl.gen = old ^ 1;
-	ctl.since[old ^ 1] = next_since;
-	if (ctl_write(s, &ctl))
-		return -1;
-	/*
-	 * Rewrite one outer slot with the map already in it: the update
-	 * returns after synchronize_rcu(), i.e. once no program that could
-	 * have read the old ctl.gen is still running.
-	 */
-	slot = old;
-	inner_fd = s->gen[old].fd[GM_TOTALS];
-	if (bpf_map_update_elem(s->outer_totals_fd, &slot, &inner_fd, BPF_ANY)) {
-		pr_err("cannot wait for the generation switch: %s",
-		       strerror(errno));
-		return -1;
-	}
-	return (int)old;
+void map_sizes_default(struct map_sizes *sz)
+{
+	if (!sz->max_sources)
+		sz->max_sources = TS_DEFAULT_MAX_SOURCES;
+	if (!sz->max_backscatter)
+		sz->max_backscatter = TS_DEFAULT_MAX_BACKSCATTER;
+	if (!sz->max_tagged)
+		sz->max_tagged = TS_DEFAULT_MAX_TAGGED;
+	if (!sz->max_labels)
+		sz->max_labels = TS_DEFAULT_MAX_LABELS;
 }
 
-void totals_add(struct ts_totals *a, const struct ts_totals *b)
+/* Both generations of a counting map, or one configuration map. */
+static int set_size(struct bpf_object *obj, const char *name, int generations, __u32 n)
 {
-	__u64 *x = (__u64 *)a;
-	const __u64 *y = (const __u64 *)b;
+	char full[32];
 
-	for (size_t i = 0; i < sizeof(*a) / sizeof(__u64); i++)
-		x[i] += y[i];
+	if (!n)
+		return 0;
+	for (int g = 0; g < generations; g++) {
+		struct bpf_map *m;
+
+		snprintf(full, sizeof(full), generations > 1 ? "%s_%d" : "%s", name, g);
+		m = bpf_object__find_map_by_name(obj, full);
+		if (!m || bpf_map__set_max_entries(m, n))
+			return -1;
+	}
+	return 0;
+}
+
+int maps_set_sizes(struct bpf_object *obj, const struct map_sizes *sz)
+{
+	return set_size(obj, "flows", 2, sz->max_sources) ||
+	       set_size(obj, "bscat", 2, sz->max_backscatter) ||
+	       set_size(obj, "tagged", 2, sz->max_tagged) ||
+	       set_size(obj, "labels", 1, sz->max_labels) ? -1 : 0;
+}
+
+void maps_init(struct sensor_maps *m)
+{
+	m->ctl_fd = m->outer_totals_fd = -1;
+	m->rules_fd = m->rules_any_fd = m->rule_ports_fd = -1;
+	m->labels_fd = m->tagnames_fd = -1;
+	for (int g = 0; g < 2; g++)
+		for (int i = 0; i < GM_COUNT; i++)
+			m->gen[g][i] = -1;
+}
+
+void maps_from_object(struct sensor_maps *m, struct bpf_object *obj)
+{
+	char name[32];
+
+	m->ctl_fd = bpf_object__find_map_fd_by_name(obj, "ctl");
+	m->outer_totals_fd = bpf_object__find_map_fd_by_name(obj, "totals");
+	m->rules_fd = bpf_object__find_map_fd_by_name(obj, "rules");
+	m->rules_any_fd = bpf_object__find_map_fd_by_name(obj, "rules_any");
+	m->rule_ports_fd = bpf_object__find_map_fd_by_name(obj, "rule_ports");
+	m->labels_fd = bpf_object__find_map_fd_by_name(obj, "labels");
+	m->tagnames_fd = bpf_object__find_map_fd_by_name(obj, "tagnames");
+	for (int g = 0; g < 2; g++)
+		for (int i = 0; i < GM_COUNT; i++) {
+			snprintf(name, sizeof(name), "%s_%d", gen_map_names[i], g);
+			m->gen[g][i] = bpf_object__find_map_fd_by_name(obj, name);
+		}
+}
+
+static int open_pinned(const char *dir, const char *name)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return bpf_obj_get(path);
+}
+
+int maps_open_pinned(struct sensor_maps *m, const char *dir, const char *ifname)
+{
+	char name[32];
+
+	maps_init(m);
+	m->ctl_fd = open_pinned(dir, "ctl");
+	if (m->ctl_fd < 0)
+		return -ENOENT;
+	for (int g = 0; g < 2; g++)
+		for (int i = 0; i < GM_COUNT; i++) {
+			snprintf(name, sizeof(name), "%s_%d", gen_map_names[i], g);
+			m->gen[g][i] = open_pinned(dir, name);
+			if (m->gen[g][i] < 0) {
+				pr_err("%s/%s is missing: the pins are incomplete; "
+				       "run 'xdp-telescope detach %s'", dir, name, ifname);
+				return -EINVAL;
+			}
+		}
+	m->outer_totals_fd = open_pinned(dir, "totals");
+	m->tagnames_fd = open_pinned(dir, "tagnames");
+	return 0;
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+void maps_close(struct sensor_maps *m)
+{
+	close_fd(m->ctl_fd);
+	close_fd(m->outer_totals_fd);
+	close_fd(m->rules_fd);
+	close_fd(m->rules_any_fd);
+	close_fd(m->rule_ports_fd);
+	close_fd(m->labels_fd);
+	close_fd(m->tagnames_fd);
+	for (int g = 0; g < 2; g++)
+		for (int i = 0; i < GM_COUNT; i++)
+			close_fd(m->gen[g][i]);
+	maps_init(m);
+}
+
+int ctl_read(const struct sensor_maps *m, struct ts_ctl *ctl)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->ctl_fd, &zero, ctl)) {
+		pr_err("cannot read the control map: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int ctl_write(const struct sensor_maps *m, const struct ts_ctl *ctl)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_update_elem(m->ctl_fd, &zero, ctl, BPF_ANY)) {
+		pr_err("cannot write the control map: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int totals_read(int fd, struct ts_totals *t)
@@ -123,24 +233,24 @@ out:
 	read_hash(fd, sizeof(((type *)0)->keyf), sizeof(((type *)0)->valf),    \
 		  sizeof(type), offsetof(type, valf), (void **)(out), n)
 
-int gen_read(struct sensor *s, int g, struct snapshot *snap)
+int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap)
 {
 	struct ts_ctl ctl;
 
 	memset(snap, 0, sizeof(*snap));
-	if (ctl_read(s, &ctl))
+	if (ctl_read(m, &ctl))
 		return -1;
 	snap->since = ctl.since[g];
-	if (totals_read(s->gen[g].fd[GM_TOTALS], &snap->totals) ||
-	    READ_HASH(s->gen[g].fd[GM_FLOWS], struct flow_entry, key, val,
+	if (totals_read(m->gen[g][GM_TOTALS], &snap->totals) ||
+	    READ_HASH(m->gen[g][GM_FLOWS], struct flow_entry, key, val,
 		      &snap->flows, &snap->nflows) ||
-	    READ_HASH(s->gen[g].fd[GM_OVPORTS], struct port_entry, key, val,
+	    READ_HASH(m->gen[g][GM_OVPORTS], struct port_entry, key, val,
 		      &snap->ovports, &snap->novports) ||
-	    READ_HASH(s->gen[g].fd[GM_BSCAT], struct bs_entry, key, packets,
+	    READ_HASH(m->gen[g][GM_BSCAT], struct bs_entry, key, packets,
 		      &snap->bs, &snap->nbs) ||
-	    READ_HASH(s->gen[g].fd[GM_TAGGED], struct tag_entry, key, packets,
+	    READ_HASH(m->gen[g][GM_TAGGED], struct tag_entry, key, packets,
 		      &snap->tags, &snap->ntags) ||
-	    READ_HASH(s->gen[g].fd[GM_TAGOV], struct tagov_entry, key, packets,
+	    READ_HASH(m->gen[g][GM_TAGOV], struct tagov_entry, key, packets,
 		      &snap->tagov, &snap->ntagov)) {
 		snapshot_free(snap);
 		return -1;
@@ -217,7 +327,7 @@ static int delete_keys(int fd, const void *recs, size_t n, size_t rec,
 	delete_keys(fd, arr, n, sizeof((arr)[0]), sizeof((arr)[0].key))
 
 /* Zero every CPU's totals of generation g. */
-static int clear_totals(struct sensor *s, int g)
+static int clear_totals(const struct sensor_maps *m, int g)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	size_t stride = (sizeof(struct ts_totals) + 7) & ~7UL;
@@ -225,33 +335,33 @@ static int clear_totals(struct sensor *s, int g)
 	char *buf = xcalloc(ncpu > 0 ? (size_t)ncpu : 1, stride);
 	int err;
 
-	err = bpf_map_update_elem(s->gen[g].fd[GM_TOTALS], &zero, buf, BPF_ANY);
+	err = bpf_map_update_elem(m->gen[g][GM_TOTALS], &zero, buf, BPF_ANY);
 	free(buf);
 	if (err)
 		pr_err("cannot clear totals: %s", strerror(errno));
 	return err ? -1 : 0;
 }
 
-int gen_clear_read(struct sensor *s, int g, const struct snapshot *snap)
+int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *snap)
 {
-	if (clear_totals(s, g) ||
-	    DELETE_KEYS(s->gen[g].fd[GM_FLOWS], snap->flows, snap->nflows) ||
-	    DELETE_KEYS(s->gen[g].fd[GM_OVPORTS], snap->ovports, snap->novports) ||
-	    DELETE_KEYS(s->gen[g].fd[GM_BSCAT], snap->bs, snap->nbs) ||
-	    DELETE_KEYS(s->gen[g].fd[GM_TAGGED], snap->tags, snap->ntags) ||
-	    DELETE_KEYS(s->gen[g].fd[GM_TAGOV], snap->tagov, snap->ntagov))
+	if (clear_totals(m, g) ||
+	    DELETE_KEYS(m->gen[g][GM_FLOWS], snap->flows, snap->nflows) ||
+	    DELETE_KEYS(m->gen[g][GM_OVPORTS], snap->ovports, snap->novports) ||
+	    DELETE_KEYS(m->gen[g][GM_BSCAT], snap->bs, snap->nbs) ||
+	    DELETE_KEYS(m->gen[g][GM_TAGGED], snap->tags, snap->ntags) ||
+	    DELETE_KEYS(m->gen[g][GM_TAGOV], snap->tagov, snap->ntagov))
 		return -1;
 	return 0;
 }
 
-int gen_clear(struct sensor *s, int g)
+int gen_clear(const struct sensor_maps *m, int g)
 {
-	if (clear_totals(s, g) ||
-	    clear_hash(s->gen[g].fd[GM_FLOWS], sizeof(struct ts_flow_key)) ||
-	    clear_hash(s->gen[g].fd[GM_OVPORTS], sizeof(struct ts_port_key)) ||
-	    clear_hash(s->gen[g].fd[GM_BSCAT], sizeof(struct ts_bs_key)) ||
-	    clear_hash(s->gen[g].fd[GM_TAGGED], sizeof(struct ts_tag_key)) ||
-	    clear_hash(s->gen[g].fd[GM_TAGOV], sizeof(struct ts_tagov_key)))
+	if (clear_totals(m, g) ||
+	    clear_hash(m->gen[g][GM_FLOWS], sizeof(struct ts_flow_key)) ||
+	    clear_hash(m->gen[g][GM_OVPORTS], sizeof(struct ts_port_key)) ||
+	    clear_hash(m->gen[g][GM_BSCAT], sizeof(struct ts_bs_key)) ||
+	    clear_hash(m->gen[g][GM_TAGGED], sizeof(struct ts_tag_key)) ||
+	    clear_hash(m->gen[g][GM_TAGOV], sizeof(struct ts_tagov_key)))
 		return -1;
 	return 0;
 }
@@ -270,39 +380,4 @@ long map_count(int fd)
 			info.key_size + info.value_size, info.key_size, &recs, &n);
 	free(recs);
 	return err ? -1 : (long)n;
-}
-
-int snapshot_empty(const struct snapshot *snap)
-{
-	static const struct ts_totals zero;
-
-	return !snap->nflows && !snap->novports && !snap->nbs && !snap->ntags &&
-	       !snap->ntagov && !memcmp(&snap->totals, &zero, sizeof(zero));
-}
-
-static void add_bits(__u64 per_bit[TS_TAG_MAX], __u64 tags, __u64 packets)
-{
-	for (int b = 0; tags; b++, tags >>= 1)
-		if (tags & 1)
-			per_bit[b] += packets;
-}
-
-void snapshot_tag_packets(const struct snapshot *snap, __u64 per_bit[TS_TAG_MAX])
-{
-	for (size_t i = 0; i < snap->nflows; i++)
-		add_bits(per_bit, snap->flows[i].val.tags, snap->flows[i].val.tagged);
-	for (size_t i = 0; i < snap->ntags; i++)
-		add_bits(per_bit, snap->tags[i].key.tags, snap->tags[i].packets);
-	for (size_t i = 0; i < snap->ntagov; i++)
-		add_bits(per_bit, snap->tagov[i].key.tags, snap->tagov[i].packets);
-}
-
-void snapshot_free(struct snapshot *snap)
-{
-	free(snap->flows);
-	free(snap->ovports);
-	free(snap->bs);
-	free(snap->tags);
-	free(snap->tagov);
-	memset(snap, 0, sizeof(*snap));
 }

@@ -1,91 +1,92 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Lossless drain of the counting maps.
- *
- * The XDP program writes only the maps of generation ctl.gen. To drain:
- * flip ctl.gen, then update an ARRAY_OF_MAPS element from user space: the
- * kernel returns from that update only after an RCU grace period
- * (maybe_wait_bpf_programs()), so every program run that read the old
- * generation has finished. The old generation is then quiescent: read it
- * whole, write the rows, and clear it, racing nothing.
+ * The classifier's maps seen from user space: which there are, their
+ * sizes, and reading, writing and clearing them. No policy here: when a
+ * generation may be read or cleared is the drain's business
+ * (sensor/drain.c).
  */
-#ifndef TS_DRAIN_H
-#define TS_DRAIN_H
+#ifndef TS_MAPS_H
+#define TS_MAPS_H
 
-#include <stddef.h>
+#include <linux/types.h>
 #include "telescope.h"
-#include "sensor/attach.h"
+#include "sensor/snapshot.h"
 
-struct flow_entry {
-	struct ts_flow_key key;
-	struct ts_counts val;
+/* The counting maps of one generation, as indexes into sensor_maps.gen[g]. */
+enum gen_map {
+	GM_TOTALS,
+	GM_FLOWS,
+	GM_OVPORTS,
+	GM_BSCAT,
+	GM_TAGGED,
+	GM_TAGOV,
+	GM_COUNT,
 };
 
-struct port_entry {
-	struct ts_port_key key;
-	struct ts_counts val;
+/* Map (and pin) names without the _0/_1 suffix, in enum gen_map order. */
+extern const char *const gen_map_names[GM_COUNT];
+
+/* File descriptors of the maps; -1 where a map is not open. */
+struct sensor_maps {
+	int ctl_fd;
+	int outer_totals_fd; /* ARRAY_OF_MAPS: an update waits for a grace period */
+	int rules_fd;        /* payload rules by port (configuration) */
+	int rules_any_fd;    /* payload rules on every port, by protocol */
+	int rule_ports_fd;   /* bitmap of the ports with rules */
+	int labels_fd;       /* labelled address lists */
+	int tagnames_fd;     /* names of the tag bits */
+	int gen[2][GM_COUNT];
 };
 
-struct bs_entry {
-	struct ts_bs_key key;
-	__u64 packets;
+/* The sizes an operator chooses (0: the default below). */
+struct map_sizes {
+	__u32 max_sources;     /* flows: (source, protocol, port) entries */
+	__u32 max_backscatter; /* backscatter entries */
+	__u32 max_tagged;      /* tagged (source, port, tags) entries */
+	__u32 max_labels;      /* listed prefixes */
 };
 
-struct tag_entry {
-	struct ts_tag_key key;
-	__u64 packets;
-};
+#define TS_DEFAULT_MAX_SOURCES 524288
+#define TS_DEFAULT_MAX_BACKSCATTER 65536
+#define TS_DEFAULT_MAX_TAGGED 131072
+#define TS_DEFAULT_MAX_LABELS 65536
 
-struct tagov_entry {
-	struct ts_tagov_key key;
-	__u64 packets;
-};
-
-/* Everything one generation counted. */
-struct snapshot {
-	__u64 since; /* row time: start of the interval it covers */
-	struct ts_totals totals;
-	struct flow_entry *flows;
-	size_t nflows;
-	struct port_entry *ovports;
-	size_t novports;
-	struct bs_entry *bs;
-	size_t nbs;
-	struct tag_entry *tags;
-	size_t ntags;
-	struct tagov_entry *tagov;
-	size_t ntagov;
-};
+/* Zero fields of *sz get their defaults. */
+void map_sizes_default(struct map_sizes *sz);
 
 /*
- * Make `next_since` the start time of the generation that begins now,
- * switch the program to it and wait until the old one is quiescent.
- * Returns the old generation (0/1), or -1.
+ * Size the maps of an opened, not yet loaded object that holds the
+ * classifier's maps (the sensor's, a test's, the benchmark's). Zero
+ * fields leave a map as built. 0, or -1 with errno.
  */
-int gen_flip(struct sensor *s, __u64 next_since);
+struct bpf_object;
+int maps_set_sizes(struct bpf_object *obj, const struct map_sizes *sz);
 
-/* Read generation g whole. since is taken from ctl. */
-int gen_read(struct sensor *s, int g, struct snapshot *snap);
+void maps_init(struct sensor_maps *m); /* every fd -1 */
+/* The fds of a loaded object's maps (the object keeps owning them). */
+void maps_from_object(struct sensor_maps *m, struct bpf_object *obj);
+/*
+ * Open the maps pinned in dir. 0; -ENOENT when nothing is pinned there;
+ * -EINVAL (error printed, naming ifname) when the pins are incomplete.
+ */
+int maps_open_pinned(struct sensor_maps *m, const char *dir, const char *ifname);
+/* Close what maps_open_pinned() opened. */
+void maps_close(struct sensor_maps *m);
 
-/* Empty generation g (nothing may be writing it). */
-int gen_clear(struct sensor *s, int g);
-
-/* The same, knowing its contents: snap was read by gen_read() since. */
-int gen_clear_read(struct sensor *s, int g, const struct snapshot *snap);
+int ctl_read(const struct sensor_maps *m, struct ts_ctl *ctl);
+int ctl_write(const struct sensor_maps *m, const struct ts_ctl *ctl);
 
 /* Sum a per-CPU totals map into *t. */
 int totals_read(int fd, struct ts_totals *t);
 
+/* Read generation g whole; since is taken from ctl. */
+int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap);
+/* Empty generation g (nothing may be writing it). */
+int gen_clear(const struct sensor_maps *m, int g);
+/* The same, knowing its contents: snap was read by gen_read() since. */
+int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *snap);
+
 /* Number of entries in a hash map (for fill levels). */
 long map_count(int fd);
-
-int snapshot_empty(const struct snapshot *snap);
-void snapshot_free(struct snapshot *snap);
-
-/* Packets per tag bit in a snapshot (tagged and tag overflow). */
-void snapshot_tag_packets(const struct snapshot *snap, __u64 per_bit[TS_TAG_MAX]);
-
-/* a += b, field by field */
-void totals_add(struct ts_totals *a, const struct ts_totals *b);
 
 #endif

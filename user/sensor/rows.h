@@ -5,7 +5,7 @@
 
 #include "common/contract.h"
 #include "lib/csv.h"
-#include "sensor/maps.h"
+#include "sensor/snapshot.h"
 #include "sensor/geo.h"
 #include "sensor/rules.h"
 

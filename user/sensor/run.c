@@ -19,7 +19,7 @@
 #include <linux/if_link.h>
 #include "commands.h"
 #include "common/calendar.h"
-#include "sensor/maps.h"
+#include "sensor/drain.h"
 #include "sensor/geo.h"
 #include "lib/log.h"
 #include "lib/number.h"
@@ -29,25 +29,11 @@
 #include "lib/datafile.h"
 #include "sensor/tagcfg.h"
 
-/*
- * Fault injection for the recovery tests: XDP_TELESCOPE_FAULT=<point>
- * makes the loader die like kill -9 at that point of the first drain
- * that has packets to write.
- */
-static void fault_point(const char *point, const struct snapshot *snap)
-{
-	const char *want = getenv("XDP_TELESCOPE_FAULT");
-
-	if (want && !strcmp(want, point) && snap->totals.packets) {
-		pr_info("fault injected at '%s': exiting", point);
-		_exit(137);
-	}
-}
-
 struct runner {
 	struct sensor s;
 	struct output out;
 	struct geo *geo;
+	struct drain drain;
 	char sensor_name[256];
 	unsigned interval;
 	struct tag_config tags;
@@ -86,158 +72,14 @@ static void run_usage(FILE *f)
 "  -h, --help               this text\n");
 }
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static __u64 now_s(void)
 {
 	return (__u64)time(NULL);
 }
 
-/*
- * Write the rows of generation g and clear it. The phase in ctl and the
- * output journal make every step restartable: see recover().
- */
-static int drain_generation(struct runner *r, int g, bool skip_if_empty)
-{
-	struct strbuf rows[S_COUNT];
-	struct snapshot snap;
-	struct ts_ctl ctl;
-	double t[5]; /* start, read, rows built, written, cleared */
-	int err = -1;
-
-	t[0] = mono_s();
-	if (gen_read(&r->s, g, &snap))
-		return -1;
-	t[1] = mono_s();
-	if (skip_if_empty && snapshot_empty(&snap)) {
-		snapshot_free(&snap);
-		return 0;
-	}
-	for (int i = 0; i < S_COUNT; i++)
-		sb_init(&rows[i]);
-
-	if (ctl_read(&r->s, &ctl))
-		goto out;
-	ctl.drain_phase = TS_DRAIN_WRITING;
-	ctl.drain_gen = (__u32)g;
-	if (ctl_write(&r->s, &ctl))
-		goto out;
-
-	fault_point("before-write", &snap);
-	rows_build(&snap, r->geo, &r->tags.names, r->sensor_name, rows);
-	t[2] = mono_s();
-	if (output_append(&r->out, snap.since, g, rows)) {
-		/*
-		 * Nothing is lost: cut back what was written and leave the
-		 * counts in the generation; they are written with a later
-		 * interval once the output works again.
-		 */
-		output_rollback(&r->out, snap.since, g);
-		ctl.drain_phase = TS_DRAIN_IDLE;
-		ctl_write(&r->s, &ctl);
-		goto out;
-	}
-
-	t[3] = mono_s();
-	fault_point("after-write", &snap);
-
-	if (ctl_read(&r->s, &ctl))
-		goto out;
-	ctl.drain_phase = TS_DRAIN_WRITTEN;
-	if (snap.since > ctl.last_written)
-		ctl.last_written = snap.since;
-	totals_add(&ctl.drained, &snap.totals);
-	snapshot_tag_packets(&snap, ctl.tag_drained);
-	if (ctl_write(&r->s, &ctl))
-		goto out;
-	fault_point("after-written", &snap);
-	if (gen_clear_read(&r->s, g, &snap))
-		goto out;
-	if (ctl_read(&r->s, &ctl))
-		goto out;
-	ctl.drain_phase = TS_DRAIN_IDLE;
-	if (ctl_write(&r->s, &ctl))
-		goto out;
-	output_done(&r->out);
-	err = 0;
-
-	t[4] = mono_s();
-	if (ts_verbose) {
-		char tbuf[21];
-
-		format_time(snap.since, tbuf);
-		pr_info("drained %s: %llu packets, %zu flows, %zu backscatter "
-			"keys, %llu overflow, in %.3f s (read %.3f, rows %.3f, "
-			"write %.3f, clear %.3f)", tbuf,
-			(unsigned long long)snap.totals.packets, snap.nflows,
-			snap.nbs, (unsigned long long)snap.totals.overflow,
-			t[4] - t[0], t[1] - t[0], t[2] - t[1], t[3] - t[2],
-			t[4] - t[3]);
-	}
-out:
-	for (int i = 0; i < S_COUNT; i++)
-		sb_free(&rows[i]);
-	snapshot_free(&snap);
-	return err;
-}
-
-/*
- * Finish whatever a previous loader left half done, then drain the idle
- * generation if it holds counts (the loader died between a flip and the
- * end of a drain).
- */
-static int recover(struct runner *r)
-{
-	struct ts_ctl ctl;
-	int idle;
-
-	if (ctl_read(&r->s, &ctl))
-		return -1;
-	idle = (int)((ctl.gen & 1) ^ 1);
-	switch (ctl.drain_phase) {
-	case TS_DRAIN_WRITTEN:
-		pr_info("finishing a drain interrupted after its rows were written");
-		if (gen_clear(&r->s, (int)ctl.drain_gen))
-			return -1;
-		ctl.drain_phase = TS_DRAIN_IDLE;
-		if (ctl_write(&r->s, &ctl))
-			return -1;
-		output_done(&r->out);
-		break;
-	case TS_DRAIN_WRITING:
-		pr_info("redoing a drain interrupted while writing");
-		if (output_rollback(&r->out, ctl.since[ctl.drain_gen],
-				    (int)ctl.drain_gen))
-			return -1;
-		ctl.drain_phase = TS_DRAIN_IDLE;
-		if (ctl_write(&r->s, &ctl))
-			return -1;
-		break;
-	default:
-		break;
-	}
-	return drain_generation(r, idle, true);
-}
-
 static __u64 interval_start(__u64 t, unsigned interval)
 {
 	return t - t % interval;
-}
-
-/* Row time of the generation being counted now. */
-static __u64 active_since(struct runner *r)
-{
-	struct ts_ctl ctl;
-
-	if (ctl_read(&r->s, &ctl))
-		return 0;
-	return ctl.since[ctl.gen & 1];
 }
 
 static int arm_timer(int tfd, __u64 at)
@@ -280,7 +122,6 @@ static int loop(struct runner *r)
 		}
 		if (pfd[1].revents & POLLIN) {
 			__u64 ticks, now = now_s();
-			int old;
 
 			if (read(tfd, &ticks, sizeof(ticks)) < 0)
 				continue;
@@ -290,7 +131,7 @@ static int loop(struct runner *r)
 			}
 			/* Late (slow drain, suspended VM): start where we are. */
 			next = interval_start(now, r->interval);
-			if (active_since(r) >= next) {
+			if (drain_counting_since(&r->drain) >= next) {
 				/*
 				 * A restart inside an interval that already has
 				 * rows: these counts are labelled with the next
@@ -300,8 +141,7 @@ static int loop(struct runner *r)
 				arm_timer(tfd, next);
 				continue;
 			}
-			old = gen_flip(&r->s, next);
-			if (old < 0 || drain_generation(r, old, false))
+			if (drain_interval(&r->drain, next))
 				pr_warn("drain failed; its counts stay in the maps "
 					"and are written with the next interval");
 			next += r->interval;
@@ -319,7 +159,7 @@ static int loop(struct runner *r)
 						"old database: %s", errbuf);
 				else
 					pr_info("GeoIP databases reloaded");
-				if (tagcfg_apply(&r->s, &r->tags, errbuf, sizeof(errbuf)))
+				if (tagcfg_apply(&r->s.maps, &r->tags, errbuf, sizeof(errbuf)))
 					pr_warn("rules reload failed, keeping the old "
 						"rules and lists: %s", errbuf);
 				else
@@ -330,9 +170,7 @@ static int loop(struct runner *r)
 			}
 			pr_info("signal %u: writing the last interval and exiting",
 				si.ssi_signo);
-			int old = gen_flip(&r->s, interval_start(now_s(), r->interval));
-
-			if (old < 0 || drain_generation(r, old, false)) {
+			if (drain_interval(&r->drain, interval_start(now_s(), r->interval))) {
 				pr_err("the last drain failed; its counts stay in "
 				       "the maps for the next run");
 				err = -1;
@@ -367,12 +205,12 @@ int cmd_run(int argc, char **argv)
 		{ 0 }
 	};
 	struct sensor_opts so = { .mode = TS_MODE_AUTO };
+	struct map_sizes *sz = &so.sizes;
 	const char *out = NULL, *geoip = NULL, *asn = NULL, *ifname;
 	const char *rules = NULL;
 	struct runner r = { .interval = 60 };
 	bool gzip = false;
 	char errbuf[512];
-	struct ts_ctl ctl;
 	long v;
 	int c, err;
 
@@ -418,8 +256,8 @@ int cmd_run(int argc, char **argv)
 				       argv[optind - 1], 1L << 28, optarg);
 				return 2;
 			}
-			*(c == 'S' ? &so.max_sources : c == 'B' ? &so.max_backscatter
-			  : c == 'T' ? &so.max_tagged : &so.max_labels) = (__u32)v;
+			*(c == 'S' ? &sz->max_sources : c == 'B' ? &sz->max_backscatter
+			  : c == 'T' ? &sz->max_tagged : &sz->max_labels) = (__u32)v;
 			break;
 		case 'r': rules = optarg; break;
 		case 'l':
@@ -485,8 +323,8 @@ int cmd_run(int argc, char **argv)
 		geo_close(r.geo);
 		return 1;
 	}
-	tagcfg_read_names(&r.s, &r.tags.names);
-	if (tagcfg_apply(&r.s, &r.tags, errbuf, sizeof(errbuf))) {
+	tagcfg_read_names(&r.s.maps, &r.tags.names);
+	if (tagcfg_apply(&r.s.maps, &r.tags, errbuf, sizeof(errbuf))) {
 		pr_err("%s", errbuf);
 		sensor_close(&r.s);
 		geo_close(r.geo);
@@ -505,22 +343,9 @@ int cmd_run(int argc, char **argv)
 		pr_warn("skb mode sees packets after GRO: merged segments count "
 			"as one packet (ethtool -K %s gro off)", ifname);
 
-	err = recover(&r);
-	if (!err && !ctl_read(&r.s, &ctl)) {
-		__u32 active = ctl.gen & 1;
-		__u64 start = interval_start(now_s(), r.interval);
-
-		/*
-		 * What was counted while no loader ran goes into the next rows;
-		 * an interval never gets rows from two drains, so after a
-		 * restart inside an interval that has rows, the next one does.
-		 */
-		if (ctl.since[active] < start)
-			ctl.since[active] = start;
-		if (ctl.last_written && ctl.since[active] <= ctl.last_written)
-			ctl.since[active] = ctl.last_written + r.interval;
-		err = ctl_write(&r.s, &ctl);
-	}
+	r.drain = (struct drain){ .maps = &r.s.maps, .out = &r.out, .geo = r.geo,
+				  .names = &r.tags.names, .sensor = r.sensor_name };
+	err = drain_start(&r.drain, r.interval);
 	if (!err)
 		err = loop(&r);
 	sensor_close(&r.s);

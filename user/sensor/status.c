@@ -11,7 +11,6 @@
 #include <bpf/bpf.h>
 #include "commands.h"
 #include "common/calendar.h"
-#include "sensor/maps.h"
 #include "lib/log.h"
 #include "sensor/attach.h"
 #include "sensor/rows.h"
@@ -79,7 +78,7 @@ static int show(const char *ifname)
 		sensor_close(&s);
 		return 1;
 	}
-	if (ctl_read(&s, &ctl)) {
+	if (ctl_read(&s.maps, &ctl)) {
 		sensor_close(&s);
 		return 1;
 	}
@@ -91,7 +90,7 @@ static int show(const char *ifname)
 		/* a generation whose rows are written but not yet cleared */
 		if (ctl.drain_phase == TS_DRAIN_WRITTEN && (int)ctl.drain_gen == g)
 			continue;
-		if (gen_read(&s, g, &snap))
+		if (gen_read(&s.maps, g, &snap))
 			continue;
 		totals_add(&pending, &snap.totals);
 		snapshot_tag_packets(&snap, per_tag);
@@ -108,7 +107,7 @@ static int show(const char *ifname)
 	       ? "running" : "not running (the kernel keeps counting; the next run writes it)");
 	print_totals("total", &all);
 	print_totals("unwritten", &pending);
-	tagcfg_read_names(&s, &names);
+	tagcfg_read_names(&s.maps, &names);
 	printf("  tags     ");
 	for (int b = 0, shown = 0; b < TS_TAG_MAX; b++) {
 		if (!names.name[b][0] || (!per_tag[b] && b >= TS_TAG_BUILTIN_COUNT))
@@ -117,9 +116,9 @@ static int show(const char *ifname)
 		       (unsigned long long)per_tag[b]);
 	}
 	printf("\n");
-	print_fill("flows", s.gen[active].fd[GM_FLOWS]);
-	print_fill("bscat", s.gen[active].fd[GM_BSCAT]);
-	print_fill("tagged", s.gen[active].fd[GM_TAGGED]);
+	print_fill("flows", s.maps.gen[active][GM_FLOWS]);
+	print_fill("bscat", s.maps.gen[active][GM_BSCAT]);
+	print_fill("tagged", s.maps.gen[active][GM_TAGGED]);
 	printf("  pins      %s\n", s.pin_dir);
 	int ok = s.link_fd >= 0 && s.ifindex;
 	sensor_close(&s);

@@ -8,7 +8,7 @@
 #include "lib/hmap.h"
 #include "sensor/tagcfg.h"
 
-void tagcfg_read_names(const struct sensor *s, struct tag_names *names)
+void tagcfg_read_names(const struct sensor_maps *s, struct tag_names *names)
 {
 	struct ts_tag_name n;
 
@@ -95,7 +95,7 @@ static int sync_map(int fd, const struct hmap *want, size_t ksz,
  * sets out. A packet meanwhile sees old or new rules of a port, never
  * a half-written set.
  */
-static int load_rules(struct sensor *s, const struct hmap *sets, char *err,
+static int load_rules(const struct sensor_maps *s, const struct hmap *sets, char *err,
 		      size_t errlen)
 {
 	static __u64 bits[TS_RULE_PORT_WORDS];
@@ -138,7 +138,7 @@ fail:
 	return -1;
 }
 
-int tagcfg_apply(struct sensor *s, struct tag_config *cfg, char *err,
+int tagcfg_apply(const struct sensor_maps *s, struct tag_config *cfg, char *err,
 		 size_t errlen)
 {
 	struct tag_names names = cfg->names;

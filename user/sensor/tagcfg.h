@@ -7,7 +7,7 @@
 #ifndef TS_TAGCFG_H
 #define TS_TAGCFG_H
 
-#include "sensor/attach.h"
+#include "sensor/maps.h"
 #include "sensor/rules.h"
 
 #define TAGCFG_MAX_LISTS 32
@@ -21,14 +21,14 @@ struct tag_config {
 };
 
 /* Read the bit names a previous loader left in the pins (or the built-ins). */
-void tagcfg_read_names(const struct sensor *s, struct tag_names *names);
+void tagcfg_read_names(const struct sensor_maps *s, struct tag_names *names);
 
 /*
  * Parse the files and, only if all of them are good, load them into the
  * kernel maps (s NULL: only parse). Returns 0, or -1 with one line in
  * err (nothing changed).
  */
-int tagcfg_apply(struct sensor *s, struct tag_config *cfg, char *err,
+int tagcfg_apply(const struct sensor_maps *s, struct tag_config *cfg, char *err,
 		 size_t errlen);
 
 #endif
