@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "report/report.h"
-#include "report/sections/build.h"
+#include "report/sections/section.h"
 #include "report/names.h"
 #include "report/stats.h"
 

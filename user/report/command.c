@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "report/sections/build.h"
 #include "report/doc.h"
+#include "report/render/render.h"
 #include "report/events.h"
 #include "report/input.h"
 #include "report/stats.h"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The report as a document: headings, paragraphs, tables and charts, built
- * once from the statistics and then written as HTML, Markdown or CSV, so
- * every format shows the same numbers.
+ * once from the statistics and then written as HTML, Markdown or CSV
+ * (render/), so every format shows the same numbers.
  */
 #ifndef TS_REPORT_DOC_H
 #define TS_REPORT_DOC_H
@@ -93,14 +93,5 @@ struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
 
 /* "1,234,567" */
 void fmt_count(unsigned long long v, char *buf, size_t len);
-
-/* Renderers. */
-bool render_html(const struct doc *d, FILE *f);
-bool render_md(const struct doc *d, FILE *f);
-bool render_csv(const struct doc *d, const char *dir);
-/* Text for HTML and SVG: & < > " escaped. */
-void html_escape(FILE *f, const char *s);
-/* One chart as inline SVG (appended to f). */
-void render_svg_chart(const struct chart *c, enum rpt_lang lang, FILE *f);
 
 #endif

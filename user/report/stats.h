@@ -175,9 +175,12 @@ void stats_free(struct report_stats *st);
 /* Loads --sensors FILE (sensor,group,label[,country]); false on error. */
 bool stats_load_sensor_file(struct report_stats *st, const char *path);
 
+/* The sensor's id (registering it), or -1 when there are too many. */
+int stats_sensor_id(struct report_stats *st, const char *name);
+
 /*
- * Streams every file of the listed day directories. The series split over
- * two threads that touch disjoint parts of st.
+ * Streams every file of the listed day directories (tally.c). The series
+ * split over two threads that touch disjoint parts of st.
  */
 void stats_read_days(struct report_stats *st, const struct day_list *days);
 

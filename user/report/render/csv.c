@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include "lib/csv.h"
 #include "lib/log.h"
-#include "report/doc.h"
+#include "report/render/render.h"
 
 static bool write_file(const char *dir, const char *id, const struct strbuf *sb)
 {

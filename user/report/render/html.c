@@ -4,20 +4,8 @@
  * scripts and nothing fetched, laid out to print on A4.
  */
 #include <stdio.h>
-#include "report/doc.h"
-
-void html_escape(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f); break;
-		}
-	}
-}
+#include "report/render/escape.h"
+#include "report/render/render.h"
 
 static const char style[] =
 "@page { size: A4; margin: 16mm 14mm; }\n"

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "report/doc.h"
+#include "report/render/render.h"
 
 static void md_text(FILE *f, const char *s)
 {

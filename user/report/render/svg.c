@@ -7,7 +7,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include "report/doc.h"
+#include "report/render/escape.h"
+#include "report/render/render.h"
 
 #define W 900
 #define H 300

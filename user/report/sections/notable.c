@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report/sections/build.h"
+#include "report/sections/section.h"
 
 static const char *type_label(struct build *b, enum event_type t)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "report/sections/build.h"
+#include "report/sections/section.h"
 
 #define SENSOR_TOP 10
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/log.h"
-#include "report/sections/build.h"
+#include "report/sections/section.h"
 
 static int cmp_tag(const void *a, const void *b)
 {

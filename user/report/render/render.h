@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The document (report/doc.h) written out: the renderers only read it. */
+#ifndef TS_RENDER_H
+#define TS_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "report/doc.h"
+
+/* One self-contained HTML file (html.c, charts from svg.c). */
+bool render_html(const struct doc *d, FILE *f);
+/* Markdown, charts as lines of block characters (md.c). */
+bool render_md(const struct doc *d, FILE *f);
+/* A directory of CSV files, one per table and per chart (csv.c). */
+bool render_csv(const struct doc *d, const char *dir);
+/* One chart as inline SVG, appended to f (svg.c). */
+void render_svg_chart(const struct chart *c, enum rpt_lang lang, FILE *f);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What every section of the report shares: the state of the document
+ * being built, the sections in the order the report has them
+ * (sections/build.c calls them), and the helpers more than one uses.
+ */
+#ifndef TS_REPORT_SECTION_H
+#define TS_REPORT_SECTION_H
+
+#include "report/doc.h"
+#include "report/events.h"
+#include "report/stats.h"
+
+struct build {
+	const struct report_stats *st;
+	const struct report_opts *o;
+	const struct event_list *events;
+	struct doc *d;
+	int tables, figures;	/* numbering */
+	int section;
+	char caption[320];	/* the last caption made */
+};
+
+/* en or ja text, picked by the document's language. */
+#define TR(b, en, ja) ((b)->d->lang == LANG_JA ? (ja) : (en))
+
+/* The sections, each in a file of its own: overview.c, notable.c (events
+ * and gaps), backscatter.c, mirai.c, tags.c, sensors.c, focus.c. */
+void build_overview(struct build *b);
+void build_events(struct build *b);
+void build_backscatter(struct build *b);
+void build_mirai(struct build *b);
+void build_tags(struct build *b);
+void build_sensors(struct build *b);
+void build_focus_ports(struct build *b);
+void build_gaps(struct build *b);
+
+/* Shared helpers (section.c). */
+struct port_total {
+	uint8_t proto;
+	uint16_t port;
+	uint64_t packets, mirai;
+	uint64_t sources;	/* K_TAG_PORT: Σ sources */
+};
+
+/* Period totals per port from the counter kind given (K_PORT_DAY,
+ * K_PORT_PREV, K_PORT_FOCUS; the sensor id for K_SENSOR_PORT_DAY, the tag
+ * id for K_TAG_PORT), ranked by packets. */
+struct port_total *rank_ports(const struct hmap *m, enum key_kind kind,
+			      int sensor, size_t *n);
+struct cc_count {
+	int cc;
+	uint64_t sources, packets;
+};
+
+/* qsort order of struct cc_count: packets, most first; then the code. */
+int cmp_cc_packets(const void *a, const void *b);
+/* Comparison of two named counts: the larger first, then by name. */
+int cmp_count_name(uint64_t a, const char *a_name, uint64_t b, const char *b_name);
+
+/* Columns col and col + 1 of a table by source region: the name (page and
+ * CSV) and the code (CSV); the cells of region cc in row. */
+void region_cols(struct build *b, struct table *t, int col);
+void region_cells(struct build *b, struct table *t, int row, int col, int cc);
+
+/* en: 2022-07-01; ja: 2022年7月1日 */
+void fmt_date(const struct build *b, int day, char *buf, size_t len);
+const char *table_caption(struct build *b, const char *text);
+const char *figure_caption(struct build *b, const char *text);
+/* Charts: one point per period day; NAN on days without any totals row. */
+bool day_has_data(const struct report_stats *st, int di);
+
+#endif
