@@ -12,7 +12,7 @@ void build_mirai(struct build *b)
 	struct port_total *p = rank_ports(&st->cross, K_PORT_FOCUS, 0, &n);
 	int top = (int)n < b->o->top ? (int)n : b->o->top, cc = st->focus_country;
 	uint64_t all = 0, mirai = 0;
-	char text[200], a[40], m[40], code[3], label[64], csv[32];
+	char text[200], a[40], m[40], code[3];
 	struct table *t;
 
 	cc_code(cc, code);
@@ -37,9 +37,7 @@ void build_mirai(struct build *b)
 		 top, country_name(cc, b->d->lang));
 	t = doc_table(b->d, "mirai", table_caption(b, text), 7);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
-	table_col(t, 1, TR(b, "Destination port", "宛先ポート番号"), "label", COL_PAGE);
-	table_col(t, 2, "", "proto", COL_CSV);
-	table_col(t, 3, "", "port", COL_CSV);
+	port_cols(b, t, 1);
 	table_col(t, 4, TR(b, "All packets", "全パケット"), "packets", COL_BOTH | COL_NUM);
 	table_col(t, 5, TR(b, "Mirai-type", "Mirai 型"), "mirai", COL_BOTH | COL_NUM);
 	table_col(t, 6, TR(b, "Share", "割合"), "share_pct", COL_BOTH | COL_NUM);
@@ -47,11 +45,7 @@ void build_mirai(struct build *b)
 		int r = table_row(t);
 
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		port_label(p[i].proto, p[i].port, label, sizeof(label));
-		table_set(t, r, 1, label, label);
-		table_set(t, r, 2, proto_name(p[i].proto, csv), NULL);
-		snprintf(csv, sizeof(csv), "%u", p[i].port);
-		table_set(t, r, 3, csv, csv);
+		port_cells(t, r, 1, p[i].proto, p[i].port);
 		table_set_u64(t, r, 4, p[i].packets);
 		table_set_u64(t, r, 5, p[i].mirai);
 		table_set_pct(t, r, 6, p[i].packets ? 100.0 * (double)p[i].mirai / (double)p[i].packets : 0);

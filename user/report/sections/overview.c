@@ -135,7 +135,7 @@ static void top_ports(struct build *b)
 	struct port_total *prev = rank_ports(&st->ports, K_PORT_PREV, 0, &nprev);
 	int top = (int)n < b->o->top ? (int)n : b->o->top;
 	uint64_t total = 0;
-	char text[160], label[64], csv[32], first[64] = "";
+	char text[160], label[64], first[64] = "";
 	struct table *t;
 	struct chart *c;
 
@@ -144,9 +144,7 @@ static void top_ports(struct build *b)
 	snprintf(text, sizeof(text), TR(b, "Top %d destination ports", "宛先ポート番号トップ %d"), top);
 	t = doc_table(b->d, "top_ports", table_caption(b, text), 8);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
-	table_col(t, 1, TR(b, "Destination port", "宛先ポート番号"), "label", COL_PAGE);
-	table_col(t, 2, "", "proto", COL_CSV);
-	table_col(t, 3, "", "port", COL_CSV);
+	port_cols(b, t, 1);
 	table_col(t, 4, TR(b, "Packets", "パケット数"), "packets", COL_BOTH | COL_NUM);
 	table_col(t, 5, TR(b, "Share", "割合"), "share_pct", COL_BOTH | COL_NUM);
 	snprintf(text, sizeof(text), TR(b, "Previous %s's rank", "前%sの順位"), period_word(b));
@@ -162,11 +160,8 @@ static void top_ports(struct build *b)
 				break;
 			}
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
+		port_cells(t, r, 1, cur[i].proto, cur[i].port);
 		port_label(cur[i].proto, cur[i].port, label, sizeof(label));
-		table_set(t, r, 1, label, label);
-		table_set(t, r, 2, proto_name(cur[i].proto, csv), NULL);
-		snprintf(csv, sizeof(csv), "%u", cur[i].port);
-		table_set(t, r, 3, csv, csv);
 		table_set_u64(t, r, 4, cur[i].packets);
 		table_set_pct(t, r, 5, total ? 100.0 * (double)cur[i].packets / (double)total : 0);
 		prev_rank_cell(b, t, r, 6, prank, prank > 0);

@@ -107,6 +107,24 @@ void region_cells(struct build *b, struct table *t, int row, int col, int cc)
 	table_set(t, row, col + 1, code, NULL);
 }
 
+void port_cols(struct build *b, struct table *t, int col)
+{
+	table_col(t, col, TR(b, "Destination port", "宛先ポート番号"), "label", COL_PAGE);
+	table_col(t, col + 1, "", "proto", COL_CSV);
+	table_col(t, col + 2, "", "port", COL_CSV);
+}
+
+void port_cells(struct table *t, int row, int col, uint8_t proto, uint16_t port)
+{
+	char label[64], num[8];
+
+	port_label(proto, port, label, sizeof(label));
+	table_set(t, row, col, label, NULL);
+	table_set(t, row, col + 1, proto_name(proto, num), NULL);
+	snprintf(num, sizeof(num), "%u", port);
+	table_set(t, row, col + 2, num, NULL);
+}
+
 int cmp_count_name(uint64_t a, const char *a_name, uint64_t b, const char *b_name)
 {
 	if (a != b)

@@ -63,6 +63,11 @@ int cmp_count_name(uint64_t a, const char *a_name, uint64_t b, const char *b_nam
 void region_cols(struct build *b, struct table *t, int col);
 void region_cells(struct build *b, struct table *t, int row, int col, int cc);
 
+/* Columns col … col + 2 of a table by destination port: the label (page
+ * and CSV), the protocol and the port (CSV); the cells of a port in row. */
+void port_cols(struct build *b, struct table *t, int col);
+void port_cells(struct table *t, int row, int col, uint8_t proto, uint16_t port);
+
 /* en: 2022-07-01; ja: 2022年7月1日 */
 void fmt_date(const struct build *b, int day, char *buf, size_t len);
 const char *table_caption(struct build *b, const char *text);

@@ -166,20 +166,13 @@ static void ports_table(struct build *b, const struct tag_stats *tg, int rank, c
 	struct table *t = tag_table(b, "destination ports", "宛先ポート番号", label, top,
 				    "ports", rank, 8);
 
-	table_col(t, 1, TR(b, "Destination port", "宛先ポート番号"), "label", COL_PAGE);
-	table_col(t, 2, "", "proto", COL_CSV);
-	table_col(t, 3, "", "port", COL_CSV);
+	port_cols(b, t, 1);
 	tail_cols(b, t, 4);
 	for (int i = 0; i < top; i++) {
 		int r = table_row(t);
-		char port[64], csv[32];
 
-		port_label(p[i].proto, p[i].port, port, sizeof(port));
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		table_set(t, r, 1, port, NULL);
-		table_set(t, r, 2, proto_name(p[i].proto, csv), NULL);
-		snprintf(csv, sizeof(csv), "%u", p[i].port);
-		table_set(t, r, 3, csv, NULL);
+		port_cells(t, r, 1, p[i].proto, p[i].port);
 		tail_cells(t, r, 4, tg, p[i].packets, p[i].sources);
 	}
 }
