@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The synthetic traffic model. Every random draw comes from a generator
- * seeded by (seed, sensor, day, ...), so a sensor-day is the same whatever
- * else is generated and in whatever order: deterministic and parallel.
- * Scanning arrives as "flows" (one source, one port, a few packets); the
- * rows are their per-interval sums, so the contract's invariants hold.
+ * The synthetic traffic model: each day's weights of ports and countries
+ * (with the injected events), and each interval's flows (scanning,
+ * tagged scanners, backscatter), which emit.c turns into rows. Every draw
+ * comes from synth/rng.h, seeded per sensor, day and interval.
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,61 +11,9 @@
 #include "telescope.h"
 #include "common/calendar.h"
 #include "common/contract.h"
-#include "lib/csv.h"
-#include "synth/synth.h"
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static struct rng rng_for(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
-{
-	struct rng r = { mix(seed ^ mix(a * 0x9E3779B97F4A7C15ULL ^ mix(b + 0x632BE59BD9B4E019ULL) ^
-					mix(c * 0xD1B54A32D192ED03ULL + 1))) };
-	return r;
-}
-
-static uint64_t next(struct rng *r)
-{
-	r->s += 0x9E3779B97F4A7C15ULL;
-	return mix(r->s);
-}
-
-static double uniform(struct rng *r)
-{
-	return (double)(next(r) >> 11) * 0x1.0p-53;
-}
-
-static double normal(struct rng *r)
-{
-	double u = uniform(r), v = uniform(r);
-
-	return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(2 * M_PI * v);
-}
-
-static int poisson(struct rng *r, double lambda)
-{
-	if (lambda > 30) {
-		double x = lambda + sqrt(lambda) * normal(r);
-
-		return x < 0 ? 0 : (int)lround(x);
-	}
-	double l = exp(-lambda), p = 1;
-	int k = 0;
-
-	do {
-		k++;
-		p *= uniform(r);
-	} while (p > l);
-	return k - 1;
-}
+#include "synth/emit.h"
+#include "synth/rng.h"
+#include "synth/world.h"
 
 struct port_w {
 	uint8_t proto;
@@ -90,126 +37,11 @@ static const struct port_w ports[] = {
 #define PORT_1433 13
 #define PORT_1900 18
 
-struct country_w {
-	const char *cc;
-	double weight;
-	const char *org;
-};
-
-static const struct country_w countries[] = {
-	{ "US", 16, "Example, \"US\" Hosting" }, { "CN", 14, "Example CN Backbone" },
-	{ "NL", 9, "=Research Scanner NL" }, { "RU", 8, "Example RU Telecom" },
-	{ "DE", 5, "Example DE Cloud" }, { "GB", 5, "Example GB Hosting" },
-	{ "JP", 4, "Example JP Net" }, { "KR", 3.5, "Example KR Telecom" },
-	{ "TW", 3, "Example TW Broadband" }, { "BG", 3, "Example BG Hosting" },
-	{ "IN", 3, "Example IN Mobile" }, { "BR", 3, "Example BR Telecom" },
-	{ "VN", 2.5, "Example VN Net" }, { "FR", 2.5, "Example FR Cloud" },
-	{ "HK", 2, "Example HK Data" }, { "SG", 1.5, "Example SG Cloud" },
-	{ "RO", 1.5, "Example RO Hosting" }, { "IR", 1.5, "Example IR Telecom" },
-	{ "UA", 1.2, "Example UA Net" }, { "ID", 1.2, "Example ID Mobile" },
-	{ "TR", 1, "Example TR Telecom" }, { "IT", 1, "Example IT Net" },
-	{ "CA", 1, "Example CA Cloud" }, { "TH", 0.8, "Example TH Net" },
-	{ "PL", 0.8, "Example PL Hosting" }, { "AR", 0.6, "Example AR Telecom" },
-	{ "MX", 0.6, "Example MX Net" }, { "ZA", 0.5, "Example ZA Net" },
-	{ "EG", 0.5, "Example EG Telecom" }, { "PK", 0.5, "Example PK Net" },
-	{ COUNTRY_UNKNOWN, 0.5, "" },
-};
-#define NCOUNTRIES (int)(sizeof(countries) / sizeof(countries[0]))
-#define CC_IDX(i) (i)
-
-static int country_index(const char *cc)
-{
-	for (int i = 0; i < NCOUNTRIES; i++)
-		if (!strcmp(countries[i].cc, cc))
-			return i;
-	return NCOUNTRIES - 1;
-}
-
 /* Where 1433/tcp scanning comes from once it starts (seed 004). */
 static const struct { const char *cc; double share; } mssql_mix[] = {
 	{ "CN", 0.5 }, { "US", 0.12 }, { "IN", 0.08 }, { "VN", 0.08 }, { "RU", 0.06 },
 	{ "JP", 0.04 },
 };
-
-/* Backscatter victims: a general pool and two bursts (seed 000). */
-#define VICTIMS_GENERAL 300
-#define VICTIMS_JP 24
-#define VICTIMS_TW 24
-#define NVICTIMS (VICTIMS_GENERAL + VICTIMS_JP + VICTIMS_TW)
-
-static const char *const victim_cc[] = {
-	"US", "US", "US", "CN", "CN", "JP", "JP", "DE", "NL", "TW", "KR", "GB", "FR",
-	"BR", "RU", "IN", "US", "CN", "SG", "HK",
-};
-static const char *const victim_kind[] = { "Cloud", "Portal", "Bank, Ltd.", "CDN", "Shop", "Media" };
-
-struct victim {
-	int country;
-	uint32_t ip;
-	uint32_t asn;
-	char org[48];
-	uint8_t proto;
-	uint16_t src_port;
-	uint8_t kind;	/* enum ts_bs_kind */
-};
-
-static void victim(uint64_t seed, int i, struct victim *v)
-{
-	struct rng r = rng_for(seed, 0xB5, (uint64_t)i, 0);
-	double u;
-
-	if (i < VICTIMS_GENERAL)
-		v->country = country_index(victim_cc[next(&r) % (sizeof(victim_cc) / sizeof(victim_cc[0]))]);
-	else
-		v->country = country_index(i < VICTIMS_GENERAL + VICTIMS_JP ? "JP" : "TW");
-	v->ip = (198u << 24) | (19u << 16) | (uint32_t)(128 * 256 + i * 7 + 1);
-	v->asn = 64512 + (uint32_t)(i / 2);
-	snprintf(v->org, sizeof(v->org), "Example %s %c%d",
-		 victim_kind[(i / 2) % (sizeof(victim_kind) / sizeof(victim_kind[0]))],
-		 'A' + (i / 2) % 26, i / 52);
-	u = uniform(&r);
-	v->proto = 6;
-	v->kind = TS_BS_SYNACK;
-	if (i >= VICTIMS_GENERAL || u < 0.6)
-		v->src_port = 443;
-	else if (u < 0.8)
-		v->src_port = 80;
-	else if (u < 0.88)
-		v->src_port = 22, v->kind = TS_BS_RSTACK;
-	else if (u < 0.94)
-		v->src_port = 25, v->kind = TS_BS_RST;
-	else
-		v->proto = 1, v->src_port = 0, v->kind = TS_BS_ICMP_UNREACH;
-}
-
-/* Tags as the sensor names them in tags.csv (docs/tags.md). */
-enum {
-	TAG_MIRAI, TAG_ZMAP, TAG_MASSCAN, TAG_NMAP_SYN, TAG_SIP_OPTIONS,
-	TAG_SIP_FRIENDLY, TAG_SSDP, TAG_UDP_0X31, TAG_RESEARCH, NTAGS
-};
-#define TAG(t) (1u << (t))
-
-/* Built-in fingerprints by their bit; rules of rules/default.rules and
- * the list by name. */
-static const struct {
-	int builtin;	/* enum ts_tag_bit, or -1 */
-	const char *name;
-} synth_tags[NTAGS] = {
-	[TAG_MIRAI] = { TS_TAG_MIRAI, NULL },
-	[TAG_ZMAP] = { TS_TAG_ZMAP, NULL },
-	[TAG_MASSCAN] = { TS_TAG_MASSCAN, NULL },
-	[TAG_NMAP_SYN] = { TS_TAG_NMAP_SYN, NULL },
-	[TAG_SIP_OPTIONS] = { TS_TAG_SIP_OPTIONS, NULL },
-	[TAG_SIP_FRIENDLY] = { TS_TAG_SIP_FRIENDLY, NULL },
-	[TAG_SSDP] = { -1, "ssdp_msearch" },
-	[TAG_UDP_0X31] = { -1, "udp_0x31" },
-	[TAG_RESEARCH] = { -1, TAG_LIST_PREFIX "research-scanner" },
-};
-
-static const char *tag_name(int t)
-{
-	return synth_tags[t].name ? synth_tags[t].name : builtin_tag_name(synth_tags[t].builtin);
-}
 
 /*
  * Scanners recognised by their packets (ZMap, Masscan) or by an announced
@@ -244,50 +76,9 @@ static const uint16_t sweep_ports[] = {
  * expected: about 4 % of all flows come from the scanners above. */
 #define SCANNER_SHARE 0.004
 
-struct flow {
-	uint8_t proto;
-	uint16_t port;
-	int country;
-	uint32_t ip;
-	uint64_t packets, bytes, mirai;
-	unsigned tags;	/* every packet of a flow carries the same tags */
-	int victim;	/* backscatter: victim index, else -1 */
-};
-
-/* Per-interval sums: a row of one of the files. Each flow is one source
- * (the model draws a fresh one per flow), so sources = flows. */
-struct agg {
-	uint8_t proto;
-	uint16_t port;
-	int country;
-	uint64_t packets, bytes, mirai;
-	int nips;
-};
-
-static void add_ip(struct agg *a, uint32_t ip)
-{
-	(void)ip;
-	a->nips++;
-}
-
-static struct agg *find_agg(struct agg *v, int *n, int max, uint8_t proto, uint16_t port,
-			    int country)
-{
-	for (int i = 0; i < *n; i++)
-		if (v[i].proto == proto && v[i].port == port && v[i].country == country)
-			return &v[i];
-	if (*n == max)
-		return NULL;
-	memset(&v[*n], 0, sizeof(v[*n]));
-	v[*n].proto = proto;
-	v[*n].port = port;
-	v[*n].country = country;
-	return &v[(*n)++];
-}
-
 struct day_model {
 	double port_cum[NPORTS];
-	double country_cum[NCOUNTRIES];
+	double country_cum[SYNTH_NCOUNTRIES];
 	bool shift;		/* 1433/tcp at its new level */
 	bool local_spike;	/* this sensor, 1900/udp */
 	int bs_from, bs_to;	/* burst victims active today: [from, to) */
@@ -329,7 +120,7 @@ static void day_model(const struct synth_opts *o, int s, int day, struct day_mod
 		m->port_cum[i] = sum;
 	}
 	sum = 0;
-	for (int i = 0; i < NCOUNTRIES; i++) {
+	for (int i = 0; i < SYNTH_NCOUNTRIES; i++) {
 		struct rng r = rng_for(o->seed, 0xC0, (uint64_t)day, (uint64_t)i);
 		double w = countries[i].weight * exp(0.08 * normal(&r));
 
@@ -428,11 +219,6 @@ void synth_write_manifest(FILE *f, const struct synth_event *ev, int n)
 	}
 }
 
-static void ip_text(uint32_t ip, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
 static double diurnal(int64_t t)
 {
 	double hour = (double)(t % 86400) / 3600.0;
@@ -453,7 +239,7 @@ static void scan_flow(const struct synth_opts *o, const struct day_model *m, str
 		f->proto = uniform(r) < 0.8 ? 6 : 17;
 		f->port = (uint16_t)(1024 + next(r) % 64512);
 	}
-	f->country = pick(m->country_cum, NCOUNTRIES, uniform(r));
+	f->country = pick(m->country_cum, SYNTH_NCOUNTRIES, uniform(r));
 	if (p == PORT_1433 && m->shift) {
 		u = uniform(r);
 		for (size_t i = 0; i < sizeof(mssql_mix) / sizeof(mssql_mix[0]); i++) {
@@ -580,171 +366,6 @@ static int interval_flows(const struct synth_opts *o, int s, const struct day_mo
 		if (uniform(r) < 8.0 / per_day)
 			backscatter_flow(o->seed, vi, r, &flows[k++]);
 	return k;
-}
-
-/* A tags.csv row: (tag, protocol, port, country). */
-struct tag_agg {
-	int tag;
-	uint8_t proto;
-	uint16_t port;
-	int country;
-	uint64_t packets;
-	int nips;
-};
-
-static struct tag_agg *find_tag_agg(struct tag_agg *v, int *n, int max, int tag,
-				    const struct flow *f)
-{
-	for (int i = 0; i < *n; i++)
-		if (v[i].tag == tag && v[i].proto == f->proto && v[i].port == f->port &&
-		    v[i].country == f->country)
-			return &v[i];
-	if (*n == max)
-		return NULL;
-	v[*n] = (struct tag_agg){ tag, f->proto, f->port, f->country, 0, 0 };
-	return &v[(*n)++];
-}
-
-struct row_buf {
-	char text[512];
-	size_t len;
-};
-
-#define MAX_AGG 1024
-
-static void emit_interval(const struct synth_opts *o, int s, int64_t t, const struct flow *flows,
-			  int n, struct synth_sink *sink, synth_row_fn emit)
-{
-	static __thread struct agg port_rows[MAX_AGG], country_rows[MAX_AGG], pc_rows[MAX_AGG];
-	static __thread struct tag_agg tag_rows[MAX_AGG];
-	struct agg total = { 0 };
-	int np = 0, nc = 0, npc = 0, ntag = 0, top[3] = { -1, -1, -1 };
-	uint64_t bs_packets = 0, tagged = 0;
-	char when[21], sensor[32], proto[4], ip[20], cc[3];
-	struct strbuf sb;
-	struct csv_row row;
-
-	snprintf(sensor, sizeof(sensor), "sensor-%02d", s + 1);
-	format_time(t, when);
-	sb_init(&sb);
-	for (int i = 0; i < n; i++) {
-		const struct flow *f = &flows[i];
-		struct agg *a;
-
-		total.packets += f->packets;
-		total.bytes += f->bytes;
-		total.mirai += f->mirai;
-		add_ip(&total, f->ip);
-		if (f->victim >= 0)
-			bs_packets += f->packets;
-		if ((a = find_agg(port_rows, &np, MAX_AGG, f->proto, f->port, -1))) {
-			a->packets += f->packets;
-			a->bytes += f->bytes;
-			a->mirai += f->mirai;
-			add_ip(a, f->ip);
-		}
-		if ((a = find_agg(country_rows, &nc, MAX_AGG, 0, 0, f->country))) {
-			a->packets += f->packets;
-			add_ip(a, f->ip);
-		}
-		if ((a = find_agg(pc_rows, &npc, MAX_AGG, f->proto, f->port, f->country))) {
-			a->packets += f->packets;
-			a->mirai += f->mirai;
-			add_ip(a, f->ip);
-		}
-		if (f->tags)
-			tagged += f->packets;
-		for (int b = 0; b < NTAGS; b++) {
-			struct tag_agg *ta;
-
-			if ((f->tags & TAG(b)) &&
-			    (ta = find_tag_agg(tag_rows, &ntag, MAX_AGG, b, f))) {
-				ta->packets += f->packets;
-				ta->nips++;
-			}
-		}
-		if (f->victim < 0) {
-			for (int k = 0; k < 3; k++)
-				if (top[k] < 0 || flows[top[k]].packets < f->packets) {
-					memmove(&top[k + 1], &top[k], (size_t)(2 - k) * sizeof(int));
-					top[k] = i;
-					break;
-				}
-		}
-	}
-	csv_begin(&row, &sb);
-#define ROW_DONE(file) do { csv_end(&row); emit(sink, file, sb.buf, sb.len); sb_reset(&sb); } while (0)
-	csv_raw(&row, when); csv_raw(&row, sensor);
-	csv_u64(&row, total.packets); csv_u64(&row, total.bytes); csv_u64(&row, (uint64_t)total.nips);
-	for (int z = 0; z < 3; z++)
-		csv_u64(&row, 0);	/* malformed, non_ip, overflow */
-	csv_u64(&row, 0);		/* fragments */
-	csv_u64(&row, total.mirai); csv_u64(&row, bs_packets);
-	csv_u64(&row, 0); csv_u64(&row, 0);	/* bs_overflow, quote_mismatch */
-	csv_u64(&row, tagged); csv_u64(&row, 0);	/* tag_overflow */
-	ROW_DONE(S_TOTALS);
-	for (int i = 0; i < np; i++) {
-		const struct agg *a = &port_rows[i];
-
-		csv_raw(&row, when); csv_raw(&row, sensor);
-		csv_raw(&row, proto_name(a->proto, proto));
-		csv_u64(&row, a->port); csv_u64(&row, a->packets); csv_u64(&row, a->bytes);
-		csv_u64(&row, (uint64_t)a->nips); csv_u64(&row, a->mirai);
-		ROW_DONE(S_PORTS);
-	}
-	for (int i = 0; i < nc; i++) {
-		const struct agg *a = &country_rows[i];
-
-		csv_raw(&row, when); csv_raw(&row, sensor); csv_raw(&row, countries[a->country].cc);
-		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips);
-		ROW_DONE(S_COUNTRIES);
-	}
-	for (int i = 0; i < npc; i++) {
-		const struct agg *a = &pc_rows[i];
-
-		csv_raw(&row, when); csv_raw(&row, sensor);
-		csv_raw(&row, proto_name(a->proto, proto));
-		csv_u64(&row, a->port); csv_raw(&row, countries[a->country].cc);
-		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips); csv_u64(&row, a->mirai);
-		ROW_DONE(S_PORT_COUNTRIES);
-	}
-	for (int k = 0; k < 3 && top[k] >= 0; k++) {
-		const struct flow *f = &flows[top[k]];
-
-		ip_text(f->ip, ip, sizeof(ip));
-		csv_raw(&row, when); csv_raw(&row, sensor); csv_raw(&row, ip);
-		csv_raw(&row, countries[f->country].cc);
-		csv_u64(&row, f->country == NCOUNTRIES - 1 ? 0 : 64496 + (uint64_t)f->country);
-		csv_u64(&row, f->packets); csv_u64(&row, f->bytes);
-		csv_text(&row, countries[f->country].org);
-		ROW_DONE(S_SOURCES);
-	}
-	for (int i = 0; i < n; i++) {
-		const struct flow *f = &flows[i];
-		struct victim v;
-
-		if (f->victim < 0)
-			continue;
-		victim(o->seed, f->victim, &v);
-		ip_text(f->ip, ip, sizeof(ip));
-		snprintf(cc, sizeof(cc), "%s", countries[v.country].cc);
-		csv_raw(&row, when); csv_raw(&row, sensor); csv_raw(&row, ip); csv_raw(&row, cc);
-		csv_u64(&row, v.asn); csv_raw(&row, proto_name(v.proto, proto));
-		csv_u64(&row, v.src_port); csv_raw(&row, bs_kind_name(v.kind)); csv_u64(&row, f->packets);
-		csv_text(&row, v.org);
-		ROW_DONE(S_BACKSCATTER);
-	}
-	for (int i = 0; i < ntag; i++) {
-		const struct tag_agg *a = &tag_rows[i];
-
-		csv_raw(&row, when); csv_raw(&row, sensor); csv_text(&row, tag_name(a->tag));
-		csv_raw(&row, proto_name(a->proto, proto));
-		csv_u64(&row, a->port); csv_raw(&row, countries[a->country].cc);
-		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips);
-		ROW_DONE(S_TAGS);
-	}
-#undef ROW_DONE
-	sb_free(&sb);
 }
 
 void synth_sensor_day(const struct synth_opts *o, int s, int day, struct synth_sink *sink,
