@@ -124,7 +124,7 @@ bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c vmlinux/vmlinux.h
 	$(call msg,CLANG,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibench -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibench -Ibpf -c $< -o $@
 
 $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 	$(call msg,SKEL,$@)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Benchmark programs around the real classifier. Including its source
+ * Benchmark programs around the real classifier. bpf/classifier.bpf.h
  * gives this object the same maps and the same ts_handle() the sensor
  * runs; the programs below only add what BPF_PROG_TEST_RUN needs to
  * look like real traffic (a fresh source per packet) and the reference
  * points the classifier is measured against.
  */
-#include "../bpf/telescope.bpf.c"
+#include "classifier.bpf.h"
 #include "rewrite.bpf.h"
 
 /*
@@ -103,3 +103,5 @@ int bench_classifier(struct xdp_md *ctx)
 	bench_rewrite(data, data_end);
 	return ts_handle(ctx);
 }
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

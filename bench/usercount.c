@@ -86,7 +86,7 @@ static int port_proto(uint8_t proto)
 	}
 }
 
-/* What packet_tags() in bpf/telescope.bpf.c finds, without address lists. */
+/* What packet_tags() in bpf/classifier.bpf.h finds, without address lists. */
 static uint64_t packet_tags(const struct tables *t, const struct ts_pkt *pkt,
 			    const uint8_t *data, uint32_t len)
 {
@@ -115,7 +115,7 @@ static uint64_t packet_tags(const struct tables *t, const struct ts_pkt *pkt,
 	return tags;
 }
 
-/* What count_ip() and count_tags() in bpf/telescope.bpf.c do, plus ports. */
+/* What count_ip() and count_tags() in bpf/classifier.bpf.h do, plus ports. */
 void count_packet(struct tables *t, const uint8_t *data, uint32_t len)
 {
 	struct ts_totals *tot = &t->totals;

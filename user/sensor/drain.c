@@ -3,7 +3,7 @@
  * The drain protocol: every packet in exactly one row of each series.
  *
  * Each counting map exists twice, generation 0 and 1, behind an
- * ARRAY_OF_MAPS (bpf/telescope.bpf.c). Per packet the program reads the
+ * ARRAY_OF_MAPS (bpf/classifier.bpf.h). Per packet the program reads the
  * generation from the control map `ctl` once and writes only that
  * generation's maps, so one packet lands entirely in one generation.
  *
