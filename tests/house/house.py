@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""The rules of the house (docs/architecture.md), checked on the tree and
+on the objects the build made:
+
+1. includes: each folder of user/ includes only the folders below it;
+2. no circle: no object calls into an object that calls back into it,
+   directly or around (from the symbols `nm` lists of build/user/**/*.o);
+3. size: no source file over 600 lines, generated tables aside.
+
+Prints one line per breach and exits 1 if there is any."""
+import collections
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.chdir(ROOT)
+
+# What each folder may include with "…" (its own folder always); the
+# kernel-shared headers of include/ by name.
+SHARED = {"telescope.h", "parse.h", "fingerprint.h"}
+RULES = [  # (folder, allowed prefixes, allowed shared headers)
+    ("user/lib/", ("lib/",), set()),
+    ("user/common/", ("lib/", "common/"), {"telescope.h"}),
+    ("user/sensor/", ("lib/", "common/", "sensor/"), SHARED | {"telescope.skel.h"}),
+    ("user/report/render/", ("lib/", "common/", "report/render/", "report/doc.h",
+                             "report/report.h"), set()),
+    ("user/report/sections/", ("lib/", "common/", "report/"), {"telescope.h"}),
+    ("user/report/", ("lib/", "common/", "report/"), {"telescope.h"}),
+    ("user/synth/", ("lib/", "common/", "synth/"), {"telescope.h"}),
+    ("user/", ("lib/", "common/", "sensor/", "report/", "synth/"), set()),
+]
+GENERATED = {"user/report/countries.c", "vmlinux/vmlinux.h"}
+MAX_LINES = 600
+
+breaches = []
+
+
+def sources(top):
+    for dirpath, _, files in os.walk(top):
+        for f in sorted(files):
+            if f.endswith((".c", ".h")):
+                yield os.path.join(dirpath, f)
+
+
+def check_includes():
+    for path in sources("user"):
+        rule = next(r for r in RULES if path.startswith(r[0]))
+        folder, prefixes, shared = rule
+        for n, line in enumerate(open(path, encoding="utf-8"), 1):
+            m = re.match(r'\s*#\s*include\s+"([^"]+)"', line)
+            if not m:
+                continue
+            inc = m.group(1)
+            if inc in shared or inc.startswith(prefixes):
+                continue
+            breaches.append(f"{path}:{n}: includes \"{inc}\", which {folder} may not")
+
+
+def check_sizes():
+    for top in ("user", "bpf", "include"):
+        for path in sources(top):
+            if path in GENERATED:
+                continue
+            n = sum(1 for _ in open(path, encoding="utf-8"))
+            if n > MAX_LINES:
+                breaches.append(f"{path}: {n} lines (more than {MAX_LINES}: one concern per file?)")
+
+
+def check_circles():
+    objs = [os.path.join(d, f) for d, _, fs in os.walk("build/user") for f in fs
+            if f.endswith(".o")]
+    if not objs:
+        breaches.append("build/user has no objects: run `make` first")
+        return
+    defined, needs = {}, collections.defaultdict(set)
+    for o in objs:
+        out = subprocess.run(["nm", o], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] in "TDBR":
+                defined[parts[2]] = o
+            elif len(parts) == 2 and parts[0] == "U":
+                needs[o].add(parts[1])
+    graph = {o: {defined[s] for s in needs[o] if s in defined and defined[s] != o}
+             for o in objs}
+    # Tarjan's strongly connected components: a component of two or more
+    # objects is a circle.
+    index, low, stack, on, comps, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                comps.append(sorted(comp))
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(objs):
+        if v not in index:
+            visit(v)
+    for comp in comps:
+        names = [c[len("build/"):-2] + ".c" for c in comp]
+        breaches.append("circle: " + " <-> ".join(names))
+
+
+check_includes()
+check_sizes()
+check_circles()
+for b in breaches:
+    print(b)
+print(f"house: {len(breaches)} breach(es) of the rules in docs/architecture.md")
+sys.exit(1 if breaches else 0)
