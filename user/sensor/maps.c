@@ -12,7 +12,8 @@
 
 #define BATCH 8192
 
-const char *const gen_map_names[GM_COUNT] = {
+/* Map (and pin) names without the _0/_1 suffix, in enum gen_map order. */
+static const char *const gen_map_names[GM_COUNT] = {
 	[GM_TOTALS] = "totals", [GM_FLOWS] = "flows", [GM_OVPORTS] = "ovports",
 	[GM_BSCAT] = "bscat",   [GM_TAGGED] = "tagged", [GM_TAGOV] = "tagov",
 };

@@ -23,9 +23,6 @@ enum gen_map {
 	GM_COUNT,
 };
 
-/* Map (and pin) names without the _0/_1 suffix, in enum gen_map order. */
-extern const char *const gen_map_names[GM_COUNT];
-
 /* File descriptors of the maps; -1 where a map is not open. */
 struct sensor_maps {
 	int ctl_fd;
