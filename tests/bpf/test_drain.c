@@ -226,8 +226,8 @@ static void expect_gen_empty(struct fixture *f, int g)
 	assert_memory_equal(&t, &zero, sizeof(t));
 	for (int i = GM_FLOWS; i < GM_COUNT; i++)
 		if (map_count(f->maps.gen[g][i]) != 0)
-			fail_msg("generation %d: %s holds %ld entries", g,
-				 gen_map_names[i], map_count(f->maps.gen[g][i]));
+			fail_msg("generation %d: map %d (enum gen_map) holds %ld entries",
+				 g, i, map_count(f->maps.gen[g][i]));
 }
 
 /* ---- the CSV files, read back ---- */

@@ -8,8 +8,8 @@
  * generation's maps, so one packet lands entirely in one generation.
  *
  * Flip (drain_flip). Write the other generation into ctl.gen, then
- * rewrite one slot of an ARRAY_OF_MAPS from user space: the kernel
- * returns from that update only after an RCU grace period
+ * rewrite one slot of an ARRAY_OF_MAPS from user space (wait_for_writers):
+ * the kernel returns from that update only after an RCU grace period
  * (maybe_wait_bpf_programs()), i.e. once every program run that could
  * have read the old ctl.gen has finished. The old generation is then
  * quiescent: nothing writes it until the next flip.
@@ -75,27 +75,36 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Wait until no program run that read generation g from ctl is still
+ * running: rewrite slot g of an ARRAY_OF_MAPS with the map already in
+ * it; the update returns only after an RCU grace period.
+ */
+static int wait_for_writers(const struct sensor_maps *m, int g)
+{
+	__u32 slot = (__u32)g;
+	int inner_fd = m->gen[g][GM_TOTALS];
+
+	if (bpf_map_update_elem(m->outer_totals_fd, &slot, &inner_fd, BPF_ANY)) {
+		pr_err("cannot wait for the generation switch: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int drain_flip(const struct drain *d, __u64 next_since)
 {
 	const struct sensor_maps *m = d->maps;
 	struct ts_ctl ctl;
-	__u32 old, slot;
-	int inner_fd;
+	__u32 old;
 
 	if (ctl_read(m, &ctl))
 		return -1;
 	old = ctl.gen & 1;
 	ctl.gen = old ^ 1;
 	ctl.since[old ^ 1] = next_since;
-	if (ctl_write(m, &ctl))
+	if (ctl_write(m, &ctl) || wait_for_writers(m, (int)old))
 		return -1;
-	/* The map already in the slot goes back in: only the wait matters. */
-	slot = old;
-	inner_fd = m->gen[old][GM_TOTALS];
-	if (bpf_map_update_elem(m->outer_totals_fd, &slot, &inner_fd, BPF_ANY)) {
-		pr_err("cannot wait for the generation switch: %s", strerror(errno));
-		return -1;
-	}
 	return (int)old;
 }
 
@@ -223,12 +232,18 @@ int drain_start(const struct drain *d, unsigned interval)
 	struct ts_ctl ctl;
 	__u64 start;
 	__u32 active;
+	int idle;
 
 	if (ctl_read(d->maps, &ctl) || recover(d, &ctl))
 		return -1;
-	/* The loader died between a flip and the end of a drain: the idle
-	 * generation holds counts that were never written. */
-	if (drain_generation(d, (int)((ctl.gen & 1) ^ 1), true) || ctl_read(d->maps, &ctl))
+	/*
+	 * The loader died between a flip and the end of a drain: the idle
+	 * generation holds counts that were never written. (It may even have
+	 * died between writing ctl.gen and the wait: wait now.)
+	 */
+	idle = (int)((ctl.gen & 1) ^ 1);
+	if (wait_for_writers(d->maps, idle) || drain_generation(d, idle, true) ||
+	    ctl_read(d->maps, &ctl))
 		return -1;
 	/*
 	 * What was counted while no loader ran goes into the next rows; an
