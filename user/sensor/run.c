@@ -211,7 +211,7 @@ int cmd_run(int argc, char **argv)
 	struct runner r = { .interval = 60 };
 	bool gzip = false;
 	char errbuf[512];
-	long v;
+	uint64_t v;
 	int c, err;
 
 	opterr = 0;
@@ -225,8 +225,7 @@ int cmd_run(int argc, char **argv)
 		case 'g': geoip = optarg; break;
 		case 'a': asn = optarg; break;
 		case 'i':
-			v = parse_num(optarg, 1, 86400);
-			if (v < 0) {
+			if (!parse_uint(optarg, 1, 86400, &v)) {
 				pr_err("--interval wants whole seconds from 1 to "
 				       "86400, not '%s'", optarg);
 				return 2;
@@ -250,8 +249,7 @@ int cmd_run(int argc, char **argv)
 		case 'B':
 		case 'T':
 		case 'L':
-			v = parse_num(optarg, 1, 1L << 28);
-			if (v < 0) {
+			if (!parse_uint(optarg, 1, 1L << 28, &v)) {
 				pr_err("%s wants a number from 1 to %ld, not '%s'",
 				       argv[optind - 1], 1L << 28, optarg);
 				return 2;
