@@ -90,6 +90,10 @@ expect_usage_error "$e status: unexpected argument 'eth9' $(try status)" \
 	in_sensor "$TS_BIN" status "$SENSOR_IF" eth9
 expect_usage_error "$e detach: unknown option '-x' $(try detach)" in_sensor "$TS_BIN" detach -x
 expect_usage_error "$e detach: missing IFACE $(try detach)" in_sensor "$TS_BIN" detach
+expect_usage_error "lab-send: error: --count wants a whole number from 1 to 18446744073709551615, not 'abc'" \
+	"$SEND" --pcap "$dir/unused.pcap" --count abc
+expect_usage_error "lab-send: error: --mix wants e2e, demo, tags or tags-reload, not 'e3e'" \
+	"$SEND" --pcap "$dir/unused.pcap" --count 1 --mix e3e
 for cmd in run status detach; do
 	"$TS_BIN" "$cmd" --help >"$dir/help-$cmd" 2>"$dir/stderr" || lab_fail "$cmd --help: exit status $?"
 	[ ! -s "$dir/stderr" ] || lab_fail "$cmd --help wrote on stderr: $(cat "$dir/stderr")"
