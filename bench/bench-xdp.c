@@ -14,7 +14,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 
 #include "bench.h"
 #include "bench.skel.h"
+#include "lib/options.h"
 #include "mix.h"
 #include "results.h"
 #include "sensor/maps.h"
@@ -61,7 +61,7 @@ struct options {
 	const char *csv;
 	const char *pcap_dir;
 	uint64_t pcap_packets;
-	const char *only;
+	int only;		/* the index in mix_names; -1: every mix */
 };
 
 static struct bpf_program *program(struct bench_bpf *skel, enum prog_id id)
@@ -403,52 +403,44 @@ out:
 	return rc;
 }
 
-static void usage(FILE *to)
-{
-	fprintf(to,
-		"usage: bench-xdp [--runs N] [--packets N] [--csv FILE]\n"
-		"                 [--pcap-dir DIR [--pcap-packets N]] [--only MIX]\n"
-		"  MIX: 1, 10k, 1M, 1M-zipf\n");
-}
+static const char *const mix_names[] = { "1", "10k", "1M", "1M-zipf", NULL };
+static const struct { uint32_t sources; int zipf; } mixes[] = {
+	{ 1, 0 }, { 10000, 0 }, { 1000000, 0 }, { 1000000, 1 },
+};
+
+#define O struct options
+static const struct opt bench_table[] = {
+	OPT_UINT(O, runs, "runs", 0, "N", 1, MAX_RUNS, "passes per number (default 5)"),
+	OPT_UINT(O, packets, "packets", 0, "N", 100, 100000000,
+		 "packets per pass (default 2000000)"),
+	OPT_STRING(O, csv, "csv", 0, "FILE", "append the results to FILE"),
+	OPT_STRING(O, pcap_dir, "pcap-dir", 0, "DIR", "also write each mix as DIR/MIX.pcap"),
+	OPT_UINT(O, pcap_packets, "pcap-packets", 0, "N", 1, 100000000,
+		 "packets in each pcap file (default 1000000)"),
+	OPT_WORD(O, only, "only", 0, "MIX", mix_names, "only this mix: 1, 10k, 1M or 1M-zipf"),
+	OPT_END,
+};
+#undef O
+
+static const struct opt_cmd bench_cmd = {
+	.prog = "bench-xdp",
+	.about = "The classifier under BPF_PROG_TEST_RUN: kernel-timed ns per packet "
+		 "on four source mixes.",
+	.opts = bench_table,
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "runs", required_argument, NULL, 'r' },
-		{ "packets", required_argument, NULL, 'p' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "pcap-dir", required_argument, NULL, 'd' },
-		{ "pcap-packets", required_argument, NULL, 'k' },
-		{ "only", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	static const struct { uint32_t sources; int zipf; const char *name; } mixes[] = {
-		{ 1, 0, "1" }, { 10000, 0, "10k" }, { 1000000, 0, "1M" },
-		{ 1000000, 1, "1M-zipf" },
-	};
-	struct options o = { .runs = 5, .packets = 2000000, .pcap_packets = 1000000 };
+	struct options o = { .runs = 5, .packets = 2000000, .pcap_packets = 1000000,
+			     .only = -1 };
 	cpu_set_t cpus;
 	size_t i;
-	int c, rc = 0;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': o.runs = atoi(optarg); break;
-		case 'p': o.packets = strtoull(optarg, NULL, 10); break;
-		case 'c': o.csv = optarg; break;
-		case 'd': o.pcap_dir = optarg; break;
-		case 'k': o.pcap_packets = strtoull(optarg, NULL, 10); break;
-		case 'o': o.only = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (o.runs < 1 || o.runs > MAX_RUNS || o.packets < 100 ||
-	    o.packets > 100000000) {
-		fprintf(stderr, "bench-xdp: --runs 1..%d, --packets 100..1e8\n", MAX_RUNS);
-		return 2;
-	}
+	rc = opt_parse(&bench_cmd, argc, argv, &o, NULL);
+	if (rc != OPT_GO)
+		return rc;
+	rc = 0;
 	/* One CPU for the whole run: the numbers are per core. */
 	CPU_ZERO(&cpus);
 	CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) - 1, &cpus);
@@ -458,7 +450,7 @@ int main(int argc, char **argv)
 	printf("BPF_PROG_TEST_RUN, one CPU, kernel-timed ns per packet (median of %d passes)\n",
 	       o.runs);
 	for (i = 0; i < sizeof(mixes) / sizeof(mixes[0]); i++) {
-		if (o.only && strcmp(o.only, mixes[i].name))
+		if (o.only >= 0 && (size_t)o.only != i)
 			continue;
 		if (bench_mix(&o, mixes[i].sources, mixes[i].zipf))
 			rc = 1;

@@ -10,7 +10,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "lib/options.h"
 #include "mix.h"
 #include "results.h"
 
@@ -47,44 +47,48 @@ static int pinned_prog_fd(const char *pin_dir)
 	return prog_fd;
 }
 
+struct feed_opts {
+	const char *pin_dir;
+	uint32_t sources;
+};
+
+static const struct opt feed_table[] = {
+	OPT_STRING(struct feed_opts, pin_dir, "pin-dir", 0, "DIR",
+		   "the pins of the running sensor", .required = true),
+	OPT_UINT(struct feed_opts, sources, "sources", 0, "N", 1, UINT32_MAX,
+		 "distinct sources, one packet each (default 1000000)"),
+	OPT_END,
+};
+
+static const struct opt_cmd feed_cmd = {
+	.prog = "drainfeed",
+	.about = "Feed one packet from each of N distinct sources through the sensor's "
+		 "pinned program, for the next drain to write.",
+	.opts = feed_table,
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "pin-dir", required_argument, NULL, 'd' },
-		{ "sources", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	uint32_t cursor[MIX_MAX_FRAMES] = { 0 }, sources = 1000000, i;
+	struct feed_opts o = { .sources = 1000000 };
+	uint32_t cursor[MIX_MAX_FRAMES] = { 0 }, i;
 	uint8_t frame[MIX_FRAME_BYTES];
-	const char *pin_dir = NULL;
 	struct mix_schedule sched;
 	uint64_t start;
 	struct mix m;
-	int c, fd;
+	int fd;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': pin_dir = optarg; break;
-		case 's': sources = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'h':
-		default:
-			fprintf(c == 'h' ? stdout : stderr,
-				"usage: drainfeed --pin-dir DIR [--sources N]\n");
-			return c == 'h' ? 0 : 2;
-		}
-	}
-	if (!pin_dir || !sources)
-		return 2;
-	fd = pinned_prog_fd(pin_dir);
+	fd = opt_parse(&feed_cmd, argc, argv, &o, NULL);
+	if (fd != OPT_GO)
+		return fd;
+	fd = pinned_prog_fd(o.pin_dir);
 	if (fd < 0)
 		return 1;
-	if (mix_init(&m, sources, 0, 0x7e1e5c09e))
+	if (mix_init(&m, o.sources, 0, 0x7e1e5c09e))
 		return 1;
 	mix_schedule_init(&sched);
 	start = now_ns();
 	/* One packet from each source: each frame's range holds its sources. */
-	for (i = 0; i < sources; i++) {
+	for (i = 0; i < o.sources; i++) {
 		int f = mix_schedule_next(&m, &sched);
 		const struct mix_frame *fr = &m.frame[f];
 		LIBBPF_OPTS(bpf_test_run_opts, opts,
@@ -101,7 +105,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("drainfeed: %u sources fed in %.2f s\n", sources,
+	printf("drainfeed: %u sources fed in %.2f s\n", o.sources,
 	       (double)(now_ns() - start) / 1e9);
 	mix_free(&m);
 	return 0;

@@ -17,7 +17,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +27,9 @@
 
 #include "bench.h"
 #include "livegen.skel.h"
+#include "lib/options.h"
 #include "mix.h"
 #include "results.h"
-
-static void usage(FILE *to)
-{
-	fprintf(to, "usage: livegen --ifname IF [--packets N] [--sources N] [--zipf]\n"
-		    "               [--csv FILE --name NAME]\n");
-}
 
 static int fill_table(struct livegen_bpf *skel, const struct mix *m)
 {
@@ -48,49 +42,54 @@ static int fill_table(struct livegen_bpf *skel, const struct mix *m)
 	return 0;
 }
 
+struct gen_opts {
+	const char *ifname, *csv, *name;
+	uint64_t packets;
+	uint32_t sources;
+	bool zipf;
+};
+
+#define O struct gen_opts
+static const struct opt gen_table[] = {
+	OPT_STRING(O, ifname, "ifname", 0, "IF", "send out of this interface", .required = true),
+	OPT_UINT(O, packets, "packets", 0, "N", 100, 1ull << 31, "frames (default 10000000)"),
+	OPT_UINT(O, sources, "sources", 0, "N", 1, UINT32_MAX,
+		 "distinct sources (default 1000000)"),
+	OPT_FLAG(O, zipf, "zipf", 0, "sources Zipf-distributed, not uniform"),
+	OPT_STRING(O, csv, "csv", 0, "FILE", "append the results to FILE"),
+	OPT_STRING(O, name, "name", 0, "NAME", "name of the results' rows (default run)"),
+	OPT_END,
+};
+#undef O
+
+static const struct opt_cmd gen_cmd = {
+	.prog = "livegen",
+	.about = "Offer the source mix to the interface at line rate "
+		 "(BPF_F_TEST_XDP_LIVE_FRAMES).",
+	.opts = gen_table,
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ifname", required_argument, NULL, 'i' },
-		{ "packets", required_argument, NULL, 'p' },
-		{ "sources", required_argument, NULL, 's' },
-		{ "zipf", no_argument, NULL, 'z' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *ifname = NULL, *csv = NULL, *name = "run";
+	struct gen_opts o = { .name = "run", .packets = 10000000, .sources = 1000000 };
 	char row[128];
-	uint64_t packets = 10000000, start, elapsed;
-	uint32_t sources = 1000000, ifindex;
+	uint64_t start, elapsed;
+	uint32_t ifindex;
 	struct livegen_bpf *skel;
 	double kernel_ns = 0;
-	int zipf = 0, c, f, rc = 1;
+	int f, rc;
 	struct mix m;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': ifname = optarg; break;
-		case 'p': packets = strtoull(optarg, NULL, 10); break;
-		case 's': sources = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 'z': zipf = 1; break;
-		case 'c': csv = optarg; break;
-		case 'n': name = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!ifname || packets < 100 || packets > (1ull << 31) || !sources) {
-		usage(stderr);
-		return 2;
-	}
-	ifindex = if_nametoindex(ifname);
+	rc = opt_parse(&gen_cmd, argc, argv, &o, NULL);
+	if (rc != OPT_GO)
+		return rc;
+	rc = 1;
+	ifindex = if_nametoindex(o.ifname);
 	if (!ifindex) {
-		fprintf(stderr, "livegen: no interface '%s' here\n", ifname);
+		fprintf(stderr, "livegen: no interface '%s' here\n", o.ifname);
 		return 1;
 	}
-	if (mix_init(&m, sources, zipf, 0x7e1e5c09e))
+	if (mix_init(&m, o.sources, o.zipf, 0x7e1e5c09e))
 		return 1;
 	skel = livegen_bpf__open();
 	if (!skel) {
@@ -111,7 +110,7 @@ int main(int argc, char **argv)
 		LIBBPF_OPTS(bpf_test_run_opts, opts,
 			.data_in = fr->bytes,
 			.data_size_in = (uint32_t)fr->len,
-			.repeat = (int)(packets * fr->share / 100),
+			.repeat = (int)(o.packets * fr->share / 100),
 			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 		);
 
@@ -132,13 +131,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)skel->bss->bench_rewritten, kernel_ns / 1e9,
 	       (double)elapsed / 1e9,
 	       (double)skel->bss->bench_rewritten / kernel_ns * 1e3);
-	if (report_open(csv))
+	if (report_open(o.csv))
 		goto out;
-	snprintf(row, sizeof(row), "live.%s.sent", name);
+	snprintf(row, sizeof(row), "live.%s.sent", o.name);
 	report_row(row, (double)skel->bss->bench_rewritten, "frames");
-	snprintf(row, sizeof(row), "live.%s.generation_seconds", name);
+	snprintf(row, sizeof(row), "live.%s.generation_seconds", o.name);
 	report_row(row, kernel_ns / 1e9, "s");
-	snprintf(row, sizeof(row), "live.%s.offered_mpps", name);
+	snprintf(row, sizeof(row), "live.%s.offered_mpps", o.name);
 	report_row(row, (double)skel->bss->bench_rewritten / kernel_ns * 1e3, "Mpps");
 	report_close();
 	rc = 0;

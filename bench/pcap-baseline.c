@@ -17,7 +17,6 @@
  * bound on what a userspace tool pays per packet.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <pcap/pcap.h>
 #include <sched.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/options.h"
 #include "results.h"
 #include "usercount.h"
 
@@ -61,43 +61,45 @@ static double run_once(const char *path, struct tables *t, uint64_t *packets)
 	return n ? (double)(now_ns() - start) / (double)n : -1;
 }
 
-static void usage(FILE *to)
-{
-	fprintf(to, "usage: pcap-baseline FILE [--runs N] [--name MIX] [--csv FILE]\n");
-}
+struct baseline_opts {
+	const char *name, *csv;
+	int runs;
+};
+
+static const struct opt baseline_table[] = {
+	OPT_UINT(struct baseline_opts, runs, "runs", 0, "N", 1, MAX_RUNS,
+		 "passes (default 5)"),
+	OPT_STRING(struct baseline_opts, name, "name", 0, "MIX",
+		   "name of the results' rows (default mix)"),
+	OPT_STRING(struct baseline_opts, csv, "csv", 0, "FILE", "append the results to FILE"),
+	OPT_END,
+};
+
+static const struct opt_cmd baseline_cmd = {
+	.prog = "pcap-baseline", .args = "FILE", .min_args = 1, .max_args = 1,
+	.about = "Classify the frames of a pcap file through libpcap, in user space, "
+		 "as the classifier would.",
+	.opts = baseline_table,
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "runs", required_argument, NULL, 'r' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *name = "mix", *csv = NULL, *path;
+	struct baseline_opts o = { .name = "mix", .runs = 5 };
+	const char *path, *name;
 	struct tables t = { 0 };
 	double ns[MAX_RUNS];
 	struct spread s;
 	uint64_t packets = 0;
 	char row[128];
 	cpu_set_t cpus;
-	int runs = 5, c, i;
+	int runs, argi, i;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': runs = atoi(optarg); break;
-		case 'n': name = optarg; break;
-		case 'c': csv = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind != argc - 1 || runs < 1 || runs > MAX_RUNS) {
-		usage(stderr);
-		return 2;
-	}
-	path = argv[optind];
+	i = opt_parse(&baseline_cmd, argc, argv, &o, &argi);
+	if (i != OPT_GO)
+		return i;
+	runs = o.runs;
+	name = o.name;
+	path = argv[argi];
 	CPU_ZERO(&cpus);
 	CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) - 1, &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
@@ -123,7 +125,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)t.totals.tagged,
 	       (unsigned long long)t.totals.overflow,
 	       (unsigned long long)t.totals.malformed);
-	if (report_open(csv))
+	if (report_open(o.csv))
 		return 1;
 	snprintf(row, sizeof(row), "pcap.%s.ns_per_packet", name);
 	report_row(row, s.median, "ns");

@@ -9,7 +9,6 @@
  * pcap-live.NAME.{processed,kernel_dropped,reader_cpu_ns_per_packet}.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "lib/options.h"
 #include "results.h"
 #include "usercount.h"
 
@@ -45,45 +45,47 @@ static double cpu_ns(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e3;
 }
 
+struct live_opts {
+	const char *ifname, *name, *csv, *ready;
+	int buffer_mb;
+};
+
+#define O struct live_opts
+static const struct opt live_table[] = {
+	OPT_STRING(O, ifname, "ifname", 0, "IF", "capture on this interface", .required = true),
+	OPT_UINT(O, buffer_mb, "buffer-mb", 0, "N", 1, 2047,
+		 "capture buffer in MiB (default 64)"),
+	OPT_STRING(O, name, "name", 0, "NAME", "name of the results' rows (default live)"),
+	OPT_STRING(O, csv, "csv", 0, "FILE", "append the results to FILE"),
+	OPT_STRING(O, ready, "ready", 0, "FILE", "create FILE once the capture is open"),
+	OPT_END,
+};
+#undef O
+
+static const struct opt_cmd live_cmd = {
+	.prog = "pcap-live",
+	.about = "Classify what arrives on an interface through a live libpcap capture "
+		 "until SIGTERM or SIGINT.",
+	.opts = live_table,
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "ifname", required_argument, NULL, 'i' },
-		{ "buffer-mb", required_argument, NULL, 'b' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "ready", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *ifname = NULL, *name = "live", *csv = NULL, *ready = NULL;
+	struct live_opts o = { .name = "live", .buffer_mb = 64 };
 	char err[PCAP_ERRBUF_SIZE], row[128];
 	struct sigaction sa = { .sa_handler = stop };
 	struct pcap_stat st = { 0 };
 	struct tables t;
 	double cpu0, cpu;
-	int buffer_mb = 64, c;
 	uint64_t n;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i': ifname = optarg; break;
-		case 'b': buffer_mb = atoi(optarg); break;
-		case 'n': name = optarg; break;
-		case 'c': csv = optarg; break;
-		case 'r': ready = optarg; break;
-		default:
-			fprintf(c == 'h' ? stdout : stderr,
-				"usage: pcap-live --ifname IF [--buffer-mb N] [--name NAME] "
-				"[--csv FILE] [--ready FILE]\n");
-			return c == 'h' ? 0 : 2;
-		}
-	}
-	if (!ifname || buffer_mb < 1)
-		return 2;
+	rc = opt_parse(&live_cmd, argc, argv, &o, NULL);
+	if (rc != OPT_GO)
+		return rc;
 	if (tables_init(&t))
 		return 1;
-	capture = pcap_create(ifname, err);
+	capture = pcap_create(o.ifname, err);
 	if (!capture) {
 		fprintf(stderr, "pcap-live: %s\n", err);
 		return 1;
@@ -91,15 +93,15 @@ int main(int argc, char **argv)
 	pcap_set_snaplen(capture, 256);
 	pcap_set_promisc(capture, 1);
 	pcap_set_timeout(capture, 100);
-	pcap_set_buffer_size(capture, buffer_mb << 20);
+	pcap_set_buffer_size(capture, o.buffer_mb << 20);
 	if (pcap_activate(capture) < 0) {
-		fprintf(stderr, "pcap-live: %s: %s\n", ifname, pcap_geterr(capture));
+		fprintf(stderr, "pcap-live: %s: %s\n", o.ifname, pcap_geterr(capture));
 		return 1;
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	if (ready) { /* tell the driver the capture is open */
-		FILE *f = fopen(ready, "w");
+	if (o.ready) { /* tell the driver the capture is open */
+		FILE *f = fopen(o.ready, "w");
 
 		if (f)
 			fclose(f);
@@ -111,15 +113,15 @@ int main(int argc, char **argv)
 	pcap_stats(capture, &st);
 	n = t.totals.packets + t.totals.malformed + t.totals.non_ip;
 	printf("pcap-live %s: processed %llu, kernel dropped %u (ps_drop), "
-	       "reader CPU %.1f ns/packet\n", name, (unsigned long long)n,
+	       "reader CPU %.1f ns/packet\n", o.name, (unsigned long long)n,
 	       st.ps_drop, n ? cpu / (double)n : 0.0);
-	if (report_open(csv))
+	if (report_open(o.csv))
 		return 1;
-	snprintf(row, sizeof(row), "pcap-live.%s.processed", name);
+	snprintf(row, sizeof(row), "pcap-live.%s.processed", o.name);
 	report_row(row, (double)n, "packets");
-	snprintf(row, sizeof(row), "pcap-live.%s.kernel_dropped", name);
+	snprintf(row, sizeof(row), "pcap-live.%s.kernel_dropped", o.name);
 	report_row(row, st.ps_drop, "packets");
-	snprintf(row, sizeof(row), "pcap-live.%s.reader_cpu_ns_per_packet", name);
+	snprintf(row, sizeof(row), "pcap-live.%s.reader_cpu_ns_per_packet", o.name);
 	report_row(row, n ? cpu / (double)n : 0.0, "ns");
 	report_close();
 	pcap_close(capture);

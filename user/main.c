@@ -2,8 +2,10 @@
 /* xdp-telescope: dispatch to the subcommand named by argv[1]. */
 #include <stdio.h>
 #include <string.h>
-#include "commands.h"
 #include "lib/log.h"
+#include "report/report.h"
+#include "sensor/commands.h"
+#include "synth/synth.h"
 
 static const struct {
 	const char *name;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End to end, the command line: bad flags and files fail with one line on
-# stderr and a non-zero exit (and attach nothing); `status` with and
-# without a sensor; a second `run` on the same interface is refused;
+# stderr and a non-zero exit (and attach nothing), a bad option with the
+# same line in every command and exit 2; --help exits 0 and the README
+# lists every option of run; `status` with and without a sensor; a
+# second `run` on the same interface is refused;
 # --gzip writes .csv.gz with exact counts; --pass hands every frame to
 # the stack while still counting it; `detach` removes the pins.
 set -u
@@ -54,6 +56,56 @@ bad_run "--asn corrupt" "$SENSOR_IF" --out "$out" "${geo[@]}" --asn "$dir/corrup
 bad_run "--out a regular file" "$SENSOR_IF" --out "$dir/regular-file" "${geo[@]}"
 bad_run "unknown option" "$SENSOR_IF" --out "$out" "${geo[@]}" --frobnicate
 [ ! -e "$out" ] || [ -z "$(ls -A "$out")" ] || lab_fail "a failed run wrote into $out"
+
+echo "option errors: the same line everywhere, exit 2; --help exits 0"
+# expect_usage_error LINE CMD…: CMD exits 2 with exactly LINE on stderr.
+expect_usage_error() {
+	local want=$1 rc
+	shift
+	"$@" >"$dir/stdout" 2>"$dir/stderr"
+	rc=$?
+	[ "$rc" -eq 2 ] || lab_fail "$*: exit status $rc, expected 2"
+	[ "$(cat "$dir/stderr")" = "$want" ] ||
+		lab_fail "$*: stderr '$(cat "$dir/stderr")', expected '$want'"
+	echo "  exit 2, '$want'"
+}
+e="xdp-telescope: error:"
+try() { echo "(try 'xdp-telescope $1 --help')"; }
+run_in() { in_sensor "$TS_BIN" run "$@"; }
+expect_usage_error "$e run: --interval wants a whole number from 1 to 86400, not 'abc'" \
+	run_in "$SENSOR_IF" --out "$out" --interval abc
+expect_usage_error "$e run: --max-sources wants a whole number from 1 to 268435456, not '18446744073709551616'" \
+	run_in "$SENSOR_IF" --out "$out" --max-sources 18446744073709551616
+expect_usage_error "$e run: --mode wants auto, native or skb, not 'foo'" \
+	run_in "$SENSOR_IF" --out "$out" -m foo
+expect_usage_error "$e run: unknown option '--frobnicate' $(try run)" \
+	run_in "$SENSOR_IF" --out "$out" --frobnicate
+expect_usage_error "$e run: --out needs a value $(try run)" run_in "$SENSOR_IF" --out
+expect_usage_error "$e run: --out DIR is required $(try run)" run_in "$SENSOR_IF"
+expect_usage_error "$e run: missing IFACE $(try run)" run_in --out "$out"
+expect_usage_error "$e run: unexpected argument 'eth9' $(try run)" run_in "$SENSOR_IF" eth9 --out "$out"
+expect_usage_error "$e status: unknown option '--frobnicate' $(try status)" \
+	in_sensor "$TS_BIN" status --frobnicate
+expect_usage_error "$e status: unexpected argument 'eth9' $(try status)" \
+	in_sensor "$TS_BIN" status "$SENSOR_IF" eth9
+expect_usage_error "$e detach: unknown option '-x' $(try detach)" in_sensor "$TS_BIN" detach -x
+expect_usage_error "$e detach: missing IFACE $(try detach)" in_sensor "$TS_BIN" detach
+expect_usage_error "lab-send: error: --count wants a whole number from 1 to 18446744073709551615, not 'abc'" \
+	"$SEND" --pcap "$dir/unused.pcap" --count abc
+expect_usage_error "lab-send: error: --mix wants e2e, demo, tags or tags-reload, not 'e3e'" \
+	"$SEND" --pcap "$dir/unused.pcap" --count 1 --mix e3e
+for cmd in run status detach; do
+	"$TS_BIN" "$cmd" --help >"$dir/help-$cmd" 2>"$dir/stderr" || lab_fail "$cmd --help: exit status $?"
+	[ ! -s "$dir/stderr" ] || lab_fail "$cmd --help wrote on stderr: $(cat "$dir/stderr")"
+	head -1 "$dir/help-$cmd" | grep -q "^usage: xdp-telescope $cmd" ||
+		lab_fail "$cmd --help: $(head -1 "$dir/help-$cmd")"
+done
+# The README's table of run's options has every option --help lists.
+for opt in $(sed -n 's/^  \(-., \|    \)--\([a-z-]*\).*/\2/p' "$dir/help-run"); do
+	[ "$opt" = help ] && continue
+	grep -Eq -- "^\| \`--$opt( |\`)" README.md || lab_fail "README.md: no row for run --$opt"
+done
+expect_nothing_attached "after the option errors"
 
 echo "run --gzip --pass, status, a second run"
 lab_start_loader "$dir/loader.log" --out "$out" --interval 1 --gzip --pass \

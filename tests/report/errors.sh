@@ -18,20 +18,62 @@ fails() {	# fails EXPECTED_TEXT CMD...: non-zero exit, one stderr line with the 
 "$BIN" synth --out "$work/d" --sensors 2 --from 2022-09-01 --to 2022-09-03 --seed 5 \
 	--interval 600 --rate 4 --gzip
 ls "$work/d/sensor-01/2022-09-01/totals.csv.gz" >/dev/null
-fails "unknown or incomplete option" "$BIN" report --data "$work/d" --bogus
+fails "unknown option '--bogus'" "$BIN" report --data "$work/d" --bogus
 fails "give exactly one of" "$BIN" report --data "$work/d"
-fails "bad --quarter" "$BIN" report --data "$work/d" --quarter 2022Q5
-fails "bad --format" "$BIN" report --data "$work/d" --month 2022-09 --format pdf
-fails "bad --port" "$BIN" report --data "$work/d" --month 2022-09 --port 99999/tcp
-fails "bad --country" "$BIN" report --data "$work/d" --month 2022-09 --country JPN
+fails "--quarter wants a quarter like 2022Q3, not '2022Q5'" "$BIN" report --data "$work/d" --quarter 2022Q5
+fails "--format wants html, md or csv, not 'pdf'" "$BIN" report --data "$work/d" --month 2022-09 --format pdf
+fails "--port wants a port and protocol" "$BIN" report --data "$work/d" --month 2022-09 --port 99999/tcp
+fails "--country wants a country code" "$BIN" report --data "$work/d" --month 2022-09 --country JPN
 fails "--data DIR is required" "$BIN" report --month 2022-09
 fails "cannot read --data" "$BIN" report --data "$work/nowhere" --month 2022-09
 mkdir "$work/empty"
 fails "holds no YYYY-MM-DD" "$BIN" report --data "$work/empty" --month 2022-09
 fails "no totals rows between 2023-01-01 and 2023-01-31" "$BIN" report --data "$work/d" --month 2023-01
 fails "give --out DIR" "$BIN" report --data "$work/d" --month 2022-09 --format csv
-fails "bad --sensors" "$BIN" synth --out "$work/x" --from 2022-01-01 --to 2022-01-02 --sensors 0
+fails "--sensors wants a whole number from 1 to 99, not '0'" "$BIN" synth --out "$work/x" --from 2022-01-01 --to 2022-01-02 --sensors 0
 fails "--to is before --from" "$BIN" synth --out "$work/x" --from 2022-01-02 --to 2022-01-01
+
+# A bad option: the same line in every command, exit 2; --help: exit 0.
+usage_error() {	# usage_error LINE CMD...: exit status 2, exactly LINE on stderr
+	local want=$1 rc=0; shift
+	"$@" >"$work/out" 2>"$work/err" || rc=$?
+	[ "$rc" -eq 2 ] || { echo "exit $rc, not 2: $*"; exit 1; }
+	[ "$(cat "$work/err")" = "$want" ] || { echo "want '$want', got: $(cat "$work/err")"; exit 1; }
+}
+e="xdp-telescope: error:"
+month=(--data "$work/d" --month 2022-09)
+listing=(--from 2022-01-01 --to 2022-01-02 --list-events)
+usage_error "$e report: --top wants a whole number from 1 to 100, not '1e3'" "$BIN" report "${month[@]}" --top 1e3
+usage_error "$e report: --top wants a whole number from 1 to 100, not '-1'" "$BIN" report "${month[@]}" --top -1
+usage_error "$e report: --lang wants en or ja, not 'fr'" "$BIN" report "${month[@]}" --lang fr
+usage_error "$e report: unknown option '--frobnicate' (try 'xdp-telescope report --help')" \
+	"$BIN" report "${month[@]}" --frobnicate
+usage_error "$e report: --top needs a value (try 'xdp-telescope report --help')" "$BIN" report "${month[@]}" --top
+usage_error "$e report: unexpected argument 'extra' (try 'xdp-telescope report --help')" \
+	"$BIN" report "${month[@]}" extra
+usage_error "$e report: --port can be given at most 16 times" "$BIN" report "${month[@]}" \
+	$(for p in $(seq 1 17); do echo --port $p/tcp; done)
+usage_error "$e synth: --seed wants a whole number from 0 to 18446744073709551615, not '18446744073709551616'" \
+	"$BIN" synth "${listing[@]}" --seed 18446744073709551616
+usage_error "$e synth: --rate wants a number above 0 and at most 1000, not 'fast'" \
+	"$BIN" synth "${listing[@]}" --rate fast
+usage_error "$e synth: --interval wants a number of seconds dividing a day (1 to 86400), not '7'" \
+	"$BIN" synth "${listing[@]}" --interval 7
+usage_error "$e synth: unknown option '--frobnicate' (try 'xdp-telescope synth --help')" \
+	"$BIN" synth "${listing[@]}" --frobnicate
+usage_error "$e synth: --from YYYY-MM-DD is required (try 'xdp-telescope synth --help')" \
+	"$BIN" synth --to 2022-01-02 --list-events
+# --help: exit 0, on stdout; docs/report.md has every option it lists.
+for cmd in report synth; do
+	"$BIN" "$cmd" --help >"$work/help" 2>"$work/err"
+	[ ! -s "$work/err" ] && head -1 "$work/help" | grep -q "^usage: xdp-telescope $cmd" ||
+		{ echo "$cmd --help: $(head -2 "$work/help") $(cat "$work/err")"; exit 1; }
+	for opt in $(sed -n 's/^  \(-., \|    \)--\([a-z-]*\).*/\2/p' "$work/help"); do
+		[ "$opt" = help ] || grep -Eq -- "--$opt([^a-z-]|\$)" docs/report.md ||
+			{ echo "docs/report.md does not name $cmd --$opt"; exit 1; }
+	done
+done
+
 if [ "$(id -u)" -ne 0 ]; then
 	mkdir "$work/locked" && chmod 000 "$work/locked"
 	fails "cannot read --data" "$BIN" report --data "$work/locked" --month 2022-09

@@ -5,35 +5,43 @@
  * the default country database included; prints the database in use,
  * then one CSV row per address: addr,country,asn,as_org.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include "lib/csv.h"
+#include "lib/options.h"
 #include "sensor/geo.h"
+
+struct lookup_opts {
+	const char *country_path, *asn_path;
+};
+
+static const struct opt lookup_table[] = {
+	OPT_STRING(struct lookup_opts, country_path, "geoip", 0, "FILE",
+		   "country database (default: the one run uses)"),
+	OPT_STRING(struct lookup_opts, asn_path, "asn", 0, "FILE", "ASN database"),
+	OPT_END,
+};
+
+static const struct opt_cmd lookup_cmd = {
+	.prog = "geolookup", .args = "ADDR...", .min_args = 0, .max_args = -1,
+	.about = "Look the addresses up as the sensor does: one CSV row each, "
+		 "addr,country,asn,as_org.",
+	.opts = lookup_table,
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "geoip", required_argument, NULL, 'g' },
-		{ "asn", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *country_path = NULL, *asn_path = NULL;
+	struct lookup_opts o = { 0 };
 	struct strbuf sb;
 	struct geo *g;
 	char err[512];
-	int opt, i, status = 0;
+	int i, argi, status = 0;
 
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (opt == 'g')
-			country_path = optarg;
-		else if (opt == 'a')
-			asn_path = optarg;
-		else
-			return 2;
-	}
-	g = geo_open(country_path, asn_path, err, sizeof(err));
+	i = opt_parse(&lookup_cmd, argc, argv, &o, &argi);
+	if (i != OPT_GO)
+		return i;
+	g = geo_open(o.country_path, o.asn_path, err, sizeof(err));
 	if (!g) {
 		fprintf(stderr, "geolookup: %s\n", err);
 		return 1;
@@ -41,7 +49,7 @@ int main(int argc, char **argv)
 	printf("# country database: %s\n",
 	       geo_country_path(g) ? geo_country_path(g) : "(none)");
 	sb_init(&sb);
-	for (i = optind; i < argc; i++) {
+	for (i = argi; i < argc; i++) {
 		uint8_t addr[16] = { 0 };
 		int family = strchr(argv[i], ':') ? 6 : 4;
 		struct geo_info info;

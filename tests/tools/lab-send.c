@@ -36,7 +36,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <linux/if_packet.h>
 #include <signal.h>
@@ -48,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/options.h"
 #include "pktbuild.h"
 
 /* ---- what the sensor must make of a frame ---- */
@@ -911,72 +911,70 @@ static int send_frame(int fd, struct sockaddr_ll *to, const uint8_t *frame, size
 	}
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: lab-send (--ifname IF | --pcap FILE) (--count N | --seconds S)\n"
-		   "                [--rate PPS] [--seed N] [--mix e2e|demo|tags|tags-reload]\n"
-		   "                [--account FILE]\n");
-}
+enum mix { MIX_E2E, MIX_DEMO, MIX_TAGS, MIX_TAGS_RELOAD };
+static const char *const mixes[] = {
+	[MIX_E2E] = "e2e", [MIX_DEMO] = "demo", [MIX_TAGS] = "tags",
+	[MIX_TAGS_RELOAD] = "tags-reload", NULL,
+};
+
+struct send_opts {
+	const char *ifname, *pcap, *account_path;
+	uint64_t count, seed;
+	double seconds, rate;
+	int mix;
+};
+
+#define O struct send_opts
+static const struct opt send_table[] = {
+	OPT_STRING(O, ifname, "ifname", 0, "IF", "send on this interface"),
+	OPT_STRING(O, pcap, "pcap", 0, "FILE", "or write the frames to this pcap file"),
+	OPT_UINT(O, count, "count", 0, "N", 1, UINT64_MAX, "frames to send"),
+	OPT_DOUBLE(O, seconds, "seconds", 0, "S", 0, 1e6, "or send for this long",
+		   .above = true),
+	OPT_DOUBLE(O, rate, "rate", 0, "PPS", 0, 1e9,
+		   "frames a second (default 0: as fast as possible)"),
+	OPT_UINT(O, seed, "seed", 0, "N", 0, UINT64_MAX, "random seed (default 1)"),
+	OPT_WORD(O, mix, "mix", 0, "MIX", mixes, "e2e (default), demo, tags or tags-reload"),
+	OPT_STRING(O, account_path, "account", 0, "FILE",
+		   "append the account of what was sent to FILE"),
+	OPT_END,
+};
+#undef O
+
+static const struct opt_cmd send_cmd = {
+	.prog = "lab-send", .usage = "(--ifname IF | --pcap FILE) (--count N | --seconds S)",
+	.about = "Send crafted frames of a mix and keep an exact account of them.",
+	.opts = send_table,
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "ifname", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "mix", required_argument, NULL, 'm' },
-		{ "account", required_argument, NULL, 'a' },
-		{ "pcap", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *ifname = NULL, *mix = "e2e", *account_path = NULL, *pcap = NULL;
+	struct send_opts o = { .seed = 1, .mix = MIX_E2E };
 	FILE *pcap_out = NULL;
-	double seconds = 0, rate = 0, start;
-	uint64_t count = 0, seed = 1, sent = 0;
+	double start;
+	uint64_t sent = 0;
 	void (*make)(uint64_t, struct frame *);
 	struct account acct = { 0 };
 	struct sockaddr_ll to;
-	int opt, fd = -1, rc = 0;
+	int fd = -1, rc;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'i': ifname = optarg; break;
-		case 'c': count = strtoull(optarg, NULL, 10); break;
-		case 's': seconds = strtod(optarg, NULL); break;
-		case 'r': rate = strtod(optarg, NULL); break;
-		case 'S': seed = strtoull(optarg, NULL, 10); break;
-		case 'm': mix = optarg; break;
-		case 'a': account_path = optarg; break;
-		case 'p': pcap = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!ifname == !pcap || (!count && seconds <= 0)) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(mix, "e2e"))
-		make = mix_e2e;
-	else if (!strcmp(mix, "demo"))
-		make = mix_demo;
-	else if (!strcmp(mix, "tags") || !strcmp(mix, "tags-reload")) {
-		make = mix_tags;
-		tags_reloaded = !strcmp(mix, "tags-reload");
-	} else {
-		fprintf(stderr, "lab-send: unknown mix '%s' (e2e, demo, tags, tags-reload)\n", mix);
-		return 2;
-	}
-	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
-	if (pcap) {
-		pcap_out = open_pcap(pcap);
+	rc = opt_parse(&send_cmd, argc, argv, &o, NULL);
+	if (rc != OPT_GO)
+		return rc;
+	if (!o.ifname == !o.pcap)
+		return opt_error(&send_cmd, "give one of --ifname and --pcap");
+	if (!o.count && !o.seconds)
+		return opt_error(&send_cmd, "give --count or --seconds");
+	make = o.mix == MIX_E2E ? mix_e2e : o.mix == MIX_DEMO ? mix_demo : mix_tags;
+	tags_reloaded = o.mix == MIX_TAGS_RELOAD;
+	rc = 0;
+	rng_state = o.seed * 0x9E3779B97F4A7C15ULL + 1;
+	if (o.pcap) {
+		pcap_out = open_pcap(o.pcap);
 		if (!pcap_out)
 			return 1;
 	} else {
-		fd = open_socket(ifname, &to);
+		fd = open_socket(o.ifname, &to);
 		if (fd < 0)
 			return 1;
 	}
@@ -984,15 +982,15 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 
 	start = now();
-	while (!stop && (!count || sent < count) &&
-	       (seconds <= 0 || now() - start < seconds)) {
+	while (!stop && (!o.count || sent < o.count) &&
+	       (!o.seconds || now() - start < o.seconds)) {
 		static struct frame f;
 		uint8_t frame[PB_MAX_FRAME];
 		struct pb_layout lay;
 		size_t len;
 
-		if (rate > 0) {
-			double due = start + (double)sent / rate, wait = due - now();
+		if (o.rate > 0) {
+			double due = start + (double)sent / o.rate, wait = due - now();
 
 			if (wait > 0) {
 				usleep((useconds_t)(wait * 1e6));
@@ -1010,15 +1008,15 @@ int main(int argc, char **argv)
 		sent++;
 	}
 	if (pcap_out && fclose(pcap_out)) {
-		fprintf(stderr, "lab-send: writing %s: %s\n", pcap, strerror(errno));
+		fprintf(stderr, "lab-send: writing %s: %s\n", o.pcap, strerror(errno));
 		rc = 1;
 	}
 	if (fd >= 0)
 		close(fd);
 	printf("lab-send: %s %llu frames %s %s (mix %s) in %.2f s\n",
-	       pcap ? "wrote" : "sent", (unsigned long long)sent, pcap ? "to" : "on",
-	       pcap ? pcap : ifname, mix, now() - start);
-	if (account_path && account_write(&acct, account_path, mix, seed))
+	       o.pcap ? "wrote" : "sent", (unsigned long long)sent, o.pcap ? "to" : "on",
+	       o.pcap ? o.pcap : o.ifname, mixes[o.mix], now() - start);
+	if (o.account_path && account_write(&acct, o.account_path, mixes[o.mix], o.seed))
 		rc = 1;
 	free(acct.rows.slots);
 	return rc;

@@ -12,7 +12,6 @@
  *          [--max-sources N --max-backscatter N --max-tagged N]
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <bpf/libbpf.h>
 #include "telescope.skel.h"
 #include "common/calendar.h"
+#include "lib/options.h"
 #include "sensor/drain.h"
 #include "sensor/tagcfg.h"
 
@@ -80,24 +80,55 @@ static int replay_pcap(int prog_fd, const char *path, unsigned long *frames)
 	return 0;
 }
 
+struct replay_opts {
+	const char *pcap, *out_dir, *sensor, *geoip, *asn;
+	int64_t since;
+	struct tag_config cfg;
+	struct map_sizes sizes;
+};
+
+static bool parse_since(const struct opt *o, const char *arg, void *cfg)
+{
+	int64_t *t = opt_field(o, cfg);
+
+	*t = parse_time(arg);
+	return *t >= 0;
+}
+
+#define O struct replay_opts
+#define MAX_ENTRIES (1L << 28)
+static const struct opt replay_table[] = {
+	OPT_STRING(O, pcap, "pcap", 0, "FILE", "the frames (lab-send --pcap)", .required = true),
+	OPT_STRING(O, out_dir, "out", 0, "DIR", "where the CSV goes", .required = true),
+	OPT_CUSTOM(O, since, "time", 0, "T", parse_since, "a time as YYYY-MM-DDTHH:MM:SSZ",
+		   "start of the interval", .required = true),
+	OPT_STRING(O, geoip, "geoip", 0, "FILE", "country database", .required = true),
+	OPT_STRING(O, sensor, "sensor", 0, "NAME", "sensor column (default replay)"),
+	OPT_STRING(O, asn, "asn", 0, "FILE", "ASN database"),
+	OPT_STRING(O, cfg.rules_path, "rules", 0, "FILE", "payload rules (default: none)"),
+	OPT_LIST(O, cfg.list_paths, cfg.nlists, "label-list", 0, "FILE",
+		 "labelled address list"),
+	OPT_UINT(O, sizes.max_sources, "max-sources", 0, "N", 1, MAX_ENTRIES,
+		 "flow map entries (default: as built)"),
+	OPT_UINT(O, sizes.max_backscatter, "max-backscatter", 0, "N", 1, MAX_ENTRIES,
+		 "backscatter map entries (default: as built)"),
+	OPT_UINT(O, sizes.max_tagged, "max-tagged", 0, "N", 1, MAX_ENTRIES,
+		 "tagged map entries (default: as built)"),
+	OPT_END,
+};
+#undef O
+
+static const struct opt_cmd replay_cmd = {
+	.prog = "replay",
+	.about = "Every frame of the pcap file once through the classifier, then one "
+		 "drain writes the interval starting at --time.",
+	.opts = replay_table,
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pcap", required_argument, NULL, 'p' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "time", required_argument, NULL, 't' },
-		{ "sensor", required_argument, NULL, 's' },
-		{ "geoip", required_argument, NULL, 'g' },
-		{ "asn", required_argument, NULL, 'a' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "label-list", required_argument, NULL, 'l' },
-		{ "max-sources", required_argument, NULL, 'S' },
-		{ "max-backscatter", required_argument, NULL, 'B' },
-		{ "max-tagged", required_argument, NULL, 'T' },
-		{ 0 },
-	};
-	const char *pcap = NULL, *out_dir = NULL, *sensor = "replay", *geoip = NULL, *asn = NULL;
-	struct tag_config cfg = { 0 };
+	struct replay_opts o = { .sensor = "replay", .since = -1 };
+	struct tag_config *cfg = &o.cfg;
 	struct telescope_bpf *skel;
 	struct sensor_maps maps;
 	struct output out;
@@ -105,37 +136,13 @@ int main(int argc, char **argv)
 	struct ts_ctl ctl;
 	struct geo *geo;
 	unsigned long frames = 0;
-	int64_t since = -1;
 	char err[512];
-	struct map_sizes sizes = { 0 };
-	int opt;
+	int rc;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p': pcap = optarg; break;
-		case 'o': out_dir = optarg; break;
-		case 't': since = parse_time(optarg); break;
-		case 's': sensor = optarg; break;
-		case 'g': geoip = optarg; break;
-		case 'a': asn = optarg; break;
-		case 'r': cfg.rules_path = optarg; break;
-		case 'l':
-			if (cfg.nlists == TAGCFG_MAX_LISTS)
-				return 2;
-			cfg.list_paths[cfg.nlists++] = optarg;
-			break;
-		case 'S': sizes.max_sources = (__u32)strtoul(optarg, NULL, 10); break;
-		case 'B': sizes.max_backscatter = (__u32)strtoul(optarg, NULL, 10); break;
-		case 'T': sizes.max_tagged = (__u32)strtoul(optarg, NULL, 10); break;
-		default: return 2;
-		}
-	}
-	if (!pcap || !out_dir || since < 0 || !geoip) {
-		fprintf(stderr, "usage: replay --pcap FILE --out DIR --time T --geoip FILE "
-				"[--asn FILE] [--sensor NAME] [--rules FILE] [--label-list FILE]...\n");
-		return 2;
-	}
-	geo = geo_open(geoip, asn, err, sizeof(err));
+	rc = opt_parse(&replay_cmd, argc, argv, &o, NULL);
+	if (rc != OPT_GO)
+		return rc;
+	geo = geo_open(o.geoip, o.asn, err, sizeof(err));
 	if (!geo) {
 		fprintf(stderr, "replay: %s\n", err);
 		return 1;
@@ -144,31 +151,31 @@ int main(int argc, char **argv)
 	if (!skel)
 		return 1;
 	zero_seed(skel->obj);
-	maps_set_sizes(skel->obj, &sizes);
+	maps_set_sizes(skel->obj, &o.sizes);
 	if (telescope_bpf__load(skel)) {
 		fprintf(stderr, "replay: cannot load the classifier: %s\n", strerror(errno));
 		return 1;
 	}
 	maps_from_object(&maps, skel->obj);
-	tagcfg_read_names(&maps, &cfg.names);
-	if (tagcfg_apply(&maps, &cfg, err, sizeof(err))) {
+	tagcfg_read_names(&maps, &cfg->names);
+	if (tagcfg_apply(&maps, cfg, err, sizeof(err))) {
 		fprintf(stderr, "replay: %s\n", err);
 		return 1;
 	}
 	if (ctl_read(&maps, &ctl))
 		return 1;
 	ctl.layout = TELESCOPE_LAYOUT;
-	ctl.since[ctl.gen & 1] = (__u64)since;
+	ctl.since[ctl.gen & 1] = (__u64)o.since;
 	if (ctl_write(&maps, &ctl) ||
-	    replay_pcap(bpf_program__fd(skel->progs.xdp_telescope), pcap, &frames) ||
-	    output_init(&out, out_dir, "replay", false))
+	    replay_pcap(bpf_program__fd(skel->progs.xdp_telescope), o.pcap, &frames) ||
+	    output_init(&out, o.out_dir, "replay", false))
 		return 1;
 	drain = (struct drain){ .maps = &maps, .out = &out, .geo = geo,
-				.names = &cfg.names, .sensor = sensor };
-	if (drain_interval(&drain, (__u64)since + 60) || ctl_read(&maps, &ctl))
+				.names = &cfg->names, .sensor = o.sensor };
+	if (drain_interval(&drain, (__u64)o.since + 60) || ctl_read(&maps, &ctl))
 		return 1;
 	printf("replay: %lu frames, %llu packets into %s\n", frames,
-	       (unsigned long long)ctl.drained.packets, out_dir);
+	       (unsigned long long)ctl.drained.packets, o.out_dir);
 	telescope_bpf__destroy(skel);
 	geo_close(geo);
 	return 0;

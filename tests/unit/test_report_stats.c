@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+#include "lib/options.h"
 #include "report/report.h"
 #include "report/names.h"
 #include "report/stats.h"
@@ -36,11 +37,10 @@ static void test_days(void **state)
 static bool parse(const char *const *args, int n, struct report_opts *o)
 {
 	char *argv[16];
-	bool help;
 
 	for (int i = 0; i < n; i++)
 		argv[i] = (char *)args[i];
-	return report_parse_args(n, argv, o, &help);
+	return report_parse_args(n, argv, o) == OPT_GO;
 }
 
 static void test_periods(void **state)

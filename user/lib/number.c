@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <errno.h>
-#include <stdlib.h>
 #include "lib/number.h"
 
-long parse_num(const char *s, long min, long max)
+bool parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
-	char *end;
-	long v;
+	uint64_t n = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	return v;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (d > 9 || n > (UINT64_MAX - d) / 10)
+			return false;
+		n = n * 10 + d;
+	}
+	if (n < min || n > max)
+		return false;
+	*v = n;
+	return true;
 }

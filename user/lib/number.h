@@ -2,7 +2,15 @@
 #ifndef TS_NUMBER_H
 #define TS_NUMBER_H
 
-/* A whole decimal number in [min, max], or -1 if s is not exactly one. */
-long parse_num(const char *s, long min, long max);
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * s, the whole of it, is a whole decimal number (digits only: no sign,
+ * space, exponent or base prefix) that fits 64 bits and lies in
+ * [min, max]: *v gets it and the answer is true. Otherwise false and *v
+ * is untouched.
+ */
+bool parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v);
 
 #endif

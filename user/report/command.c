@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "commands.h"
 #include "lib/log.h"
+#include "lib/options.h"
 #include "report/report.h"
 #include "report/sections/build.h"
 #include "report/doc.h"
@@ -68,11 +68,13 @@ int cmd_report(int argc, char **argv)
 	struct event_list events;
 	struct doc doc;
 	struct timespec t0, t1;
-	bool help, ok;
 	char a[11], b[11];
+	bool ok;
+	int rc;
 
-	if (!report_parse_args(argc, argv, &o, &help))
-		return help ? 0 : 2;
+	rc = report_parse_args(argc, argv, &o);
+	if (rc != OPT_GO)
+		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < o.n_data_dirs; i++)
 		if (!rpt_scan_data_dir(o.data_dirs[i], &days)) {

@@ -4,18 +4,35 @@
  * week or explicit range; the period before it (the previous quarter ...)
  * supplies the "previous rank" columns.
  */
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include "lib/log.h"
+#include "lib/number.h"
+#include "lib/options.h"
 #include "report/report.h"
 #include "report/names.h"
 
-static bool parse_quarter(const char *s, struct report_opts *o)
+/* The options while they are parsed: the report's, and what checks them. */
+struct report_args {
+	struct report_opts o;
+	int periods;		/* --quarter, --month, --week given */
+	int from, to;		/* --from, --to; -1: not given */
+};
+
+/* A period option: counted, and the options it sets. */
+static struct report_opts *period(void *cfg)
 {
+	struct report_args *a = cfg;
+
+	a->periods++;
+	return &a->o;
+}
+
+static bool parse_quarter(const struct opt *opt, const char *s, void *cfg)
+{
+	struct report_opts *o = period(cfg);
 	int y, q, n = 0;
 
+	(void)opt;
 	if ((sscanf(s, "%4dQ%1d%n", &y, &q, &n) != 2 &&
 	     sscanf(s, "%4d-Q%1d%n", &y, &q, &n) != 2) || s[n] || q < 1 ||
 	    q > 4 || y < 1970)
@@ -29,10 +46,12 @@ static bool parse_quarter(const char *s, struct report_opts *o)
 	return true;
 }
 
-static bool parse_month(const char *s, struct report_opts *o)
+static bool parse_month(const struct opt *opt, const char *s, void *cfg)
 {
+	struct report_opts *o = period(cfg);
 	int y, m, n = 0;
 
+	(void)opt;
 	if (sscanf(s, "%4d-%2d%n", &y, &m, &n) != 2 || s[n] || m < 1 || m > 12 ||
 	    y < 1970)
 		return false;
@@ -46,10 +65,12 @@ static bool parse_month(const char *s, struct report_opts *o)
 }
 
 /* ISO 8601: week 1 is the week (Monday first) holding January 4. */
-static bool parse_week(const char *s, struct report_opts *o)
+static bool parse_week(const struct opt *opt, const char *s, void *cfg)
 {
+	struct report_opts *o = period(cfg);
 	int y, w, n = 0, jan4, monday1, last;
 
+	(void)opt;
 	if (sscanf(s, "%4d-W%2d%n", &y, &w, &n) != 2 || s[n] || y < 1970 || w < 1)
 		return false;
 	jan4 = day_from_ymd(y, 1, 4);
@@ -66,201 +87,117 @@ static bool parse_week(const char *s, struct report_opts *o)
 	return true;
 }
 
-static void usage(FILE *f)
+static bool parse_from_to(const struct opt *opt, const char *s, void *cfg)
 {
-	fprintf(f,
-"usage: xdp-telescope report --data DIR [--data DIR ...]\n"
-"         (--quarter 2022Q3 | --month 2022-09 | --week 2022-W36 |\n"
-"          --from YYYY-MM-DD --to YYYY-MM-DD)\n"
-"         [--format html|md|csv] [--lang en|ja] [--out PATH] [--top N]\n"
-"         [--country CC] [--port PORT/PROTO ...] [--sensors FILE]\n"
-"\n"
-"  --data DIR      a directory of YYYY-MM-DD/ day directories written by\n"
-"                  'run', or a directory of such directories (one per sensor)\n"
-"  --format        html (default): one self-contained file; md: Markdown;\n"
-"                  csv: a directory with one CSV file per table\n"
-"  --lang          en (default) or ja\n"
-"  --out PATH      output file (html, md; default stdout) or directory (csv)\n"
-"  --top N         rows in the top-N tables (default 5)\n"
-"  --country CC    country for the backscatter presence and Mirai tables\n"
-"                  (default: the country most sensors sit in, else JP)\n"
-"  --port P/PROTO  adds a section for that port (repeatable), e.g. 1433/tcp\n"
-"  --sensors FILE  CSV sensor,group,label[,country]: groups and names\n");
+	int *day = opt_field(opt, cfg);
+
+	*day = parse_day(s);
+	return *day >= 0;
 }
 
-static bool set_format(const char *s, struct report_opts *o)
+static bool parse_country(const struct opt *opt, const char *s, void *cfg)
 {
-	if (!strcmp(s, "html"))
-		o->format = FMT_HTML;
-	else if (!strcmp(s, "md") || !strcmp(s, "markdown"))
-		o->format = FMT_MD;
-	else if (!strcmp(s, "csv"))
-		o->format = FMT_CSV;
-	else
+	int *slot = opt_field(opt, cfg);
+
+	*slot = cc_slot(s);
+	return *slot >= 0;
+}
+
+static bool parse_port(const struct opt *opt, const char *s, void *cfg)
+{
+	struct report_opts *o = &((struct report_args *)cfg)->o;
+
+	(void)opt;
+	if (!parse_port_id(s, &o->ports[o->n_ports]))
 		return false;
+	o->n_ports++;
 	return true;
 }
 
-bool report_parse_args(int argc, char **argv, struct report_opts *o, bool *help)
-{
-	static const struct option longopts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "quarter", required_argument, NULL, 'Q' },
-		{ "month", required_argument, NULL, 'M' },
-		{ "week", required_argument, NULL, 'W' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "top", required_argument, NULL, 'n' },
-		{ "country", required_argument, NULL, 'c' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "sensors", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int from = -1, to = -1, periods = 0, opt;
-	char *end;
+static const char *const formats[] = {
+	[FMT_HTML] = "html", [FMT_MD] = "md|markdown", [FMT_CSV] = "csv", NULL,
+};
+static const char *const langs[] = { [LANG_EN] = "en", [LANG_JA] = "ja", NULL };
 
-	memset(o, 0, sizeof(*o));
-	o->top = 5;
-	o->country = -1;
-	*help = false;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			if (o->n_data_dirs == RPT_MAX_DATA) {
-				pr_err("report: at most %d --data directories", RPT_MAX_DATA);
-				return false;
-			}
-			o->data_dirs[o->n_data_dirs++] = optarg;
-			break;
-		case 'Q':
-			periods++;
-			if (!parse_quarter(optarg, o)) {
-				pr_err("report: bad --quarter '%s' (want e.g. 2022Q3)", optarg);
-				return false;
-			}
-			break;
-		case 'M':
-			periods++;
-			if (!parse_month(optarg, o)) {
-				pr_err("report: bad --month '%s' (want e.g. 2022-09)", optarg);
-				return false;
-			}
-			break;
-		case 'W':
-			periods++;
-			if (!parse_week(optarg, o)) {
-				pr_err("report: bad --week '%s' (want e.g. 2022-W36)", optarg);
-				return false;
-			}
-			break;
-		case 'f':
-		case 't':
-			if (parse_day(optarg) < 0) {
-				pr_err("report: bad --%s '%s' (want YYYY-MM-DD)",
-				       opt == 'f' ? "from" : "to", optarg);
-				return false;
-			}
-			*(opt == 'f' ? &from : &to) = parse_day(optarg);
-			break;
-		case 'F':
-			if (!set_format(optarg, o)) {
-				pr_err("report: bad --format '%s' (html, md or csv)", optarg);
-				return false;
-			}
-			break;
-		case 'l':
-			if (strcmp(optarg, "en") && strcmp(optarg, "ja")) {
-				pr_err("report: bad --lang '%s' (en or ja)", optarg);
-				return false;
-			}
-			o->lang = optarg[0] == 'j' ? LANG_JA : LANG_EN;
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'n':
-			o->top = (int)strtol(optarg, &end, 10);
-			if (*end || o->top < 1 || o->top > 100) {
-				pr_err("report: bad --top '%s' (1 to 100)", optarg);
-				return false;
-			}
-			break;
-		case 'c':
-			o->country = cc_slot(optarg);
-			if (o->country < 0) {
-				pr_err("report: bad --country '%s' (ISO 3166-1 alpha-2, e.g. JP)", optarg);
-				return false;
-			}
-			break;
-		case 'p':
-			if (o->n_ports == RPT_MAX_PORTS) {
-				pr_err("report: at most %d --port options", RPT_MAX_PORTS);
-				return false;
-			}
-			if (!parse_port_id(optarg, &o->ports[o->n_ports])) {
-				pr_err("report: bad --port '%s' (want PORT/PROTO, e.g. 1433/tcp)", optarg);
-				return false;
-			}
-			o->n_ports++;
-			break;
-		case 's':
-			o->sensors_file = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			*help = true;
-			return false;
-		default:
-			pr_err("report: unknown or incomplete option '%s' (try --help)",
-			       argv[optind - 1]);
-			return false;
-		}
-	}
-	if (optind < argc) {
-		pr_err("report: unexpected argument '%s' (try --help)", argv[optind]);
-		return false;
-	}
-	if (!o->n_data_dirs) {
-		pr_err("report: --data DIR is required (try --help)");
-		return false;
-	}
-	if ((from >= 0) != (to >= 0)) {
-		pr_err("report: --from and --to go together");
-		return false;
-	}
-	if (from >= 0) {
-		periods++;
-		if (to < from) {
-			pr_err("report: --to is before --from");
-			return false;
-		}
-		o->from = from;
-		o->to = to;
-		o->prev_to = from - 1;
-		o->prev_from = from - (to - from + 1);
+#define A struct report_args
+static const struct opt report_table[] = {
+	OPT_LIST(A, o.data_dirs, o.n_data_dirs, "data", 0, "DIR",
+		 "a directory of YYYY-MM-DD/ day directories written by 'run', or a "
+		 "directory of such directories (one per sensor)", .required = true),
+	OPT_CUSTOM(A, o, "quarter", 0, "YYYYQN", parse_quarter, "a quarter like 2022Q3",
+		   "the period: a quarter, e.g. 2022Q3"),
+	OPT_CUSTOM(A, o, "month", 0, "YYYY-MM", parse_month, "a month like 2022-09",
+		   "or a month, e.g. 2022-09"),
+	OPT_CUSTOM(A, o, "week", 0, "YYYY-Www", parse_week, "an ISO week like 2022-W36",
+		   "or an ISO week, e.g. 2022-W36"),
+	OPT_CUSTOM(A, from, "from", 0, "YYYY-MM-DD", parse_from_to, "a day as YYYY-MM-DD",
+		   "or the days from this one"),
+	OPT_CUSTOM(A, to, "to", 0, "YYYY-MM-DD", parse_from_to, "a day as YYYY-MM-DD",
+		   "to this one (with --from)"),
+	OPT_WORD(A, o.format, "format", 0, "FORMAT", formats,
+		 "html (default): one self-contained file; md: Markdown; csv: a "
+		 "directory with one CSV file per table"),
+	OPT_WORD(A, o.lang, "lang", 0, "LANG", langs, "en (default) or ja"),
+	OPT_STRING(A, o.out, "out", 0, "PATH",
+		   "output file (html, md; default stdout) or directory (csv)"),
+	OPT_UINT(A, o.top, "top", 0, "N", 1, 100, "rows in the top-N tables (default 5)"),
+	OPT_CUSTOM(A, o.country, "country", 0, "CC", parse_country,
+		   "a country code (ISO 3166-1 alpha-2, e.g. JP)",
+		   "country for the backscatter presence and Mirai tables (default: the "
+		   "country most sensors sit in, else JP)"),
+	OPT_CUSTOM(A, o.ports, "port", 0, "P/PROTO", parse_port,
+		   "a port and protocol like 1433/tcp", "adds a section for that port, "
+		   "e.g. 1433/tcp", .max_times = RPT_MAX_PORTS),
+	OPT_STRING(A, o.sensors_file, "sensors", 0, "FILE",
+		   "CSV sensor,group,label[,country]: groups and names"),
+	OPT_END,
+};
+#undef A
+
+static const struct opt_cmd report_cmd = {
+	.prog = "xdp-telescope", .name = "report",
+	.usage = "(--quarter 2022Q3 | --month 2022-09 | --week 2022-W36 | "
+		 "--from YYYY-MM-DD --to YYYY-MM-DD)",
+	.about = "Turn the CSV that 'run' (or 'synth') wrote, of one sensor or many, into "
+		 "a report of one period: a quarter, a month, an ISO week or a range of "
+		 "days. The period before it, of the same length, supplies the "
+		 "\"previous rank\" columns.",
+	.opts = report_table,
+};
+
+int report_parse_args(int argc, char **argv, struct report_opts *opts)
+{
+	struct report_args a = { .o = { .top = 5, .country = -1 }, .from = -1, .to = -1 };
+	struct report_opts *o = &a.o;
+	int rc = opt_parse(&report_cmd, argc, argv, &a, NULL);
+
+	if (rc != OPT_GO)
+		return rc;
+	if ((a.from >= 0) != (a.to >= 0))
+		return opt_error(&report_cmd, "--from and --to go together");
+	if (a.from >= 0) {
+		a.periods++;
+		if (a.to < a.from)
+			return opt_error(&report_cmd, "--to is before --from");
+		o->from = a.from;
+		o->to = a.to;
+		o->prev_to = a.from - 1;
+		o->prev_from = a.from - (a.to - a.from + 1);
 		o->period_kind = 'r';
 	}
-	if (periods != 1) {
-		pr_err("report: give exactly one of --quarter, --month, --week, --from/--to");
-		return false;
-	}
-	if (o->format == FMT_CSV && !o->out) {
-		pr_err("report: --format csv writes a directory: give --out DIR");
-		return false;
-	}
-	return true;
+	if (a.periods != 1)
+		return opt_error(&report_cmd, "give exactly one of --quarter, --month, "
+			       "--week, --from/--to");
+	if (o->format == FMT_CSV && !o->out)
+		return opt_error(&report_cmd, "--format csv writes a directory: give --out DIR");
+	*opts = a.o;
+	return OPT_GO;
 }
 
 bool parse_port_id(const char *s, struct port_id *out)
 {
-	char buf[32], *slash, *end;
-	long port;
+	char buf[32], *slash;
+	uint64_t port;
 	int proto;
 
 	if (strlen(s) >= sizeof(buf))
@@ -270,8 +207,7 @@ bool parse_port_id(const char *s, struct port_id *out)
 	if (!slash)
 		return false;
 	*slash = '\0';
-	port = strtol(buf, &end, 10);
-	if (!*buf || *end || port < 0 || port > 65535)
+	if (!parse_uint(buf, 0, 65535, &port))
 		return false;
 	proto = proto_parse(slash + 1);
 	if (proto < 0)

@@ -4,49 +4,40 @@
  * attachment, so removing it (with no loader holding the link) detaches.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "commands.h"
+#include "sensor/commands.h"
 #include "lib/log.h"
+#include "lib/options.h"
 #include "sensor/attach.h"
+
+static const struct opt detach_opts[] = { OPT_END };
+
+static const struct opt_cmd detach_cmd = {
+	.prog = "xdp-telescope", .name = "detach", .args = "IFACE", .min_args = 1,
+	.max_args = 1,
+	.about = "Detach xdp-telescope from IFACE and remove its pins (and the counts "
+		 "not yet written: stop 'run' first, it writes them on SIGTERM).",
+	.opts = detach_opts,
+};
 
 int cmd_detach(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct ts_totals pending = { 0 }, t;
 	const char *ifname;
 	struct ts_ctl ctl;
 	struct sensor s;
-	int c, ifindex;
+	int ifindex, err, argi;
 	__u32 id = 0;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("usage: xdp-telescope detach IFACE\n\n"
-			       "Detach xdp-telescope from IFACE and remove its pins "
-			       "(and the counts\nnot yet written: stop 'run' first, "
-			       "it writes them on SIGTERM).\n");
-			return 0;
-		}
-		pr_err("unknown option '%s' (try 'xdp-telescope detach --help')",
-		       argv[optind - 1]);
-		return 2;
-	}
-	if (optind != argc - 1) {
-		pr_err("detach needs exactly one interface");
-		return 2;
-	}
-	ifname = argv[optind];
+	err = opt_parse(&detach_cmd, argc, argv, NULL, &argi);
+	if (err != OPT_GO)
+		return err;
+	ifname = argv[argi];
 	ts_quiet_libbpf();
 	if (ensure_bpffs())
 		return 1;

@@ -167,7 +167,7 @@ static int parse_rule(char *line, struct tag_rule *r, const char **why)
 	char *p = line, *tok[5];
 	size_t qlen = 0;
 	int quoted = 0;
-	long v;
+	uint64_t v;
 
 	char hex[2 * TS_RULE_BYTES + 2] = "";
 
@@ -235,15 +235,13 @@ static int parse_rule(char *line, struct tag_rule *r, const char **why)
 	if (!strcmp(tok[2], "*")) {
 		r->any_port = true;
 	} else {
-		v = parse_num(tok[2], 0, 65535);
-		if (v < 0) {
+		if (!parse_uint(tok[2], 0, 65535, &v)) {
 			*why = "port must be 0-65535 or *";
 			return -1;
 		}
 		r->port = (__u16)v;
 	}
-	v = parse_num(tok[3], 0, TS_RULE_MAX_OFFSET);
-	if (v < 0) {
+	if (!parse_uint(tok[3], 0, TS_RULE_MAX_OFFSET, &v)) {
 		*why = "offset must be 0-" TS_STR(TS_RULE_MAX_OFFSET)
 		       " (bytes into the payload)";
 		return -1;
@@ -341,7 +339,7 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 	while (rc == 0 && getline(&line, &lcap, f) != -1) {
 		char *s = line, *comma, *slash, *label, *end;
 		struct label_net net = { 0 };
-		long plen;
+		uint64_t plen;
 
 		lineno++;
 		s[strcspn(s, "\r\n#")] = '\0';
@@ -372,16 +370,16 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 			*slash = '\0';
 		if (inet_pton(AF_INET, s, net.addr) == 1) {
 			net.family = TS_FAMILY_IPV4;
-			plen = slash ? parse_num(slash + 1, 0, 32) : 32;
+			plen = 32;
 		} else if (inet_pton(AF_INET6, s, net.addr) == 1) {
 			net.family = TS_FAMILY_IPV6;
-			plen = slash ? parse_num(slash + 1, 0, 128) : 128;
+			plen = 128;
 		} else {
 			rc = fail(err, errlen, path, lineno,
 				    "'%s' is not an IPv4 or IPv6 address", s);
 			continue;
 		}
-		if (plen < 0) {
+		if (slash && !parse_uint(slash + 1, 0, plen, &plen)) {
 			rc = fail(err, errlen, path, lineno, "bad prefix length");
 			continue;
 		}

@@ -5,7 +5,6 @@
  * poll() loop over a signalfd and a timerfd: no work in signal handlers.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,12 +16,12 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <linux/if_link.h>
-#include "commands.h"
+#include "sensor/commands.h"
 #include "common/calendar.h"
 #include "sensor/drain.h"
 #include "sensor/geo.h"
 #include "lib/log.h"
-#include "lib/number.h"
+#include "lib/options.h"
 #include "sensor/output.h"
 #include "sensor/attach.h"
 #include "sensor/rows.h"
@@ -38,39 +37,57 @@ struct runner {
 	unsigned interval;
 	struct tag_config tags;
 	char rules_buf[4096];
+	/* set by the options, as are interval and tags.list_paths */
+	const char *out_dir, *sensor, *geoip, *asn, *rules;
+	struct sensor_opts so;
+	bool gzip, verbose;
 };
 
-static void run_usage(FILE *f)
-{
-	fprintf(f,
-"usage: xdp-telescope run IFACE --out DIR [options]\n"
-"\n"
-"Attach the classifier to IFACE (or adopt the one pinned there), and every\n"
-"interval write the counts as CSV under DIR/YYYY-MM-DD/. SIGTERM or SIGINT:\n"
-"write a last time and exit, leaving the sensor attached and counting.\n"
-"SIGHUP: reload the GeoIP databases, rules and address lists.\n"
-"\n"
-"  -o, --out DIR            where the CSV goes (required)\n"
-"  -s, --sensor NAME        sensor column (default: host name)\n"
-"  -g, --geoip FILE         country database (.mmdb; default: installed one)\n"
-"  -a, --asn FILE           ASN database (.mmdb; default: none)\n"
-"  -i, --interval SEC       drain interval, aligned to UTC (default 60)\n"
-"  -m, --mode MODE          auto (default), native or skb\n"
-"      --max-sources N      (source, protocol, port) entries per interval\n"
-"                           (default 524288)\n"
-"      --max-backscatter N  backscatter entries per interval (default 65536)\n"
-"  -r, --rules FILE         payload rules (default: the shipped default.rules;\n"
-"                           'none': no rules)\n"
-"  -l, --label-list FILE    labelled address list, lines CIDR,label\n"
-"                           (repeatable); packets get the tag list:<label>\n"
-"      --max-tagged N       tagged (source, port, tags) entries per interval\n"
-"                           (default 131072)\n"
-"      --max-labels N       listed prefixes at most (default 65536)\n"
-"  -z, --gzip               write .csv.gz\n"
-"  -p, --pass               pass packets on to the stack instead of dropping\n"
-"  -v, --verbose            log every drain, and libbpf's messages\n"
-"  -h, --help               this text\n");
-}
+static const char *const modes[] = {
+	[TS_MODE_AUTO] = "auto", [TS_MODE_NATIVE] = "native", [TS_MODE_SKB] = "skb", NULL,
+};
+
+#define MAX_ENTRIES (1L << 28)	/* --max-*: entries of a map at most */
+
+static const struct opt run_opts[] = {
+	OPT_STRING(struct runner, out_dir, "out", 'o', "DIR", "where the CSV goes",
+		   .required = true),
+	OPT_STRING(struct runner, sensor, "sensor", 's', "NAME",
+		   "sensor column (default: host name)"),
+	OPT_STRING(struct runner, geoip, "geoip", 'g', "FILE",
+		   "country database (.mmdb; default: installed one)"),
+	OPT_STRING(struct runner, asn, "asn", 'a', "FILE", "ASN database (.mmdb; default: none)"),
+	OPT_UINT(struct runner, interval, "interval", 'i', "SEC", 1, 86400,
+		 "drain interval, aligned to UTC (default 60)"),
+	OPT_WORD(struct runner, so.mode, "mode", 'm', "MODE", modes,
+		 "auto (default), native or skb"),
+	OPT_UINT(struct runner, so.sizes.max_sources, "max-sources", 0, "N", 1, MAX_ENTRIES,
+		 "(source, protocol, port) entries per interval (default 524288)"),
+	OPT_UINT(struct runner, so.sizes.max_backscatter, "max-backscatter", 0, "N", 1,
+		 MAX_ENTRIES, "backscatter entries per interval (default 65536)"),
+	OPT_STRING(struct runner, rules, "rules", 'r', "FILE",
+		   "payload rules (default: the shipped default.rules; 'none': no rules)"),
+	OPT_LIST(struct runner, tags.list_paths, tags.nlists, "label-list", 'l', "FILE",
+		 "labelled address list, lines CIDR,label; packets get the tag list:<label>"),
+	OPT_UINT(struct runner, so.sizes.max_tagged, "max-tagged", 0, "N", 1, MAX_ENTRIES,
+		 "tagged (source, port, tags) entries per interval (default 131072)"),
+	OPT_UINT(struct runner, so.sizes.max_labels, "max-labels", 0, "N", 1, MAX_ENTRIES,
+		 "listed prefixes at most (default 65536)"),
+	OPT_FLAG(struct runner, gzip, "gzip", 'z', "write .csv.gz"),
+	OPT_FLAG(struct runner, so.pass, "pass", 'p',
+		 "pass packets on to the stack instead of dropping"),
+	OPT_FLAG(struct runner, verbose, "verbose", 'v', "log every drain, and libbpf's messages"),
+	OPT_END,
+};
+
+static const struct opt_cmd run_cmd = {
+	.prog = "xdp-telescope", .name = "run", .args = "IFACE", .min_args = 1, .max_args = 1,
+	.about = "Attach the classifier to IFACE (or adopt the one pinned there), and "
+		 "every interval write the counts as CSV under DIR/YYYY-MM-DD/. SIGTERM "
+		 "or SIGINT: write a last time and exit, leaving the sensor attached and "
+		 "counting.\nSIGHUP: reload the GeoIP databases, rules and address lists.",
+	.opts = run_opts,
+};
 
 static __u64 now_s(void)
 {
@@ -185,113 +202,18 @@ static int loop(struct runner *r)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "sensor", required_argument, NULL, 's' },
-		{ "geoip", required_argument, NULL, 'g' },
-		{ "asn", required_argument, NULL, 'a' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "max-sources", required_argument, NULL, 'S' },
-		{ "max-backscatter", required_argument, NULL, 'B' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "label-list", required_argument, NULL, 'l' },
-		{ "max-tagged", required_argument, NULL, 'T' },
-		{ "max-labels", required_argument, NULL, 'L' },
-		{ "gzip", no_argument, NULL, 'z' },
-		{ "pass", no_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	struct sensor_opts so = { .mode = TS_MODE_AUTO };
-	struct map_sizes *sz = &so.sizes;
-	const char *out = NULL, *geoip = NULL, *asn = NULL, *ifname;
-	const char *rules = NULL;
-	struct runner r = { .interval = 60 };
-	bool gzip = false;
+	struct runner r = { .interval = 60, .so.mode = TS_MODE_AUTO };
+	const char *ifname;
 	char errbuf[512];
-	long v;
-	int c, err;
+	int err, argi;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:s:g:a:i:m:r:l:zpvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case 's':
-			snprintf(r.sensor_name, sizeof(r.sensor_name), "%s", optarg);
-			break;
-		case 'g': geoip = optarg; break;
-		case 'a': asn = optarg; break;
-		case 'i':
-			v = parse_num(optarg, 1, 86400);
-			if (v < 0) {
-				pr_err("--interval wants whole seconds from 1 to "
-				       "86400, not '%s'", optarg);
-				return 2;
-			}
-			r.interval = (unsigned)v;
-			break;
-		case 'm':
-			if (!strcmp(optarg, "auto"))
-				so.mode = TS_MODE_AUTO;
-			else if (!strcmp(optarg, "native"))
-				so.mode = TS_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb"))
-				so.mode = TS_MODE_SKB;
-			else {
-				pr_err("--mode wants auto, native or skb, not '%s'",
-				       optarg);
-				return 2;
-			}
-			break;
-		case 'S':
-		case 'B':
-		case 'T':
-		case 'L':
-			v = parse_num(optarg, 1, 1L << 28);
-			if (v < 0) {
-				pr_err("%s wants a number from 1 to %ld, not '%s'",
-				       argv[optind - 1], 1L << 28, optarg);
-				return 2;
-			}
-			*(c == 'S' ? &sz->max_sources : c == 'B' ? &sz->max_backscatter
-			  : c == 'T' ? &sz->max_tagged : &sz->max_labels) = (__u32)v;
-			break;
-		case 'r': rules = optarg; break;
-		case 'l':
-			if (r.tags.nlists == TAGCFG_MAX_LISTS) {
-				pr_err("at most %d --label-list files",
-				       TAGCFG_MAX_LISTS);
-				return 2;
-			}
-			r.tags.list_paths[r.tags.nlists++] = optarg;
-			break;
-		case 'z': gzip = true; break;
-		case 'p': so.pass = true; break;
-		case 'v': ts_verbose = true; break;
-		case 'h': run_usage(stdout); return 0;
-		case ':':
-			pr_err("option %s needs a value", argv[optind - 1]);
-			return 2;
-		default:
-			pr_err("unknown option '%s' (try 'xdp-telescope run --help')",
-			       argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		pr_err(optind >= argc ? "run needs an interface name"
-				      : "run takes one interface, got extra "
-					"arguments");
-		return 2;
-	}
-	ifname = argv[optind];
-	if (!out) {
-		pr_err("run needs --out DIR");
-		return 2;
-	}
+	err = opt_parse(&run_cmd, argc, argv, &r, &argi);
+	if (err != OPT_GO)
+		return err;
+	ifname = argv[argi];
+	ts_verbose = r.verbose;
+	if (r.sensor)
+		snprintf(r.sensor_name, sizeof(r.sensor_name), "%s", r.sensor);
 	if (strlen(ifname) >= IF_NAMESIZE || !if_nametoindex(ifname)) {
 		pr_err("no interface named '%s'", ifname);
 		return 1;
@@ -300,26 +222,26 @@ int cmd_run(int argc, char **argv)
 		snprintf(r.sensor_name, sizeof(r.sensor_name), "sensor");
 	ts_quiet_libbpf();
 
-	if (output_init(&r.out, out, ifname, gzip))
+	if (output_init(&r.out, r.out_dir, ifname, r.gzip))
 		return 1;
-	if (!rules)
-		rules = default_data_file("XDP_TELESCOPE_RULES", "default.rules",
-					  "rules/default.rules", r.rules_buf,
-					  sizeof(r.rules_buf));
-	else if (!strcmp(rules, "none"))
-		rules = NULL;
-	r.tags.rules_path = rules;
+	if (!r.rules)
+		r.rules = default_data_file("XDP_TELESCOPE_RULES", "default.rules",
+					    "rules/default.rules", r.rules_buf,
+					    sizeof(r.rules_buf));
+	else if (!strcmp(r.rules, "none"))
+		r.rules = NULL;
+	r.tags.rules_path = r.rules;
 	tag_names_init(&r.tags.names);
 	if (tagcfg_apply(NULL, &r.tags, errbuf, sizeof(errbuf))) {
 		pr_err("%s", errbuf);
 		return 1;
 	}
-	r.geo = geo_open(geoip, asn, errbuf, sizeof(errbuf));
+	r.geo = geo_open(r.geoip, r.asn, errbuf, sizeof(errbuf));
 	if (!r.geo) {
 		pr_err("%s", errbuf);
 		return 1;
 	}
-	if (sensor_open(&r.s, ifname, &so)) {
+	if (sensor_open(&r.s, ifname, &r.so)) {
 		geo_close(r.geo);
 		return 1;
 	}
@@ -332,7 +254,7 @@ int cmd_run(int argc, char **argv)
 	}
 	pr_info("%s %s: program %u, %s mode, writing %s every %u s",
 		r.s.adopted ? "adopted" : "attached to", ifname, r.s.prog_id,
-		attach_mode_name(r.s.attach_mode), out, r.interval);
+		attach_mode_name(r.s.attach_mode), r.out_dir, r.interval);
 	if (!geo_country_path(r.geo))
 		pr_warn("no country database: every source is ZZ; run `make "
 			"geoip` or pass --geoip");

@@ -2,16 +2,16 @@
 /* `xdp-telescope status [IFACE]`: read the pins; needs no running loader. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
-#include "commands.h"
+#include "sensor/commands.h"
 #include "common/calendar.h"
 #include "lib/log.h"
+#include "lib/options.h"
 #include "sensor/attach.h"
 #include "sensor/rows.h"
 #include "sensor/tagcfg.h"
@@ -125,40 +125,31 @@ static int show(const char *ifname)
 	return ok ? 0 : 1;
 }
 
+static const struct opt status_opts[] = { OPT_END };
+
+static const struct opt_cmd status_cmd = {
+	.prog = "xdp-telescope", .name = "status", .args = "[IFACE]", .min_args = 0,
+	.max_args = 1,
+	.about = "Show the program, attach mode, time attached, counts since attach, map "
+		 "fill levels and overflow of IFACE (or of every interface with pins). "
+		 "Exits 1 when nothing is attached.",
+	.opts = status_opts,
+};
+
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
 	struct dirent *de;
-	int c, shown = 0, err = 0;
+	int shown = 0, err = 0, rc, argi;
 	DIR *d;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			printf("usage: xdp-telescope status [IFACE]\n\n"
-			       "Show the program, attach mode, time attached, counts "
-			       "since attach,\nmap fill levels and overflow of IFACE "
-			       "(or of every interface with pins).\nExits 1 when "
-			       "nothing is attached.\n");
-			return 0;
-		}
-		pr_err("unknown option '%s' (try 'xdp-telescope status --help')",
-		       argv[optind - 1]);
-		return 2;
-	}
-	if (argc - optind > 1) {
-		pr_err("status takes at most one interface");
-		return 2;
-	}
+	rc = opt_parse(&status_cmd, argc, argv, NULL, &argi);
+	if (rc != OPT_GO)
+		return rc;
 	ts_quiet_libbpf();
 	if (ensure_bpffs())
 		return 1;
-	if (optind < argc)
-		return show(argv[optind]);
+	if (argi < argc)
+		return show(argv[argi]);
 
 	d = opendir(TS_PIN_ROOT);
 	while (d && (de = readdir(d))) {

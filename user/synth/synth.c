@@ -6,15 +6,15 @@
  * `report --sensors`). Two threads, each a set of sensors.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
-#include "commands.h"
 #include "lib/log.h"
+#include "lib/number.h"
+#include "lib/options.h"
 #include "common/calendar.h"
 #include "synth/synth.h"
 
@@ -158,137 +158,100 @@ fail:
 	return false;
 }
 
-static void usage(FILE *f)
+/* The options: synth_opts, and those that are the command's alone. */
+struct synth_args {
+	struct synth_opts o;
+	bool no_events, list;
+};
+
+static bool parse_from_to(const struct opt *opt, const char *s, void *cfg)
 {
-	fprintf(f,
-"usage: xdp-telescope synth --out DIR --from YYYY-MM-DD --to YYYY-MM-DD\n"
-"         [--sensors N] [--seed S] [--interval SEC] [--rate FLOWS]\n"
-"         [--no-events] [--gzip] [--list-events]\n"
-"\n"
-"Writes deterministic CSV in the format 'run' writes, for N sensors named\n"
-"sensor-01.., into DIR/sensor-NN/YYYY-MM-DD/, with DIR/events.csv (the\n"
-"injected events) and DIR/sensors.csv (groups for 'report --sensors').\n"
-"  --sensors N     sensors (default 4)\n"
-"  --seed S        random seed (default 1); same seed, same files\n"
-"  --interval SEC  seconds between rows (default 60)\n"
-"  --rate FLOWS    scanning flows a sensor receives a minute (default 12)\n"
-"  --no-events     a clean baseline: no injected events\n"
-"  --gzip          write .csv.gz\n"
-"  --list-events   print the events that would be injected, write nothing\n");
+	int *day = opt_field(opt, cfg);
+
+	*day = parse_day(s);
+	return *day >= 0;
 }
 
-static bool parse_args(int argc, char **argv, struct synth_opts *o, bool *list, bool *help)
+static bool parse_interval(const struct opt *opt, const char *s, void *cfg)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "sensors", required_argument, NULL, 'n' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "to", required_argument, NULL, 't' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "no-events", no_argument, NULL, 'E' },
-		{ "gzip", no_argument, NULL, 'z' },
-		{ "list-events", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int opt;
-	char *end;
+	uint64_t v;
 
-	*o = (struct synth_opts){ .sensors = 4, .from = -1, .to = -1, .seed = 1,
-				  .interval = 60, .rate = 12, .events = true };
-	*list = *help = false;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'o': o->out = optarg; break;
-		case 'n':
-			o->sensors = (int)strtol(optarg, &end, 10);
-			if (*end || o->sensors < 1 || o->sensors > 99) {
-				pr_err("synth: bad --sensors '%s' (1 to 99)", optarg);
-				return false;
-			}
-			break;
-		case 'f':
-		case 't':
-			*(opt == 'f' ? &o->from : &o->to) = parse_day(optarg);
-			if (parse_day(optarg) < 0) {
-				pr_err("synth: bad --%s '%s' (want YYYY-MM-DD)",
-				       opt == 'f' ? "from" : "to", optarg);
-				return false;
-			}
-			break;
-		case 's':
-			o->seed = strtoull(optarg, &end, 10);
-			if (*end || !*optarg) {
-				pr_err("synth: bad --seed '%s' (a number)", optarg);
-				return false;
-			}
-			break;
-		case 'i':
-			o->interval = (int)strtol(optarg, &end, 10);
-			if (*end || o->interval < 1 || 86400 % o->interval) {
-				pr_err("synth: bad --interval '%s' (seconds dividing a day)", optarg);
-				return false;
-			}
-			break;
-		case 'r':
-			o->rate = strtod(optarg, &end);
-			if (*end || !(o->rate > 0 && o->rate <= 1000)) {
-				pr_err("synth: bad --rate '%s' (above 0, at most 1000)", optarg);
-				return false;
-			}
-			break;
-		case 'E': o->events = false; break;
-		case 'z': o->gzip = true; break;
-		case 'l': *list = true; break;
-		case 'h': usage(stdout); *help = true; return false;
-		default:
-			pr_err("synth: unknown or incomplete option '%s' (try --help)", argv[optind - 1]);
-			return false;
-		}
-	}
-	if (optind < argc) {
-		pr_err("synth: unexpected argument '%s' (try --help)", argv[optind]);
+	if (!parse_uint(s, 1, 86400, &v) || 86400 % v)
 		return false;
-	}
-	if (o->from < 0 || o->to < 0) {
-		pr_err("synth: --from and --to are required (try --help)");
-		return false;
-	}
-	if (o->to < o->from) {
-		pr_err("synth: --to is before --from");
-		return false;
-	}
-	if (!*list && !o->out) {
-		pr_err("synth: --out DIR is required (try --help)");
-		return false;
-	}
+	*(int *)opt_field(opt, cfg) = (int)v;
 	return true;
+}
+
+#define A struct synth_args
+static const struct opt synth_table[] = {
+	OPT_STRING(A, o.out, "out", 0, "DIR", "where the sensor directories go"),
+	OPT_CUSTOM(A, o.from, "from", 0, "YYYY-MM-DD", parse_from_to, "a day as YYYY-MM-DD",
+		   "first day", .required = true),
+	OPT_CUSTOM(A, o.to, "to", 0, "YYYY-MM-DD", parse_from_to, "a day as YYYY-MM-DD",
+		   "last day", .required = true),
+	OPT_UINT(A, o.sensors, "sensors", 0, "N", 1, 99, "sensors (default 4)"),
+	OPT_UINT(A, o.seed, "seed", 0, "S", 0, UINT64_MAX,
+		 "random seed (default 1); same seed, same files"),
+	OPT_CUSTOM(A, o.interval, "interval", 0, "SEC", parse_interval,
+		   "a number of seconds dividing a day (1 to 86400)",
+		   "seconds between rows (default 60)"),
+	OPT_DOUBLE(A, o.rate, "rate", 0, "FLOWS", 0, 1000,
+		   "scanning flows a sensor receives a minute (default 12)", .above = true),
+	OPT_FLAG(A, no_events, "no-events", 0, "a clean baseline: no injected events"),
+	OPT_FLAG(A, o.gzip, "gzip", 0, "write .csv.gz"),
+	OPT_FLAG(A, list, "list-events", 0,
+		 "print the events that would be injected, write nothing"),
+	OPT_END,
+};
+#undef A
+
+static const struct opt_cmd synth_cmd = {
+	.prog = "xdp-telescope", .name = "synth", .usage = "(--out DIR | --list-events)",
+	.about = "Writes deterministic CSV in the format 'run' writes, for N sensors named "
+		 "sensor-01.., into DIR/sensor-NN/YYYY-MM-DD/, with DIR/events.csv (the "
+		 "injected events) and DIR/sensors.csv (groups for 'report --sensors').",
+	.opts = synth_table,
+};
+
+static int parse_args(int argc, char **argv, struct synth_args *a)
+{
+	int rc;
+
+	*a = (struct synth_args){ .o = { .sensors = 4, .from = -1, .to = -1, .seed = 1,
+					 .interval = 60, .rate = 12 } };
+	rc = opt_parse(&synth_cmd, argc, argv, a, NULL);
+	if (rc != OPT_GO)
+		return rc;
+	a->o.events = !a->no_events;
+	if (a->o.to < a->o.from)
+		return opt_error(&synth_cmd, "--to is before --from");
+	if (!a->list && !a->o.out)
+		return opt_error(&synth_cmd, "--out DIR is required (or --list-events)");
+	return OPT_GO;
 }
 
 int cmd_synth(int argc, char **argv)
 {
-	struct synth_opts o;
+	struct synth_args a;
+	const struct synth_opts *o = &a.o;
 	struct synth_event ev[16];
 	struct worker w[2];
 	pthread_t tid;
-	bool list, help, threaded;
+	bool threaded;
 	int n;
 
-	if (!parse_args(argc, argv, &o, &list, &help))
-		return help ? 0 : 2;
-	n = synth_plan(&o, ev, 16);
-	if (list) {
+	n = parse_args(argc, argv, &a);
+	if (n != OPT_GO)
+		return n;
+	n = synth_plan(o, ev, 16);
+	if (a.list) {
 		synth_write_manifest(stdout, ev, n);
 		return 0;
 	}
-	if (!make_dir(o.out) || !write_side_files(&o, ev, n))
+	if (!make_dir(o->out) || !write_side_files(o, ev, n))
 		return 1;
-	w[0] = (struct worker){ &o, 0, 2, false };
-	w[1] = (struct worker){ &o, 1, 2, false };
+	w[0] = (struct worker){ o, 0, 2, false };
+	w[1] = (struct worker){ o, 1, 2, false };
 	threaded = !pthread_create(&tid, NULL, worker_run, &w[1]);
 	worker_run(&w[0]);
 	if (threaded)

@@ -59,4 +59,7 @@ typedef void (*synth_row_fn)(struct synth_sink *sink, enum series file, const ch
 void synth_sensor_day(const struct synth_opts *o, int s, int day,
 		      struct synth_sink *sink, synth_row_fn emit);
 
+/* `xdp-telescope synth` (main.c); returns the exit status. */
+int cmd_synth(int argc, char **argv);
+
 #endif
