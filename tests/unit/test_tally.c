@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Report: how tags are named, and how tags.csv rows are summed. */
+/* report/tally.c: what the rows of a series add to the statistics. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,36 +11,7 @@
 #include <cmocka.h>
 #include "report/report.h"
 #include "report/sections/section.h"
-#include "report/names.h"
 #include "report/stats.h"
-
-static void test_tag_names(void **state)
-{
-	static const struct {
-		const char *tag;
-		enum rpt_lang lang;
-		const char *label, *kind;
-	} cases[] = {
-		{ "mirai", LANG_EN, "Mirai-type", "fingerprint" },
-		{ "mirai", LANG_JA, "Mirai型", "fingerprint" },
-		{ "zmap", LANG_EN, "ZMap-type", "fingerprint" },
-		{ "masscan", LANG_JA, "Masscan型", "fingerprint" },
-		{ "sip_friendly_scanner", LANG_JA, "SIPVicious型（friendly-scanner）", "fingerprint" },
-		{ "list:research-scanner", LANG_EN, "listed: research-scanner", "list" },
-		{ "list:research-scanner", LANG_JA, "リスト掲載: research-scanner", "list" },
-		{ "ssdp_msearch", LANG_JA, "ssdp_msearch", "rule" },
-		{ "listing", LANG_EN, "listing", "rule" },
-		{ "bit9", LANG_EN, "bit9", "rule" },
-	};
-	char buf[96];
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tag_label(cases[i].tag, cases[i].lang, buf, sizeof(buf));
-		assert_string_equal(buf, cases[i].label);
-		assert_string_equal(tag_kind(cases[i].tag), cases[i].kind);
-	}
-}
 
 static void write_file(const char *path, const char *text)
 {
@@ -69,7 +40,7 @@ static int find_tag(const struct report_stats *st, const char *name)
  * other days, malformed rows and the formula guard are handled. */
 static void test_tag_rows(void **state)
 {
-	char dir[] = "/tmp/test_report_tags.XXXXXX", path[256];
+	char dir[] = "/tmp/test_tally.XXXXXX", path[256];
 	struct report_opts o = { 0 };
 	struct day_list days = { 0 };
 	struct report_stats st;
@@ -142,7 +113,6 @@ static void test_tag_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tag_names),
 		cmocka_unit_test(test_tag_rows),
 	};
 
