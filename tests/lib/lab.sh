@@ -202,7 +202,7 @@ with open(account_path) as f:
         elif kind == "backscatter":
             acc_bs[(norm_ip(r[1]), r[2], r[3], r[4])] += int(r[5])
         elif kind == "tag":
-            pass  # tags.csv: checked by tests/scripts/e2e_tags.sh
+            pass  # tags.csv: checked by tests/e2e/tags.sh
         else:
             fail("account: unknown record " + kind)
 
