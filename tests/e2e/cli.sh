@@ -121,7 +121,7 @@ kill -0 "$LOADER_PID" 2>/dev/null || lab_fail "the first loader died when a seco
 # Count what reaches the sensor's stack: with --pass, every frame.
 lab_capture "$dir/passed" 4 &
 capture=$!
-sleep 0.5
+lab_capture_ready "$dir/passed"
 drops_before=$(lab_wire_drops)
 in_sender "$SEND" --ifname "$SENDER_IF" --mix e2e --seed 7 --count 1500 \
 	--rate 1000 --account "$dir/account.csv" || lab_fail "lab-send failed"

@@ -27,7 +27,7 @@ echo "phase 1: send for 6 s; kill -9 the loader after 4 s"
 lab_start_loader "$log" "${run_args[@]}"
 lab_capture "$dir/reached-stack" 3 & # XDP_DROP: nothing may get past
 capture=$!
-sleep 0.5
+lab_capture_ready "$dir/reached-stack"
 send 1 6 &
 sender=$!
 sleep 3.5

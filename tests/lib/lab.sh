@@ -121,21 +121,39 @@ lab_wire_drops() {
 
 # lab_capture FILE SECONDS: count the frames that reach the sensor
 # namespace's stack on SENSOR_IF (after XDP) for SECONDS; write the count
-# to FILE. Run it in the background and give it half a second to bind.
+# to FILE. Run it in the background, then lab_capture_ready FILE before
+# sending. The count is the kernel's own (PACKET_STATISTICS: frames the
+# socket was handed, those its full queue dropped included), so a slow
+# reader on a loaded machine does not make frames look lost.
 lab_capture() {
+	rm -f "$1.ready"
 	in_sensor python3 -c '
-import socket, sys, time
+import socket, struct, sys, time
+SOL_PACKET, PACKET_STATISTICS = 263, 6
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
 s.bind((sys.argv[1], 0))
-s.settimeout(0.2)
-n, end = 0, time.time() + float(sys.argv[2])
+s.setblocking(False)
+open(sys.argv[3], "w").close()
+end = time.time() + float(sys.argv[2])
 while time.time() < end:
+    time.sleep(0.05)
     try:
-        s.recv(65536)
-        n += 1
-    except socket.timeout:
+        while True:
+            s.recv(65536)
+    except BlockingIOError:
         pass
-print(n)' "$SENSOR_IF" "$2" >"$1"
+packets, drops = struct.unpack("II", s.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
+print(packets)' "$SENSOR_IF" "$2" "$1.ready" >"$1"
+}
+
+# lab_capture_ready FILE: wait (up to 10 s) until lab_capture FILE listens.
+lab_capture_ready() {
+	local i
+	for i in $(seq 100); do
+		[ -e "$1.ready" ] && return 0
+		sleep 0.1
+	done
+	lab_fail "the capture on $SENSOR_IF did not start"
 }
 
 # lab_check_csv OUT ACCOUNT MIN_INTERVALS: compare the sensor's CSV under
