@@ -5,7 +5,8 @@ on the objects the build made:
 1. includes: each folder of user/ includes only the folders below it;
 2. no circle: no object calls into an object that calls back into it,
    directly or around (from the symbols `nm` lists of build/user/**/*.o);
-3. size: no source file over 600 lines, generated tables aside.
+3. size: no C source file of user/, bpf/, include/, tests/ or bench/ over
+   600 lines, generated tables and the files waiting for a split aside.
 
 Prints one line per breach and exits 1 if there is any."""
 import collections
@@ -33,6 +34,12 @@ RULES = [  # (folder, allowed prefixes, allowed shared headers)
 ]
 GENERATED = {"user/report/countries.c", "vmlinux/vmlinux.h"}
 MAX_LINES = 600
+SIZED = ("user", "bpf", "include", "tests", "bench")
+# Over the limit and not split yet, each for a reason of its own; a file
+# that has come back within the limit (or is gone) must leave the list.
+NOT_YET_SPLIT = {
+    "tests/tools/lab-send.c",  # pending a split
+}
 
 breaches = []
 
@@ -59,13 +66,18 @@ def check_includes():
 
 
 def check_sizes():
-    for top in ("user", "bpf", "include"):
+    for top in SIZED:
         for path in sources(top):
             if path in GENERATED:
                 continue
             n = sum(1 for _ in open(path, encoding="utf-8"))
-            if n > MAX_LINES:
+            if n > MAX_LINES and path not in NOT_YET_SPLIT:
                 breaches.append(f"{path}: {n} lines (more than {MAX_LINES}: one concern per file?)")
+            elif n <= MAX_LINES and path in NOT_YET_SPLIT:
+                breaches.append(f"{path}: {n} lines, within {MAX_LINES}: take it off NOT_YET_SPLIT")
+    for path in sorted(NOT_YET_SPLIT):
+        if not os.path.exists(path):
+            breaches.append(f"{path}: on NOT_YET_SPLIT but no longer there")
 
 
 def check_circles():

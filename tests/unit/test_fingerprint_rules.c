@@ -1,85 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * ts_fingerprint() (include/fingerprint.h), the built-in scanner rules the
- * XDP program runs, on frames from pktbuild through ts_parse(). For every
+ * XDP program runs, on frames from pktbuild through ts_parse(), rule by
  * rule: packets that must match and near misses, one field off each, that
- * must not. Every assertion compares the whole tag mask, so a packet that
- * picks up a second tag by accident fails too.
+ * must not, and packets that match several rules at once. Every assertion
+ * compares the whole tag mask, so a packet that picks up a second tag by
+ * accident fails too.
  *
  * sip_friendly_scanner needs a payload scan that only the XDP program
- * does (tests/bpf/test_tags.c); ts_fingerprint() must never set it.
+ * does (tests/bpf/test_tags_builtin.c); ts_fingerprint() must never set it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "fingerprint.h"
-#include "pktbuild.h"
-
-#define US4 "198.51.100.1"
-#define US6 "2001:db8::1"
-#define SCANNER4 "203.0.113.7"
-#define SCANNER6 "2001:db8:5::7"
-
-#define MIRAI (1ULL << TS_TAG_MIRAI)
-#define ZMAP (1ULL << TS_TAG_ZMAP)
-#define MASSCAN (1ULL << TS_TAG_MASSCAN)
-#define NMAP (1ULL << TS_TAG_NMAP_SYN)
-#define KNOCK (1ULL << TS_TAG_SYNFUL_KNOCK)
-#define SIP (1ULL << TS_TAG_SIP_OPTIONS)
-
-/* SYNful Knock's distance between sequence and acknowledgement numbers. */
-#define KNOCK_DELTA 0xC123Du
-
-static const uint8_t zmap41_opts[12] = { 0x02, 0x04, 0x05, 0xb4, 0x01, 0x03,
-					 0x03, 0x08, 0x01, 0x01, 0x04, 0x02 };
-static const uint8_t nmap_opts[4] = { 0x02, 0x04, 0x05, 0xb4 };
-
-/*
- * Parse p (from a heap copy of exactly the frame's length, so a read past
- * it is a read past the block) and return its built-in tags.
- */
-static __u64 tags_of(const struct pb_packet *p)
-{
-	uint8_t frame[PB_MAX_FRAME], *copy;
-	struct ts_pkt pkt;
-	size_t len = pb_build(p, frame, sizeof(frame), NULL);
-	__u64 tags;
-
-	copy = malloc(len);
-	assert_non_null(copy);
-	memcpy(copy, frame, len);
-	assert_int_equal(ts_parse(&pkt, copy, copy + len), TS_IP);
-	tags = ts_fingerprint(&pkt);
-	free(copy);
-	return tags;
-}
-
-/*
- * A SYN that matches no rule: window 29200 (Linux), DF set, an IP ID and
- * sequence number that satisfy neither ZMap's nor Masscan's formula.
- */
-static void plain_syn(struct pb_packet *p, const char *src, const char *dst)
-{
-	pb_init(p);
-	pb_addrs(p, src, dst);
-	p->dport = 23;
-	p->seq = 0x11223344;
-	p->ip_id = 7;
-	p->window = 29200;
-	p->df = 1;
-}
-
-static void options(struct pb_packet *p, const uint8_t *opts, size_t len)
-{
-	memcpy(p->tcp_opts, opts, len);
-	p->tcp_opts_len = len;
-}
+#include "fptest.h"
 
 /* What ZMap before 4.1 puts in every probe. */
 static void zmap_fields(struct pb_packet *p)
@@ -445,21 +384,6 @@ static void synful_knock_near_misses(void **state)
 
 /* ---- SIP: UDP to 5060 whose payload starts with "OPTIONS sip:" ---- */
 
-#define SIP_REQ "OPTIONS sip:100@198.51.100.1 SIP/2.0\r\n" \
-		"Via: SIP/2.0/UDP 203.0.113.7:5060\r\n"   \
-		"User-Agent: friendly-scanner\r\n\r\n"
-
-static void sip(struct pb_packet *p, const char *src, const char *dst,
-		int dport, const char *payload, size_t len)
-{
-	pb_init(p);
-	pb_addrs(p, src, dst);
-	p->proto = PB_UDP;
-	p->sport = 5060;
-	p->dport = (uint16_t)dport;
-	pb_payload(p, payload, len);
-}
-
 static void sip_options_hits_and_near_misses(void **state)
 {
 	struct pb_packet p;
@@ -491,50 +415,6 @@ static void sip_options_hits_and_near_misses(void **state)
 	assert_int_equal(tags_of(&p), 0);
 	sip(&p, SCANNER4, US4, 5060, SIP_REQ, strlen(SIP_REQ));
 	p.proto = PB_TCP; /* SIP over TCP: the rule is UDP */
-	assert_int_equal(tags_of(&p), 0);
-}
-
-/* ---- IPv6: which rules apply ---- */
-
-/*
- * The Mirai, ZMap, Masscan and Nmap rules read IPv4 header fields (the
- * destination as a sequence number, IP ID, DF): an IPv6 SYN that looks
- * like them gets none of those tags. SYNful Knock and SIP OPTIONS read
- * only TCP and UDP fields, so they apply to IPv6 too.
- */
-static void ipv6_gets_only_the_family_free_rules(void **state)
-{
-	struct pb_packet p;
-	uint32_t first_word;
-
-	(void)state;
-	plain_syn(&p, SCANNER6, US6);
-	memcpy(&first_word, p.dst, 4);
-	p.seq = ntohl(first_word); /* Mirai-like on the first address word */
-	assert_int_equal(tags_of(&p), 0);
-	p.seq = 0x11223344;
-	p.window = 65535; /* ZMap-like */
-	assert_int_equal(tags_of(&p), 0);
-	options(&p, zmap41_opts, 12);
-	assert_int_equal(tags_of(&p), 0);
-	p.window = 1024; /* Nmap-like */
-	options(&p, nmap_opts, 4);
-	assert_int_equal(tags_of(&p), 0);
-	p.window = 0; /* Masscan-like IP ID cannot exist: no IP ID */
-	p.tcp_opts_len = 0;
-	assert_int_equal(tags_of(&p), 0);
-
-	plain_syn(&p, SCANNER6, US6);
-	p.dport = 80;
-	p.ack = 0;
-	p.seq = KNOCK_DELTA;
-	assert_int_equal(tags_of(&p), KNOCK);
-	p.seq = KNOCK_DELTA + 1;
-	assert_int_equal(tags_of(&p), 0);
-
-	sip(&p, SCANNER6, US6, 5060, SIP_REQ, strlen(SIP_REQ));
-	assert_int_equal(tags_of(&p), SIP);
-	sip(&p, SCANNER6, US6, 5061, SIP_REQ, strlen(SIP_REQ));
 	assert_int_equal(tags_of(&p), 0);
 }
 
@@ -578,58 +458,6 @@ static void tags_combine(void **state)
 	assert_int_equal(tags_of(&p), MIRAI | MASSCAN | NMAP | KNOCK);
 }
 
-/* ---- fragments ---- */
-
-/*
- * A later fragment has no L4 header: whatever its bytes look like, it
- * gets no tag. The first fragment carries the header and is classified
- * like any packet (the parser counts its port too).
- */
-static void fragments(void **state)
-{
-	struct pb_packet p;
-	uint8_t fake_syn[20] = { 0 };
-	uint32_t dst;
-
-	(void)state;
-	/* bytes of a Mirai SYN header as a later fragment's body */
-	plain_syn(&p, SCANNER4, US4);
-	dst = htonl(pb_dst_as_seq(&p));
-	fake_syn[3] = 23;
-	memcpy(fake_syn + 4, &dst, 4);
-	fake_syn[12] = 0x50;
-	fake_syn[13] = PB_SYN;
-	pb_payload(&p, fake_syn, sizeof(fake_syn));
-	p.frag_off = 1;
-	assert_int_equal(tags_of(&p), 0);
-
-	/* a SIP OPTIONS fragmented: the first part has the tag, the rest none */
-	sip(&p, SCANNER4, US4, 5060, SIP_REQ, strlen(SIP_REQ));
-	p.mf = 1;
-	assert_int_equal(tags_of(&p), SIP);
-	sip(&p, SCANNER4, US4, 5060, "OPTIONS sip:100@x", 17);
-	p.frag_off = 3;
-	assert_int_equal(tags_of(&p), 0);
-
-	/* IPv6: a later fragment with a SYNful-Knock-looking body */
-	plain_syn(&p, SCANNER6, US6);
-	p.exts = 1;
-	p.ext[0].type = PB_EXT_FRAGMENT;
-	p.ext[0].frag_off = 2;
-	memset(fake_syn, 0, sizeof(fake_syn));
-	fake_syn[3] = 80;
-	memcpy(fake_syn + 4, "\x00\x0c\x12\x3d", 4);
-	fake_syn[12] = 0x50;
-	fake_syn[13] = PB_SYN;
-	pb_payload(&p, fake_syn, sizeof(fake_syn));
-	assert_int_equal(tags_of(&p), 0);
-	p.ext[0].frag_off = 0; /* the first fragment: a real header */
-	p.payload_len = 0;
-	p.seq = KNOCK_DELTA;
-	p.ack = 0;
-	assert_int_equal(tags_of(&p), KNOCK);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,10 +473,8 @@ int main(void)
 		cmocka_unit_test(synful_knock_hits),
 		cmocka_unit_test(synful_knock_near_misses),
 		cmocka_unit_test(sip_options_hits_and_near_misses),
-		cmocka_unit_test(ipv6_gets_only_the_family_free_rules),
 		cmocka_unit_test(tags_combine),
-		cmocka_unit_test(fragments),
 	};
 
-	return cmocka_run_group_tests_name("fingerprint", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("fingerprint: the rules", tests, NULL, NULL);
 }
