@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Single-packet scanner fingerprints (../shared/fingerprints.md in the
- * design notes; docs/tags.md for users). Pure functions of the parsed
+ * Single-packet scanner fingerprints (docs/tags.md gives each rule and
+ * where it comes from). Pure functions of the parsed
  * packet, shared by the XDP program and the unit tests. Each rule has a
  * known false-positive rate: reports call the result "X-type", not proof.
  */
