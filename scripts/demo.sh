@@ -23,6 +23,7 @@ cleanup() {
 	set +e
 	[ -n "$loader" ] && kill -TERM "$loader" 2>/dev/null && wait "$loader" 2>/dev/null
 	nsenter --net=/run/netns/$sns "$bin" detach tsd0 >/dev/null 2>&1
+	rm -f /run/xdp-telescope/tsd0.lock
 	ip netns del "$sns" 2>/dev/null
 	ip netns del "$gns" 2>/dev/null
 }

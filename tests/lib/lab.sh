@@ -54,6 +54,7 @@ lab_down() {
 		in_sensor "$TS_BIN" detach "$SENSOR_IF" >/dev/null 2>&1
 	fi
 	rm -rf "$LAB_PINS"
+	rm -f "/run/xdp-telescope/$SENSOR_IF.lock" # run's lock file: it outlives run
 	ip netns del "$SENSOR_NS" 2>/dev/null
 	ip netns del "$SENDER_NS" 2>/dev/null
 	return 0
