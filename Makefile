@@ -8,6 +8,9 @@ DESTDIR ?=
 BINDIR := $(PREFIX)/sbin
 DATADIR := $(PREFIX)/share/xdp-telescope
 
+# The version: VERSION, and the commit when built from a git checkout.
+VERSION := $(shell cat VERSION)$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+git./')
+
 CC ?= gcc
 CLANG ?= clang
 BPFTOOL ?= bpftool
@@ -57,7 +60,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build
+.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build FORCE
 .DELETE_ON_ERROR:
 # Keep what a rule made on the way (skeletons, test helper objects).
 .SECONDARY:
@@ -73,9 +76,15 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-# Every user object waits for the skeletons (the sensor includes one);
-# -MMD records which headers each object really read.
-$(BUILD)/user/%.o: user/%.c | $(SKELS)
+# The version header changes only when the version does (see VERSION).
+$(BUILD)/version.gen.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define TS_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+# Every user object waits for the skeletons (the sensor includes one) and
+# the version header; -MMD records which headers each object really read.
+$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/version.gen.h
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
