@@ -7,6 +7,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR := $(PREFIX)/sbin
 DATADIR := $(PREFIX)/share/xdp-telescope
+MANDIR := $(PREFIX)/share/man
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
 
 # The version: VERSION, and the commit when built from a git checkout.
 VERSION := $(shell cat VERSION)$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+git./')
@@ -157,6 +159,9 @@ geoip:
 install: all
 	install -D -m 0755 $(BUILD)/xdp-telescope $(DESTDIR)$(BINDIR)/xdp-telescope
 	install -D -m 0644 rules/default.rules $(DESTDIR)$(DATADIR)/default.rules
+	install -D -m 0644 man/xdp-telescope.8 $(DESTDIR)$(MANDIR)/man8/xdp-telescope.8
+	install -D -m 0644 contrib/bash-completion/xdp-telescope \
+		$(DESTDIR)$(COMPLETIONDIR)/xdp-telescope
 	@if [ -f data/country.mmdb ]; then \
 		install -D -m 0644 data/country.mmdb $(DESTDIR)$(DATADIR)/country.mmdb; fi
 
