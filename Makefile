@@ -119,6 +119,7 @@ demo: deps
 	scripts/demo.sh
 
 bench: deps
+	@[ -f data/country.mmdb ] || scripts/geoip.sh
 	$(MAKE) all bench-build
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "no benchmark yet"; fi
 
