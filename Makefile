@@ -8,6 +8,7 @@ DESTDIR ?=
 BINDIR := $(PREFIX)/sbin
 DATADIR := $(PREFIX)/share/xdp-telescope
 MANDIR := $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
 
 # The version: VERSION, and the commit when built from a git checkout.
@@ -89,11 +90,11 @@ $(BUILD)/version.gen.h: FORCE
 $(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/version.gen.h
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/xdp-telescope: $(MAIN_OBJ) $(USER_OBJ)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/lib/%.o: tests/lib/%.c | $(SKELS)
 	$(call msg,CC,$@)
@@ -163,6 +164,9 @@ install: all
 	install -D -m 0644 man/xdp-telescope.8 $(DESTDIR)$(MANDIR)/man8/xdp-telescope.8
 	install -D -m 0644 contrib/bash-completion/xdp-telescope \
 		$(DESTDIR)$(COMPLETIONDIR)/xdp-telescope
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(BINDIR)/|' contrib/xdp-telescope@.service \
+		> $(DESTDIR)$(UNITDIR)/xdp-telescope@.service
 	@if [ -f data/country.mmdb ]; then \
 		install -D -m 0644 data/country.mmdb $(DESTDIR)$(DATADIR)/country.mmdb; fi
 
