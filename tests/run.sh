@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every test: the cmocka binaries (unit, then BPF), then the scripts
-# in tests/house/, tests/docs/, tests/package/, tests/e2e/ (the lab),
+# in tests/house/, tests/docs/, tests/package/, tests/metrics/, tests/e2e/ (the lab),
 # tests/report/ and tests/golden/.
 # Each binary or
 # script is one test here; its own output says which case failed.
@@ -32,7 +32,7 @@ for t in build/tests/unit/test_* build/tests/bpf/test_*; do
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" "$t"
 done
-for t in tests/house/*.sh tests/docs/*.sh tests/package/*.sh tests/e2e/*.sh tests/report/*.sh tests/golden/*.sh; do
+for t in tests/house/*.sh tests/docs/*.sh tests/package/*.sh tests/metrics/*.sh tests/e2e/*.sh tests/report/*.sh tests/golden/*.sh; do
 	[ -f "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" bash "$t"
