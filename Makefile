@@ -57,7 +57,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build
+.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build fuzz
 .DELETE_ON_ERROR:
 # Keep what a rule made on the way (skeletons, test helper objects).
 .SECONDARY:
@@ -102,6 +102,15 @@ deps:
 test: deps
 	$(MAKE) test-build
 	tests/run.sh
+
+# The differential fuzz at length (tests/bpf/test_fuzz.c; `make test` runs
+# 10^5 frames of a fixed seed): N frames of SEED (default: a new one, printed)
+# from frame FROM.
+N ?= 10000000
+SEED ?= $(shell date +%s)
+FROM ?= 0
+fuzz: $(BUILD)/tests/bpf/test_fuzz
+	TS_FUZZ_N=$(N) TS_FUZZ_SEED=$(SEED) TS_FUZZ_FROM=$(FROM) $<
 
 demo: deps
 	$(MAKE) all $(TOOL_BIN)
