@@ -57,7 +57,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build fuzz
+.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build
 .DELETE_ON_ERROR:
 # Keep what a rule made on the way (skeletons, test helper objects).
 .SECONDARY:
@@ -109,6 +109,7 @@ test: deps
 N ?= 10000000
 SEED ?= $(shell date +%s)
 FROM ?= 0
+.PHONY: fuzz
 fuzz: $(BUILD)/tests/bpf/test_fuzz
 	TS_FUZZ_N=$(N) TS_FUZZ_SEED=$(SEED) TS_FUZZ_FROM=$(FROM) $<
 
