@@ -115,6 +115,16 @@ test: deps
 	$(MAKE) test-build
 	tests/run.sh
 
+# The differential fuzz at length (tests/bpf/test_fuzz.c; `make test` runs
+# 10^5 frames of a fixed seed): N frames of SEED (default: a new one, printed)
+# from frame FROM.
+N ?= 10000000
+SEED ?= $(shell date +%s)
+FROM ?= 0
+.PHONY: fuzz
+fuzz: $(BUILD)/tests/bpf/test_fuzz
+	TS_FUZZ_N=$(N) TS_FUZZ_SEED=$(SEED) TS_FUZZ_FROM=$(FROM) $<
+
 demo: deps
 	$(MAKE) all $(TOOL_BIN)
 	scripts/demo.sh
