@@ -171,6 +171,7 @@ geoip:
 install: all
 	install -D -m 0755 $(BUILD)/xdp-telescope $(DESTDIR)$(BINDIR)/xdp-telescope
 	install -D -m 0644 rules/default.rules $(DESTDIR)$(DATADIR)/default.rules
+	install -D -m 0644 contrib/example.conf $(DESTDIR)$(DATADIR)/example.conf
 	install -D -m 0644 man/xdp-telescope.8 $(DESTDIR)$(MANDIR)/man8/xdp-telescope.8
 	install -D -m 0644 contrib/bash-completion/xdp-telescope \
 		$(DESTDIR)$(COMPLETIONDIR)/xdp-telescope
