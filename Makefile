@@ -21,8 +21,9 @@ BUILD := build
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) \
+	  -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql) \
 	  -DTS_DATADIR='"$(DATADIR)"' -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lmaxminddb -lmicrohttpd -lm -lpthread
+LDLIBS := -lbpf -lelf -lz -lmaxminddb -lmicrohttpd -lpq -lm -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	      -Ivmlinux -Iinclude -MMD -MP
@@ -46,7 +47,8 @@ SENSOR_SRC := $(sort $(wildcard user/sensor/*.c))
 REPORT_SRC := $(sort $(wildcard user/report/*.c user/report/sections/*.c \
 			       user/report/render/*.c))
 SYNTH_SRC := $(sort $(wildcard user/synth/*.c))
-USER_SRC := $(LIB_SRC) $(COMMON_SRC) $(SENSOR_SRC) $(REPORT_SRC) $(SYNTH_SRC)
+FLEET_SRC := $(sort $(wildcard user/fleet/*.c))
+USER_SRC := $(LIB_SRC) $(COMMON_SRC) $(SENSOR_SRC) $(REPORT_SRC) $(SYNTH_SRC) $(FLEET_SRC)
 USER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(USER_SRC))
 MAIN_OBJ := $(BUILD)/user/main.o
 BPF_SRC := $(sort $(wildcard bpf/*.bpf.c))
@@ -85,9 +87,22 @@ $(BUILD)/version.gen.h: FORCE
 	@echo '#define TS_VERSION "$(VERSION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
+# The fleet store's schema migrations, user/fleet/sql/vN.sql (N = 1, 2, …
+# without a gap), as the strings fleet_sql[N] that fleet/migrate.c runs.
+FLEET_SQL := $(wildcard user/fleet/sql/v*.sql)
+$(BUILD)/fleet_sql.gen.h: $(FLEET_SQL)
+	$(call msg,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q){ echo '/* user/fleet/sql/vN.sql as fleet_sql[N]: made by the Makefile */'; \
+	  echo 'static const char *const fleet_sql[] = {'; echo '	NULL,'; n=1; \
+	  while [ -f user/fleet/sql/v$$n.sql ]; do \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	"/' -e 's/$$/\\n"/' \
+	        user/fleet/sql/v$$n.sql; echo '	,'; n=$$((n + 1)); done; \
+	  echo '};'; } > $@.tmp && mv $@.tmp $@
+
 # Every user object waits for the skeletons (the sensor includes one) and
-# the version header; -MMD records which headers each object really read.
-$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/version.gen.h
+# the generated headers; -MMD records which headers each object really read.
+$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/version.gen.h $(BUILD)/fleet_sql.gen.h
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@

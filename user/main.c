@@ -4,6 +4,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "lib/version.h"
+#include "fleet/commands.h"
 #include "report/report.h"
 #include "sensor/commands.h"
 #include "synth/synth.h"
@@ -18,6 +19,8 @@ static const struct {
 	{ "detach", cmd_detach, "detach from an interface and remove its pins" },
 	{ "report", cmd_report, "turn CSV of one or many sensors into a report" },
 	{ "synth", cmd_synth, "write synthetic CSV for testing reports" },
+	{ "ship", cmd_ship, "load the sensors' CSV into the fleet database" },
+	{ "db", cmd_db, "make, migrate or prune the fleet database" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The day's transaction (load.h) and what it needs first: each file's
+ * head (header and sensor), the sensor's id, the day's partitions.
+ *
+ * Journals and the files must be read in this order: note the output
+ * directory's time of change, read the journals, read the files, and
+ * note the time again. If it is unchanged, no drain began (its journal
+ * would have appeared) while the files were read, so every byte read is
+ * below a journaled size or belongs to no drain in progress: no recovery
+ * can cut it. If it changed, the transaction is rolled back and done
+ * again, with smaller chunks so that it fits between two drains.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/log.h"
+#include "common/calendar.h"
+#include "fleet/load.h"
+
+#define DEFAULT_CHUNK (8u << 20)
+#define MIN_CHUNK (64u << 10)
+#define RETRIES 12
+
+void loader_init(struct loader *l, const char *host)
+{
+	memset(l, 0, sizeof(*l));
+	l->host = host;
+	l->chunk = DEFAULT_CHUNK;
+	hmap_init_strings(&l->files, sizeof(struct file_state));
+	hmap_init_strings(&l->sensors, sizeof(int));
+	hmap_init(&l->days, sizeof(int), sizeof(bool));
+	sb_init(&l->sql);
+	sb_init(&l->send);
+	sb_init(&l->pending);
+}
+
+void loader_free(struct loader *l)
+{
+	hmap_free(&l->files);
+	hmap_free(&l->sensors);
+	hmap_free(&l->days);
+	sb_free(&l->sql);
+	sb_free(&l->send);
+	sb_free(&l->pending);
+}
+
+bool loader_connected(struct loader *l, PGconn *c)
+{
+	struct strbuf ddl;
+	bool ok;
+
+	l->c = c;
+	/* what the database knew may have changed while we were away */
+	hmap_free(&l->sensors);
+	hmap_free(&l->days);
+	hmap_init_strings(&l->sensors, sizeof(int));
+	hmap_init(&l->days, sizeof(int), sizeof(bool));
+	sb_init(&ddl);
+	for (int s = 0; s < S_COUNT; s++) {
+		const struct fleet_series *sp = &fleet_series[s];
+
+		sb_append(&ddl, "CREATE TEMP TABLE stage_", 24);
+		sb_append(&ddl, series_name[s], strlen(series_name[s]));
+		sb_append(&ddl, " (", 2);
+		for (int i = 0; i < sp->ncols; i++) {
+			const char *type = fleet_sql_type(sp->cols[i].type);
+
+			if (i)
+				sb_append(&ddl, ", ", 2);
+			sb_append(&ddl, sp->cols[i].name, strlen(sp->cols[i].name));
+			sb_append(&ddl, " ", 1);
+			sb_append(&ddl, type, strlen(type));
+		}
+		sb_append(&ddl, "); ", 3);
+	}
+	ok = pg_exec(c, ddl.buf, &l->err);
+	sb_free(&ddl);
+	return ok;
+}
+
+/* The id of a sensor name, registered when this role may; -1 when it
+ * may not write it (said), -2 when the connection is lost. */
+static int sensor_id(struct loader *l, struct work *w)
+{
+	const char *const params[] = { w->sensor };
+	int *cached = hmap_find(&l->sensors, w->sensor), id = -1;
+	struct pg_err e;
+	PGresult *r;
+
+	if (cached)
+		return *cached;
+	r = pg_query(l->c, "SELECT id FROM telescope.sensor WHERE name = $1", 1, params, &e);
+	if (r && !PQntuples(r)) {
+		PQclear(r);
+		r = pg_query(l->c, "INSERT INTO telescope.sensor (name) VALUES ($1) "
+			     "ON CONFLICT (name) DO NOTHING RETURNING id", 1, params, &e);
+		if (r && !PQntuples(r))
+			snprintf(e.msg, sizeof(e.msg), "registered, but not for this role");
+	}
+	if (r && PQntuples(r))
+		id = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (id < 0 && e.lost) {
+		l->err = e;
+		return -2;
+	}
+	if (id < 0)
+		loader_file_error(l, w, 0, "sensor '%s' is not one the role '%s' may write (%s; "
+				  "'xdp-telescope db init --sensor-role %s --sensor %s' allows it)",
+				  w->sensor, PQuser(l->c), e.msg, PQuser(l->c), w->sensor);
+	*(int *)hmap_upsert(&l->sensors, w->sensor) = id;
+	return id;
+}
+
+/* The file's header and first row: 1 when there is something to load,
+ * 0 when not (yet, or it failed: said), -1 when the connection is lost. */
+static int prepare(struct loader *l, struct work *w, int day)
+{
+	char why[300], *p;
+	size_t n;
+	bool safe;
+	off_t off;
+	int rc, id, lineno = 1;
+
+	w->day = day;
+	w->src.fd = -1;
+	w->active = false;
+	if (!source_open(&w->src, w->f->path, w->f->gz, why, sizeof(why))) {
+		loader_file_error(l, w, 0, "%s", why);
+		return 0;
+	}
+	source_start(&w->src, 0, w->f->size);
+	rc = source_next(&w->src, &p, &n, &safe, &off, why, sizeof(why));
+	if (rc > 0 && !row_map_header(&w->map, w->f->series, p, why, sizeof(why)))
+		rc = -1;
+	while (rc > 0) {
+		rc = source_next(&w->src, &p, &n, &safe, &off, why, sizeof(why));
+		lineno++;
+		if (rc > 0 && n) {
+			if (!row_sensor_name(&w->map, p, w->sensor, sizeof(w->sensor), why,
+					     sizeof(why)))
+				rc = -1;
+			break;
+		}
+	}
+	if (rc < 0) {
+		loader_file_error(l, w, (uint64_t)lineno, "%s", why);
+		return 0;
+	}
+	if (rc == 0)
+		return 0;	/* no complete row yet */
+	id = sensor_id(l, w);
+	if (id < 0)
+		return id == -2 ? -1 : 0;
+	w->check.day = day;
+	w->check.sensor = w->sensor;
+	snprintf(w->check.sensor_id, sizeof(w->check.sensor_id), "%d", id);
+	w->st->sensor = id;
+	w->active = true;
+	return 1;
+}
+
+/* The partitions of the day: true when made (or there already). */
+static bool day_ready(struct loader *l, int day, struct pg_err *e)
+{
+	bool *made = hmap_find(&l->days, &day);
+	char ymd[11], sql[80];
+
+	if (made)
+		return true;
+	format_day(day, ymd);
+	snprintf(sql, sizeof(sql), "SELECT telescope.ensure_day('%s')", ymd);
+	if (!pg_exec(l->c, sql, e))
+		return false;
+	*(bool *)hmap_upsert(&l->days, &day) = true;
+	return true;
+}
+
+enum tx_result { TX_OK, TX_RETRY, TX_LOST };
+
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static void fail_all(struct loader *l, struct work *w, size_t n, const char *why)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i].active)
+			loader_file_error(l, &w[i], 0, "%s", why);
+}
+
+static enum tx_result transaction(struct loader *l, const struct ship_day *d, struct work *w,
+				  size_t n)
+{
+	struct timespec before, after;
+	struct journals j = { 0 };
+	bool again = false;
+	char why[400];
+
+	if (!dir_stamp(d->out, &before))
+		snprintf(why, sizeof(why), "cannot read its output directory %.300s", d->out);
+	if (!dir_stamp(d->out, &before) || !journals_read(d->out, &j, why, sizeof(why))) {
+		fail_all(l, w, n, why);
+		journals_free(&j);
+		return TX_OK;
+	}
+	if (!pg_exec(l->c, "BEGIN", &l->err)) {
+		journals_free(&j);
+		return TX_LOST;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!w[i].active)
+			continue;
+		switch (chunk_load(l, &w[i], &j)) {
+		case CHUNK_LOST:
+			journals_free(&j);
+			return TX_LOST;
+		case CHUNK_CUT:
+			again = true;
+			break;
+		case CHUNK_NONE:
+			w[i].active = false;
+			break;
+		case CHUNK_FAILED:
+		case CHUNK_DONE:
+			break;
+		}
+	}
+	journals_free(&j);
+	if (again || !dir_stamp(d->out, &after) || !same_time(&before, &after)) {
+		pr_debug("%s: a drain began while it was read: again", d->dir);
+		return pg_exec(l->c, "ROLLBACK", &l->err) ? TX_RETRY : TX_LOST;
+	}
+	if (!pg_exec(l->c, "COMMIT", &l->err)) {
+		if (l->err.lost || PQstatus(l->c) != CONNECTION_OK)
+			return TX_LOST;
+		if (pg_retryable(&l->err))
+			return TX_RETRY;
+		fail_all(l, w, n, l->err.msg);
+		return TX_OK;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].new_pos < 0)
+			continue;
+		w[i].st->loaded = w[i].new_pos;
+		l->rows += (uint64_t)w[i].new_rows;
+		l->files_loaded++;
+		pr_debug("%s: %lld rows, up to byte %" PRId64, w[i].f->path, w[i].new_rows,
+			 w[i].new_pos);
+		w[i].new_pos = -1;
+		w[i].active = w[i].more;
+	}
+	return TX_OK;
+}
+
+int loader_day(struct loader *l, const struct ship_day *d)
+{
+	struct work *w = calloc(d->nfiles ? d->nfiles : 1, sizeof(*w));
+	size_t n = 0, chunk = l->chunk;
+	int rc = 0, tries = 0;
+	struct pg_err e;
+
+	if (!w)
+		return 0;
+	for (size_t i = 0; i < d->nfiles; i++) {
+		int created;
+
+		struct file_state *st = hmap_insert(&l->files, d->files[i].path, &created);
+
+		if (created)
+			st->loaded = -1;
+	}
+	for (size_t i = 0; i < d->nfiles && rc == 0; i++) {
+		const struct ship_file *f = &d->files[i];
+		struct file_state *st = hmap_find(&l->files, f->path);
+
+		if (st->failed && st->failed_size == f->size && same_time(&st->failed_mtime, &f->mtime))
+			continue;	/* as it was when it failed: said already */
+		st->failed = false;
+		if (st->loaded == (int64_t)f->size)
+			continue;
+		w[n] = (struct work){ .f = f, .st = st };
+		rc = prepare(l, &w[n], d->day);
+		if (rc > 0 || w[n].src.fd >= 0)
+			n++;
+		rc = rc < 0 ? -1 : 0;
+	}
+	if (rc == 0 && n && !day_ready(l, d->day, &e)) {
+		if (e.lost) {
+			l->err = e;
+			rc = -1;
+		} else {
+			char why[700];
+
+			snprintf(why, sizeof(why), "cannot make the partitions of its day: %s", e.msg);
+			fail_all(l, w, n, why);
+		}
+	}
+	while (rc == 0) {
+		bool left = false;
+
+		for (size_t i = 0; i < n; i++)
+			left |= w[i].active;
+		if (!left)
+			break;
+		switch (transaction(l, d, w, n)) {
+		case TX_LOST:
+			rc = -1;
+			break;
+		case TX_RETRY:
+			if (++tries == RETRIES) {
+				pr_debug("%s: drains kept coming: left for the next pass", d->dir);
+				for (size_t i = 0; i < n; i++)
+					w[i].active = false;
+			}
+			if (l->chunk > MIN_CHUNK)
+				l->chunk /= 2;
+			break;
+		case TX_OK:
+			break;
+		}
+	}
+	l->chunk = chunk;
+	for (size_t i = 0; i < n; i++)
+		source_close(&w[i].src);
+	free(w);
+	return rc;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/alloc.h"
+#include "lib/log.h"
+#include "fleet/pg.h"
+#include "fleet/roles.h"
+
+/* The first line of path, without its newline: the password. */
+static char *read_password(const char *path)
+{
+	char buf[1024];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f) {
+		pr_err("db init: cannot read --password-file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	if (!n) {
+		pr_err("db init: --password-file %s: the first line is empty", path);
+		return NULL;
+	}
+	return xstrdup(buf);
+}
+
+/* A LOGIN role, made when missing, member of group. */
+static bool login_role(PGconn *c, const char *role, const char *group, struct pg_err *e)
+{
+	const char *const params[] = { role };
+	PGresult *r = pg_query(c, "SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", 1,
+			       params, e);
+	char *id = r ? pg_ident(c, role, e) : NULL, *sql;
+	bool ok = false;
+
+	if (!id) {
+		PQclear(r);
+		return false;
+	}
+	sql = PQntuples(r) ? xasprintf("GRANT %s TO %s", group, id)
+			   : xasprintf("CREATE ROLE %s LOGIN IN ROLE %s", id, group);
+	ok = pg_exec(c, sql, e);
+	if (ok)
+		pr_info("db init: role %s %s %s", role, PQntuples(r) ? "is now a member of"
+								  : "made, a member of", group);
+	free(sql);
+	free(id);
+	PQclear(r);
+	return ok;
+}
+
+static bool set_password(PGconn *c, const char *role, const char *file, struct pg_err *e)
+{
+	char *pw = read_password(file), *hash, *id = NULL, *lit = NULL, *sql;
+	bool ok = false;
+
+	if (!pw)
+		return false;
+	/* hashed here (SCRAM, or what password_encryption says), so the
+	 * password itself never reaches the server or its logs */
+	hash = PQencryptPasswordConn(c, pw, role, NULL);
+	memset(pw, 0, strlen(pw));
+	free(pw);
+	if (!hash) {
+		pg_fail(c, NULL, e);
+		pr_err("db init: cannot hash the password of %s: %s", role, e->msg);
+		return false;
+	}
+	id = pg_ident(c, role, e);
+	lit = id ? pg_literal(c, hash, e) : NULL;
+	PQfreemem(hash);
+	if (lit) {
+		sql = xasprintf("ALTER ROLE %s PASSWORD %s", id, lit);
+		ok = pg_exec(c, sql, e);
+		free(sql);
+	}
+	free(id);
+	free(lit);
+	if (ok)
+		pr_info("db init: role %s has the password of %s", role, file);
+	else
+		pr_err("db init: cannot set the password of %s: %s", role, e->msg);
+	return ok;
+}
+
+static bool register_sensor(PGconn *c, const char *sensor, const char *role, struct pg_err *e)
+{
+	const char *const params[] = { sensor, role };
+	PGresult *r = pg_query(c, "INSERT INTO telescope.sensor (name, writer) VALUES ($1, $2) "
+			       "ON CONFLICT (name) DO UPDATE SET writer = EXCLUDED.writer "
+			       "RETURNING id", 2, params, e);
+
+	if (!r)
+		return false;
+	pr_info("db init: sensor %s (id %s) is written by role %s", sensor, PQgetvalue(r, 0, 0),
+		role);
+	PQclear(r);
+	return true;
+}
+
+bool fleet_make_roles(PGconn *c, const struct role_request *q)
+{
+	const char *pw_role = q->sensor_role ? q->sensor_role
+			    : q->loader_role ? q->loader_role : q->reader_role;
+	struct pg_err e;
+	bool ok = pg_exec(c, "BEGIN", &e);
+
+	if (ok && q->sensor_role) {
+		ok = login_role(c, q->sensor_role, "telescope_sensor", &e);
+		for (unsigned i = 0; ok && i < q->nsensors; i++)
+			ok = register_sensor(c, q->sensors[i], q->sensor_role, &e);
+	}
+	if (ok && q->loader_role)
+		ok = login_role(c, q->loader_role, "telescope_loader", &e);
+	if (ok && q->reader_role)
+		ok = login_role(c, q->reader_role, "telescope_reader", &e);
+	if (ok && q->password_file && !set_password(c, pw_role, q->password_file, &e)) {
+		pg_exec(c, "ROLLBACK", &e);	/* the reason is said */
+		return false;
+	}
+	if (ok && pg_exec(c, "COMMIT", &e))
+		return true;
+	pr_err("db init: %s", e.msg);
+	pg_exec(c, "ROLLBACK", &e);
+	return false;
+}
