@@ -36,6 +36,8 @@ struct loader {
 	PGconn *c;
 	const char *host;
 	size_t chunk;		/* bytes of a file per transaction, about */
+	bool direct;		/* no row-level security for this role: COPY
+				 * into the minute tables, not a staging table */
 	struct hmap files;	/* path -> struct file_state */
 	struct hmap sensors;	/* name -> int id, or -1: refused */
 	struct hmap days;	/* int day -> partitions made */

@@ -31,28 +31,45 @@ static char *read_password(const char *path)
 	return xstrdup(buf);
 }
 
-/* A LOGIN role, made when missing, member of group. */
-static bool login_role(PGconn *c, const char *role, const char *group, struct pg_err *e)
+/* Whether the query returns a row; -1 on error. */
+static int any_row(PGconn *c, const char *sql, const char *param, struct pg_err *e)
 {
-	const char *const params[] = { role };
-	PGresult *r = pg_query(c, "SELECT rolcanlogin FROM pg_roles WHERE rolname = $1", 1,
-			       params, e);
-	char *id = r ? pg_ident(c, role, e) : NULL, *sql;
-	bool ok = false;
+	PGresult *r = pg_query(c, sql, param ? 1 : 0, &param, e);
+	int n = r ? PQntuples(r) > 0 : -1;
 
-	if (!id) {
-		PQclear(r);
-		return false;
-	}
-	sql = PQntuples(r) ? xasprintf("GRANT %s TO %s", group, id)
-			   : xasprintf("CREATE ROLE %s LOGIN IN ROLE %s", id, group);
-	ok = pg_exec(c, sql, e);
-	if (ok)
-		pr_info("db init: role %s %s %s", role, PQntuples(r) ? "is now a member of"
-								  : "made, a member of", group);
-	free(sql);
-	free(id);
 	PQclear(r);
+	return n;
+}
+
+/* A LOGIN role, made when missing, member of group; with BYPASSRLS when
+ * asked and we may give it (a superuser). */
+static bool login_role(PGconn *c, const char *role, const char *group, bool bypass,
+		       struct pg_err *e)
+{
+	int exists = any_row(c, "SELECT FROM pg_roles WHERE rolname = $1", role, e);
+	int super = any_row(c, "SELECT FROM pg_roles WHERE rolname = current_user AND rolsuper",
+			    NULL, e);
+	char *id = exists >= 0 && super >= 0 ? pg_ident(c, role, e) : NULL, *sql;
+	bool ok;
+
+	if (!id)
+		return false;
+	sql = exists ? xasprintf("GRANT %s TO %s", group, id)
+		     : xasprintf("CREATE ROLE %s LOGIN IN ROLE %s", id, group);
+	ok = pg_exec(c, sql, e);
+	free(sql);
+	if (ok)
+		pr_info("db init: role %s %s %s", role, exists ? "is now a member of"
+							: "made, a member of", group);
+	if (ok && bypass && super) {
+		sql = xasprintf("ALTER ROLE %s BYPASSRLS", id);
+		ok = pg_exec(c, sql, e);
+		free(sql);
+		if (ok)
+			pr_info("db init: role %s bypasses row-level security (it may write every "
+				"sensor anyway), so its COPY goes straight into the tables", role);
+	}
+	free(id);
 	return ok;
 }
 
@@ -113,14 +130,14 @@ bool fleet_make_roles(PGconn *c, const struct role_request *q)
 	bool ok = pg_exec(c, "BEGIN", &e);
 
 	if (ok && q->sensor_role) {
-		ok = login_role(c, q->sensor_role, "telescope_sensor", &e);
+		ok = login_role(c, q->sensor_role, "telescope_sensor", false, &e);
 		for (unsigned i = 0; ok && i < q->nsensors; i++)
 			ok = register_sensor(c, q->sensors[i], q->sensor_role, &e);
 	}
 	if (ok && q->loader_role)
-		ok = login_role(c, q->loader_role, "telescope_loader", &e);
+		ok = login_role(c, q->loader_role, "telescope_loader", true, &e);
 	if (ok && q->reader_role)
-		ok = login_role(c, q->reader_role, "telescope_reader", &e);
+		ok = login_role(c, q->reader_role, "telescope_reader", false, &e);
 	if (ok && q->password_file && !set_password(c, pw_role, q->password_file, &e)) {
 		pg_exec(c, "ROLLBACK", &e);	/* the reason is said */
 		return false;
