@@ -165,16 +165,10 @@ int tagcfg_apply(const struct sensor_maps *s, struct tag_config *cfg, char *err,
 	if (labels_masks(nets, nnets, &names, masks, err, errlen))
 		goto out;
 	for (size_t i = 0; i < nnets; i++) {
-		struct ts_label_key k = { 0 };
+		struct ts_label_key k;
 
-		if (nets[i].family == TS_FAMILY_IPV4) {
-			k.prefixlen = 96u + nets[i].prefixlen;
-			k.addr[10] = k.addr[11] = 0xff;
-			memcpy(&k.addr[12], nets[i].addr, 4);
-		} else {
-			k.prefixlen = nets[i].prefixlen;
-			memcpy(k.addr, nets[i].addr, 16);
-		}
+		/* a prefix listed in both forms is one key with one mask */
+		label_key(&nets[i], &k);
 		*(__u64 *)hmap_upsert(&prefixes, &k) = masks[i];
 	}
 	if (prefixes.len > 0 && s && s->labels_fd >= 0) {
