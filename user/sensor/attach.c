@@ -23,6 +23,7 @@
 #include "telescope.skel.h"
 #include "lib/log.h"
 #include "sensor/attach.h"
+#include "sensor/layout.h"
 
 #define TS_LOCK_DIR "/run/xdp-telescope"
 /* New pins are made here, then renamed into TS_PIN_ROOT in one step. */
@@ -132,14 +133,14 @@ static int open_pinned(const char *dir, const char *name)
 	return bpf_obj_get(path);
 }
 
-int sensor_open_pins(struct sensor *s, const char *ifname)
+int sensor_open_pins(struct sensor *s, const char *ifname, char *msg, size_t len)
 {
 	int err;
 
 	init_fds(s);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
-	err = maps_open_pinned(&s->maps, s->pin_dir, ifname);
+	err = maps_open_pinned(&s->maps, s->pin_dir, ifname, msg, len);
 	if (err)
 		return err;
 	s->link_fd = open_pinned(s->pin_dir, "link");
@@ -170,24 +171,16 @@ static int check_pinned_compat(const char *dir, const char *ifname,
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	struct ts_ctl ctl;
-	__u32 zero = 0;
-	int fd;
+	char msg[512];
+	int fd, err;
 
-	fd = open_pinned(dir, "ctl");
-	if (fd < 0)
+	err = pins_check_layout(dir, ifname, msg, sizeof(msg));
+	if (err == -ENOENT)
 		return 0;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
-	    info.value_size != sizeof(ctl) ||
-	    bpf_map_lookup_elem(fd, &zero, &ctl) ||
-	    ctl.layout != TELESCOPE_LAYOUT) {
-		close(fd);
-		pr_err("the maps pinned under %s come from another version of "
-		       "xdp-telescope; run 'xdp-telescope detach %s' first",
-		       dir, ifname);
+	if (err) {
+		pr_err("%s", msg);
 		return -1;
 	}
-	close(fd);
 
 	struct { const char *name; __u32 want; const char *flag; } sizes[] = {
 		{ "flows_0", sz->max_sources, "--max-sources" },

@@ -69,12 +69,16 @@ static int show(const char *ifname)
 	struct tag_names names;
 	struct sensor s;
 	struct ts_ctl ctl;
-	char since[21];
-	int active;
+	char since[21], msg[512];
+	int active, err;
 
-	if (sensor_open_pins(&s, ifname)) {
+	err = sensor_open_pins(&s, ifname, msg, sizeof(msg));
+	if (err == -ENOENT)
 		pr_err("nothing attached to %s (no pins under %s/%s)", ifname,
 		       TS_PIN_ROOT, ifname);
+	else if (err) /* counts it cannot interpret are not shown */
+		pr_err("%s", msg);
+	if (err) {
 		sensor_close(&s);
 		return 1;
 	}

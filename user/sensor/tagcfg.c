@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "lib/alloc.h"
 #include "lib/hmap.h"
+#include "sensor/layout.h"
 #include "sensor/tagcfg.h"
 
 void tagcfg_read_names(const struct sensor_maps *s, struct tag_names *names)
@@ -13,7 +14,7 @@ void tagcfg_read_names(const struct sensor_maps *s, struct tag_names *names)
 	struct ts_tag_name n;
 
 	tag_names_init(names);
-	if (s->tagnames_fd < 0)
+	if (s->tagnames_fd < 0 || map_has_sizes(s->tagnames_fd, sizeof(__u32), sizeof(n)))
 		return;
 	for (__u32 b = TS_TAG_BUILTIN_COUNT; b < TS_TAG_MAX; b++)
 		if (!bpf_map_lookup_elem(s->tagnames_fd, &b, &n)) {
