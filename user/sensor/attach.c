@@ -24,6 +24,7 @@
 #include "lib/log.h"
 #include "sensor/attach.h"
 #include "sensor/layout.h"
+#include "sensor/mapsize.h"
 
 #define TS_LOCK_DIR "/run/xdp-telescope"
 /* New pins are made here, then renamed into TS_PIN_ROOT in one step. */
@@ -316,9 +317,10 @@ int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *o)
 {
 	struct map_sizes sizes = o->sizes;
-	char tmp_dir[300] = "";
+	char tmp_dir[300] = "", msg[512];
+	struct load_watch watch;
 	struct stat st;
-	int prog_fd;
+	int prog_fd, err;
 
 	map_sizes_default(&sizes);
 	init_fds(s);
@@ -340,6 +342,11 @@ int sensor_open(struct sensor *s, const char *ifname,
 	if (s->adopted &&
 	    check_pinned_compat(s->pin_dir, ifname, &sizes))
 		goto fail;
+	/* new maps: refuse sizes the machine cannot hold before taking any */
+	if (!s->adopted && map_sizes_fit(&sizes, msg, sizeof(msg))) {
+		pr_err("%s", msg);
+		goto fail;
+	}
 
 	s->skel = telescope_bpf__open();
 	if (!s->skel) {
@@ -370,9 +377,12 @@ int sensor_open(struct sensor *s, const char *ifname,
 		pr_err("cannot set pin paths: %s", strerror(errno));
 		goto fail;
 	}
-	if (telescope_bpf__load(s->skel)) {
-		pr_err("cannot load the XDP program: %s (run with --verbose "
-		       "for the verifier log)", strerror(errno));
+	load_watch_begin(&watch);
+	err = telescope_bpf__load(s->skel) ? errno : 0;
+	load_watch_end();
+	if (err) {
+		load_failure_message(err, &watch, &sizes, msg, sizeof(msg));
+		pr_err("%s", msg);
 		goto fail;
 	}
 	maps_from_object(&s->maps, s->skel->obj);
