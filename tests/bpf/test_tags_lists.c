@@ -437,6 +437,7 @@ static void random_sources_against_brute_force(void **state)
 	char text[2048] = "", addr[INET6_ADDRSTRLEN];
 	size_t wrong = 0, masks = 0, distinct;
 	__u64 seen[NSOURCES];
+	int rc;
 	__u64 bits[NMIXED];
 	struct cfg_env e;
 	struct pb_packet p;
@@ -449,7 +450,9 @@ static void random_sources_against_brute_force(void **state)
 			 mixed[i].cidr, mixed[i].label);
 	}
 	e.cfg.list_paths[e.cfg.nlists++] = write_text(&e, "mixed.list", text);
-	if (tagcfg_apply(&e.s, &e.cfg, e.err, sizeof(e.err)))
+	rc = tagcfg_apply(&e.s, &e.cfg, e.err, sizeof(e.err));
+	cfg_env_free(&e); /* loaded: the file is not needed any more */
+	if (rc)
 		fail_msg("tagcfg_apply: %s", e.err);
 	/* the two forms of 198.51.100.0/24 are one prefix in the trie */
 	assert_int_equal(e.cfg.nprefixes, NMIXED - 1);
@@ -504,7 +507,6 @@ static void random_sources_against_brute_force(void **state)
 		fail_msg("only %zu distinct masks and %zu distinct sources", masks,
 			 distinct);
 	free(src);
-	cfg_env_free(&e);
 }
 
 int main(void)
