@@ -49,9 +49,12 @@ void sensor_close(struct sensor *s);
 
 /*
  * Open the pins of an interface read-only, without attaching or locking
- * (status, detach). Returns 0, or -ENOENT when nothing is pinned.
+ * (status, detach). Returns 0; -ENOENT when nothing is pinned; -EINVAL
+ * (incomplete) or -EPROTO (another version's) when this binary cannot
+ * read them, with the line that says so in msg (pins_check_layout() in
+ * sensor/layout.h). s->pin_dir is set in every case.
  */
-int sensor_open_pins(struct sensor *s, const char *ifname);
+int sensor_open_pins(struct sensor *s, const char *ifname, char *msg, size_t len);
 
 /* Is a loader holding the interface's lock right now? */
 bool sensor_locked(const char *ifname);

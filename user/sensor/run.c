@@ -24,6 +24,7 @@
 #include "lib/options.h"
 #include "sensor/output.h"
 #include "sensor/attach.h"
+#include "sensor/mapsize.h"
 #include "sensor/rows.h"
 #include "lib/datafile.h"
 #include "sensor/tagcfg.h"
@@ -47,7 +48,7 @@ static const char *const modes[] = {
 	[TS_MODE_AUTO] = "auto", [TS_MODE_NATIVE] = "native", [TS_MODE_SKB] = "skb", NULL,
 };
 
-#define MAX_ENTRIES (1L << 28)	/* --max-*: entries of a map at most */
+#define MAX_ENTRIES TS_MAX_HASH_ENTRIES /* --max-*: what a hash map can hold */
 
 static const struct opt run_opts[] = {
 	OPT_STRING(struct runner, out_dir, "out", 'o', "DIR", "where the CSV goes",
