@@ -98,6 +98,17 @@ lab_start_loader() {
 	lab_fail "loader did not attach to $SENSOR_IF within 10 s: $(tail -3 "$log")"
 }
 
+# lab_wait_log LOG TEXT [SECONDS]: wait (default 10 s) until LOG holds
+# TEXT (a fixed string); fail with the log's tail if it never does.
+lab_wait_log() {
+	local i
+	for i in $(seq $(( ${3:-10} * 10 ))); do
+		grep -qF -- "$2" "$1" && return 0
+		sleep 0.1
+	done
+	lab_fail "no '$2' in $1: $(tail -3 "$1")"
+}
+
 # lab_link_counter NS-FUNC IF FIELD: one counter of /proc/net/dev
 # (rx_packets rx_dropped tx_packets tx_dropped) as the namespace sees it.
 lab_link_counter() {
