@@ -22,7 +22,7 @@ BUILD := build
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) \
 	  -DTS_DATADIR='"$(DATADIR)"' -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lmaxminddb -lmicrohttpd -lm -lpthread
+LDLIBS := -lbpf -lelf -lz -lmaxminddb -lmicrohttpd -lsystemd -lm -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	      -Ivmlinux -Iinclude -MMD -MP
