@@ -46,8 +46,8 @@ int sensor_open(struct sensor *s, const char *ifname,
 
 /*
  * Does the link still hold the program on the sensor's interface? false
- * once the interface is gone (deleted, or moved to another namespace:
- * the kernel clears the link's ifindex) or the link was detached.
+ * once the interface is gone (deleted: the kernel clears the link's
+ * ifindex) or the link was detached.
  */
 bool sensor_counting(const struct sensor *s);
 

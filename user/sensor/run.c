@@ -110,15 +110,15 @@ static int arm_timer(int tfd, __u64 at)
 }
 
 /*
- * The interface is gone (deleted, moved away): the kernel detached the
- * program and counts nothing. Write what it counted, then write no rows
- * until the interface is back: those intervals are a gap, not zeros.
+ * The interface is gone (deleted): the kernel detached the program and
+ * counts nothing. Write what it counted, then write no rows until the
+ * interface is back: those intervals are a gap, not zeros.
  */
 static void interface_gone(struct runner *r)
 {
-	pr_err("%s is gone (deleted, or moved to another namespace): nothing is "
-	       "counted on it; what was is written, then no rows (a gap) until "
-	       "it is back", r->s.ifname);
+	pr_err("%s is gone (deleted, or its link detached): nothing is counted "
+	       "on it; what was is written, then no rows (a gap) until it is "
+	       "back", r->s.ifname);
 	r->counting = false;
 	drain_stop(&r->drain); /* a failure is said, and retried, by the drain */
 }
