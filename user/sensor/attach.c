@@ -313,6 +313,19 @@ int pins_remove(const char *dir)
 	return err;
 }
 
+/* The mode the interface runs the program in, and the program's id. */
+static void query_attached(struct sensor *s, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info pinfo = {};
+	__u32 len = sizeof(pinfo);
+
+	if (!bpf_xdp_query(s->ifindex, 0, &q))
+		s->attach_mode = q.attach_mode;
+	if (!bpf_obj_get_info_by_fd(prog_fd, &pinfo, &len))
+		s->prog_id = pinfo.id;
+}
+
 int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *o)
 {
@@ -422,16 +435,7 @@ int sensor_open(struct sensor *s, const char *ifname,
 		tmp_dir[0] = '\0';
 	}
 
-	{
-		LIBBPF_OPTS(bpf_xdp_query_opts, q);
-		struct bpf_prog_info pinfo = {};
-		__u32 len = sizeof(pinfo);
-
-		if (!bpf_xdp_query(s->ifindex, 0, &q))
-			s->attach_mode = q.attach_mode;
-		if (!bpf_obj_get_info_by_fd(prog_fd, &pinfo, &len))
-			s->prog_id = pinfo.id;
-	}
+	query_attached(s, prog_fd);
 	if (o->mode == TS_MODE_NATIVE && s->attach_mode != XDP_ATTACHED_DRV)
 		pr_warn("%s stays attached in %s mode; detach to change it",
 			ifname, attach_mode_name(s->attach_mode));
@@ -449,6 +453,45 @@ fail:
 	}
 	sensor_close(s);
 	return -1;
+}
+
+bool sensor_counting(const struct sensor *s)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	/* a failed query proves nothing: only a cleared ifindex does */
+	if (s->link_fd < 0 || bpf_obj_get_info_by_fd(s->link_fd, &info, &len))
+		return true;
+	return info.xdp.ifindex == (__u32)s->ifindex;
+}
+
+int sensor_reattach(struct sensor *s, enum ts_mode mode)
+{
+	int prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
+	char path[320];
+	int fd;
+
+	s->ifindex = (int)if_nametoindex(s->ifname);
+	if (!s->ifindex) {
+		pr_err("no interface named '%s'", s->ifname);
+		return -1;
+	}
+	fd = attach_link(s, prog_fd, mode);
+	if (fd < 0)
+		return -1;
+	/* the pin of the dead link gives way to the new one */
+	snprintf(path, sizeof(path), "%s/link", s->pin_dir);
+	if ((unlink(path) && errno != ENOENT) || bpf_obj_pin(fd, path)) {
+		pr_err("cannot pin the link at %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (s->link_fd >= 0)
+		close(s->link_fd);
+	s->link_fd = fd;
+	query_attached(s, prog_fd);
+	return 0;
 }
 
 void sensor_close(struct sensor *s)

@@ -44,6 +44,20 @@ int ensure_bpffs(void);
 int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *opts);
 
+/*
+ * Does the link still hold the program on the sensor's interface? false
+ * once the interface is gone (deleted: the kernel clears the link's
+ * ifindex) or the link was detached.
+ */
+bool sensor_counting(const struct sensor *s);
+
+/*
+ * Attach the loaded program anew to the interface of that name, as a
+ * restart on a recreated interface does: same maps (counts are kept), a
+ * new link pinned in place of the dead one. 0, or -1 (error printed).
+ */
+int sensor_reattach(struct sensor *s, enum ts_mode mode);
+
 /* Release fds and the lock; the program stays attached and counting. */
 void sensor_close(struct sensor *s);
 

@@ -2,7 +2,8 @@
 /*
  * `xdp-telescope run`: attach or adopt, then drain every interval on the
  * UTC clock until SIGTERM/SIGINT, with a final drain before exit. One
- * poll() loop over a signalfd and a timerfd: no work in signal handlers.
+ * poll() loop over a signalfd, a timerfd and the link events of the
+ * namespace: no work in signal handlers.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +25,7 @@
 #include "lib/options.h"
 #include "sensor/output.h"
 #include "sensor/attach.h"
+#include "sensor/linkwatch.h"
 #include "sensor/mapsize.h"
 #include "sensor/rows.h"
 #include "lib/datafile.h"
@@ -42,6 +44,7 @@ struct runner {
 	const char *out_dir, *sensor, *geoip, *asn, *rules;
 	struct sensor_opts so;
 	bool gzip, verbose;
+	bool counting; /* the program is attached to the interface */
 };
 
 static const char *const modes[] = {
@@ -107,36 +110,139 @@ static int arm_timer(int tfd, __u64 at)
 	return timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-static int loop(struct runner *r)
+/*
+ * The interface is gone (deleted): the kernel detached the program and
+ * counts nothing. Write what it counted, then write no rows until the
+ * interface is back: those intervals are a gap, not zeros.
+ */
+static void interface_gone(struct runner *r)
 {
-	sigset_t mask;
-	int sfd, tfd, err = 0;
+	pr_err("%s is gone (deleted, or its link detached): nothing is counted "
+	       "on it; what was is written, then no rows (a gap) until it is "
+	       "back", r->s.ifname);
+	r->counting = false;
+	drain_stop(&r->drain); /* a failure is said, and retried, by the drain */
+}
+
+/*
+ * Attach anew once an interface of that name is there again, keeping the
+ * maps and their counts, as a restart does. In the loader rather than by
+ * exiting for the service to restart it: a restart needs the interface
+ * to exist already (and would fail, and be given up on, while it does
+ * not), loads the lists again, and works only under a service manager.
+ * 0 (attached, or still waiting), -1 (error printed: exit).
+ */
+static int interface_back(struct runner *r)
+{
+	if (r->counting || !if_nametoindex(r->s.ifname))
+		return 0;
+	if (drain_resume(&r->drain) || sensor_reattach(&r->s, r->so.mode)) {
+		pr_err("cannot attach to %s again; the counts so far are written "
+		       "or wait in the maps", r->s.ifname);
+		return -1;
+	}
+	r->counting = true;
+	pr_warn("%s is back (ifindex %d): attached anew, program %u, %s mode, "
+		"counts kept", r->s.ifname, r->s.ifindex, r->s.prog_id,
+		attach_mode_name(r->s.attach_mode));
+	return 0;
+}
+
+/* Something about links changed, or an interval ended: still counting? */
+static int check_link(struct runner *r)
+{
+	if (r->counting && !sensor_counting(&r->s))
+		interface_gone(r);
+	return interface_back(r);
+}
+
+/* A drain at the end of the interval starting at `next`. */
+static int tick(struct runner *r, __u64 next)
+{
+	if (check_link(r))
+		return -1;
+	if (!r->counting) {
+		drain_stop(&r->drain); /* a gap: no row, only what waits */
+		return 0;
+	}
+	if (drain_counting_since(&r->drain) >= next) {
+		/*
+		 * A restart inside an interval that already has rows: these
+		 * counts are labelled with the next interval, so they are
+		 * written at its end. Only rows that wait are written now.
+		 */
+		drain_retry(&r->drain);
+		return 0;
+	}
+	drain_interval(&r->drain, next); /* a failure is said by the drain */
+	return 0;
+}
+
+static void reload(struct runner *r)
+{
+	char errbuf[512];
+
+	if (geo_reload(r->geo, errbuf, sizeof(errbuf)))
+		pr_warn("GeoIP reload failed, keeping the old database: %s", errbuf);
+	else
+		pr_info("GeoIP databases reloaded");
+	if (tagcfg_apply(&r->s.maps, &r->tags, errbuf, sizeof(errbuf)))
+		pr_warn("rules reload failed, keeping the old rules and lists: %s",
+			errbuf);
+	else
+		pr_info("rules and lists reloaded: %zu rules, %zu prefixes",
+			r->tags.nrules, r->tags.nprefixes);
+}
+
+/* SIGTERM or SIGINT: the last (partial) interval, if anything counted it. */
+static int last_drain(struct runner *r)
+{
+	int err = r->counting
+		? drain_interval(&r->drain, interval_start(now_s(), r->interval))
+		: drain_retry(&r->drain);
+
+	if (err)
+		pr_err("the last drain failed; its counts stay in the maps for the "
+		       "next run");
+	return err;
+}
+
+static int loop(struct runner *r, const sigset_t *mask)
+{
+	int sfd, tfd, lfd, err = 0;
 	__u64 next;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	sfd = signalfd(-1, mask, SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
 	if (sfd < 0 || tfd < 0) {
 		pr_err("cannot set up signals and timer: %s", strerror(errno));
 		return -1;
 	}
+	lfd = linkwatch_open();
+	if (lfd < 0)
+		pr_warn("cannot watch link events (%s): a deleted interface is "
+			"noticed at the next drain only", strerror(errno));
 
 	next = interval_start(now_s(), r->interval) + r->interval;
 	arm_timer(tfd, next);
 	for (;;) {
-		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
-					 { .fd = tfd, .events = POLLIN } };
+		struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
+					 { .fd = tfd, .events = POLLIN },
+					 { .fd = lfd, .events = POLLIN } };
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
 			err = -1;
 			break;
+		}
+		if (pfd[2].revents & POLLIN) {
+			linkwatch_drain(lfd);
+			if (check_link(r)) {
+				err = -1;
+				break;
+			}
 		}
 		if (pfd[1].revents & POLLIN) {
 			__u64 ticks, now = now_s();
@@ -149,56 +255,49 @@ static int loop(struct runner *r)
 			}
 			/* Late (slow drain, suspended VM): start where we are. */
 			next = interval_start(now, r->interval);
-			if (drain_counting_since(&r->drain) >= next) {
-				/*
-				 * A restart inside an interval that already has
-				 * rows: these counts are labelled with the next
-				 * interval, so they are written at its end.
-				 */
-				next += r->interval;
-				arm_timer(tfd, next);
-				continue;
+			if (tick(r, next)) {
+				err = -1;
+				break;
 			}
-			if (drain_interval(&r->drain, next))
-				pr_warn("drain failed; its counts stay in the maps "
-					"and are written with the next interval");
 			next += r->interval;
 			arm_timer(tfd, next);
 		}
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
-			char errbuf[512];
 
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
 				continue;
 			if (si.ssi_signo == SIGHUP) {
-				if (geo_reload(r->geo, errbuf, sizeof(errbuf)))
-					pr_warn("GeoIP reload failed, keeping the "
-						"old database: %s", errbuf);
-				else
-					pr_info("GeoIP databases reloaded");
-				if (tagcfg_apply(&r->s.maps, &r->tags, errbuf, sizeof(errbuf)))
-					pr_warn("rules reload failed, keeping the old "
-						"rules and lists: %s", errbuf);
-				else
-					pr_info("rules and lists reloaded: %zu rules, "
-						"%zu prefixes", r->tags.nrules,
-						r->tags.nprefixes);
+				reload(r);
 				continue;
 			}
 			pr_info("signal %u: writing the last interval and exiting",
 				si.ssi_signo);
-			if (drain_interval(&r->drain, interval_start(now_s(), r->interval))) {
-				pr_err("the last drain failed; its counts stay in "
-				       "the maps for the next run");
-				err = -1;
-			}
+			err = last_drain(r);
 			break;
 		}
 	}
 	close(sfd);
 	close(tfd);
+	if (lfd >= 0)
+		close(lfd);
 	return err;
+}
+
+/*
+ * The signals loop() reads from a signalfd, blocked before anything else:
+ * attaching, loading a million listed prefixes or a recovery drain take
+ * seconds, and a signal that arrives meanwhile must wait in the queue for
+ * the loop (SIGHUP: reload; SIGTERM: write and exit 0) instead of killing
+ * the loader by its default action.
+ */
+static void block_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, mask, NULL);
 }
 
 int cmd_run(int argc, char **argv)
@@ -206,8 +305,10 @@ int cmd_run(int argc, char **argv)
 	struct runner r = { .interval = 60, .so.mode = TS_MODE_AUTO };
 	const char *ifname;
 	char errbuf[512];
+	sigset_t mask;
 	int err, argi;
 
+	block_signals(&mask);
 	err = opt_parse(&run_cmd, argc, argv, &r, &argi);
 	if (err != OPT_GO)
 		return err;
@@ -268,9 +369,10 @@ int cmd_run(int argc, char **argv)
 
 	r.drain = (struct drain){ .maps = &r.s.maps, .out = &r.out, .geo = r.geo,
 				  .names = &r.tags.names, .sensor = r.sensor_name };
+	r.counting = true;
 	err = drain_start(&r.drain, r.interval);
 	if (!err)
-		err = loop(&r);
+		err = loop(&r, &mask);
 	sensor_close(&r.s);
 	geo_close(r.geo);
 	return err ? 1 : 0;
