@@ -196,6 +196,41 @@ static void log_drain(const struct snapshot *snap, const double t[5])
 		t[2] - t[1], t[3] - t[2], t[4] - t[3]);
 }
 
+const double drain_bounds[DRAIN_BUCKETS] = {
+	0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+};
+
+void drain_record_add(struct drain_record *r, double seconds, int64_t when,
+		      const size_t rows[S_COUNT], const uint64_t entries[3])
+{
+	r->drains++;
+	r->seconds_sum += seconds;
+	for (int b = 0; b < DRAIN_BUCKETS; b++)
+		if (seconds <= drain_bounds[b])
+			r->le[b]++;
+	r->last_drain = when;
+	for (int s = 0; s < S_COUNT; s++)
+		r->rows[s] += rows[s];
+	memcpy(r->entries, entries, sizeof(r->entries));
+}
+
+/* What a completed drain adds to d->record. */
+static void record_drain(const struct drain *d, const struct snapshot *snap,
+			 const struct strbuf rows[S_COUNT], double seconds)
+{
+	size_t lines[S_COUNT];
+	uint64_t entries[3] = { snap->nflows, snap->nbs, snap->ntags };
+
+	if (!d->record)
+		return;
+	for (int s = 0; s < S_COUNT; s++) {
+		lines[s] = 0;
+		for (size_t i = 0; i < rows[s].len; i++)
+			lines[s] += rows[s].buf[i] == '\n';
+	}
+	drain_record_add(d->record, seconds, (int64_t)time(NULL), lines, entries);
+}
+
 /* drain_generation(), its row `seconds` long (0: from the labels). */
 static int drain_gen(const struct drain *d, int g, bool skip_if_empty, __u64 seconds)
 {
@@ -244,9 +279,12 @@ static int drain_gen(const struct drain *d, int g, bool skip_if_empty, __u64 sec
 	output_done(d->out);
 	err = 0;
 	t[4] = mono_s();
+	record_drain(d, &snap, rows, t[4] - t[0]);
 	if (ts_verbose)
 		log_drain(&snap, t);
 out:
+	if (err && d->record)
+		d->record->failed++;
 	for (int i = 0; i < S_COUNT; i++)
 		sb_free(&rows[i]);
 	snapshot_free(&snap);

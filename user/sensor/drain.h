@@ -13,7 +13,28 @@
 #include "sensor/geo.h"
 #include "sensor/maps.h"
 #include "sensor/output.h"
+#include "common/contract.h"
 #include "sensor/rules.h"
+
+/* Upper bounds of the drain-duration histogram, seconds. */
+#define DRAIN_BUCKETS 10
+
+/* What this loader's drains did (the kernel's counts are read anew). */
+struct drain_record {
+	uint64_t drains;                    /* completed */
+	uint64_t failed;                    /* that could not write */
+	double seconds_sum;                 /* time the completed ones took */
+	uint64_t le[DRAIN_BUCKETS]; /* completed within each bound */
+	int64_t last_drain;                 /* UTC seconds of the last completed one, 0: none */
+	uint64_t rows[S_COUNT];             /* rows written, per series */
+	uint64_t entries[3];                /* flows, bscat, tagged of the last drained generation */
+};
+
+extern const double drain_bounds[DRAIN_BUCKETS];
+
+/* A completed drain: how long it took, and what it wrote and read. */
+void drain_record_add(struct drain_record *r, double seconds, int64_t when,
+		      const size_t rows[S_COUNT], const uint64_t entries[3]);
 
 /* What a drain reads from and writes to, and what it must remember. */
 struct drain {
@@ -23,6 +44,7 @@ struct drain {
 	const struct tag_names *names; /* of the tag bits, for tags.csv */
 	const char *sensor;            /* the `sensor` column */
 	unsigned interval;             /* seconds; drain_start() sets it */
+	struct drain_record *record;   /* what the drains did (NULL: not kept) */
 
 	/* state, zero at first */
 	bool unwritten;     /* the idle generation's rows could not be written */

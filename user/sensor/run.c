@@ -27,6 +27,9 @@
 #include "sensor/attach.h"
 #include "sensor/linkwatch.h"
 #include "sensor/mapsize.h"
+#include "sensor/metrics.h"
+#include "sensor/metrics_http.h"
+#include "sensor/service.h"
 #include "sensor/rows.h"
 #include "lib/datafile.h"
 #include "sensor/tagcfg.h"
@@ -45,6 +48,10 @@ struct runner {
 	struct sensor_opts so;
 	bool gzip, verbose;
 	bool counting; /* the program is attached to the interface */
+	const char *metrics_file, *metrics_listen;
+	struct drain_record record;  /* what the drains did, for the metrics */
+	struct metrics_http *http;   /* --metrics-listen, or NULL */
+	struct strbuf metrics;       /* the exposition of the last drain */
 };
 
 static const char *const modes[] = {
@@ -80,6 +87,10 @@ static const struct opt run_opts[] = {
 	OPT_FLAG(struct runner, gzip, "gzip", 'z', "write .csv.gz"),
 	OPT_FLAG(struct runner, so.pass, "pass", 'p',
 		 "pass packets on to the stack instead of dropping"),
+	OPT_STRING(struct runner, metrics_file, "metrics", 0, "FILE",
+		   "write the Prometheus metrics to FILE after every drain (atomically)"),
+	OPT_STRING(struct runner, metrics_listen, "metrics-listen", 0, "ADDR:PORT",
+		   "serve them at http://ADDR:PORT/metrics (PORT alone: on 127.0.0.1)"),
 	OPT_FLAG(struct runner, verbose, "verbose", 'v', "log every drain, and libbpf's messages"),
 	OPT_END,
 };
@@ -93,9 +104,17 @@ static const struct opt_cmd run_cmd = {
 	.opts = run_opts,
 };
 
+/*
+ * The clock the timer runs on. Not time(NULL): that reads the coarse
+ * clock, which lags the timer by up to a tick, and the loop would take
+ * the timer's expiry at `next` for a clock stepped back, and spin.
+ */
 static __u64 now_s(void)
 {
-	return (__u64)time(NULL);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (__u64)ts.tv_sec;
 }
 
 static __u64 interval_start(__u64 t, unsigned interval)
@@ -194,6 +213,38 @@ static void reload(struct runner *r)
 			r->tags.nrules, r->tags.nprefixes);
 }
 
+/* The metrics, as of now: to the file and the HTTP endpoint asked for. */
+static void publish_metrics(struct runner *r)
+{
+	struct metrics_source src = { .s = &r->s, .sensor = r->sensor_name,
+				      .names = &r->tags.names, .drains = &r->record,
+				      .interval = r->interval };
+
+	if (!r->metrics_file && !r->http)
+		return;
+	if (metrics_render(&src, &r->metrics))
+		return;
+	if (r->metrics_file)
+		metrics_write_file(r->metrics_file, &r->metrics);
+	if (r->http)
+		metrics_http_publish(r->http, &r->metrics);
+}
+
+/* After a drain: the metrics, and a status line for systemd. */
+static void drained(struct runner *r)
+{
+	char when[21], status[96];
+
+	publish_metrics(r);
+	if (!r->record.last_drain)
+		return;
+	format_time(r->record.last_drain, when);
+	snprintf(status, sizeof(status), "%s: last drain %s, %llu drains",
+		 r->counting ? "counting" : "interface gone", when,
+		 (unsigned long long)r->record.drains);
+	service_status(status);
+}
+
 /* SIGTERM or SIGINT: the last (partial) interval, if anything counted it. */
 static int last_drain(struct runner *r)
 {
@@ -209,7 +260,7 @@ static int last_drain(struct runner *r)
 
 static int loop(struct runner *r, const sigset_t *mask)
 {
-	int sfd, tfd, lfd, err = 0;
+	int sfd, tfd, lfd, err = 0, watchdog = service_watchdog_ms();
 	__u64 next;
 
 	sfd = signalfd(-1, mask, SFD_CLOEXEC);
@@ -230,13 +281,16 @@ static int loop(struct runner *r, const sigset_t *mask)
 					 { .fd = tfd, .events = POLLIN },
 					 { .fd = lfd, .events = POLLIN } };
 
-		if (poll(pfd, 3, -1) < 0) {
+		/* the loop feeds systemd's watchdog at half its period */
+		if (poll(pfd, 3, watchdog ? watchdog / 2 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
 			err = -1;
 			break;
 		}
+		if (watchdog)
+			service_watchdog();
 		if (pfd[2].revents & POLLIN) {
 			linkwatch_drain(lfd);
 			if (check_link(r)) {
@@ -259,6 +313,7 @@ static int loop(struct runner *r, const sigset_t *mask)
 				err = -1;
 				break;
 			}
+			drained(r);
 			next += r->interval;
 			arm_timer(tfd, next);
 		}
@@ -273,7 +328,9 @@ static int loop(struct runner *r, const sigset_t *mask)
 			}
 			pr_info("signal %u: writing the last interval and exiting",
 				si.ssi_signo);
+			service_stopping();
 			err = last_drain(r);
+			publish_metrics(r);
 			break;
 		}
 	}
@@ -368,11 +425,24 @@ int cmd_run(int argc, char **argv)
 			"as one packet (ethtool -K %s gro off)", ifname);
 
 	r.drain = (struct drain){ .maps = &r.s.maps, .out = &r.out, .geo = r.geo,
-				  .names = &r.tags.names, .sensor = r.sensor_name };
+				  .names = &r.tags.names, .sensor = r.sensor_name,
+				  .record = &r.record };
 	r.counting = true;
+	sb_init(&r.metrics);
 	err = drain_start(&r.drain, r.interval);
-	if (!err)
+	if (!err && r.metrics_listen && !(r.http = metrics_http_start(r.metrics_listen)))
+		err = -1;
+	if (!err) {
+		char status[128];
+
+		drained(&r);
+		snprintf(status, sizeof(status), "counting on %s: program %u, %s mode",
+			 ifname, r.s.prog_id, attach_mode_name(r.s.attach_mode));
+		service_ready(status);
 		err = loop(&r, &mask);
+	}
+	metrics_http_stop(r.http);
+	sb_free(&r.metrics);
 	sensor_close(&r.s);
 	geo_close(r.geo);
 	return err ? 1 : 0;
