@@ -51,8 +51,10 @@ drops=$(( $(lab_wire_drops) - drops_before ))
 [ "$drops" -eq 0 ] || lab_fail "the wire dropped $drops frames: the comparison is void"
 lab_check_csv "$dir/csv" "$account" 8 || lab_fail "CSV differs from what was sent (artefacts in $dir)"
 
-# What the log said: once at the start of the outage, once at its end.
-for what in "No space left on device" "cannot be written:" "writing works again after"; do
+# What the log said: once at the start of the outage, once at its end
+# (and the space running low, then free again, once each).
+for what in "No space left on device" "cannot be written:" "writing works again after" \
+	    "of its space free (below 5%)" "of its space free again"; do
 	n=$(grep -c "$what" "$log")
 	[ "$n" -eq 1 ] || lab_fail "the log says '$what' $n times, not once: $(tail -5 "$log")"
 done

@@ -29,6 +29,7 @@
 #include "sensor/mapsize.h"
 #include "sensor/metrics.h"
 #include "sensor/metrics_http.h"
+#include "sensor/retention.h"
 #include "sensor/service.h"
 #include "sensor/rows.h"
 #include "lib/datafile.h"
@@ -52,6 +53,8 @@ struct runner {
 	struct drain_record record;  /* what the drains did, for the metrics */
 	struct metrics_http *http;   /* --metrics-listen, or NULL */
 	struct strbuf metrics;       /* the exposition of the last drain */
+	unsigned keep_days;          /* --keep-days, 0: keep everything */
+	bool space_low;              /* said once, until it recovers */
 };
 
 static const char *const modes[] = {
@@ -91,6 +94,8 @@ static const struct opt run_opts[] = {
 		   "write the Prometheus metrics to FILE after every drain (atomically)"),
 	OPT_STRING(struct runner, metrics_listen, "metrics-listen", 0, "ADDR:PORT",
 		   "serve them at http://ADDR:PORT/metrics (PORT alone: on 127.0.0.1)"),
+	OPT_UINT(struct runner, keep_days, "keep-days", 0, "N", 1, 100000,
+		 "remove day directories older than N days after each drain"),
 	OPT_FLAG(struct runner, verbose, "verbose", 'v', "log every drain, and libbpf's messages"),
 	OPT_END,
 };
@@ -230,11 +235,30 @@ static void publish_metrics(struct runner *r)
 		metrics_http_publish(r->http, &r->metrics);
 }
 
-/* After a drain: the metrics, and a status line for systemd. */
+/* Old days out (--keep-days), and a word when the disk runs low. */
+static void housekeep(struct runner *r)
+{
+	double free_percent;
+	bool low;
+
+	retention_prune(r->out_dir, r->keep_days, (int64_t)now_s());
+	low = retention_space_low(r->out_dir, &free_percent);
+	if (low && !r->space_low)
+		pr_warn("%s has %.1f%% of its space free (below %d%%): once it is full, "
+			"rows wait in the maps until there is room%s", r->out_dir,
+			free_percent, RETENTION_LOW_PERCENT,
+			r->keep_days ? "" : "; --keep-days removes old days");
+	else if (!low && r->space_low)
+		pr_info("%s has %.1f%% of its space free again", r->out_dir, free_percent);
+	r->space_low = low;
+}
+
+/* After a drain: old days out, the metrics, a status line for systemd. */
 static void drained(struct runner *r)
 {
 	char when[21], status[96];
 
+	housekeep(r);
 	publish_metrics(r);
 	if (!r->record.last_drain)
 		return;

@@ -11,6 +11,7 @@
 #include "sensor/commands.h"
 #include "common/calendar.h"
 #include "lib/log.h"
+#include "lib/version.h"
 #include "lib/options.h"
 #include "sensor/attach.h"
 #include "sensor/mapsize.h"
@@ -92,6 +93,8 @@ static int show(const char *ifname)
 	       s.prog_id, attach_mode_name(s.attach_mode), since);
 	printf("  loader    %s\n", sensor_locked(ifname)
 	       ? "running" : "not running (the kernel keeps counting; the next run writes it)");
+	printf("  version   xdp-telescope %s (this status), map layout %d\n", ts_version(),
+	       TELESCOPE_LAYOUT);
 	print_totals("total", &all);
 	print_totals("unwritten", &pending);
 	tagcfg_read_names(&s.maps, &names);
