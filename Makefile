@@ -23,7 +23,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) \
 	  -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql) \
 	  -DTS_DATADIR='"$(DATADIR)"' -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lmaxminddb -lmicrohttpd -lpq -lm -lpthread
+LDLIBS := -lbpf -lelf -lz -lmaxminddb -lmicrohttpd -lsystemd -lpq -lm -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	      -Ivmlinux -Iinclude -MMD -MP

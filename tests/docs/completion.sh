@@ -13,16 +13,20 @@ complete_words() { # WORDS...: print what completes the last word
 	_xdp_telescope
 	printf '%s\n' "${COMPREPLY[@]}"
 }
+# (the completions into a variable first: grep -q in a pipe would leave
+# early, and pipefail would take that for a failure)
 expect() { # WANT WORDS...: WANT (a word) is among the completions
-	local want=$1
+	local want=$1 got
 	shift
-	complete_words "$@" | grep -qx -- "$want" ||
-		{ echo "FAIL: '$*' does not complete to '$want': $(complete_words "$@" | tr '\n' ' ')"; exit 1; }
+	got=$(complete_words "$@")
+	grep -qx -- "$want" <<<"$got" ||
+		{ echo "FAIL: '$*' does not complete to '$want': $(tr '\n' ' ' <<<"$got")"; exit 1; }
 }
 expect_not() {
-	local unwanted=$1
+	local unwanted=$1 got
 	shift
-	if complete_words "$@" | grep -qx -- "$unwanted"; then
+	got=$(complete_words "$@")
+	if grep -qx -- "$unwanted" <<<"$got"; then
 		echo "FAIL: '$*' completes to '$unwanted'"; exit 1
 	fi
 }

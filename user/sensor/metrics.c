@@ -19,24 +19,6 @@
 #include "lib/version.h"
 #include "sensor/metrics.h"
 
-const double metrics_drain_bounds[METRICS_DRAIN_BUCKETS] = {
-	0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-};
-
-void drain_record_add(struct drain_record *r, double seconds, int64_t when,
-		      const size_t rows[S_COUNT], const uint64_t entries[3])
-{
-	r->drains++;
-	r->seconds_sum += seconds;
-	for (int b = 0; b < METRICS_DRAIN_BUCKETS; b++)
-		if (seconds <= metrics_drain_bounds[b])
-			r->le[b]++;
-	r->last_drain = when;
-	for (int s = 0; s < S_COUNT; s++)
-		r->rows[s] += rows[s];
-	memcpy(r->entries, entries, sizeof(r->entries));
-}
-
 static void add(struct strbuf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void add(struct strbuf *out, const char *fmt, ...)
@@ -175,8 +157,8 @@ static void drains(struct strbuf *out, const struct metrics_source *src)
 
 	family(out, "drain_duration_seconds", "histogram",
 	       "Time a drain took: flip, read, rows, write, clear.");
-	for (int b = 0; b < METRICS_DRAIN_BUCKETS; b++) {
-		snprintf(le, sizeof(le), "%g", metrics_drain_bounds[b]);
+	for (int b = 0; b < DRAIN_BUCKETS; b++) {
+		snprintf(le, sizeof(le), "%g", drain_bounds[b]);
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)r->le[b]);
 		sample(out, src, "drain_duration_seconds_bucket", "le", le, num);
 	}

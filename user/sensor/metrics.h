@@ -13,27 +13,8 @@
 #include "common/contract.h"
 #include "lib/strbuf.h"
 #include "sensor/attach.h"
+#include "sensor/drain.h"
 #include "sensor/rules.h"
-
-/* Upper bounds of the drain-duration histogram, seconds. */
-#define METRICS_DRAIN_BUCKETS 10
-
-/* What this loader's drains did (the kernel's counts are read anew). */
-struct drain_record {
-	uint64_t drains;                    /* completed */
-	uint64_t failed;                    /* that could not write */
-	double seconds_sum;                 /* time the completed ones took */
-	uint64_t le[METRICS_DRAIN_BUCKETS]; /* completed within each bound */
-	int64_t last_drain;                 /* UTC seconds of the last completed one, 0: none */
-	uint64_t rows[S_COUNT];             /* rows written, per series */
-	uint64_t entries[3];                /* flows, bscat, tagged of the last drained generation */
-};
-
-extern const double metrics_drain_bounds[METRICS_DRAIN_BUCKETS];
-
-/* A completed drain: how long it took, and what it wrote and read. */
-void drain_record_add(struct drain_record *r, double seconds, int64_t when,
-		      const size_t rows[S_COUNT], const uint64_t entries[3]);
 
 struct metrics_source {
 	const struct sensor *s;
