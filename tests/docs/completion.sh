@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TS_BIN:-$PWD/build/xdp-telescope}
 . contrib/bash-completion/xdp-telescope
+. tests/lib/commands.sh
 
 complete_words() { # WORDS...: print what completes the last word
 	COMP_WORDS=("$@")
@@ -34,11 +35,16 @@ expect_not() {
 expect run "$BIN" r
 expect report "$BIN" rep
 expect --version "$BIN" --v
-for cmd in run status detach report synth; do
-	for opt in $("$BIN" "$cmd" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
-		expect "$opt" "$BIN" "$cmd" "${opt:0:4}"
+while read -r cmd; do
+	read -ra words <<<"$cmd"	# "db init" is two words
+	expect "${words[-1]}" "$BIN" "${words[@]:0:${#words[@]}-1}" "${words[-1]:0:2}"
+	for opt in $("$BIN" "${words[@]}" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+		expect "$opt" "$BIN" "${words[@]}" "${opt:0:4}"
 	done
-done
+done < <(ts_commands "$BIN")
+expect ship "$BIN" sh
+expect prune "$BIN" db p
+expect_not prune "$BIN" ship p
 expect --max-backscatter "$BIN" run eth0 --max-b
 expect_not --quarter "$BIN" run --q
 expect skb "$BIN" run lo --mode s

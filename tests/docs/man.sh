@@ -5,18 +5,22 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TS_BIN:-$PWD/build/xdp-telescope}
 page=man/xdp-telescope.8
+. tests/lib/commands.sh
 
 lint=$(mandoc -Tlint -Wall "$page" 2>&1) || true
 [ -z "$lint" ] || { echo "FAIL: mandoc -Tlint:"; echo "$lint"; exit 1; }
 missing=0
-for cmd in run status detach report synth; do
-	for opt in $("$BIN" "$cmd" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+while read -r cmd; do
+	# the command's section ("db init" is the heading ".SS db init")
+	grep -qx ".SS $cmd" "$page" || { echo "FAIL: no section '$cmd' in $page"; missing=1; }
+	# shellcheck disable=SC2086 # "db init" is two words
+	for opt in $("$BIN" $cmd --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
 		[ "$opt" = --help ] && continue
 		# roff writes a hyphen of an option as \-
 		grep -qF -- "${opt//-/\\-}" "$page" ||
 			{ echo "FAIL: $cmd $opt is not in $page"; missing=1; }
 	done
-done
+done < <(ts_commands "$BIN")
 grep -qF -- '\-\-version' "$page" || { echo "FAIL: --version is not in $page"; missing=1; }
 [ "$missing" -eq 0 ]
 echo "man: ok"

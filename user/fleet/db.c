@@ -56,7 +56,7 @@ static const struct opt_cmd init_cmd = {
 };
 
 static const struct opt_cmd prune_cmd = {
-	.prog = "xdp-telescope", .name = "db prune", .usage = "--keep-minutes DAYS",
+	.prog = "xdp-telescope", .name = "db prune",
 	.about = "Drop the minute rows of the days before the last DAYS, a day partition at "
 		 "a time; the hourly aggregates stay.",
 	.opts = prune_opts,
