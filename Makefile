@@ -191,8 +191,10 @@ install: all
 	install -D -m 0644 contrib/bash-completion/xdp-telescope \
 		$(DESTDIR)$(COMPLETIONDIR)/xdp-telescope
 	@mkdir -p $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/local/sbin/|$(BINDIR)/|' contrib/xdp-telescope@.service \
-		> $(DESTDIR)$(UNITDIR)/xdp-telescope@.service
+	install -D -m 0644 contrib/ship.conf.example $(DESTDIR)$(DATADIR)/ship.conf.example
+	for u in xdp-telescope@.service xdp-telescope-ship.service xdp-telescope-ship.timer \
+		 xdp-telescope-ship-follow.service; do \
+		sed 's|/usr/local/sbin/|$(BINDIR)/|' contrib/$$u > $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	@if [ -f data/country.mmdb ]; then \
 		install -D -m 0644 data/country.mmdb $(DESTDIR)$(DATADIR)/country.mmdb; fi
 
