@@ -148,6 +148,13 @@ bench: deps
 	@[ -f data/country.mmdb ] || scripts/geoip.sh
 	$(MAKE) all bench-build
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "no benchmark yet"; fi
+	bench/fleet.sh
+
+# The fleet step of the benchmark alone (ship rows/s, database size).
+.PHONY: bench-fleet
+bench-fleet: deps
+	$(MAKE) all
+	bench/fleet.sh
 
 # Benchmark (docs/bench.md): bench/NAME.bpf.c wrap the classifier; each
 # tool is bench/TOOL.c linked with the shared bench code, pktbuild and

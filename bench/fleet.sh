@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# `make bench`, the fleet step (docs/fleet.md, docs/bench.md): how fast
+# `ship` loads, and how big the database grows per sensor-day.
+#   A throwaway PostgreSQL 15 (tests/lib/pg.sh, with fsync on: a real
+#   server's durability), synth data of TS_BENCH_FLEET_SENSORS sensors
+#   (default 4) over TS_BENCH_FLEET_DAYS days (default 7), at synth's
+#   default rate; one `ship` pass as the schema's owner (COPY straight
+#   into the minute tables) and, for the same data of one more sensor, as
+#   that sensor's own role (row-level security: COPY into a staging table,
+#   then INSERT … SELECT); rows/s of each, and the size of the minute
+#   tables, the hourly aggregates and the ledger per sensor-day.
+# Results: rows fleet.* appended to build/bench.csv (made when missing)
+# and a summary on stdout. Needs root (initdb runs as the postgres user).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TS_BIN=${TS_BIN:-$PWD/build/xdp-telescope}
+CSV=build/bench.csv
+SENSORS=${TS_BENCH_FLEET_SENSORS:-4}
+DAYS=${TS_BENCH_FLEET_DAYS:-7}
+PG_FSYNC=on
+. tests/lib/pg.sh
+
+[ -s "$CSV" ] || echo "name,value,unit" >"$CSV"
+row() { printf '%s,%s,%s\n' "$1" "$2" "$3" >>"$CSV"; }
+from=2026-03-01
+to=$(date -u -d "$from + $((DAYS - 1)) days" +%F)
+
+pg_up
+data=$PG_DIR/data-csv
+"$TS_BIN" synth --out "$data" --sensors $((SENSORS + 1)) --from $from --to $to >/dev/null
+python3 tests/fleet/merge_dups.py "$data" >/dev/null
+own=$(printf 'sensor-%02d' $((SENSORS + 1)))
+mv "$data/$own" "$PG_DIR/own"
+csv_bytes=$(du -sb "$data" | cut -f1)
+"$TS_BIN" db init --sensor-role bench_sensor --sensor "$own" 2>/dev/null
+
+ship() { # NAME ARGS...: one timed pass; its rows and rows/s as fleet.NAME.*
+	local name=$1 t0 t1 rows
+	shift
+	t0=$(date +%s.%N)
+	"$@" 2>"$PG_DIR/ship.log" || { cat "$PG_DIR/ship.log" >&2; exit 1; }
+	t1=$(date +%s.%N)
+	rows=$(sed -n 's/.*ship: \([0-9]*\) rows from.*/\1/p' "$PG_DIR/ship.log")
+	row "fleet.$name.rows" "$rows" rows
+	row "fleet.$name.seconds" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" s
+	row "fleet.$name.rows_per_s" "$(awk -v a="$t0" -v b="$t1" -v n="$rows" 'BEGIN { printf "%.0f", n / (b - a) }')" rows/s
+}
+ship owner "$TS_BIN" ship "$data"
+ship again "$TS_BIN" ship "$data"	# nothing new: the cost of a pass that finds nothing
+PGUSER=bench_sensor ship sensor_role "$TS_BIN" ship "$PG_DIR/own"
+
+# Sizes (tables, indexes and TOAST) by kind of table, per sensor-day.
+size() { pg_sql "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+	JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE n.nspname = 'telescope' AND c.relkind = 'r' AND c.relname ~ '$1'"; }
+sd=$(( (SENSORS + 1) * DAYS ))
+minute=$(size '_d[0-9]{8}$')
+hour=$(size '_hour_m[0-9]{6}$')
+ledger=$(size '^loaded$')
+row fleet.sensor_days "$sd" sensor-days
+row fleet.csv_bytes_per_sensor_day $((csv_bytes / (SENSORS * DAYS))) bytes
+row fleet.minute_bytes_per_sensor_day $((minute / sd)) bytes
+row fleet.hour_bytes_per_sensor_day $((hour / sd)) bytes
+row fleet.ledger_bytes_per_sensor_day $((ledger / sd)) bytes
+# and table by table (the partitions of each, added up)
+pg_sql "SELECT p.relname, sum(pg_total_relation_size(c.oid)) / $sd FROM pg_inherits i
+	JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+	JOIN pg_namespace n ON n.oid = p.relnamespace
+	WHERE n.nspname = 'telescope' AND c.relkind = 'r' GROUP BY 1 ORDER BY 1" |
+	while IFS='|' read -r table bytes; do
+		row "fleet.table.$table.bytes_per_sensor_day" "${bytes%.*}" bytes
+	done
+row fleet.rows_per_sensor_day "$(pg_sql "SELECT (sum(rows) / $sd)::bigint FROM telescope.loaded")" rows
+
+awk -F, '
+function v(k) { return val[k] }
+{ val[$1] = $2 }
+$1 ~ /^fleet\.table\./ { t = $1; sub(/^fleet\.table\./, "", t); sub(/\.bytes_per_sensor_day$/, "", t); names[++n] = t }
+END {
+	print ""
+	print "== fleet: ship into PostgreSQL 15 (fsync on), " v("fleet.sensor_days") " sensor-days of synth"
+	printf "  ship as the owner        %9d rows in %6.2f s: %8d rows/s\n", v("fleet.owner.rows"),
+		v("fleet.owner.seconds"), v("fleet.owner.rows_per_s")
+	printf "  ship as a sensor role    %9d rows in %6.2f s: %8d rows/s (row-level security)\n",
+		v("fleet.sensor_role.rows"), v("fleet.sensor_role.seconds"), v("fleet.sensor_role.rows_per_s")
+	printf "  a pass with nothing new  %6.2f s\n", v("fleet.again.seconds")
+	printf "  per sensor-day (%d rows, %.1f MiB of CSV): minute tables %.1f MiB, hourly aggregates %.1f MiB, ledger %.3f MiB\n",
+		v("fleet.rows_per_sensor_day"), v("fleet.csv_bytes_per_sensor_day") / 1048576,
+		v("fleet.minute_bytes_per_sensor_day") / 1048576, v("fleet.hour_bytes_per_sensor_day") / 1048576,
+		v("fleet.ledger_bytes_per_sensor_day") / 1048576
+	printf "  table by table, per sensor-day:"
+	for (i = 1; i <= n; i++)
+		printf "%s %s %.2f MiB", (i - 1) % 4 ? "," : "\n   ", names[i], v("fleet.table." names[i] ".bytes_per_sensor_day") / 1048576
+	print ""
+	got = v("fleet.owner.rows_per_s") + 0
+	printf "\n  %-56s %10d %s %d  %s\n", "ship rows/s (target of issue 10)", got, ">=", 100000,
+		(got >= 100000) ? "met" : "MISSED"
+}' "$CSV"
