@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retention: db prune --keep-minutes DAYS drops the minute rows of older
 # days, a day partition at a time, and leaves the hourly aggregates as
-# they were; the positions stay (merged to one ledger row per file), so
+# they were, and the totals of every interval (a report's gaps); the positions stay (merged to one ledger row per file), so
 # the next ship loads nothing again; a late row of a pruned day still
 # reaches the aggregates; a prune stopped between detaching and dropping
 # is finished by the next. Also: db init on an empty database makes the
@@ -30,9 +30,10 @@ hourly() {
 		psql -X -q -c "COPY (SELECT * FROM telescope.${t}_hour h ORDER BY h::text) TO STDOUT"
 	done | md5sum
 }
-days_left() {
+days_left() { # [TABLES]: the days of the day tables (default: all but totals)
 	pg_sql "SELECT string_agg(DISTINCT substring(relname from '[0-9]{8}$'), ' ' ORDER BY substring(relname from '[0-9]{8}$'))
-		FROM pg_class WHERE relnamespace = 'telescope'::regnamespace AND relname ~ '_d[0-9]{8}$'"
+		FROM pg_class WHERE relnamespace = 'telescope'::regnamespace
+		AND relname ~ '^(${1:-ports|countries|port_countries|sources|backscatter|tags})_d[0-9]{8}$'"
 }
 compact() { ymd "$1" | tr -d -; }
 aggregates=$(hourly)
@@ -44,11 +45,14 @@ positions=$(pg_sql "SELECT string_agg(concat_ws(':', sensor, day, series, gz, to
 
 echo "prune: keep 5 days"
 "$TS_BIN" db prune --keep-minutes 5 2>"$dir/prune.err" || pg_fail "db prune: $(cat "$dir/prune.err")"
-grep -q "dropped 21 day tables of minute rows, $(ymd 8) to $(ymd 6); the hourly aggregates stay" \
+grep -q "dropped 18 day tables of minute rows, $(ymd 8) to $(ymd 6); the hourly aggregates and the totals of every interval stay" \
 	"$dir/prune.err" || pg_fail "db prune did not say what it dropped: $(cat "$dir/prune.err")"
 [ "$(days_left)" = "$(compact 5) $(compact 4) $(compact 3)" ] || pg_fail "day tables after the prune: $(days_left)"
-[ "$(pg_sql "SELECT count(*) FROM telescope.totals WHERE time < '$(ymd 5)'")" -eq 0 ] ||
+[ "$(pg_sql "SELECT count(*) FROM telescope.ports WHERE time < '$(ymd 5)'")" -eq 0 ] ||
 	pg_fail "minute rows of pruned days are left"
+[ "$(days_left totals)" = "$(for n in 8 7 6 5 4 3; do printf '%s ' "$(compact $n)"; done | sed 's/ $//')" ] &&
+	[ "$(pg_sql "SELECT count(*) FROM telescope.totals WHERE time < '$(ymd 5)'")" -eq $((2 * 3 * 1440)) ] ||
+	pg_fail "the prune dropped totals: $(days_left totals)"
 [ "$(hourly)" = "$aggregates" ] || pg_fail "the prune changed the hourly aggregates"
 [ "$(pg_sql "SELECT string_agg(concat_ws(':', sensor, day, series, gz, to_offset, to_line, tail), ' ' ORDER BY 1)
 	     FROM (SELECT DISTINCT ON (sensor, day, series, gz) * FROM telescope.loaded
@@ -64,7 +68,9 @@ grep -q "ship: 0 rows from 0 files" "$dir/ship.err" || pg_fail "ship loaded agai
 
 echo "a late row of a pruned day reaches the aggregates"
 late=$data/sensor-01/$(ymd 7)/totals.csv
-printf '%sT23:59:30Z,sensor-01,5,300,1,0,0,0,0,0,0,0,0,0,0\n' "$(ymd 7)" >>"$late"
+# the day's last row again, 30 s later, with as many columns as the header
+tail -1 "$late" | awk -F, -v OFS=, -v t="$(ymd 7)T23:59:30Z" '{ $1 = t; print }' >"$dir/late"
+cat "$dir/late" >>"$late"
 "$TS_BIN" ship "$data" 2>"$dir/ship.err" || pg_fail "ship of a late row: $(cat "$dir/ship.err")"
 grep -q "ship: 1 rows from 1 files" "$dir/ship.err" || pg_fail "the late row: $(cat "$dir/ship.err")"
 [ "$(pg_sql "SELECT rows || ' ' || to_char(last_time AT TIME ZONE 'UTC', 'HH24:MI:SS') FROM telescope.totals_hour h

@@ -10,14 +10,17 @@
 #include "fleet/prune.h"
 
 /* Every day table of a minute table, attached or left detached by a
- * prune that was stopped between its two steps. */
+ * prune that was stopped between its two steps; but totals: its one row
+ * an interval (1440 a sensor-day, about 0.3 MB) is what tells a report
+ * each gap to the interval (an outage from 14:50), which no hourly
+ * aggregate can, so it stays as long as the aggregates. */
 static const char list_sql[] =
 	"SELECT c.relname, p.relname, coalesce(i.inhdetachpending, false) "
 	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	"LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
 	"LEFT JOIN pg_class p ON p.oid = i.inhparent "
 	"WHERE n.nspname = 'telescope' AND c.relkind = 'r' AND c.relname ~ "
-	"'^(totals|ports|countries|port_countries|sources|backscatter|tags)_d[0-9]{8}$' "
+	"'^(ports|countries|port_countries|sources|backscatter|tags)_d[0-9]{8}$' "
 	"ORDER BY substring(c.relname from '[0-9]{8}$'), c.relname";
 
 /* The ledger rows of each file of the old days, merged into one. In
@@ -121,7 +124,7 @@ bool fleet_prune(PGconn *c, unsigned keep_days)
 		format_day(first, a);
 		format_day(last, b);
 		pr_info("db prune: dropped %u day tables of minute rows, %s to %s; the hourly "
-			"aggregates stay", tables, a, b);
+			"aggregates and the totals of every interval stay", tables, a, b);
 	} else {
 		pr_info("db prune: no minute rows before %s", cut);
 	}
