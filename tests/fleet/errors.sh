@@ -43,13 +43,13 @@ ship "$data"
 [ "$rc" -eq 0 ] || pg_fail "ship exit $rc after the fix: $err"
 check "$data"
 
-echo "older files without the newer columns; a newer column; an unknown one"
+echo "older files without the newer columns (seconds among them); the newest; an unknown column"
 old=$dir/old/legacy-1/$day
 mkdir -p "$old"
 python3 - "$data/sensor-01/$day" "$old" <<'PY'
 import csv, sys
 src, dst = sys.argv[1], sys.argv[2]
-drop = {"totals": ["tagged", "tag_overflow"], "ports": ["bytes", "mirai"],
+drop = {"totals": ["tagged", "tag_overflow", "seconds"], "ports": ["bytes", "mirai"],
         "port_countries": ["mirai", "sources"], "sources": ["asn", "as_org", "bytes"],
         "backscatter": ["asn", "as_org"]}
 for name, cols in drop.items():
@@ -64,7 +64,7 @@ for name, cols in drop.items():
 PY
 newer=$dir/old/newer-1/$day
 mkdir -p "$newer"
-awk -F, -v OFS=, 'NR == 1 { print $0 ",seconds"; next } { $2 = "newer-1"; print $0 ",60" }' \
+awk -F, -v OFS=, 'NR > 1 { $2 = "newer-1" } { print }' \
 	"$data/sensor-01/$day/totals.csv" >"$newer/totals.csv"
 ship "$dir/old"
 [ "$rc" -eq 0 ] || pg_fail "ship of older and newer files, exit $rc: $err"

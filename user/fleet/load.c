@@ -105,6 +105,14 @@ static int sensor_id(struct loader *l, struct work *w)
 		PQclear(r);
 		r = pg_query(l->c, "INSERT INTO telescope.sensor (name) VALUES ($1) "
 			     "ON CONFLICT (name) DO NOTHING RETURNING id", 1, params, &e);
+	}
+	/* A conflict: another ship registered it meanwhile (the INSERT waited
+	 * for its commit, so it is there to see now), or it is registered
+	 * for another role, whose row this role may not see. */
+	if (r && !PQntuples(r)) {
+		PQclear(r);
+		r = pg_query(l->c, "SELECT id FROM telescope.sensor WHERE name = $1", 1, params,
+			     &e);
 		if (r && !PQntuples(r))
 			snprintf(e.msg, sizeof(e.msg), "registered, but not for this role");
 	}

@@ -3,9 +3,10 @@
  * Loading the new rows of a day directory into the database, exactly
  * once (docs/fleet.md). One transaction per day directory; in it, per
  * file, a savepoint, the file's lock and position (telescope.loaded), its
- * new complete rows by COPY into a temporary table and from there into
- * the minute table (whose trigger adds them to the hourly aggregates),
- * and the new position. Rows and position commit together or not at all,
+ * new complete rows by COPY into the minute table (whose trigger adds
+ * them to the hourly aggregates; for a role under row-level security,
+ * into a temporary table first and from there by INSERT, chunk.c), and
+ * the new position. Rows and position commit together or not at all,
  * so a ship killed at any instant, or a connection lost, leaves the
  * database as it was before the transaction or after it: never between.
  * A file that fails is rolled back to its savepoint; the others commit.
