@@ -7,6 +7,7 @@ those rows add up to; the ledger must account for every row and byte.
 
     check_db.py [--journals] [--only-sensors A,B] DIR...
 
+--only-sensors A,B: compare the rows of those sensors only (on both sides).
 --journals: read a file only up to the size a drain journal of its output
 directory records (what ship may load while the journal exists).
 The database is reached with psql through the PG* environment. Prints what
@@ -200,10 +201,13 @@ def psql_all(queries):
     return result
 
 
+ONLY_SQL = ""  # --only-sensors: the database's rows of those sensors only
+
+
 def rows_sql(series):
     cols = ", ".join("m." + c for c, _ in SERIES[series])
     return ("SELECT extract(epoch from m.time)::bigint, s.name, %s FROM telescope.%s m "
-            "JOIN telescope.sensor s ON s.id = m.sensor" % (cols, series))
+            "JOIN telescope.sensor s ON s.id = m.sensor%s" % (cols, series, ONLY_SQL))
 
 
 def db_rows(series, fetched):
@@ -243,7 +247,7 @@ def hourly_sql(series):
                      [("extract(epoch from h.%s)::bigint" % c) if c.endswith("_time") else "h." + c
                       for c, _, _ in aggs])
     return ("SELECT s.name, extract(epoch from h.hour)::bigint, %s FROM telescope.%s_hour h "
-            "JOIN telescope.sensor s ON s.id = h.sensor" % (cols, series))
+            "JOIN telescope.sensor s ON s.id = h.sensor%s" % (cols, series, ONLY_SQL))
 
 
 def db_hourly(series, fetched):
@@ -273,11 +277,22 @@ def main():
     args = sys.argv[1:]
     journals = "--journals" in args
     args = [a for a in args if a != "--journals"]
+    if args and args[0] == "--only-sensors":
+        only = args[1].split(",")
+        args = args[2:]
+        global ONLY_SQL
+        ONLY_SQL = " WHERE s.name IN (%s)" % ", ".join("'%s'" % n.replace("'", "''") for n in only)
+    else:
+        only = None
     want_rows, want_files = csv_rows(args, journals)
+    if only is not None:
+        for series in want_rows:
+            want_rows[series] = [r for r in want_rows[series] if r[1] in only]
+        want_files = {k: v for k, v in want_files.items() if k[0] in only}
     queries = [(s, rows_sql(s)) for s in SERIES] + [(s + "_hour", hourly_sql(s)) for s in SERIES]
     queries.append(("ledger", "SELECT s.name, l.day, l.series, l.gz, sum(l.rows) "
-                              "FROM telescope.loaded l JOIN telescope.sensor s ON s.id = l.sensor "
-                              "GROUP BY 1, 2, 3, 4"))
+                              "FROM telescope.loaded l JOIN telescope.sensor s ON s.id = l.sensor"
+                              + ONLY_SQL + " GROUP BY 1, 2, 3, 4"))
     fetched = psql_all(queries)
     total = 0
     for series in SERIES:

@@ -156,7 +156,7 @@ for cmd in "ship $data" "db init" "db prune --keep-minutes 9"; do
 	# shellcheck disable=SC2086
 	"$TS_BIN" $cmd 2>"$dir/newer.err"
 	rc=$?
-	[ "$rc" -eq 1 ] && grep -q "schema is version 99, newer than this xdp-telescope's 1: upgrade xdp-telescope" "$dir/newer.err" ||
+	[ "$rc" -eq 1 ] && grep -q "schema is version 99, newer than this xdp-telescope's 2: upgrade xdp-telescope" "$dir/newer.err" ||
 		pg_fail "$cmd on a newer schema: exit $rc, $(cat "$dir/newer.err")"
 done
 pg_sql "DELETE FROM telescope.schema_version WHERE version = 99" >/dev/null
