@@ -4,8 +4,9 @@
 # load, a re-run after the fix goes on from where it stopped), older files
 # without the newer columns and a file with a column unknown here, a
 # truncated .gz (its complete members load, the rest once it is whole), a
+# partial last line (left until it is whole), a
 # file shorter than what is loaded or replaced under its position, a wrong
-# password (SCRAM; the right one from a password file works), a server that
+# password (SCRAM; the right one from PGPASSFILE or ~/.pgpass works), a server that
 # cannot be reached (one line, exit 1; under --follow said once), and a
 # schema newer than the binary. A throwaway server (tests/lib/pg.sh).
 set -u
@@ -101,6 +102,19 @@ cp "$dir/tags.gz.whole" "$gzd/tags.csv.gz"
 ship "$dir/gz"
 [ "$rc" -eq 0 ] && [[ "$err" != *incomplete* ]] || pg_fail "the whole .gz: exit $rc, $err"
 
+echo "a partial last line waits until it is whole"
+pd=$dir/partial/part-1/$day
+mkdir -p "$pd"
+sed 's/,sensor-02,/,part-1,/' "$data/sensor-02/$day/countries.csv" >"$dir/part.whole"
+head -c $(( $(head -20 "$dir/part.whole" | wc -c) + 9 )) "$dir/part.whole" >"$pd/countries.csv"
+ship "$dir/partial"
+[ "$rc" -eq 0 ] && [ "$(count countries part-1)" -eq 19 ] ||
+	pg_fail "a partial last line: exit $rc, $(count countries part-1) rows, $err"
+cp "$dir/part.whole" "$pd/countries.csv"
+ship "$dir/partial"
+[ "$rc" -eq 0 ] && [ "$(count countries part-1)" -eq $(( $(wc -l <"$dir/part.whole") - 1 )) ] ||
+	pg_fail "the line made whole: exit $rc, $(count countries part-1) rows, $err"
+
 echo "a file shorter than what is loaded, or other bytes under its position"
 cc=$data/sensor-02/$day/countries.csv
 cp "$cc" "$dir/cc.good"
@@ -118,7 +132,7 @@ cp "$dir/cc.good" "$cc"
 ship "$data"
 [ "$rc" -eq 0 ] || pg_fail "after the file came back: exit $rc, $err"
 
-echo "a wrong password; the right one from a password file"
+echo "a wrong password; the right one from PGPASSFILE and from ~/.pgpass"
 pg_sql "CREATE ROLE pwuser LOGIN PASSWORD 'right horse' IN ROLE telescope_loader" >/dev/null
 extra=$dir/extra
 "$TS_BIN" synth --out "$extra" --sensors 1 --from $day --to $day --rate 1 --seed 9 >/dev/null
@@ -134,6 +148,10 @@ printf '*:*:*:pwuser:right horse\n' >"$dir/pgpass"
 chmod 600 "$dir/pgpass"
 PGPASSFILE=$dir/pgpass ship --db "user=pwuser" "$extra"
 [ "$rc" -eq 0 ] || pg_fail "the password from a password file: exit $rc, $err"
+mkdir -p "$dir/home"
+mv "$dir/pgpass" "$dir/home/.pgpass"
+HOME=$dir/home ship --db "user=pwuser" "$extra"	# nothing new, but it must get in
+[ "$rc" -eq 0 ] || pg_fail "the password from ~/.pgpass: exit $rc, $err"
 
 echo "a server that cannot be reached"
 ship --db "host=$dir/nowhere" "$data"
@@ -160,7 +178,7 @@ for cmd in "ship $data" "db init" "db prune --keep-minutes 9"; do
 		pg_fail "$cmd on a newer schema: exit $rc, $(cat "$dir/newer.err")"
 done
 pg_sql "DELETE FROM telescope.schema_version WHERE version = 99" >/dev/null
-ship "$data" "$dir/old" "$dir/gz" "$extra"
+ship "$data" "$dir/old" "$dir/gz" "$dir/partial" "$extra"
 [ "$rc" -eq 0 ] || pg_fail "ship after all: exit $rc, $err"
-check "$data" "$dir/old" "$dir/gz" "$extra"
+check "$data" "$dir/old" "$dir/gz" "$dir/partial" "$extra"
 echo "fleet_errors: ok"
