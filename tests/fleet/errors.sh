@@ -7,8 +7,9 @@
 # partial last line (left until it is whole), a
 # file shorter than what is loaded or replaced under its position, a wrong
 # password (SCRAM; the right one from PGPASSFILE or ~/.pgpass works), a server that
-# cannot be reached (one line, exit 1; under --follow said once), and a
-# schema newer than the binary. A throwaway server (tests/lib/pg.sh).
+# cannot be reached (one line, exit 1; under --follow said once), a
+# schema newer than the binary, and an older backup of the database
+# restored under ship --follow (it loads again what the backup lacks). A throwaway server (tests/lib/pg.sh).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
@@ -102,6 +103,11 @@ cp "$dir/tags.gz.whole" "$gzd/tags.csv.gz"
 ship "$dir/gz"
 [ "$rc" -eq 0 ] && [[ "$err" != *incomplete* ]] || pg_fail "the whole .gz: exit $rc, $err"
 
+# a backup of the database as it is now, restored at the end
+pg_stop
+cp -a "$PG_DIR/data" "$PG_DIR/backup"
+pg_start
+
 echo "a partial last line waits until it is whole"
 pd=$dir/partial/part-1/$day
 mkdir -p "$pd"
@@ -181,4 +187,19 @@ pg_sql "DELETE FROM telescope.schema_version WHERE version = 99" >/dev/null
 ship "$data" "$dir/old" "$dir/gz" "$dir/partial" "$extra"
 [ "$rc" -eq 0 ] || pg_fail "ship after all: exit $rc, $err"
 check "$data" "$dir/old" "$dir/gz" "$dir/partial" "$extra"
+
+echo "the older backup restored under ship --follow: it reads the positions again"
+"$TS_BIN" ship --follow 0.1 "$dir/partial" 2>"$dir/follow.err" &
+follower=$!
+sleep 1
+pg_stop
+rm -rf "$PG_DIR/data"
+mv "$PG_DIR/backup" "$PG_DIR/data"
+pg_start
+for _ in $(seq 100); do grep -q 'answers again' "$dir/follow.err" && break; sleep 0.1; done
+sleep 1
+kill -TERM $follower
+wait $follower || pg_fail "ship --follow exit $? after SIGTERM: $(cat "$dir/follow.err")"
+grep -q 'answers again' "$dir/follow.err" || pg_fail "ship --follow did not come back: $(cat "$dir/follow.err")"
+check "$data" "$dir/old" "$dir/gz" "$dir/partial"
 echo "fleet_errors: ok"

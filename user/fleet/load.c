@@ -54,7 +54,12 @@ bool loader_connected(struct loader *l, PGconn *c)
 	bool ok;
 
 	l->c = c;
-	/* what the database knew may have changed while we were away */
+	/* what the database knew may have changed while we were away: its
+	 * sensors, its partitions, and even the positions (a failover to a
+	 * replica that had not yet received our last commits, a restore):
+	 * each file's is read again before anything is skipped */
+	for (size_t i = 0; i < l->files.len; i++)
+		((struct file_state *)hmap_val(&l->files, i))->loaded = -1;
 	hmap_free(&l->sensors);
 	hmap_free(&l->days);
 	hmap_init_strings(&l->sensors, sizeof(int));

@@ -102,6 +102,14 @@ static int pass(struct shipper *s)
 	char why[400];
 	int rc = 0;
 
+	/* A pass that finds every file as loaded asks the database nothing,
+	 * so under --follow it would never notice a server that went away
+	 * and came back, perhaps restored from an older backup: ask it each
+	 * time, so that a lost connection reconnects, and reconnecting reads
+	 * the positions again (loader_connected). */
+	if (s->follow && !pg_exec(s->l.c, "SELECT 1", &s->l.err) && s->l.err.lost)
+		return -1;
+
 	for (int i = 0; i < s->ndirs; i++) {
 		if (scan_add(&sc, s->dirs[i], why, sizeof(why))) {
 			free(s->scan_errors[i]);
@@ -227,6 +235,7 @@ int cmd_ship(int argc, char **argv)
 	s.dirs = argv + argi;
 	s.ndirs = argc - argi;
 	s.scan_errors = xcalloc((size_t)s.ndirs, sizeof(*s.scan_errors));
+	s.follow = a.follow > 0;
 	rc = a.follow > 0 ? follow(&s, a.db, a.follow) : one_pass(&s, a.db);
 	for (int i = 0; i < s.ndirs; i++)
 		free(s.scan_errors[i]);
