@@ -23,6 +23,14 @@ static void test_check_accepts(void **state)
 	assert_null(text_check(longest, TEXT_NAME_MAX));
 }
 
+static void test_is_utf8(void **state)
+{
+	(void)state;
+	assert_true(text_is_utf8("東京\n1"));	/* control characters are UTF-8 */
+	assert_false(text_is_utf8("\xe6\x9d"));	/* a name cut inside a character */
+	assert_false(text_is_utf8("\xff"));
+}
+
 static void test_check_refuses(void **state)
 {
 	char too_long[TEXT_NAME_MAX + 2], wide[300];
@@ -107,6 +115,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_accepts),
 		cmocka_unit_test(test_check_refuses),
+		cmocka_unit_test(test_is_utf8),
 		cmocka_unit_test(test_clean),
 		cmocka_unit_test(test_clean_cuts_at_a_character),
 	};

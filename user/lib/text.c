@@ -71,6 +71,18 @@ bool text_needs_cleaning(const char *s)
 	return false;
 }
 
+bool text_is_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	bool ok = true;
+	uint32_t cp;
+
+	for (size_t i = 0; i < n && ok; )
+		i += utf8_seq(p + i, n - i, &ok, &cp);
+	return ok;
+}
+
 const char *text_check(const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;

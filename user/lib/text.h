@@ -22,6 +22,9 @@
  */
 const char *text_check(const char *s, size_t max);
 
+/* Is s valid UTF-8 (control characters or not)? */
+bool text_is_utf8(const char *s);
+
 /* Does s need text_clean()? (False for printable ASCII: the fast path.) */
 bool text_needs_cleaning(const char *s);
 

@@ -22,6 +22,7 @@
 #include "sensor/geo.h"
 #include "lib/log.h"
 #include "lib/options.h"
+#include "lib/text.h"
 #include "sensor/output.h"
 #include "sensor/attach.h"
 #include "sensor/rows.h"
@@ -212,6 +213,12 @@ int cmd_run(int argc, char **argv)
 		return err;
 	ifname = argv[argi];
 	ts_verbose = r.verbose;
+	/* The name goes into every row, of files declared UTF-8; a line end
+	 * in it would split rows for every line-based reader. */
+	if (r.sensor && text_check(r.sensor, TEXT_NAME_MAX))
+		return opt_error(&run_cmd, "--sensor wants valid UTF-8 without control "
+				 "characters, at most %d bytes: the name given %s",
+				 TEXT_NAME_MAX, text_check(r.sensor, TEXT_NAME_MAX));
 	if (r.sensor)
 		snprintf(r.sensor_name, sizeof(r.sensor_name), "%s", r.sensor);
 	if (strlen(ifname) >= IF_NAMESIZE || !if_nametoindex(ifname)) {
