@@ -7,6 +7,12 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR := $(PREFIX)/sbin
 DATADIR := $(PREFIX)/share/xdp-telescope
+MANDIR := $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
+
+# The version: VERSION, and the commit when built from a git checkout.
+VERSION := $(shell cat VERSION)$(shell git rev-parse --short HEAD 2>/dev/null | sed 's/^/+git./')
 
 CC ?= gcc
 CLANG ?= clang
@@ -16,7 +22,7 @@ BUILD := build
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) \
 	  -DTS_DATADIR='"$(DATADIR)"' -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lmaxminddb -lm -lpthread
+LDLIBS := -lbpf -lelf -lz -lmaxminddb -lmicrohttpd -lsystemd -lm -lpthread
 
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	      -Ivmlinux -Iinclude -MMD -MP
@@ -57,7 +63,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 
-.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build
+.PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build FORCE
 .DELETE_ON_ERROR:
 # Keep what a rule made on the way (skeletons, test helper objects).
 .SECONDARY:
@@ -73,16 +79,22 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
-# Every user object waits for the skeletons (the sensor includes one);
-# -MMD records which headers each object really read.
-$(BUILD)/user/%.o: user/%.c | $(SKELS)
+# The version header changes only when the version does (see VERSION).
+$(BUILD)/version.gen.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define TS_VERSION "$(VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+# Every user object waits for the skeletons (the sensor includes one) and
+# the version header; -MMD records which headers each object really read.
+$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/version.gen.h
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/xdp-telescope: $(MAIN_OBJ) $(USER_OBJ)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/lib/%.o: tests/lib/%.c | $(SKELS)
 	$(call msg,CC,$@)
@@ -103,11 +115,22 @@ test: deps
 	$(MAKE) test-build
 	tests/run.sh
 
+# The differential fuzz at length (tests/bpf/test_fuzz.c; `make test` runs
+# 10^5 frames of a fixed seed): N frames of SEED (default: a new one, printed)
+# from frame FROM.
+N ?= 10000000
+SEED ?= $(shell date +%s)
+FROM ?= 0
+.PHONY: fuzz
+fuzz: $(BUILD)/tests/bpf/test_fuzz
+	TS_FUZZ_N=$(N) TS_FUZZ_SEED=$(SEED) TS_FUZZ_FROM=$(FROM) $<
+
 demo: deps
 	$(MAKE) all $(TOOL_BIN)
 	scripts/demo.sh
 
 bench: deps
+	@[ -f data/country.mmdb ] || scripts/geoip.sh
 	$(MAKE) all bench-build
 	@if [ -x bench/run.sh ]; then bench/run.sh; else echo "no benchmark yet"; fi
 
@@ -148,6 +171,13 @@ geoip:
 install: all
 	install -D -m 0755 $(BUILD)/xdp-telescope $(DESTDIR)$(BINDIR)/xdp-telescope
 	install -D -m 0644 rules/default.rules $(DESTDIR)$(DATADIR)/default.rules
+	install -D -m 0644 contrib/example.conf $(DESTDIR)$(DATADIR)/example.conf
+	install -D -m 0644 man/xdp-telescope.8 $(DESTDIR)$(MANDIR)/man8/xdp-telescope.8
+	install -D -m 0644 contrib/bash-completion/xdp-telescope \
+		$(DESTDIR)$(COMPLETIONDIR)/xdp-telescope
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(BINDIR)/|' contrib/xdp-telescope@.service \
+		> $(DESTDIR)$(UNITDIR)/xdp-telescope@.service
 	@if [ -f data/country.mmdb ]; then \
 		install -D -m 0644 data/country.mmdb $(DESTDIR)$(DATADIR)/country.mmdb; fi
 

@@ -37,6 +37,12 @@ perl tests/lib/mkmmdb.pl asn "$out/asn.mmdb"
 echo "== lab: namespaces $sns (sensor) and $gns (sender), veth tsd0 <-> tsd1"
 ip netns add "$sns"
 ip netns add "$gns"
+# No IPv6 of the namespaces' own: their router and multicast-listener
+# solicitations would reach the sensor and be counted beside the mix.
+for ns in "$sns" "$gns"; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+done
 ip link add tsd0 netns "$sns" type veth peer name tsd1 netns "$gns"
 ip -n "$sns" link set lo up
 ip -n "$sns" link set tsd0 up
@@ -46,7 +52,12 @@ echo "== xdp-telescope run tsd0 --interval $interval (drains every $interval s)"
 nsenter --net=/run/netns/$sns "$bin" run tsd0 --out "$out/csv" --sensor demo \
 	--geoip "$out/country.mmdb" --asn "$out/asn.mmdb" --interval "$interval" &
 loader=$!
-sleep 1
+# Send only once the sensor counts: status succeeds when it is attached.
+for i in $(seq 300); do
+	nsenter --net=/run/netns/$sns "$bin" status tsd0 >/dev/null 2>&1 && break
+	kill -0 "$loader" 2>/dev/null || { echo "demo: the sensor did not start" >&2; exit 1; }
+	sleep 0.1
+done
 
 echo "== sending a darknet mix for $seconds s"
 ip netns exec "$gns" "$send" --ifname tsd1 --mix demo --seconds "$seconds" \
@@ -92,5 +103,54 @@ if "$bin" report --help >/dev/null 2>&1; then
 	"$bin" report --data "$out/csv" --from "$day" --to "$day" --format html \
 		--out "$out/report.html" && echo "(HTML: $out/report.html)"
 fi
+echo
+echo "== what was sent (lab-send's account) beside what the sensor counted (the CSV)"
+python3 - "$out/sent.csv" "$out/csv" <<'PYEOF'
+import collections, csv, glob, os, sys
+sent = collections.Counter()
+for r in csv.reader(open(sys.argv[1])):
+    if not r or r[0].startswith("#"):
+        continue
+    if r[0] == "totals":
+        for name, v in zip(("packets", "bytes", "malformed", "non_ip", "mirai"), r[1:6]):
+            sent["totals " + name] += int(v)
+        sent["totals backscatter"] += int(r[7])
+    elif r[0] == "port":
+        sent[("port", r[1], r[2])] += int(r[3])
+    elif r[0] == "source":
+        sent[("source", r[1])] += int(r[2])
+    elif r[0] == "backscatter":
+        sent[("backscatter", r[1], r[2], r[3], r[4])] += int(r[5])
+got = collections.Counter()
+def rows(series):
+    for f in sorted(glob.glob(os.path.join(sys.argv[2], "*", series + ".csv"))):
+        yield from csv.DictReader(open(f))
+for r in rows("totals"):
+    for name in ("packets", "bytes", "malformed", "non_ip", "mirai", "backscatter"):
+        got["totals " + name] += int(r[name])
+for r in rows("ports"):
+    got[("port", r["proto"], r["port"])] += int(r["packets"])
+for r in rows("sources"):
+    got[("source", r["src_ip"])] += int(r["packets"])
+for r in rows("backscatter"):
+    got[("backscatter", r["src_ip"], r["proto"], r["src_port"], r["kind"])] += int(r["packets"])
+print("%-26s %12s %12s" % ("series", "sent", "counted"))
+exact = True
+for name in ("packets", "bytes", "malformed", "non_ip", "mirai", "backscatter"):
+    k = "totals " + name
+    print("%-26s %12d %12d" % ("totals." + name, sent[k], got[k]))
+    exact &= sent[k] == got[k]
+for kind, label in (("port", "ports.csv"), ("source", "sources.csv"),
+                    ("backscatter", "backscatter.csv")):
+    keys = {k for k in sent if isinstance(k, tuple) and k[0] == kind} | \
+           {k for k in got if isinstance(k, tuple) and k[0] == kind}
+    same = sum(sent[k] == got[k] for k in keys)
+    print("%-26s %12d %12d   (%d of %d keys equal)" % (
+        label + " packets", sum(sent[k] for k in keys), sum(got[k] for k in keys),
+        same, len(keys)))
+    exact &= same == len(keys)
+print("every packet counted exactly once" if exact else "MISMATCH: see above")
+sys.exit(0 if exact else 1)
+PYEOF
 echo
 echo "Demo done: CSV in $out/csv, what was sent in $out/sent.csv."

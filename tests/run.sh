@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test: the cmocka binaries (unit, then BPF), then the scripts
-# in tests/house/, tests/e2e/ (the lab), tests/report/ and tests/golden/.
+# in tests/house/, tests/docs/, tests/package/, tests/metrics/, tests/e2e/ (the lab),
+# tests/report/ and tests/golden/.
 # Each binary or
 # script is one test here; its own output says which case failed.
 # Ends with the line "N passed, N failed" and exits non-zero on failure.
@@ -31,7 +32,7 @@ for t in build/tests/unit/test_* build/tests/bpf/test_*; do
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" "$t"
 done
-for t in tests/house/*.sh tests/e2e/*.sh tests/report/*.sh tests/golden/*.sh; do
+for t in tests/house/*.sh tests/docs/*.sh tests/package/*.sh tests/metrics/*.sh tests/e2e/*.sh tests/report/*.sh tests/golden/*.sh; do
 	[ -f "$t" ] || continue
 	[ -n "$filter" ] && [[ "$t" != *$filter* ]] && continue
 	run_one "$t" bash "$t"

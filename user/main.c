@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/log.h"
+#include "lib/version.h"
 #include "report/report.h"
 #include "sensor/commands.h"
 #include "synth/synth.h"
@@ -24,7 +25,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: xdp-telescope COMMAND [OPTIONS]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\n'xdp-telescope COMMAND --help' describes each command.\n");
+	fprintf(f, "\n'xdp-telescope COMMAND --help' describes each command;\n"
+		   "'xdp-telescope --version' prints the version.\n");
 }
 
 int main(int argc, char **argv)
@@ -35,6 +37,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("xdp-telescope %s\n", ts_version());
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

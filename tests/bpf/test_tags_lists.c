@@ -5,7 +5,9 @@
  * the LPM trie by hand, then the rules and lists files `run` loads put
  * into the maps by tagcfg_apply() (sensor/tagcfg.h): reloads, a bad file,
  * nothing configured, and more prefixes than the trie holds; every count
- * exact.
+ * exact. Then a list that mixes and nests the two families, and
+ * thousands of random sources whose tags must be those of every listed
+ * prefix that contains them, computed by brute force.
  * Needs root (or CAP_BPF + CAP_NET_ADMIN).
  */
 #include <setjmp.h>
@@ -290,12 +292,230 @@ static void label_trie_too_small(void **state)
 	cfg_env_free(&e);
 }
 
+/* ---- the two families in one trie: the kernel against brute force ---- */
+
+/* A list that writes prefixes in both forms and nests them across. */
+static const struct {
+	const char *cidr, *label;
+} mixed[] = {
+	{ "198.51.100.0/24", "jp" },
+	{ "::ffff:198.51.100.0/120", "jp_as_v6" },     /* the same prefix */
+	{ "198.51.100.128/25", "research" },
+	{ "::ffff:198.51.100.192/122", "inner_v6" },
+	{ "198.51.100.200", "host" },
+	{ "::ffff:198.51.100.201/128", "host_v6" },
+	{ "::/1", "low_half" },                         /* holds ::ffff:0:0/96 */
+	{ "::ffff:0:0/96", "all_v4" },
+	{ "0.0.0.0/1", "v4_low" },
+	{ "::ffff:128.0.0.0/97", "v4_high" },
+	{ "203.0.113.0/24", "us" },
+	{ "::ffff:203.0.113.64/122", "census_v6" },
+	{ "203.0.113.64/27", "census" },
+	{ "10.0.0.0/8", "ten" },
+	{ "::ffff:10.1.0.0/112", "ten_one" },
+	{ "2001:db8::/32", "doc" },
+	{ "2001:db8:1::/48", "v6net" },
+	{ "2001:db8:1:2::5", "v6host" },
+	{ "8000::/1", "high_half" },                    /* with ::/1: all */
+};
+#define NMIXED (sizeof(mixed) / sizeof(mixed[0]))
+#define NSOURCES 4000
+
+struct prefix {
+	int v6;
+	__u8 addr[16]; /* IPv4 in the first four bytes */
+	int len;
+};
+
+static struct prefix parse_prefix(const char *cidr)
+{
+	struct prefix p = { .v6 = strchr(cidr, ':') != NULL };
+	const char *slash = strchr(cidr, '/');
+	char text[64];
+
+	snprintf(text, sizeof(text), "%.*s", slash ? (int)(slash - cidr) : 63, cidr);
+	assert_int_equal(inet_pton(p.v6 ? AF_INET6 : AF_INET, text, p.addr), 1);
+	p.len = slash ? atoi(slash + 1) : p.v6 ? 128 : 32;
+	return p;
+}
+
+static int same_bits(const __u8 *a, const __u8 *b, int bits)
+{
+	for (int i = 0; i < bits; i++)
+		if ((a[i / 8] ^ b[i / 8]) & (0x80 >> (i % 8)))
+			return 0;
+	return 1;
+}
+
+/*
+ * The documented rule, straight: an IPv4 source is the IPv6 address
+ * ::ffff:a.b.c.d, an IPv4 prefix a.b.c.d/n is ::ffff:a.b.c.d/96+n.
+ */
+static int contains(const struct prefix *p, const struct prefix *src)
+{
+	static const __u8 mapped[12] = { [10] = 0xff, [11] = 0xff };
+	__u8 as_v6[16], pfx_v6[16];
+
+	if (!p->v6 && !src->v6)
+		return same_bits(p->addr, src->addr, p->len);
+	if (p->v6 && src->v6)
+		return same_bits(p->addr, src->addr, p->len);
+	if (!p->v6) { /* an IPv6 source inside an IPv4 prefix: mapped only */
+		memcpy(pfx_v6, mapped, 12);
+		memcpy(pfx_v6 + 12, p->addr, 4);
+		return same_bits(pfx_v6, src->addr, 96 + p->len);
+	}
+	memcpy(as_v6, mapped, 12);
+	memcpy(as_v6 + 12, src->addr, 4);
+	return same_bits(p->addr, as_v6, p->len);
+}
+
+static __u64 rng_state = 0x5eed2a11u;
+
+static __u64 rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static int is_mapped(const __u8 *a)
+{
+	static const __u8 mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, mapped, 12);
+}
+
+/*
+ * A source near the boundaries that matter: inside or just outside a
+ * listed prefix (its bits kept up to a few before its length, the rest
+ * random), as an IPv4 source where it can be one or as an IPv6 source
+ * (IPv4-mapped near an IPv4 prefix); or anywhere at all.
+ */
+static struct prefix random_source(const struct prefix *listed)
+{
+	const struct prefix *p = &listed[rng() % NMIXED];
+	struct prefix s = { .v6 = 1 };
+	int how = (int)(rng() % 4), keep;
+
+	if (how == 0) { /* anywhere, either family */
+		for (int i = 0; i < 16; i++)
+			s.addr[i] = (__u8)rng();
+		if (rng() & 1) { /* an IPv4 address */
+			memset(s.addr, 0, 10);
+			s.addr[10] = s.addr[11] = 0xff;
+		}
+	} else { /* near p */
+		memcpy(s.addr, p->addr, 16);
+		keep = p->len;
+		if (!p->v6) { /* p's IPv4 space is ::ffff:0:0/96 */
+			memmove(s.addr + 12, s.addr, 4);
+			memset(s.addr, 0, 12);
+			s.addr[10] = s.addr[11] = 0xff;
+			keep += 96;
+		}
+		keep -= (int)(rng() % 4);
+		for (int i = keep < 0 ? 0 : keep; i < 128; i++)
+			if (rng() & 1)
+				s.addr[i / 8] ^= (__u8)(0x80 >> (i % 8));
+	}
+	if (how != 3 && is_mapped(s.addr)) { /* as the IPv4 source it is */
+		memmove(s.addr, s.addr + 12, 4);
+		memset(s.addr + 4, 0, 12);
+		s.v6 = 0;
+		if (s.addr[0] == 192 && s.addr[1] == 0 && s.addr[2] == 2)
+			s.addr[0] = 193; /* 192.0.2.0/24 is never a test address */
+	}
+	s.len = s.v6 ? 128 : 32;
+	return s;
+}
+
+static void random_sources_against_brute_force(void **state)
+{
+	struct prefix listed[NMIXED], *src = calloc(NSOURCES, sizeof(*src));
+	char text[2048] = "", addr[INET6_ADDRSTRLEN];
+	size_t wrong = 0, masks = 0, distinct;
+	__u64 seen[NSOURCES];
+	int rc;
+	__u64 bits[NMIXED];
+	struct cfg_env e;
+	struct pb_packet p;
+
+	assert_non_null(src);
+	cfg_env_init(&e, *state);
+	for (size_t i = 0; i < NMIXED; i++) {
+		listed[i] = parse_prefix(mixed[i].cidr);
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s,%s\n",
+			 mixed[i].cidr, mixed[i].label);
+	}
+	e.cfg.list_paths[e.cfg.nlists++] = write_text(&e, "mixed.list", text);
+	rc = tagcfg_apply(&e.s, &e.cfg, e.err, sizeof(e.err));
+	cfg_env_free(&e); /* loaded: the file is not needed any more */
+	if (rc)
+		fail_msg("tagcfg_apply: %s", e.err);
+	/* the two forms of 198.51.100.0/24 are one prefix in the trie */
+	assert_int_equal(e.cfg.nprefixes, NMIXED - 1);
+	for (size_t i = 0; i < NMIXED; i++) {
+		snprintf(addr, sizeof(addr), "list:%s", mixed[i].label);
+		bits[i] = bit_of(&e, addr);
+	}
+
+	for (size_t n = 0; n < NSOURCES; n++) {
+		src[n] = random_source(listed);
+		inet_ntop(src[n].v6 ? AF_INET6 : AF_INET, src[n].addr, addr,
+			  sizeof(addr));
+		syn(&p, addr, src[n].v6 ? US6 : US4, 23);
+		send1(e.f, &p);
+	}
+	for (size_t n = 0; n < NSOURCES; n++) {
+		struct ts_flow_key k = { .family = src[n].v6 ? TS_FAMILY_IPV6
+							     : TS_FAMILY_IPV4,
+					 .proto = PB_TCP, .port = 23 };
+		__u64 want = 0, got = 0;
+		struct ts_counts c;
+		size_t i;
+
+		for (i = 0; i < NMIXED; i++)
+			if (contains(&listed[i], &src[n]))
+				want |= bits[i];
+		memcpy(k.addr, src[n].addr, 16);
+		assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(e.f->skel->maps.flows_0),
+						     &k, &c), 0);
+		if (c.tagged)
+			got = c.tags;
+		if (c.packets != c.tagged && c.tagged)
+			got = ~0ULL; /* two masks for one source: wrong too */
+		for (i = 0; i < masks && seen[i] != want; i++)
+			;
+		if (i == masks)
+			seen[masks++] = want;
+		if (got != want && wrong++ < 5) {
+			inet_ntop(src[n].v6 ? AF_INET6 : AF_INET, src[n].addr,
+				  addr, sizeof(addr));
+			print_message("%s: tags %#llx, every prefix holding it gives %#llx\n",
+				      addr, (unsigned long long)got,
+				      (unsigned long long)want);
+		}
+	}
+	distinct = entries(bpf_map__fd(e.f->skel->maps.flows_0));
+	if (wrong)
+		fail_msg("%zu of %d sources tagged otherwise than by every listed "
+			 "prefix that contains them", wrong, NSOURCES);
+	/* the sample reaches both sides of the boundaries, in both families */
+	if (masks < 16 || distinct < NSOURCES / 2)
+		fail_msg("only %zu distinct masks and %zu distinct sources", masks,
+			 distinct);
+	free(src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(labelled_sources, tagtest_setup, tagtest_teardown),
 		cmocka_unit_test_setup_teardown(config_files_into_the_kernel, tagtest_setup, tagtest_teardown),
 		cmocka_unit_test_setup_teardown(label_trie_too_small, tagtest_setup_small, tagtest_teardown),
+		cmocka_unit_test_setup_teardown(random_sources_against_brute_force, tagtest_setup, tagtest_teardown),
 	};
 
 	return cmocka_run_group_tests_name("tags in the kernel: labelled lists", tests, NULL, NULL);

@@ -74,7 +74,7 @@ try() { echo "(try 'xdp-telescope $1 --help')"; }
 run_in() { in_sensor "$TS_BIN" run "$@"; }
 expect_usage_error "$e run: --interval wants a whole number from 1 to 86400, not 'abc'" \
 	run_in "$SENSOR_IF" --out "$out" --interval abc
-expect_usage_error "$e run: --max-sources wants a whole number from 1 to 268435456, not '18446744073709551616'" \
+expect_usage_error "$e run: --max-sources wants a whole number from 1 to 134217728, not '18446744073709551616'" \
 	run_in "$SENSOR_IF" --out "$out" --max-sources 18446744073709551616
 expect_usage_error "$e run: --mode wants auto, native or skb, not 'foo'" \
 	run_in "$SENSOR_IF" --out "$out" -m foo

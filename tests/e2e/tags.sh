@@ -38,16 +38,6 @@ send() { # MIX SEED SECONDS
 		lab_fail "lab-send --mix $1 failed"
 }
 
-# wait_log TEXT: wait up to 5 s for TEXT in the loader's log (its stderr).
-wait_log() {
-	local i
-	for i in $(seq 50); do
-		grep -qF -- "$1" "$log" && return 0
-		sleep 0.1
-	done
-	lab_fail "no '$1' in the loader's log: $(tail -3 "$log")"
-}
-
 # check_status: `status` shows, per tag, what the account says was sent.
 check_status() {
 	in_sensor "$TS_BIN" status "$SENSOR_IF" >"$dir/status.txt" ||
@@ -195,7 +185,7 @@ drops_before=$(lab_wire_drops)
 
 echo "phase 1: the tags mix for 4 s"
 lab_start_loader "$log" "${run_args[@]}"
-wait_log "tags: 4 payload rules from $rules, 5 listed prefixes"
+lab_wait_log "$log" "tags: 4 payload rules from $rules, 5 listed prefixes"
 send tags 1 4
 sleep 0.3
 check_status
@@ -203,14 +193,14 @@ check_status
 echo "phase 2: SIGHUP with a new rule; its tag for what is sent after it"
 echo 'new_hello udp 5000 0 "HELLO"' >>"$rules"
 kill -HUP "$LOADER_PID"
-wait_log "rules and lists reloaded: 5 rules, 5 prefixes"
+lab_wait_log "$log" "rules and lists reloaded: 5 rules, 5 prefixes"
 send tags-reload 2 2
 
 echo "phase 3: SIGHUP with a broken rules file; the old rules keep matching"
 printf '# one bad line\nbroken udp 70000 0 00\n' >>"$rules"
 bad_line=$(wc -l <"$rules")
 kill -HUP "$LOADER_PID"
-wait_log "warning: rules reload failed, keeping the old rules and lists: $rules:$bad_line: port must be 0-65535 or *"
+lab_wait_log "$log" "warning: rules reload failed, keeping the old rules and lists: $rules:$bad_line: port must be 0-65535 or *"
 send tags-reload 3 2
 sleep 0.3
 check_status

@@ -22,7 +22,7 @@ os.chdir(ROOT)
 # kernel-shared headers of include/ by name.
 SHARED = {"telescope.h", "parse.h", "fingerprint.h"}
 RULES = [  # (folder, allowed prefixes, allowed shared headers)
-    ("user/lib/", ("lib/",), set()),
+    ("user/lib/", ("lib/",), {"version.gen.h"}),  # made by the Makefile from VERSION
     ("user/common/", ("lib/", "common/"), {"telescope.h"}),
     ("user/sensor/", ("lib/", "common/", "sensor/"), SHARED | {"telescope.skel.h"}),
     ("user/report/render/", ("lib/", "common/", "report/render/", "report/doc.h",

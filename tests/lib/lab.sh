@@ -2,8 +2,8 @@
 # Shell helpers for lab tests: two network namespaces joined by a veth
 # pair, the sensor on one end, a sender on the other. Source this file,
 # then call lab_up. Everything it creates is removed on any exit (trap),
-# including loaders started with lab_start_loader and the pins of the
-# sensor interface.
+# including loaders started with lab_start_loader, tmpfs mounts made with
+# lab_tmpfs and the pins of the sensor interface.
 #
 # The lab has no addresses and no routes: lab-send writes whole frames
 # with AF_PACKET, so nothing needs them, and nothing can leave. IPv6 is
@@ -19,6 +19,7 @@ SENSOR_IF="tss$$"
 SENDER_IF="tsp$$"
 LAB_PINS="/sys/fs/bpf/xdp-telescope/$SENSOR_IF"
 LAB_PIDS=()
+LAB_MOUNTS=()
 
 # lab_prepare NAME: check the binaries (sets SEND to lab-send), make a
 # fresh artefact directory $dir = TS_ARTEFACTS/NAME with the test
@@ -44,12 +45,16 @@ lab_fail() {
 }
 
 lab_down() {
-	local pid
+	local pid m
 	for pid in "${LAB_PIDS[@]}"; do
 		kill -9 "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
 	LAB_PIDS=()
+	for m in "${LAB_MOUNTS[@]}"; do
+		umount "$m" 2>/dev/null
+	done
+	LAB_MOUNTS=()
 	if [ -e "/run/netns/$SENSOR_NS" ] && [ -n "${TS_BIN:-}" ] && [ -x "$TS_BIN" ]; then
 		in_sensor "$TS_BIN" detach "$SENSOR_IF" >/dev/null 2>&1
 	fi
@@ -69,25 +74,51 @@ lab_up() {
 		nsenter --net="/run/netns/$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1 || lab_fail "sysctl in $ns"
 	done
-	ip link add "$SENSOR_IF" netns "$SENSOR_NS" type veth \
-		peer name "$SENDER_IF" netns "$SENDER_NS" || lab_fail "cannot create veth pair"
-	in_sensor ip link set "$SENSOR_IF" up || lab_fail "link $SENSOR_IF up"
-	in_sender ip link set "$SENDER_IF" up || lab_fail "link $SENDER_IF up"
+	lab_veth_up
 	in_sensor ip link set lo up
 	in_sender ip link set lo up
 }
 
-# lab_start_loader LOG ARGS…: `xdp-telescope run SENSOR_IF ARGS…` in the
-# sensor namespace, in the background; sets LOADER_PID. Waits until
-# `status` sees the program attached (fails after 10 s).
-lab_start_loader() {
-	local log=$1 i
+# lab_veth_up: the veth pair between the two namespaces, both ends up.
+# lab_up makes it; a test that deleted it (lab_veth_down) makes it again.
+lab_veth_up() {
+	ip link add "$SENSOR_IF" netns "$SENSOR_NS" type veth \
+		peer name "$SENDER_IF" netns "$SENDER_NS" || lab_fail "cannot create veth pair"
+	in_sensor ip link set "$SENSOR_IF" up || lab_fail "link $SENSOR_IF up"
+	in_sender ip link set "$SENDER_IF" up || lab_fail "link $SENDER_IF up"
+}
+
+# lab_veth_down: delete the veth pair (deleting one end deletes both).
+lab_veth_down() {
+	in_sensor ip link del "$SENSOR_IF" || lab_fail "cannot delete $SENSOR_IF"
+}
+
+# lab_tmpfs DIR SIZE: mount a tmpfs of SIZE (mount's size=, e.g. 4m) on
+# DIR, a directory of the test's own; lab_down unmounts it.
+lab_tmpfs() {
+	mkdir -p "$1" || lab_fail "cannot create $1"
+	mount -t tmpfs -o "size=$2,mode=0755" tmpfs "$1" || lab_fail "cannot mount a tmpfs on $1"
+	LAB_MOUNTS+=("$1")
+}
+
+# lab_spawn_loader LOG ARGS…: `xdp-telescope run SENSOR_IF ARGS…` in the
+# sensor namespace, in the background, its output appended to LOG; sets
+# LOADER_PID and returns at once.
+lab_spawn_loader() {
+	local log=$1
 	shift
 	# nsenter itself, not the in_sensor function: $! must be the loader
 	# (nsenter execs it), not a subshell that a kill would miss it behind
 	nsenter --net="/run/netns/$SENSOR_NS" "$TS_BIN" run "$SENSOR_IF" "$@" >>"$log" 2>&1 &
 	LOADER_PID=$!
 	LAB_PIDS+=("$LOADER_PID")
+}
+
+# lab_start_loader LOG ARGS…: lab_spawn_loader, then wait until `status`
+# sees the program attached (fails after 10 s).
+lab_start_loader() {
+	local log=$1 i
+	lab_spawn_loader "$@"
 	for i in $(seq 100); do
 		if in_sensor "$TS_BIN" status "$SENSOR_IF" >/dev/null 2>&1; then
 			return 0
@@ -96,6 +127,17 @@ lab_start_loader() {
 		sleep 0.1
 	done
 	lab_fail "loader did not attach to $SENSOR_IF within 10 s: $(tail -3 "$log")"
+}
+
+# lab_wait_log LOG TEXT [SECONDS]: wait (default 10 s) until LOG holds
+# TEXT (a fixed string); fail with the log's tail if it never does.
+lab_wait_log() {
+	local i
+	for i in $(seq $(( ${3:-10} * 10 ))); do
+		grep -qF -- "$2" "$1" && return 0
+		sleep 0.1
+	done
+	lab_fail "no '$2' in $1: $(tail -3 "$1")"
 }
 
 # lab_link_counter NS-FUNC IF FIELD: one counter of /proc/net/dev

@@ -216,6 +216,8 @@ static size_t build_l4(const struct pb_packet *p, uint8_t *l4, size_t cap)
 
 static size_t ipv6_ext_len(const struct pb_ext *e)
 {
+	if (e->type == PB_EXT_AH)
+		return 4 * ((size_t)e->len8 + 2);
 	return e->type == PB_EXT_FRAGMENT ? 8 : 8 * ((size_t)e->len8 + 1);
 }
 

@@ -20,7 +20,7 @@
  *    frame: `ethertype` then `payload` (pb_arp() fills in an ARP request).
  *  - IPv4 (options, DF/MF, fragment offset, IP ID, TTL, TOS) or IPv6 with
  *    extension headers (hop-by-hop, routing, destination options,
- *    fragment) in the order given.
+ *    fragment, authentication) in the order given.
  *  - TCP (flags, seq, ack, window, options, payload), UDP (payload),
  *    ICMP/ICMPv6 (type, code, id/seq for echo-like types, or a quoted
  *    inner packet for error types: `quote` points to another pb_packet
@@ -77,11 +77,13 @@
 #define PB_EXT_ROUTING 43
 #define PB_EXT_FRAGMENT 44
 #define PB_EXT_DSTOPTS 60
+#define PB_EXT_AH 51
 
 struct pb_ext {
 	uint8_t type;       /* PB_EXT_* */
 	uint8_t len8;       /* hop/routing/dstopts: length in 8-byte units
-			     * beyond the first 8 (the Hdr Ext Len field) */
+			     * beyond the first 8 (the Hdr Ext Len field);
+			     * AH: in 4-byte units beyond the first 8 */
 	uint16_t frag_off;  /* fragment: offset in 8-byte units */
 	uint8_t more;       /* fragment: M flag */
 	uint32_t frag_id;   /* fragment: identification */

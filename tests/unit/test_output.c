@@ -158,6 +158,44 @@ static void test_day_directories(void **state)
 	assert_int_not_equal(access(path, F_OK), 0);
 }
 
+/*
+ * An append that fails half-way (ports.csv cannot be created: it is a
+ * link into a directory that does not exist) leaves nothing of itself: totals.csv is cut back, the
+ * journal is gone, and the reason is in o.error for the caller to tell.
+ */
+static void test_failed_append_leaves_nothing(void **state)
+{
+	struct strbuf rows[S_COUNT];
+	struct output o;
+	char path[256], ports[256], nowhere[256];
+	struct stat st;
+	off_t before;
+
+	(void)state;
+	assert_int_equal(output_init(&o, dir, "veth0", 0), 0);
+	one_drain(rows, "A\n", NULL);
+	assert_int_equal(output_append(&o, DAY1, 0, rows), 0);
+	output_done(&o);
+	free_rows(rows);
+	snprintf(path, sizeof(path), "%s/2022-10-01/totals.csv", dir);
+	assert_int_equal(stat(path, &st), 0);
+	before = st.st_size;
+	snprintf(ports, sizeof(ports), "%s/2022-10-01/ports.csv", dir);
+	snprintf(nowhere, sizeof(nowhere), "%s/nowhere/ports.csv", dir);
+	assert_int_equal(symlink(nowhere, ports), 0);
+
+	one_drain(rows, "B\n", "P\n");
+	assert_int_equal(output_append(&o, DAY1 + 60, 1, rows), -1);
+	free_rows(rows);
+	assert_non_null(strstr(o.error, "cannot write"));
+	assert_non_null(strstr(o.error, "ports.csv"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, before);
+	assert_int_not_equal(access(o.journal, F_OK), 0);
+	/* nothing left to roll back */
+	assert_int_equal(output_rollback(&o, DAY1 + 60, 1), 0);
+}
+
 static void test_bad_out(void **state)
 {
 	struct output o;
@@ -178,6 +216,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gzip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_day_directories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_append_leaves_nothing, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_out, setup, teardown),
 	};
 

@@ -130,6 +130,7 @@ static void test_derived_series(void **state)
 	bs.packets = 6;
 
 	snap.since = 1664582400; /* 2022-10-01T00:00:00Z */
+	snap.seconds = 60;
 	snap.flows = flows;
 	snap.nflows = 6;
 	snap.ovports = &ov;
@@ -143,7 +144,7 @@ static void test_derived_series(void **state)
 	build(&snap, out);
 
 	assert_true(has_row(&out[S_TOTALS],
-		"2022-10-01T00:00:00Z,s1,23,980,5,0,0,7,0,5,0,0,0,0,0"));
+		"2022-10-01T00:00:00Z,s1,23,980,5,0,0,7,0,5,0,0,0,0,0,60"));
 	/* ports: flows plus the overflowed packets, sources from flows only */
 	assert_int_equal(count_rows(&out[S_PORTS]), 5);
 	assert_true(has_row(&out[S_PORTS], "2022-10-01T00:00:00Z,s1,tcp,23,15,600,2,5"));
@@ -180,13 +181,14 @@ static void test_derived_series(void **state)
 
 static void test_empty_interval_writes_totals_only(void **state)
 {
-	struct snapshot snap = { .since = 1664582460 };
+	/* the first row after an 11-minute outage: one row, 660 seconds long */
+	struct snapshot snap = { .since = 1664582460, .seconds = 660 };
 	struct strbuf out[S_COUNT];
 
 	(void)state;
 	build(&snap, out);
 	assert_true(has_row(&out[S_TOTALS],
-		"2022-10-01T00:01:00Z,s1,0,0,0,0,0,0,0,0,0,0,0,0,0"));
+		"2022-10-01T00:01:00Z,s1,0,0,0,0,0,0,0,0,0,0,0,0,0,660"));
 	for (int i = S_PORTS; i < S_COUNT; i++)
 		assert_int_equal(out[i].len, 0);
 	free_out(out);

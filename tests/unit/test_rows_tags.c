@@ -106,6 +106,7 @@ static void tag_rows_from_a_snapshot(void **state)
 	ov[1].key.port = 5060;
 	ov[1].packets = 2;
 	snap.since = 1664582400;
+	snap.seconds = 60;
 	snap.tags = tags;
 	snap.ntags = 8;
 	snap.tagov = ov;
@@ -138,8 +139,8 @@ static void tag_rows_from_a_snapshot(void **state)
 	for (size_t i = 0; i < out[S_TAGS].len; i++)
 		lines += out[S_TAGS].buf[i] == '\n';
 	assert_int_equal(lines, sizeof(want) / sizeof(want[0]));
-	/* the totals row ends with tagged and tag_overflow */
-	snprintf(row, sizeof(row), ",%llu,9\n", (unsigned long long)snap.totals.tagged);
+	/* the totals row ends with tagged, tag_overflow and seconds */
+	snprintf(row, sizeof(row), ",%llu,9,60\n", (unsigned long long)snap.totals.tagged);
 	assert_true(out[S_TOTALS].len > strlen(row));
 	assert_string_equal(out[S_TOTALS].buf + out[S_TOTALS].len - strlen(row), row);
 	assert_string_equal(series_header[S_TAGS],

@@ -3,7 +3,7 @@
  * The operator's labelled address lists and the tag names
  * (sensor/rules.c): lists parsed into prefixes, each bad form failing
  * with "FILE:LINE: reason", the union masks of nested prefixes that go
- * into the LPM trie, and the stable naming of the 64 tag bits that rules
+ * into the LPM trie (across the two families), and the stable naming of the 64 tag bits that rules
  * and labels share. Files are written into a fresh directory per test
  * (tests/lib/filecase.h).
  */
@@ -155,6 +155,34 @@ static void labels_long_line(void **state)
 
 /* ---- the LPM values: the union of the labels of every enclosing prefix ---- */
 
+#define NMASKS 10
+
+/*
+ * The masks of the NMASKS prefixes of two lists (b may be NULL), and the
+ * bit of each one's label: handed out in list order after the built-in
+ * ones.
+ */
+static void load_masks(const char *a, const char *b, __u64 *masks, int *bit)
+{
+	struct label_net *nets = NULL;
+	struct tag_names names;
+	char err[512];
+	size_t n = 0;
+
+	tag_names_init(&names);
+	if (labels_load(a, &nets, &n, err, sizeof(err)) ||
+	    (b && labels_load(b, &nets, &n, err, sizeof(err))))
+		fail_msg("labels_load: %s", err);
+	assert_int_equal(n, NMASKS);
+	if (labels_masks(nets, n, &names, masks, err, sizeof(err)))
+		fail_msg("labels_masks: %s", err);
+	for (int i = 0; i < NMASKS; i++) {
+		bit[i] = tag_bit(&names, nets[i].tag);
+		assert_int_equal(bit[i], TS_TAG_BUILTIN_COUNT + i);
+	}
+	free(nets);
+}
+
 static void labels_nested_masks(void **state)
 {
 	struct dir *d = *state;
@@ -170,40 +198,61 @@ static void labels_nested_masks(void **state)
 		"198.51.100.0/24,second_list\n"      /* 7: same prefix, another label */
 		"198.51.100.192/26,between\n"        /* 8: between /25 and /32 */
 		"0.0.0.0/0,v4_everything\n");        /* 9 */
-	struct label_net *nets = NULL;
-	struct tag_names names;
-	__u64 masks[10];
-	char err[512];
-	size_t n = 0;
-	int bit[10];
+	__u64 masks[NMASKS];
+	int bit[NMASKS];
 
-	tag_names_init(&names);
-	if (labels_load(a, &nets, &n, err, sizeof(err)) ||
-	    labels_load(b, &nets, &n, err, sizeof(err)))
-		fail_msg("labels_load: %s", err);
-	assert_int_equal(n, 10);
-	if (labels_masks(nets, n, &names, masks, err, sizeof(err)))
-		fail_msg("labels_masks: %s", err);
-	for (int i = 0; i < 10; i++) {
-		bit[i] = tag_bit(&names, nets[i].tag);
-		assert_true(bit[i] >= TS_TAG_BUILTIN_COUNT);
-		/* bits are handed out in list order after the built-in ones */
-		assert_int_equal(bit[i], TS_TAG_BUILTIN_COUNT + i);
-	}
+	load_masks(a, b, masks, bit);
 #define B(i) (1ULL << bit[i])
-	assert_int_equal(masks[9], B(9));
-	assert_int_equal(masks[0], B(0) | B(7) | B(9));
-	assert_int_equal(masks[7], B(0) | B(7) | B(9));
-	assert_int_equal(masks[1], B(0) | B(7) | B(1) | B(9));
-	assert_int_equal(masks[8], B(0) | B(7) | B(1) | B(8) | B(9));
-	assert_int_equal(masks[2], B(0) | B(7) | B(1) | B(8) | B(2) | B(9));
-	assert_int_equal(masks[3], B(3) | B(9));
-	/* IPv6 prefixes never inherit IPv4 labels, nor the other way round */
+	/* ::/0 holds ::ffff:0:0/96, so every IPv4 prefix inherits its label */
+	assert_int_equal(masks[9], B(9) | B(6));
+	assert_int_equal(masks[0], B(0) | B(7) | B(9) | B(6));
+	assert_int_equal(masks[7], B(0) | B(7) | B(9) | B(6));
+	assert_int_equal(masks[1], B(0) | B(7) | B(1) | B(9) | B(6));
+	assert_int_equal(masks[8], B(0) | B(7) | B(1) | B(8) | B(9) | B(6));
+	assert_int_equal(masks[2], B(0) | B(7) | B(1) | B(8) | B(2) | B(9) | B(6));
+	assert_int_equal(masks[3], B(3) | B(9) | B(6));
+	/* IPv6 prefixes outside ::ffff:0:0/96 never inherit IPv4 labels */
 	assert_int_equal(masks[6], B(6));
 	assert_int_equal(masks[4], B(4) | B(6));
 	assert_int_equal(masks[5], B(4) | B(5) | B(6));
 #undef B
-	free(nets);
+}
+
+/*
+ * For the lists an IPv4 address is ::ffff:a.b.c.d (docs/tags.md): a
+ * prefix written in either form is the same prefix, and the two forms
+ * nest into each other like any prefixes.
+ */
+static void labels_masks_across_families(void **state)
+{
+	struct dir *d = *state;
+	const char *path = write_file(d,
+		"203.0.113.0/24,v4_form\n"            /* 0 */
+		"::ffff:203.0.113.0/120,v6_form\n"    /* 1: the same prefix */
+		"::/1,low_half\n"                     /* 2: holds ::ffff:0:0/96 */
+		"::ffff:0:0/96,all_v4\n"              /* 3: 0.0.0.0/0 as IPv6 */
+		"203.0.113.128/25,upper\n"            /* 4: inside 0 and 1 */
+		"::ffff:203.0.113.192/122,inner\n"    /* 5: inside 4 */
+		"8000::/1,high_half\n"                /* 6: holds no IPv4 */
+		"::ffff:198.51.100.0/120,other\n"     /* 7 */
+		"198.51.100.7,host\n"                 /* 8: inside 7 */
+		"2001:db8::/32,doc\n");               /* 9: in ::/1, not IPv4 */
+	__u64 masks[NMASKS];
+	int bit[NMASKS];
+
+	load_masks(path, NULL, masks, bit);
+#define B(i) (1ULL << bit[i])
+	assert_int_equal(masks[0], B(0) | B(1) | B(2) | B(3));
+	assert_int_equal(masks[1], B(0) | B(1) | B(2) | B(3));
+	assert_int_equal(masks[2], B(2));
+	assert_int_equal(masks[3], B(2) | B(3));
+	assert_int_equal(masks[4], B(0) | B(1) | B(2) | B(3) | B(4));
+	assert_int_equal(masks[5], B(0) | B(1) | B(2) | B(3) | B(4) | B(5));
+	assert_int_equal(masks[6], B(6));
+	assert_int_equal(masks[7], B(2) | B(3) | B(7));
+	assert_int_equal(masks[8], B(2) | B(3) | B(7) | B(8));
+	assert_int_equal(masks[9], B(2) | B(9));
+#undef B
 }
 
 /* ---- tag bits ---- */
@@ -281,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(labels_name_length_limit, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(labels_long_line, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(labels_nested_masks, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(labels_masks_across_families, setup_dir, teardown_dir),
 		cmocka_unit_test(tag_bits_are_stable),
 		cmocka_unit_test_setup_teardown(labels_run_out_of_bits, setup_dir, teardown_dir),
 	};

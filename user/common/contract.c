@@ -20,7 +20,7 @@ const char *const series_name[S_COUNT] = {
 const char *const series_header[S_COUNT] = {
 	[S_TOTALS] = "time,sensor,packets,bytes,sources,malformed,non_ip,overflow,"
 		     "fragments,mirai,backscatter,bs_overflow,quote_mismatch,tagged,"
-		     "tag_overflow",
+		     "tag_overflow,seconds",
 	[S_PORTS] = "time,sensor,proto,port,packets,bytes,sources,mirai",
 	[S_COUNTRIES] = "time,sensor,country,packets,sources",
 	[S_PORT_COUNTRIES] = "time,sensor,proto,port,country,packets,sources,mirai",

@@ -23,6 +23,8 @@
 #include "telescope.skel.h"
 #include "lib/log.h"
 #include "sensor/attach.h"
+#include "sensor/layout.h"
+#include "sensor/mapsize.h"
 
 #define TS_LOCK_DIR "/run/xdp-telescope"
 /* New pins are made here, then renamed into TS_PIN_ROOT in one step. */
@@ -132,14 +134,14 @@ static int open_pinned(const char *dir, const char *name)
 	return bpf_obj_get(path);
 }
 
-int sensor_open_pins(struct sensor *s, const char *ifname)
+int sensor_open_pins(struct sensor *s, const char *ifname, char *msg, size_t len)
 {
 	int err;
 
 	init_fds(s);
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
 	pin_dir(ifname, s->pin_dir, sizeof(s->pin_dir));
-	err = maps_open_pinned(&s->maps, s->pin_dir, ifname);
+	err = maps_open_pinned(&s->maps, s->pin_dir, ifname, msg, len);
 	if (err)
 		return err;
 	s->link_fd = open_pinned(s->pin_dir, "link");
@@ -170,24 +172,16 @@ static int check_pinned_compat(const char *dir, const char *ifname,
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	struct ts_ctl ctl;
-	__u32 zero = 0;
-	int fd;
+	char msg[512];
+	int fd, err;
 
-	fd = open_pinned(dir, "ctl");
-	if (fd < 0)
+	err = pins_check_layout(dir, ifname, msg, sizeof(msg));
+	if (err == -ENOENT)
 		return 0;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
-	    info.value_size != sizeof(ctl) ||
-	    bpf_map_lookup_elem(fd, &zero, &ctl) ||
-	    ctl.layout != TELESCOPE_LAYOUT) {
-		close(fd);
-		pr_err("the maps pinned under %s come from another version of "
-		       "xdp-telescope; run 'xdp-telescope detach %s' first",
-		       dir, ifname);
+	if (err) {
+		pr_err("%s", msg);
 		return -1;
 	}
-	close(fd);
 
 	struct { const char *name; __u32 want; const char *flag; } sizes[] = {
 		{ "flows_0", sz->max_sources, "--max-sources" },
@@ -319,13 +313,27 @@ int pins_remove(const char *dir)
 	return err;
 }
 
+/* The mode the interface runs the program in, and the program's id. */
+static void query_attached(struct sensor *s, int prog_fd)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info pinfo = {};
+	__u32 len = sizeof(pinfo);
+
+	if (!bpf_xdp_query(s->ifindex, 0, &q))
+		s->attach_mode = q.attach_mode;
+	if (!bpf_obj_get_info_by_fd(prog_fd, &pinfo, &len))
+		s->prog_id = pinfo.id;
+}
+
 int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *o)
 {
 	struct map_sizes sizes = o->sizes;
-	char tmp_dir[300] = "";
+	char tmp_dir[300] = "", msg[512];
+	struct load_watch watch;
 	struct stat st;
-	int prog_fd;
+	int prog_fd, err;
 
 	map_sizes_default(&sizes);
 	init_fds(s);
@@ -347,6 +355,11 @@ int sensor_open(struct sensor *s, const char *ifname,
 	if (s->adopted &&
 	    check_pinned_compat(s->pin_dir, ifname, &sizes))
 		goto fail;
+	/* new maps: refuse sizes the machine cannot hold before taking any */
+	if (!s->adopted && map_sizes_fit(&sizes, msg, sizeof(msg))) {
+		pr_err("%s", msg);
+		goto fail;
+	}
 
 	s->skel = telescope_bpf__open();
 	if (!s->skel) {
@@ -377,9 +390,12 @@ int sensor_open(struct sensor *s, const char *ifname,
 		pr_err("cannot set pin paths: %s", strerror(errno));
 		goto fail;
 	}
-	if (telescope_bpf__load(s->skel)) {
-		pr_err("cannot load the XDP program: %s (run with --verbose "
-		       "for the verifier log)", strerror(errno));
+	load_watch_begin(&watch);
+	err = telescope_bpf__load(s->skel) ? errno : 0;
+	load_watch_end();
+	if (err) {
+		load_failure_message(err, &watch, &sizes, msg, sizeof(msg));
+		pr_err("%s", msg);
 		goto fail;
 	}
 	maps_from_object(&s->maps, s->skel->obj);
@@ -419,16 +435,7 @@ int sensor_open(struct sensor *s, const char *ifname,
 		tmp_dir[0] = '\0';
 	}
 
-	{
-		LIBBPF_OPTS(bpf_xdp_query_opts, q);
-		struct bpf_prog_info pinfo = {};
-		__u32 len = sizeof(pinfo);
-
-		if (!bpf_xdp_query(s->ifindex, 0, &q))
-			s->attach_mode = q.attach_mode;
-		if (!bpf_obj_get_info_by_fd(prog_fd, &pinfo, &len))
-			s->prog_id = pinfo.id;
-	}
+	query_attached(s, prog_fd);
 	if (o->mode == TS_MODE_NATIVE && s->attach_mode != XDP_ATTACHED_DRV)
 		pr_warn("%s stays attached in %s mode; detach to change it",
 			ifname, attach_mode_name(s->attach_mode));
@@ -446,6 +453,45 @@ fail:
 	}
 	sensor_close(s);
 	return -1;
+}
+
+bool sensor_counting(const struct sensor *s)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	/* a failed query proves nothing: only a cleared ifindex does */
+	if (s->link_fd < 0 || bpf_obj_get_info_by_fd(s->link_fd, &info, &len))
+		return true;
+	return info.xdp.ifindex == (__u32)s->ifindex;
+}
+
+int sensor_reattach(struct sensor *s, enum ts_mode mode)
+{
+	int prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
+	char path[320];
+	int fd;
+
+	s->ifindex = (int)if_nametoindex(s->ifname);
+	if (!s->ifindex) {
+		pr_err("no interface named '%s'", s->ifname);
+		return -1;
+	}
+	fd = attach_link(s, prog_fd, mode);
+	if (fd < 0)
+		return -1;
+	/* the pin of the dead link gives way to the new one */
+	snprintf(path, sizeof(path), "%s/link", s->pin_dir);
+	if ((unlink(path) && errno != ENOENT) || bpf_obj_pin(fd, path)) {
+		pr_err("cannot pin the link at %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (s->link_fd >= 0)
+		close(s->link_fd);
+	s->link_fd = fd;
+	query_attached(s, prog_fd);
+	return 0;
 }
 
 void sensor_close(struct sensor *s)

@@ -44,14 +44,31 @@ int ensure_bpffs(void);
 int sensor_open(struct sensor *s, const char *ifname,
 		const struct sensor_opts *opts);
 
+/*
+ * Does the link still hold the program on the sensor's interface? false
+ * once the interface is gone (deleted: the kernel clears the link's
+ * ifindex) or the link was detached.
+ */
+bool sensor_counting(const struct sensor *s);
+
+/*
+ * Attach the loaded program anew to the interface of that name, as a
+ * restart on a recreated interface does: same maps (counts are kept), a
+ * new link pinned in place of the dead one. 0, or -1 (error printed).
+ */
+int sensor_reattach(struct sensor *s, enum ts_mode mode);
+
 /* Release fds and the lock; the program stays attached and counting. */
 void sensor_close(struct sensor *s);
 
 /*
  * Open the pins of an interface read-only, without attaching or locking
- * (status, detach). Returns 0, or -ENOENT when nothing is pinned.
+ * (status, detach). Returns 0; -ENOENT when nothing is pinned; -EINVAL
+ * (incomplete) or -EPROTO (another version's) when this binary cannot
+ * read them, with the line that says so in msg (pins_check_layout() in
+ * sensor/layout.h). s->pin_dir is set in every case.
  */
-int sensor_open_pins(struct sensor *s, const char *ifname);
+int sensor_open_pins(struct sensor *s, const char *ifname, char *msg, size_t len);
 
 /* Is a loader holding the interface's lock right now? */
 bool sensor_locked(const char *ifname);

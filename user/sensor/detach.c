@@ -32,6 +32,7 @@ int cmd_detach(int argc, char **argv)
 	struct ts_ctl ctl;
 	struct sensor s;
 	int ifindex, err, argi;
+	char msg[512];
 	__u32 id = 0;
 
 	err = opt_parse(&detach_cmd, argc, argv, NULL, &argi);
@@ -46,12 +47,24 @@ int cmd_detach(int argc, char **argv)
 		       "(SIGTERM writes its last interval)", ifname);
 		return 1;
 	}
-	if (sensor_open_pins(&s, ifname)) {
+	err = sensor_open_pins(&s, ifname, msg, sizeof(msg));
+	if (err == -ENOENT) {
 		sensor_close(&s);
 		pr_err("nothing of xdp-telescope's is attached to %s", ifname);
 		return 1;
 	}
-	if (!ctl_read(&s.maps, &ctl)) {
+	/*
+	 * Pins this version cannot read are removed all the same (that is
+	 * the way out of them), but their counts are not read: their values
+	 * do not have this version's sizes.
+	 */
+	if (err)
+		pr_warn("the pins under %s %s: removing them without reading the "
+			"counts they hold, which this version cannot interpret",
+			s.pin_dir, err == -EPROTO
+			? "come from another version of xdp-telescope"
+			: "are incomplete");
+	else if (!ctl_read(&s.maps, &ctl)) {
 		for (int g = 0; g < 2; g++)
 			if (!(ctl.drain_phase == TS_DRAIN_WRITTEN &&
 			      (int)ctl.drain_gen == g) &&

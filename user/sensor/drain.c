@@ -36,6 +36,28 @@
  * last drain written; a restarted loader labels the counting generation
  * with a later interval, so no interval gets rows from two drains.
  *
+ * Time. A generation's rows carry its label (ctl.since[g], set by the
+ * flip that began it) as `time`, and as totals.seconds the time to the
+ * label of the generation after it (set by the flip that ended it): one
+ * interval, except after a late tick or an outage.
+ *
+ * Outage (the rows of a drain cannot be written: disk full, I/O error).
+ * The append is cut back, the generation keeps its counts, and the
+ * loader does not flip again: a flip would put the counting generation's
+ * counts where the unwritten ones are, or make the unwritten generation
+ * count again, mixing intervals. So the kernel counts on into the other
+ * generation, and every interval (drain_retry) the unwritten one is
+ * written again. Once it is, the same drain flips: the generation that
+ * counted through the outage becomes one row, labelled with the interval
+ * the outage began in and as many seconds long as it lasted; the
+ * intervals in between have no row of their own. Said once in the log
+ * when it begins, once when it ends.
+ *
+ * Stop (drain_stop, the interface is gone and the kernel counts
+ * nothing): the interval being counted ends as on exit, and no rows are
+ * written until drain_resume() labels the counting generation, as a
+ * restart does: the intervals in between are a gap, not rows of zeros.
+ *
  * Reading a live hash map and deleting its keys (or
  * LOOKUP_AND_DELETE_BATCH) would lose the increments that race the
  * delete; the flip races nothing.
@@ -55,15 +77,23 @@
 /*
  * Fault injection for the recovery tests: XDP_TELESCOPE_FAULT=<point>
  * makes the loader die like kill -9 at that point of the first drain
- * that has packets to write.
+ * that has packets to write; XDP_TELESCOPE_STALL=<point> makes it stop
+ * there for 2 s, once, so that a test can signal it in the middle.
  */
 static void fault_point(const char *point, const struct snapshot *snap)
 {
 	const char *want = getenv("XDP_TELESCOPE_FAULT");
+	const char *stall = getenv("XDP_TELESCOPE_STALL");
+	static bool stalled;
 
 	if (want && !strcmp(want, point) && snap->totals.packets) {
 		pr_info("fault injected at '%s': exiting", point);
 		_exit(137);
+	}
+	if (stall && !strcmp(stall, point) && snap->totals.packets && !stalled) {
+		stalled = true;
+		pr_info("stall injected at '%s': 2 s", point);
+		sleep(2);
 	}
 }
 
@@ -135,6 +165,25 @@ static int set_written(const struct sensor_maps *m, int gen, const struct snapsh
 	return ctl_write(m, &ctl);
 }
 
+/*
+ * totals.seconds of generation g, which is quiescent: from its label to
+ * the label the flip that ended it gave the next generation, at least
+ * one interval (a last drain on exit labels the next generation with its
+ * own interval).
+ */
+static __u64 row_seconds(const struct drain *d, int g)
+{
+	struct ts_ctl ctl;
+	__u64 end;
+
+	if (ctl_read(d->maps, &ctl))
+		return d->interval;
+	end = ctl.since[g ^ 1];
+	if (end < ctl.since[g] + d->interval)
+		end = ctl.since[g] + d->interval;
+	return end - ctl.since[g];
+}
+
 static void log_drain(const struct snapshot *snap, const double t[5])
 {
 	char when[21];
@@ -147,7 +196,43 @@ static void log_drain(const struct snapshot *snap, const double t[5])
 		t[2] - t[1], t[3] - t[2], t[4] - t[3]);
 }
 
-int drain_generation(const struct drain *d, int g, bool skip_if_empty)
+const double drain_bounds[DRAIN_BUCKETS] = {
+	0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+};
+
+void drain_record_add(struct drain_record *r, double seconds, int64_t when,
+		      const size_t rows[S_COUNT], const uint64_t entries[3])
+{
+	r->drains++;
+	r->seconds_sum += seconds;
+	for (int b = 0; b < DRAIN_BUCKETS; b++)
+		if (seconds <= drain_bounds[b])
+			r->le[b]++;
+	r->last_drain = when;
+	for (int s = 0; s < S_COUNT; s++)
+		r->rows[s] += rows[s];
+	memcpy(r->entries, entries, sizeof(r->entries));
+}
+
+/* What a completed drain adds to d->record. */
+static void record_drain(const struct drain *d, const struct snapshot *snap,
+			 const struct strbuf rows[S_COUNT], double seconds)
+{
+	size_t lines[S_COUNT];
+	uint64_t entries[3] = { snap->nflows, snap->nbs, snap->ntags };
+
+	if (!d->record)
+		return;
+	for (int s = 0; s < S_COUNT; s++) {
+		lines[s] = 0;
+		for (size_t i = 0; i < rows[s].len; i++)
+			lines[s] += rows[s].buf[i] == '\n';
+	}
+	drain_record_add(d->record, seconds, (int64_t)time(NULL), lines, entries);
+}
+
+/* drain_generation(), its row `seconds` long (0: from the labels). */
+static int drain_gen(const struct drain *d, int g, bool skip_if_empty, __u64 seconds)
 {
 	const struct sensor_maps *m = d->maps;
 	struct strbuf rows[S_COUNT];
@@ -156,8 +241,10 @@ int drain_generation(const struct drain *d, int g, bool skip_if_empty)
 	int err = -1;
 
 	t[0] = mono_s();
+	d->out->error[0] = '\0';
 	if (gen_read(m, g, &snap))
 		return -1;
+	snap.seconds = seconds ? seconds : row_seconds(d, g);
 	t[1] = mono_s();
 	if (skip_if_empty && snapshot_empty(&snap)) {
 		snapshot_free(&snap);
@@ -173,12 +260,13 @@ int drain_generation(const struct drain *d, int g, bool skip_if_empty)
 	t[2] = mono_s();
 	if (output_append(d->out, snap.since, g, rows)) {
 		/*
-		 * Nothing is lost: cut back what was written and leave the
-		 * counts in the generation; they are written with a later
-		 * interval once the output works again.
+		 * Nothing is lost: the counts stay in the generation (the
+		 * caller writes them again later). What was appended is cut
+		 * back; if that failed, WRITING stays, so that recover() cuts
+		 * back before anything else is written.
 		 */
-		output_rollback(d->out, snap.since, g);
-		set_phase(m, TS_DRAIN_IDLE, g);
+		if (!output_rollback(d->out, snap.since, g))
+			set_phase(m, TS_DRAIN_IDLE, g);
 		goto out;
 	}
 	t[3] = mono_s();
@@ -191,16 +279,24 @@ int drain_generation(const struct drain *d, int g, bool skip_if_empty)
 	output_done(d->out);
 	err = 0;
 	t[4] = mono_s();
+	record_drain(d, &snap, rows, t[4] - t[0]);
 	if (ts_verbose)
 		log_drain(&snap, t);
 out:
+	if (err && d->record)
+		d->record->failed++;
 	for (int i = 0; i < S_COUNT; i++)
 		sb_free(&rows[i]);
 	snapshot_free(&snap);
 	return err;
 }
 
-/* Finish a drain a previous loader left in WRITING or WRITTEN. */
+int drain_generation(const struct drain *d, int g, bool skip_if_empty)
+{
+	return drain_gen(d, g, skip_if_empty, 0);
+}
+
+/* Finish a drain a previous loader (or attempt) left in WRITING or WRITTEN. */
 static int recover(const struct drain *d, const struct ts_ctl *ctl)
 {
 	int g = (int)ctl->drain_gen;
@@ -227,36 +323,116 @@ static __u64 interval_start(__u64 t, unsigned interval)
 	return t - t % interval;
 }
 
-int drain_start(const struct drain *d, unsigned interval)
+/* The idle generation's rows could not be written: say so, once an outage. */
+static void outage_begins(struct drain *d)
 {
 	struct ts_ctl ctl;
-	__u64 start;
-	__u32 active;
+	char when[21] = "?";
 	int idle;
 
+	if (d->unwritten) {
+		if (d->out->error[0])
+			pr_debug("still failing: %s", d->out->error);
+		return;
+	}
+	d->unwritten = true;
+	d->outage_since = (__u64)time(NULL);
+	if (d->out->error[0])
+		pr_err("%s", d->out->error);
+	if (ctl_read(d->maps, &ctl))
+		return;
+	idle = (int)((ctl.gen & 1) ^ 1);
+	/* its length now: a relabel before it is written must not stretch it */
+	d->unwritten_seconds = row_seconds(d, idle);
+	format_time((int64_t)ctl.since[idle], when);
+	pr_warn("the rows of %s cannot be written: their counts wait in the "
+		"kernel and are written as soon as the output takes them (tried "
+		"every interval); what is counted until then becomes one row", when);
+}
+
+static void outage_ends(struct drain *d)
+{
+	struct ts_ctl ctl;
+	char when[21] = "?", next[21] = "?";
+
+	d->unwritten = false;
+	if (!ctl_read(d->maps, &ctl)) {
+		format_time((int64_t)ctl.since[(ctl.gen & 1) ^ 1], when);
+		format_time((int64_t)ctl.since[ctl.gen & 1], next);
+	}
+	pr_info("writing works again after %llu s: the rows of %s are written; "
+		"the next row, %s, covers the time since as one row",
+		(unsigned long long)((__u64)time(NULL) - d->outage_since), when, next);
+}
+
+int drain_retry(struct drain *d)
+{
+	struct ts_ctl ctl;
+
+	if (!d->unwritten)
+		return 0;
+	if (ctl_read(d->maps, &ctl) || recover(d, &ctl))
+		return -1;
+	/* recover() may have finished it: WRITTEN means on disk */
+	if (ctl.drain_phase != TS_DRAIN_WRITTEN &&
+	    drain_gen(d, (int)((ctl.gen & 1) ^ 1), false, d->unwritten_seconds)) {
+		outage_begins(d);
+		return -1;
+	}
+	outage_ends(d);
+	return 0;
+}
+
+/*
+ * Label the counting generation with an interval that has no rows: not
+ * before the current one, and after the last one written and the one
+ * waiting to be written.
+ */
+static int relabel(const struct drain *d)
+{
+	struct ts_ctl ctl;
+	__u32 active;
+	__u64 start, floor;
+
+	if (ctl_read(d->maps, &ctl))
+		return -1;
+	active = ctl.gen & 1;
+	start = interval_start((__u64)time(NULL), d->interval);
+	if (ctl.since[active] < start)
+		ctl.since[active] = start;
+	floor = ctl.last_written;
+	if (d->unwritten && ctl.since[active ^ 1] > floor)
+		floor = ctl.since[active ^ 1];
+	if (floor && ctl.since[active] <= floor)
+		ctl.since[active] = floor + d->interval;
+	return ctl_write(d->maps, &ctl);
+}
+
+int drain_start(struct drain *d, unsigned interval)
+{
+	struct ts_ctl ctl;
+	int idle;
+
+	d->interval = interval;
 	if (ctl_read(d->maps, &ctl) || recover(d, &ctl))
 		return -1;
 	/*
 	 * The loader died between a flip and the end of a drain: the idle
 	 * generation holds counts that were never written. (It may even have
-	 * died between writing ctl.gen and the wait: wait now.)
+	 * died between writing ctl.gen and the wait: wait now.) If they
+	 * cannot be written now, they wait as in any outage.
 	 */
 	idle = (int)((ctl.gen & 1) ^ 1);
-	if (wait_for_writers(d->maps, idle) || drain_generation(d, idle, true) ||
-	    ctl_read(d->maps, &ctl))
+	if (wait_for_writers(d->maps, idle))
 		return -1;
+	if (drain_generation(d, idle, true))
+		outage_begins(d);
 	/*
 	 * What was counted while no loader ran goes into the next rows; an
 	 * interval never gets rows from two drains, so after a restart inside
 	 * an interval that has rows, the next one does.
 	 */
-	active = ctl.gen & 1;
-	start = interval_start((__u64)time(NULL), interval);
-	if (ctl.since[active] < start)
-		ctl.since[active] = start;
-	if (ctl.last_written && ctl.since[active] <= ctl.last_written)
-		ctl.since[active] = ctl.last_written + interval;
-	return ctl_write(d->maps, &ctl);
+	return relabel(d);
 }
 
 __u64 drain_counting_since(const struct drain *d)
@@ -268,9 +444,47 @@ __u64 drain_counting_since(const struct drain *d)
 	return ctl.since[ctl.gen & 1];
 }
 
-int drain_interval(const struct drain *d, __u64 next_since)
+/* Flip to a generation labelled next_since and write the old one. */
+static int flip_and_write(struct drain *d, __u64 next_since)
 {
 	int old = drain_flip(d, next_since);
 
-	return old < 0 ? -1 : drain_generation(d, old, false);
+	if (old < 0)
+		return -1;
+	if (drain_generation(d, old, false)) {
+		outage_begins(d);
+		return -1;
+	}
+	return 0;
+}
+
+int drain_interval(struct drain *d, __u64 next_since)
+{
+	if (drain_retry(d))
+		return -1;
+	return flip_and_write(d, next_since);
+}
+
+int drain_stop(struct drain *d)
+{
+	/*
+	 * While rows still wait to be written there is no flip: the counting
+	 * generation keeps its counts and its label, and the flip is tried
+	 * again with the retry, every interval until drain_resume().
+	 */
+	if (drain_retry(d))
+		return -1;
+	if (d->stopped)
+		return 0; /* flipped already: nothing counts, nothing to write */
+	d->stopped = true;
+	return flip_and_write(d, interval_start((__u64)time(NULL), d->interval));
+}
+
+int drain_resume(struct drain *d)
+{
+	/* not stopped: the output failed throughout, the row spans the gap */
+	if (!d->stopped)
+		return 0;
+	d->stopped = false;
+	return relabel(d);
 }

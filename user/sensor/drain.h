@@ -13,24 +13,55 @@
 #include "sensor/geo.h"
 #include "sensor/maps.h"
 #include "sensor/output.h"
+#include "common/contract.h"
 #include "sensor/rules.h"
 
-/* What a drain reads from and writes to. */
+/* Upper bounds of the drain-duration histogram, seconds. */
+#define DRAIN_BUCKETS 10
+
+/* What this loader's drains did (the kernel's counts are read anew). */
+struct drain_record {
+	uint64_t drains;                    /* completed */
+	uint64_t failed;                    /* that could not write */
+	double seconds_sum;                 /* time the completed ones took */
+	uint64_t le[DRAIN_BUCKETS]; /* completed within each bound */
+	int64_t last_drain;                 /* UTC seconds of the last completed one, 0: none */
+	uint64_t rows[S_COUNT];             /* rows written, per series */
+	uint64_t entries[3];                /* flows, bscat, tagged of the last drained generation */
+};
+
+extern const double drain_bounds[DRAIN_BUCKETS];
+
+/* A completed drain: how long it took, and what it wrote and read. */
+void drain_record_add(struct drain_record *r, double seconds, int64_t when,
+		      const size_t rows[S_COUNT], const uint64_t entries[3]);
+
+/* What a drain reads from and writes to, and what it must remember. */
 struct drain {
 	const struct sensor_maps *maps;
 	struct output *out;
 	struct geo *geo;               /* NULL: every source is ZZ */
 	const struct tag_names *names; /* of the tag bits, for tags.csv */
 	const char *sensor;            /* the `sensor` column */
+	unsigned interval;             /* seconds; drain_start() sets it */
+	struct drain_record *record;   /* what the drains did (NULL: not kept) */
+
+	/* state, zero at first */
+	bool unwritten;     /* the idle generation's rows could not be written */
+	__u64 outage_since; /* when (UTC seconds) they first could not */
+	__u64 unwritten_seconds; /* their totals.seconds */
+	bool stopped;       /* drain_stop(): nothing counts until drain_resume() */
 };
 
 /*
  * After attaching or adopting: finish whatever a previous loader left
  * half done, drain what it left counted, and label the generation being
  * counted now with an interval (of `interval` seconds, aligned to the UTC
- * clock) that has no rows yet. 0, or -1 (error printed).
+ * clock) that has no rows yet. 0, or -1 (error printed). Rows that cannot
+ * be written are not an error: they wait in the idle generation, as in
+ * drain_interval().
  */
-int drain_start(const struct drain *d, unsigned interval);
+int drain_start(struct drain *d, unsigned interval);
 
 /* Row time of the generation being counted now. */
 __u64 drain_counting_since(const struct drain *d);
@@ -38,10 +69,33 @@ __u64 drain_counting_since(const struct drain *d);
 /*
  * End the interval being counted: switch the program to the other
  * generation, labelled `next_since`, and write the rows of the old one.
- * 0, or -1 (error printed): the counts then stay in the maps and are
- * written with a later interval.
+ * While the rows of an earlier drain could not be written, write those
+ * first, and flip only once they are: the generation being counted goes
+ * on counting, and becomes one row as long as the outage. 0, or -1
+ * (error printed once per outage): the counts then stay in the maps.
  */
-int drain_interval(const struct drain *d, __u64 next_since);
+int drain_interval(struct drain *d, __u64 next_since);
+
+/*
+ * Only the first step of drain_interval(): write rows that could not be
+ * written before, if there are any. 0 when nothing is left unwritten.
+ */
+int drain_retry(struct drain *d);
+
+/*
+ * The kernel stopped counting (the interface is gone): end the interval
+ * being counted now, as on exit. Until drain_resume() the loader writes
+ * no rows, not even empty ones: the intervals without a totals row are the
+ * gap. Called again every interval meanwhile, it only retries rows that
+ * could not be written (and then ends the interval, if it could not yet).
+ */
+int drain_stop(struct drain *d);
+
+/*
+ * The kernel counts again (attached anew, called just before attaching):
+ * label the counting generation with an interval that has no rows yet.
+ */
+int drain_resume(struct drain *d);
 
 /* The two steps of drain_interval(), for tests. */
 int drain_flip(const struct drain *d, __u64 next_since); /* the old generation, or -1 */

@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include "lib/alloc.h"
 #include "lib/log.h"
+#include "sensor/layout.h"
 #include "sensor/maps.h"
 
 #define BATCH 8192
@@ -84,34 +85,31 @@ void maps_from_object(struct sensor_maps *m, struct bpf_object *obj)
 		}
 }
 
-static int open_pinned(const char *dir, const char *name)
-{
-	char path[320];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return bpf_obj_get(path);
-}
-
-int maps_open_pinned(struct sensor_maps *m, const char *dir, const char *ifname)
+int maps_open_pinned(struct sensor_maps *m, const char *dir, const char *ifname,
+		     char *msg, size_t len)
 {
 	char name[32];
+	int err;
 
 	maps_init(m);
-	m->ctl_fd = open_pinned(dir, "ctl");
-	if (m->ctl_fd < 0)
-		return -ENOENT;
+	err = pins_check_layout(dir, ifname, msg, len);
+	if (err)
+		return err;
+	m->ctl_fd = pin_open(dir, "ctl");
+	m->outer_totals_fd = pin_open(dir, "totals");
+	m->tagnames_fd = pin_open(dir, "tagnames");
+	err = m->ctl_fd < 0 || m->outer_totals_fd < 0 || m->tagnames_fd < 0;
 	for (int g = 0; g < 2; g++)
 		for (int i = 0; i < GM_COUNT; i++) {
 			snprintf(name, sizeof(name), "%s_%d", gen_map_names[i], g);
-			m->gen[g][i] = open_pinned(dir, name);
-			if (m->gen[g][i] < 0) {
-				pr_err("%s/%s is missing: the pins are incomplete; "
-				       "run 'xdp-telescope detach %s'", dir, name, ifname);
-				return -EINVAL;
-			}
+			m->gen[g][i] = pin_open(dir, name);
+			err |= m->gen[g][i] < 0;
 		}
-	m->outer_totals_fd = open_pinned(dir, "totals");
-	m->tagnames_fd = open_pinned(dir, "tagnames");
+	if (err) { /* removed since the check: a detach meanwhile */
+		maps_close(m);
+		snprintf(msg, len, "nothing pinned under %s any more", dir);
+		return -ENOENT;
+	}
 	return 0;
 }
 
@@ -140,6 +138,8 @@ int ctl_read(const struct sensor_maps *m, struct ts_ctl *ctl)
 {
 	__u32 zero = 0;
 
+	if (map_has_sizes(m->ctl_fd, sizeof(zero), sizeof(*ctl)))
+		return -1;
 	if (bpf_map_lookup_elem(m->ctl_fd, &zero, ctl)) {
 		pr_err("cannot read the control map: %s", strerror(errno));
 		return -1;
@@ -151,6 +151,8 @@ int ctl_write(const struct sensor_maps *m, const struct ts_ctl *ctl)
 {
 	__u32 zero = 0;
 
+	if (map_has_sizes(m->ctl_fd, sizeof(zero), sizeof(*ctl)))
+		return -1;
 	if (bpf_map_update_elem(m->ctl_fd, &zero, ctl, BPF_ANY)) {
 		pr_err("cannot write the control map: %s", strerror(errno));
 		return -1;
@@ -166,7 +168,7 @@ int totals_read(int fd, struct ts_totals *t)
 	char *buf;
 
 	memset(t, 0, sizeof(*t));
-	if (ncpu < 1)
+	if (ncpu < 1 || map_has_sizes(fd, sizeof(zero), sizeof(*t)))
 		return -1;
 	buf = xcalloc((size_t)ncpu, stride);
 	if (bpf_map_lookup_elem(fd, &zero, buf)) {
@@ -188,12 +190,18 @@ static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
 		     void **out, size_t *n)
 {
 	size_t cap = 0, len = 0;
-	char *keys = xmalloc(BATCH * ksz), *vals = xmalloc(BATCH * vsz);
-	char *recs = NULL;
+	char *keys, *vals, *recs = NULL;
 	__u64 in_batch = 0, out_batch = 0;
 	bool first = true;
 	int err = 0;
 
+	*out = NULL;
+	*n = 0;
+	/* the kernel writes its key and value sizes into keys and vals */
+	if (map_has_sizes(fd, ksz, vsz))
+		return -EPROTO;
+	keys = xmalloc(BATCH * ksz);
+	vals = xmalloc(BATCH * vsz);
 	for (;;) {
 		__u32 count = BATCH;
 
@@ -259,16 +267,19 @@ int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap)
 	return 0;
 }
 
-static int clear_hash(int fd, size_t ksz)
+/* Buffers sized as the kernel reports the map: it writes that much. */
+static int clear_hash(int fd)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 	char *keys, *vals;
 	int err = 0;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		pr_err("cannot inspect a map to clear it: %s", strerror(errno));
 		return -1;
-	keys = xmalloc(BATCH * ksz);
+	}
+	keys = xmalloc((size_t)BATCH * info.key_size);
 	vals = xmalloc((size_t)BATCH * info.value_size);
 	/* Nothing writes this map: read a batch of keys, delete them, repeat. */
 	for (;;) {
@@ -333,9 +344,13 @@ static int clear_totals(const struct sensor_maps *m, int g)
 	int ncpu = libbpf_num_possible_cpus();
 	size_t stride = (sizeof(struct ts_totals) + 7) & ~7UL;
 	__u32 zero = 0;
-	char *buf = xcalloc(ncpu > 0 ? (size_t)ncpu : 1, stride);
+	char *buf;
 	int err;
 
+	/* the kernel reads its value size per CPU from buf */
+	if (map_has_sizes(m->gen[g][GM_TOTALS], sizeof(zero), sizeof(struct ts_totals)))
+		return -1;
+	buf = xcalloc(ncpu > 0 ? (size_t)ncpu : 1, stride);
 	err = bpf_map_update_elem(m->gen[g][GM_TOTALS], &zero, buf, BPF_ANY);
 	free(buf);
 	if (err)
@@ -358,11 +373,9 @@ int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *sn
 int gen_clear(const struct sensor_maps *m, int g)
 {
 	if (clear_totals(m, g) ||
-	    clear_hash(m->gen[g][GM_FLOWS], sizeof(struct ts_flow_key)) ||
-	    clear_hash(m->gen[g][GM_OVPORTS], sizeof(struct ts_port_key)) ||
-	    clear_hash(m->gen[g][GM_BSCAT], sizeof(struct ts_bs_key)) ||
-	    clear_hash(m->gen[g][GM_TAGGED], sizeof(struct ts_tag_key)) ||
-	    clear_hash(m->gen[g][GM_TAGOV], sizeof(struct ts_tagov_key)))
+	    clear_hash(m->gen[g][GM_FLOWS]) || clear_hash(m->gen[g][GM_OVPORTS]) ||
+	    clear_hash(m->gen[g][GM_BSCAT]) || clear_hash(m->gen[g][GM_TAGGED]) ||
+	    clear_hash(m->gen[g][GM_TAGOV]))
 		return -1;
 	return 0;
 }

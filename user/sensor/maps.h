@@ -63,10 +63,11 @@ void maps_init(struct sensor_maps *m); /* every fd -1 */
 /* The fds of a loaded object's maps (the object keeps owning them). */
 void maps_from_object(struct sensor_maps *m, struct bpf_object *obj);
 /*
- * Open the maps pinned in dir. 0; -ENOENT when nothing is pinned there;
- * -EINVAL (error printed, naming ifname) when the pins are incomplete.
+ * Open the maps pinned in dir, once pins_check_layout() accepts them
+ * (sensor/layout.h): 0, or its error and message.
  */
-int maps_open_pinned(struct sensor_maps *m, const char *dir, const char *ifname);
+int maps_open_pinned(struct sensor_maps *m, const char *dir, const char *ifname,
+		     char *msg, size_t len);
 /* Close what maps_open_pinned() opened. */
 void maps_close(struct sensor_maps *m);
 

@@ -151,6 +151,8 @@ static int append_file(const struct output *o, const char *path, int s,
 	return err;
 }
 
+static int cut_back(struct output *o, __u64 since, int gen, bool loud);
+
 int output_append(struct output *o, __u64 since, int gen,
 		  struct strbuf rows[S_COUNT])
 {
@@ -159,6 +161,7 @@ int output_append(struct output *o, __u64 since, int gen,
 	struct stat st;
 	char day_dir[4200], *slash;
 
+	o->error[0] = '\0';
 	for (int s = 0; s < S_COUNT; s++) {
 		series_path(o, since, s, paths[s], sizeof(paths[s]));
 		sizes[s] = stat(paths[s], &st) == 0 ? st.st_size : 0;
@@ -167,20 +170,24 @@ int output_append(struct output *o, __u64 since, int gen,
 	slash = strrchr(day_dir, '/');
 	*slash = '\0';
 	if (mkdir_p(day_dir)) {
-		pr_err("cannot create %s: %s", day_dir, strerror(errno));
+		snprintf(o->error, sizeof(o->error), "cannot create %s: %s", day_dir,
+			 strerror(errno));
 		return -1;
 	}
 	if (write_journal(o, since, gen, (const char (*)[4200])paths, sizes,
 			  rows)) {
-		pr_err("cannot write the journal %s: %s", o->journal,
-		       strerror(errno));
+		snprintf(o->error, sizeof(o->error), "cannot write the journal %s: %s",
+			 o->journal, strerror(errno));
 		return -1;
 	}
 	for (int s = 0; s < S_COUNT; s++) {
 		if (!rows[s].len)
 			continue;
 		if (append_file(o, paths[s], s, sizes[s], &rows[s])) {
-			pr_err("cannot write %s: %s", paths[s], strerror(errno));
+			snprintf(o->error, sizeof(o->error), "cannot write %.4199s: %s",
+				 paths[s], strerror(errno));
+			/* quietly: while the output stays broken this runs every interval */
+			cut_back(o, since, gen, false);
 			return -1;
 		}
 	}
@@ -193,7 +200,8 @@ void output_done(struct output *o)
 	unlink(o->journal);
 }
 
-int output_rollback(struct output *o, __u64 since, int gen)
+/* Cut every file the journal of (since, gen) names back to its size. */
+static int cut_back(struct output *o, __u64 since, int gen, bool loud)
 {
 	char line[4400], path[4200];
 	unsigned long long jsince = 0;
@@ -211,11 +219,12 @@ int output_rollback(struct output *o, __u64 since, int gen)
 		if (!ours)
 			break; /* a journal of another drain: nothing of ours */
 		if (sscanf(line, "file %lld %4199[^\n]", &size, path) == 2) {
-			if (truncate(path, size) && errno != ENOENT) {
+			/* ENOTDIR: the day is a file, so this file never existed */
+			if (truncate(path, size) && errno != ENOENT && errno != ENOTDIR) {
 				pr_err("cannot roll back %s: %s", path,
 				       strerror(errno));
 				err = -1;
-			} else {
+			} else if (loud) {
 				pr_info("rolled back %s to %lld bytes (interrupted drain)",
 					path, size);
 			}
@@ -225,4 +234,9 @@ int output_rollback(struct output *o, __u64 since, int gen)
 	if (ours && !err)
 		unlink(o->journal);
 	return err;
+}
+
+int output_rollback(struct output *o, __u64 since, int gen)
+{
+	return cut_back(o, since, gen, true);
 }

@@ -15,6 +15,7 @@ struct output {
 	char dir[4096];
 	char journal[4200];
 	bool gzip;
+	char error[4400]; /* why the last output_append() failed */
 };
 
 /* Check that dir is (or can be made) a writable directory. */
@@ -23,7 +24,10 @@ int output_init(struct output *o, const char *dir, const char *ifname,
 
 /*
  * Append the rows of one drain (row time `since`, generation `gen`). The
- * journal stays until output_done(). Returns 0, or -1 (error printed).
+ * journal stays until output_done(). Returns 0, or -1 with the reason in
+ * o->error (not printed: the drain decides how often an outage is told)
+ * and what it had appended cut back (if that failed too, the journal
+ * stays for output_rollback()).
  */
 int output_append(struct output *o, __u64 since, int gen,
 		  struct strbuf rows[S_COUNT]);

@@ -332,6 +332,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	csv_u64(&r, t->quote_mismatch);
 	csv_u64(&r, t->tagged);
 	csv_u64(&r, t->tag_overflow);
+	csv_u64(&r, snap->seconds);
 	csv_end(&r);
 
 	hmap_sort(&c.ports, cmp_u64_key);

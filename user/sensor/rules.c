@@ -395,20 +395,33 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 	return rc;
 }
 
-struct prefix_key {
-	__u8 family, prefixlen;
-	__u8 addr[16];
-};
+void label_key(const struct label_net *net, struct ts_label_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (net->family == TS_FAMILY_IPV4) {
+		k->prefixlen = 96u + net->prefixlen;
+		k->addr[10] = k->addr[11] = 0xff;
+		memcpy(&k->addr[12], net->addr, 4);
+	} else {
+		k->prefixlen = net->prefixlen;
+		memcpy(k->addr, net->addr, 16);
+	}
+}
 
 int labels_masks(const struct label_net *nets, size_t n, struct tag_names *t,
 		 __u64 *masks, char *err, size_t errlen)
 {
-	struct hmap own; /* prefix -> mask of the labels listed for it */
+	struct hmap own; /* trie key -> mask of the labels listed for it */
 	int rc = 0;
 
-	hmap_init(&own, sizeof(struct prefix_key), sizeof(__u64));
+	/*
+	 * One family: in trie form 203.0.113.0/24 and ::ffff:203.0.113.0/120
+	 * are one key, and ::/1 encloses every IPv4 prefix, as in the
+	 * kernel's lookup.
+	 */
+	hmap_init(&own, sizeof(struct ts_label_key), sizeof(__u64));
 	for (size_t i = 0; i < n; i++) {
-		struct prefix_key k = { nets[i].family, nets[i].prefixlen, { 0 } };
+		struct ts_label_key k;
 		int bit = tag_bit(t, nets[i].tag);
 
 		if (bit < 0) {
@@ -417,21 +430,22 @@ int labels_masks(const struct label_net *nets, size_t n, struct tag_names *t,
 			rc = -1;
 			goto out;
 		}
-		memcpy(k.addr, nets[i].addr, 16);
+		label_key(&nets[i], &k);
 		*(__u64 *)hmap_upsert(&own, &k) |= 1ULL << bit;
 	}
 	/* Each prefix also carries the labels of every shorter listed prefix. */
 	for (size_t i = 0; i < n; i++) {
-		int bits = nets[i].family == TS_FAMILY_IPV4 ? 32 : 128;
+		struct ts_label_key k;
 		__u64 m = 0;
 
-		for (int len = 0; len <= nets[i].prefixlen; len++) {
-			struct prefix_key k = { nets[i].family, (__u8)len, { 0 } };
+		label_key(&nets[i], &k);
+		for (__u32 len = 0; len <= k.prefixlen; len++) {
+			struct ts_label_key shorter = k;
 			__u64 *v;
 
-			memcpy(k.addr, nets[i].addr, 16);
-			clear_host_bits(k.addr, bits, len);
-			v = hmap_find(&own, &k);
+			shorter.prefixlen = len;
+			clear_host_bits(shorter.addr, 128, (int)len);
+			v = hmap_find(&own, &shorter);
 			if (v)
 				m |= *v;
 		}

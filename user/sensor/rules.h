@@ -60,10 +60,21 @@ int labels_load(const char *path, struct label_net **nets, size_t *n,
 		char *err, size_t errlen);
 
 /*
+ * The trie key of a listed prefix. For the lists an IPv4 address is the
+ * IPv6 address ::ffff:a.b.c.d, as the kernel looks it up, so
+ * 203.0.113.0/24 is ::ffff:203.0.113.0/120 (docs/tags.md).
+ */
+void label_key(const struct label_net *net, struct ts_label_key *k);
+
+/*
  * The LPM entries for a set of labelled networks: the value of each
  * prefix is the union of the tags of every listed prefix that contains
- * it, since an LPM lookup finds only the longest match. masks[i] belongs
- * to nets[i]. Returns -1 if a tag needs a bit and none is free.
+ * it, since an LPM lookup finds only the longest match. Prefixes are
+ * compared in trie form (label_key()), so the two families nest: a
+ * prefix written both ways is one prefix with the labels of both, and
+ * an IPv6 prefix that contains ::ffff:0:0/96 contains every IPv4 one.
+ * masks[i] belongs to nets[i]. Returns -1 if a tag needs a bit and none
+ * is free.
  */
 int labels_masks(const struct label_net *nets, size_t n, struct tag_names *t,
 		 __u64 *masks, char *err, size_t errlen);

@@ -2,7 +2,8 @@
 /*
  * `xdp-telescope run`: attach or adopt, then drain every interval on the
  * UTC clock until SIGTERM/SIGINT, with a final drain before exit. One
- * poll() loop over a signalfd and a timerfd: no work in signal handlers.
+ * poll() loop over a signalfd, a timerfd and the link events of the
+ * namespace: no work in signal handlers.
  */
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +26,12 @@
 #include "lib/text.h"
 #include "sensor/output.h"
 #include "sensor/attach.h"
+#include "sensor/linkwatch.h"
+#include "sensor/mapsize.h"
+#include "sensor/metrics.h"
+#include "sensor/metrics_http.h"
+#include "sensor/retention.h"
+#include "sensor/service.h"
 #include "sensor/rows.h"
 #include "lib/datafile.h"
 #include "sensor/tagcfg.h"
@@ -42,13 +49,20 @@ struct runner {
 	const char *out_dir, *sensor, *geoip, *asn, *rules;
 	struct sensor_opts so;
 	bool gzip, verbose;
+	bool counting; /* the program is attached to the interface */
+	const char *metrics_file, *metrics_listen;
+	struct drain_record record;  /* what the drains did, for the metrics */
+	struct metrics_http *http;   /* --metrics-listen, or NULL */
+	struct strbuf metrics;       /* the exposition of the last drain */
+	unsigned keep_days;          /* --keep-days, 0: keep everything */
+	bool space_low;              /* said once, until it recovers */
 };
 
 static const char *const modes[] = {
 	[TS_MODE_AUTO] = "auto", [TS_MODE_NATIVE] = "native", [TS_MODE_SKB] = "skb", NULL,
 };
 
-#define MAX_ENTRIES (1L << 28)	/* --max-*: entries of a map at most */
+#define MAX_ENTRIES TS_MAX_HASH_ENTRIES /* --max-*: what a hash map can hold */
 
 static const struct opt run_opts[] = {
 	OPT_STRING(struct runner, out_dir, "out", 'o', "DIR", "where the CSV goes",
@@ -77,6 +91,12 @@ static const struct opt run_opts[] = {
 	OPT_FLAG(struct runner, gzip, "gzip", 'z', "write .csv.gz"),
 	OPT_FLAG(struct runner, so.pass, "pass", 'p',
 		 "pass packets on to the stack instead of dropping"),
+	OPT_STRING(struct runner, metrics_file, "metrics", 0, "FILE",
+		   "write the Prometheus metrics to FILE after every drain (atomically)"),
+	OPT_STRING(struct runner, metrics_listen, "metrics-listen", 0, "ADDR:PORT",
+		   "serve them at http://ADDR:PORT/metrics (PORT alone: on 127.0.0.1)"),
+	OPT_UINT(struct runner, keep_days, "keep-days", 0, "N", 1, 100000,
+		 "remove day directories older than N days after each drain"),
 	OPT_FLAG(struct runner, verbose, "verbose", 'v', "log every drain, and libbpf's messages"),
 	OPT_END,
 };
@@ -90,9 +110,17 @@ static const struct opt_cmd run_cmd = {
 	.opts = run_opts,
 };
 
+/*
+ * The clock the timer runs on. Not time(NULL): that reads the coarse
+ * clock, which lags the timer by up to a tick, and the loop would take
+ * the timer's expiry at `next` for a clock stepped back, and spin.
+ */
 static __u64 now_s(void)
 {
-	return (__u64)time(NULL);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (__u64)ts.tv_sec;
 }
 
 static __u64 interval_start(__u64 t, unsigned interval)
@@ -107,36 +135,193 @@ static int arm_timer(int tfd, __u64 at)
 	return timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
-static int loop(struct runner *r)
+/*
+ * The interface is gone (deleted): the kernel detached the program and
+ * counts nothing. Write what it counted, then write no rows until the
+ * interface is back: those intervals are a gap, not zeros.
+ */
+static void interface_gone(struct runner *r)
 {
-	sigset_t mask;
-	int sfd, tfd, err = 0;
+	pr_err("%s is gone (deleted, or its link detached): nothing is counted "
+	       "on it; what was is written, then no rows (a gap) until it is "
+	       "back", r->s.ifname);
+	r->counting = false;
+	drain_stop(&r->drain); /* a failure is said, and retried, by the drain */
+}
+
+/*
+ * Attach anew once an interface of that name is there again, keeping the
+ * maps and their counts, as a restart does. In the loader rather than by
+ * exiting for the service to restart it: a restart needs the interface
+ * to exist already (and would fail, and be given up on, while it does
+ * not), loads the lists again, and works only under a service manager.
+ * 0 (attached, or still waiting), -1 (error printed: exit).
+ */
+static int interface_back(struct runner *r)
+{
+	if (r->counting || !if_nametoindex(r->s.ifname))
+		return 0;
+	if (drain_resume(&r->drain) || sensor_reattach(&r->s, r->so.mode)) {
+		pr_err("cannot attach to %s again; the counts so far are written "
+		       "or wait in the maps", r->s.ifname);
+		return -1;
+	}
+	r->counting = true;
+	pr_warn("%s is back (ifindex %d): attached anew, program %u, %s mode, "
+		"counts kept", r->s.ifname, r->s.ifindex, r->s.prog_id,
+		attach_mode_name(r->s.attach_mode));
+	return 0;
+}
+
+/* Something about links changed, or an interval ended: still counting? */
+static int check_link(struct runner *r)
+{
+	if (r->counting && !sensor_counting(&r->s))
+		interface_gone(r);
+	return interface_back(r);
+}
+
+/* A drain at the end of the interval starting at `next`. */
+static int tick(struct runner *r, __u64 next)
+{
+	if (check_link(r))
+		return -1;
+	if (!r->counting) {
+		drain_stop(&r->drain); /* a gap: no row, only what waits */
+		return 0;
+	}
+	if (drain_counting_since(&r->drain) >= next) {
+		/*
+		 * A restart inside an interval that already has rows: these
+		 * counts are labelled with the next interval, so they are
+		 * written at its end. Only rows that wait are written now.
+		 */
+		drain_retry(&r->drain);
+		return 0;
+	}
+	drain_interval(&r->drain, next); /* a failure is said by the drain */
+	return 0;
+}
+
+static void reload(struct runner *r)
+{
+	char errbuf[512];
+
+	if (geo_reload(r->geo, errbuf, sizeof(errbuf)))
+		pr_warn("GeoIP reload failed, keeping the old database: %s", errbuf);
+	else
+		pr_info("GeoIP databases reloaded");
+	if (tagcfg_apply(&r->s.maps, &r->tags, errbuf, sizeof(errbuf)))
+		pr_warn("rules reload failed, keeping the old rules and lists: %s",
+			errbuf);
+	else
+		pr_info("rules and lists reloaded: %zu rules, %zu prefixes",
+			r->tags.nrules, r->tags.nprefixes);
+}
+
+/* The metrics, as of now: to the file and the HTTP endpoint asked for. */
+static void publish_metrics(struct runner *r)
+{
+	struct metrics_source src = { .s = &r->s, .sensor = r->sensor_name,
+				      .names = &r->tags.names, .drains = &r->record,
+				      .interval = r->interval };
+
+	if (!r->metrics_file && !r->http)
+		return;
+	if (metrics_render(&src, &r->metrics))
+		return;
+	if (r->metrics_file)
+		metrics_write_file(r->metrics_file, &r->metrics);
+	if (r->http)
+		metrics_http_publish(r->http, &r->metrics);
+}
+
+/* Old days out (--keep-days), and a word when the disk runs low. */
+static void housekeep(struct runner *r)
+{
+	double free_percent;
+	bool low;
+
+	retention_prune(r->out_dir, r->keep_days, (int64_t)now_s());
+	low = retention_space_low(r->out_dir, &free_percent);
+	if (low && !r->space_low)
+		pr_warn("%s has %.1f%% of its space free (below %d%%): once it is full, "
+			"rows wait in the maps until there is room%s", r->out_dir,
+			free_percent, RETENTION_LOW_PERCENT,
+			r->keep_days ? "" : "; --keep-days removes old days");
+	else if (!low && r->space_low)
+		pr_info("%s has %.1f%% of its space free again", r->out_dir, free_percent);
+	r->space_low = low;
+}
+
+/* After a drain: old days out, the metrics, a status line for systemd. */
+static void drained(struct runner *r)
+{
+	char when[21], status[96];
+
+	housekeep(r);
+	publish_metrics(r);
+	if (!r->record.last_drain)
+		return;
+	format_time(r->record.last_drain, when);
+	snprintf(status, sizeof(status), "%s: last drain %s, %llu drains",
+		 r->counting ? "counting" : "interface gone", when,
+		 (unsigned long long)r->record.drains);
+	service_status(status);
+}
+
+/* SIGTERM or SIGINT: the last (partial) interval, if anything counted it. */
+static int last_drain(struct runner *r)
+{
+	int err = r->counting
+		? drain_interval(&r->drain, interval_start(now_s(), r->interval))
+		: drain_retry(&r->drain);
+
+	if (err)
+		pr_err("the last drain failed; its counts stay in the maps for the "
+		       "next run");
+	return err;
+}
+
+static int loop(struct runner *r, const sigset_t *mask)
+{
+	int sfd, tfd, lfd, err = 0, watchdog = service_watchdog_ms();
 	__u64 next;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	sfd = signalfd(-1, mask, SFD_CLOEXEC);
 	tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
 	if (sfd < 0 || tfd < 0) {
 		pr_err("cannot set up signals and timer: %s", strerror(errno));
 		return -1;
 	}
+	lfd = linkwatch_open();
+	if (lfd < 0)
+		pr_warn("cannot watch link events (%s): a deleted interface is "
+			"noticed at the next drain only", strerror(errno));
 
 	next = interval_start(now_s(), r->interval) + r->interval;
 	arm_timer(tfd, next);
 	for (;;) {
-		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
-					 { .fd = tfd, .events = POLLIN } };
+		struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
+					 { .fd = tfd, .events = POLLIN },
+					 { .fd = lfd, .events = POLLIN } };
 
-		if (poll(pfd, 2, -1) < 0) {
+		/* the loop feeds systemd's watchdog at half its period */
+		if (poll(pfd, 3, watchdog ? watchdog / 2 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll: %s", strerror(errno));
 			err = -1;
 			break;
+		}
+		if (watchdog)
+			service_watchdog();
+		if (pfd[2].revents & POLLIN) {
+			linkwatch_drain(lfd);
+			if (check_link(r)) {
+				err = -1;
+				break;
+			}
 		}
 		if (pfd[1].revents & POLLIN) {
 			__u64 ticks, now = now_s();
@@ -149,56 +334,52 @@ static int loop(struct runner *r)
 			}
 			/* Late (slow drain, suspended VM): start where we are. */
 			next = interval_start(now, r->interval);
-			if (drain_counting_since(&r->drain) >= next) {
-				/*
-				 * A restart inside an interval that already has
-				 * rows: these counts are labelled with the next
-				 * interval, so they are written at its end.
-				 */
-				next += r->interval;
-				arm_timer(tfd, next);
-				continue;
+			if (tick(r, next)) {
+				err = -1;
+				break;
 			}
-			if (drain_interval(&r->drain, next))
-				pr_warn("drain failed; its counts stay in the maps "
-					"and are written with the next interval");
+			drained(r);
 			next += r->interval;
 			arm_timer(tfd, next);
 		}
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
-			char errbuf[512];
 
 			if (read(sfd, &si, sizeof(si)) != sizeof(si))
 				continue;
 			if (si.ssi_signo == SIGHUP) {
-				if (geo_reload(r->geo, errbuf, sizeof(errbuf)))
-					pr_warn("GeoIP reload failed, keeping the "
-						"old database: %s", errbuf);
-				else
-					pr_info("GeoIP databases reloaded");
-				if (tagcfg_apply(&r->s.maps, &r->tags, errbuf, sizeof(errbuf)))
-					pr_warn("rules reload failed, keeping the old "
-						"rules and lists: %s", errbuf);
-				else
-					pr_info("rules and lists reloaded: %zu rules, "
-						"%zu prefixes", r->tags.nrules,
-						r->tags.nprefixes);
+				reload(r);
 				continue;
 			}
 			pr_info("signal %u: writing the last interval and exiting",
 				si.ssi_signo);
-			if (drain_interval(&r->drain, interval_start(now_s(), r->interval))) {
-				pr_err("the last drain failed; its counts stay in "
-				       "the maps for the next run");
-				err = -1;
-			}
+			service_stopping();
+			err = last_drain(r);
+			publish_metrics(r);
 			break;
 		}
 	}
 	close(sfd);
 	close(tfd);
+	if (lfd >= 0)
+		close(lfd);
 	return err;
+}
+
+/*
+ * The signals loop() reads from a signalfd, blocked before anything else:
+ * attaching, loading a million listed prefixes or a recovery drain take
+ * seconds, and a signal that arrives meanwhile must wait in the queue for
+ * the loop (SIGHUP: reload; SIGTERM: write and exit 0) instead of killing
+ * the loader by its default action.
+ */
+static void block_signals(sigset_t *mask)
+{
+	sigemptyset(mask);
+	sigaddset(mask, SIGINT);
+	sigaddset(mask, SIGTERM);
+	sigaddset(mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, mask, NULL);
 }
 
 int cmd_run(int argc, char **argv)
@@ -206,8 +387,10 @@ int cmd_run(int argc, char **argv)
 	struct runner r = { .interval = 60, .so.mode = TS_MODE_AUTO };
 	const char *ifname;
 	char errbuf[512];
+	sigset_t mask;
 	int err, argi;
 
+	block_signals(&mask);
 	err = opt_parse(&run_cmd, argc, argv, &r, &argi);
 	if (err != OPT_GO)
 		return err;
@@ -273,10 +456,24 @@ int cmd_run(int argc, char **argv)
 			"as one packet (ethtool -K %s gro off)", ifname);
 
 	r.drain = (struct drain){ .maps = &r.s.maps, .out = &r.out, .geo = r.geo,
-				  .names = &r.tags.names, .sensor = r.sensor_name };
+				  .names = &r.tags.names, .sensor = r.sensor_name,
+				  .record = &r.record };
+	r.counting = true;
+	sb_init(&r.metrics);
 	err = drain_start(&r.drain, r.interval);
-	if (!err)
-		err = loop(&r);
+	if (!err && r.metrics_listen && !(r.http = metrics_http_start(r.metrics_listen)))
+		err = -1;
+	if (!err) {
+		char status[128];
+
+		drained(&r);
+		snprintf(status, sizeof(status), "counting on %s: program %u, %s mode",
+			 ifname, r.s.prog_id, attach_mode_name(r.s.attach_mode));
+		service_ready(status);
+		err = loop(&r, &mask);
+	}
+	metrics_http_stop(r.http);
+	sb_free(&r.metrics);
 	sensor_close(&r.s);
 	geo_close(r.geo);
 	return err ? 1 : 0;

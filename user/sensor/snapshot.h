@@ -35,7 +35,8 @@ struct tagov_entry {
 };
 
 struct snapshot {
-	__u64 since; /* row time: start of the interval it covers */
+	__u64 since;   /* row time: start of the interval it covers */
+	__u64 seconds; /* its length (totals.seconds): longer after an outage */
 	struct ts_totals totals;
 	struct flow_entry *flows;
 	size_t nflows;

@@ -11,8 +11,10 @@
 #include "sensor/commands.h"
 #include "common/calendar.h"
 #include "lib/log.h"
+#include "lib/version.h"
 #include "lib/options.h"
 #include "sensor/attach.h"
+#include "sensor/mapsize.h"
 #include "sensor/rows.h"
 #include "sensor/tagcfg.h"
 
@@ -27,24 +29,6 @@ static void print_totals(const char *label, const struct ts_totals *t)
 	       (unsigned long long)t->mirai, (unsigned long long)t->backscatter,
 	       (unsigned long long)t->bs_overflow,
 	       (unsigned long long)t->tagged, (unsigned long long)t->tag_overflow);
-}
-
-/* The kernel's own account of a map's memory, from fdinfo. */
-static unsigned long long map_memlock(int fd)
-{
-	unsigned long long v = 0;
-	char path[64], line[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %llu", &v) == 1)
-			break;
-	fclose(f);
-	return v;
 }
 
 static void print_fill(const char *what, int fd)
@@ -69,12 +53,16 @@ static int show(const char *ifname)
 	struct tag_names names;
 	struct sensor s;
 	struct ts_ctl ctl;
-	char since[21];
-	int active;
+	char since[21], msg[512];
+	int active, err;
 
-	if (sensor_open_pins(&s, ifname)) {
+	err = sensor_open_pins(&s, ifname, msg, sizeof(msg));
+	if (err == -ENOENT)
 		pr_err("nothing attached to %s (no pins under %s/%s)", ifname,
 		       TS_PIN_ROOT, ifname);
+	else if (err) /* counts it cannot interpret are not shown */
+		pr_err("%s", msg);
+	if (err) {
 		sensor_close(&s);
 		return 1;
 	}
@@ -105,6 +93,8 @@ static int show(const char *ifname)
 	       s.prog_id, attach_mode_name(s.attach_mode), since);
 	printf("  loader    %s\n", sensor_locked(ifname)
 	       ? "running" : "not running (the kernel keeps counting; the next run writes it)");
+	printf("  version   xdp-telescope %s (this status), map layout %d\n", ts_version(),
+	       TELESCOPE_LAYOUT);
 	print_totals("total", &all);
 	print_totals("unwritten", &pending);
 	tagcfg_read_names(&s.maps, &names);

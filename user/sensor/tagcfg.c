@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "lib/alloc.h"
 #include "lib/hmap.h"
+#include "sensor/layout.h"
 #include "sensor/tagcfg.h"
 
 void tagcfg_read_names(const struct sensor_maps *s, struct tag_names *names)
@@ -13,7 +14,7 @@ void tagcfg_read_names(const struct sensor_maps *s, struct tag_names *names)
 	struct ts_tag_name n;
 
 	tag_names_init(names);
-	if (s->tagnames_fd < 0)
+	if (s->tagnames_fd < 0 || map_has_sizes(s->tagnames_fd, sizeof(__u32), sizeof(n)))
 		return;
 	for (__u32 b = TS_TAG_BUILTIN_COUNT; b < TS_TAG_MAX; b++)
 		if (!bpf_map_lookup_elem(s->tagnames_fd, &b, &n)) {
@@ -165,16 +166,10 @@ int tagcfg_apply(const struct sensor_maps *s, struct tag_config *cfg, char *err,
 	if (labels_masks(nets, nnets, &names, masks, err, errlen))
 		goto out;
 	for (size_t i = 0; i < nnets; i++) {
-		struct ts_label_key k = { 0 };
+		struct ts_label_key k;
 
-		if (nets[i].family == TS_FAMILY_IPV4) {
-			k.prefixlen = 96u + nets[i].prefixlen;
-			k.addr[10] = k.addr[11] = 0xff;
-			memcpy(&k.addr[12], nets[i].addr, 4);
-		} else {
-			k.prefixlen = nets[i].prefixlen;
-			memcpy(k.addr, nets[i].addr, 16);
-		}
+		/* a prefix listed in both forms is one key with one mask */
+		label_key(&nets[i], &k);
 		*(__u64 *)hmap_upsert(&prefixes, &k) = masks[i];
 	}
 	if (prefixes.len > 0 && s && s->labels_fd >= 0) {

@@ -132,6 +132,7 @@ void emit_interval(const struct synth_opts *o, int s, int64_t t, const struct fl
 	csv_u64(&row, total.mirai); csv_u64(&row, bs_packets);
 	csv_u64(&row, 0); csv_u64(&row, 0);	/* bs_overflow, quote_mismatch */
 	csv_u64(&row, tagged); csv_u64(&row, 0);	/* tag_overflow */
+	csv_u64(&row, (uint64_t)o->interval);	/* seconds: synth has no outages */
 	ROW_DONE(S_TOTALS);
 	for (int i = 0; i < np; i++) {
 		const struct agg *a = &port_rows[i];

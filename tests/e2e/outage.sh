@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End to end, a full disk under a running loader: --out is a small tmpfs
+# of the test's own; while traffic runs, a filler file takes all its
+# space for 6 s, then goes. Every packet must be in the CSV exactly once
+# (lab-send's account), and in the right time: the intervals before the
+# outage one row each, one row for the time the disk was full as long as
+# it was (totals.seconds, within an interval), no row for the intervals
+# in between, the intervals after it one row each again. The log must say
+# it once when it begins and once when it ends, not every interval.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/lab.sh
+
+lab_prepare e2e_outage
+log="$dir/loader.log"
+account="$dir/account.csv"
+times="$dir/times"
+out="$dir/out"
+run_args=(--out "$out" --interval 1 --geoip "$dir/country.mmdb"
+	  --asn "$dir/asn.mmdb" --sensor outage)
+now() { date +%s.%N; }
+
+lab_up
+lab_tmpfs "$out" 8m
+drops_before=$(lab_wire_drops)
+lab_start_loader "$log" "${run_args[@]}"
+in_sender "$SEND" --ifname "$SENDER_IF" --mix e2e --seed 7 --seconds 14 --rate 500 \
+	--account "$account" & sender=$!
+
+sleep 4
+echo "the disk is full for 6 s"
+echo "fill $(now)" >"$times"
+dd if=/dev/zero of="$out/filler" bs=64k 2>/dev/null # until ENOSPC
+echo "full $(now)" >>"$times"
+[ "$(df --output=avail "$out" | tail -1)" -eq 0 ] || lab_fail "the filler left room on $out"
+sleep 6
+kill -0 "$LOADER_PID" 2>/dev/null || lab_fail "the loader died of the full disk: $(tail -3 "$log")"
+echo "free $(now)" >>"$times"
+rm -f "$out/filler"
+echo "freed $(now)" >>"$times"
+
+wait "$sender" || lab_fail "lab-send failed"
+sleep 1.3
+kill -TERM "$LOADER_PID"
+wait "$LOADER_PID"
+rc=$?
+[ "$rc" -eq 0 ] || lab_fail "loader exit status $rc after SIGTERM, expected 0: $(tail -3 "$log")"
+cp -r "$out" "$dir/csv" # the tmpfs goes with the test
+
+drops=$(( $(lab_wire_drops) - drops_before ))
+[ "$drops" -eq 0 ] || lab_fail "the wire dropped $drops frames: the comparison is void"
+lab_check_csv "$dir/csv" "$account" 8 || lab_fail "CSV differs from what was sent (artefacts in $dir)"
+
+# What the log said: once at the start of the outage, once at its end
+# (and the space running low, then free again, once each).
+for what in "No space left on device" "cannot be written:" "writing works again after" \
+	    "of its space free (below 5%)" "of its space free again"; do
+	n=$(grep -c "$what" "$log")
+	[ "$n" -eq 1 ] || lab_fail "the log says '$what' $n times, not once: $(tail -5 "$log")"
+done
+
+# Where the rows are in time.
+python3 - "$dir/csv" "$times" <<'PYEOF' || lab_fail "rows misplaced in time (artefacts in $dir)"
+import csv, datetime, glob, sys
+out, times = sys.argv[1], sys.argv[2]
+t = {k: float(v) for k, v in (line.split() for line in open(times))}
+
+def ts(s):
+    return int(datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp())
+
+rows = []
+for p in sorted(glob.glob(out + "/*/totals.csv")):
+    with open(p) as f:
+        rows += list(csv.DictReader(f))
+if not rows or "seconds" not in rows[0]:
+    print("FAIL: totals.csv has no column 'seconds'")
+    sys.exit(1)
+errors = []
+spans = [(ts(r["time"]), int(r["seconds"]), int(r["packets"])) for r in rows]
+if spans != sorted(spans):
+    errors.append("totals rows not in time order: %s" % spans)
+spans.sort()
+# every interval once: each row begins where the one before ends
+for (t0, s0, _), (t1, _, _) in zip(spans, spans[1:]):
+    if t1 != t0 + s0:
+        errors.append("row %d + %d s is followed by row %d" % (t0, s0, t1))
+long = [(t0, s0) for t0, s0, _ in spans if s0 != 1]
+if len(long) != 1:
+    errors.append("%d rows longer than one interval, expected one: %s" % (len(long), long))
+else:
+    outage = t["free"] - t["full"]
+    slack = 1 + (t["full"] - t["fill"]) + (t["freed"] - t["free"]) + 0.25
+    t0, s0 = long[0]
+    print("outage %.2f s; its row: %d s from %d (%.1f s after the disk filled)"
+          % (outage, s0, t0, t0 - t["full"]))
+    if abs(s0 - outage) > slack:
+        errors.append("the outage's row is %d s long, the outage %.2f s" % (s0, outage))
+    if not t["fill"] - 1 <= t0 <= t["full"] + 1:
+        errors.append("the outage's row begins at %d, the disk filled at %.2f" % (t0, t["full"]))
+    before = [t1 for t1, _, _ in spans if t1 < t0]
+    if len(before) < 3:
+        errors.append("only %d rows before the outage" % len(before))
+for e in errors:
+    print("FAIL: " + e)
+sys.exit(1 if errors else 0)
+PYEOF
+echo "e2e_outage: ok"
