@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Hostile variations of a clean data directory, for tests/report/fuzz.sh:
+"""Hostile variations of a clean data directory, for tests/report/input_fuzz.sh:
   fuzz_input.py CLEAN OUT SEED
 copies CLEAN (day directories of CSV as `run` writes them) to OUT and
 damages the copy the ways real input gets damaged, and worse: random

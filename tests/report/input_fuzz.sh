@@ -6,11 +6,11 @@
 # real binary must not crash or hang (exit 0, or 1 with its line), its
 # Markdown and HTML must be valid UTF-8, and every number of its CSV
 # tables must equal what tests/report/check_tables.py computes for the
-# rows that count. TS_FUZZ_ROUNDS sets the number of seeds (default 20).
+# rows that count. TS_FUZZ_ROUNDS sets the number of seeds (default 12).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TS_BIN:-build/xdp-telescope}
-rounds=${TS_FUZZ_ROUNDS:-20}
+rounds=${TS_FUZZ_ROUNDS:-12}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
