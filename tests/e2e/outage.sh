@@ -6,7 +6,9 @@
 # outage one row each, one row for the time the disk was full as long as
 # it was (totals.seconds, within an interval), no row for the intervals
 # in between, the intervals after it one row each again. The log must say
-# it once when it begins and once when it ends, not every interval.
+# it once when it begins and once when it ends, not every interval. The
+# report counts every packet, notes the outage as one interval written
+# late and lists no gap.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/lab.sh
@@ -105,4 +107,19 @@ for e in errors:
     print("FAIL: " + e)
 sys.exit(1 if errors else 0)
 PYEOF
+# The report: every packet once, the outage's row one interval written
+# late (a data-quality note), not a gap.
+days=$(cd "$dir/csv" && ls -d 20??-??-?? | sort)
+first=$(echo "$days" | head -1) last=$(echo "$days" | tail -1)
+"$TS_BIN" report --data "$dir/csv" --from "$first" --to "$last" --format csv --out "$dir/report" \
+	2>"$dir/report.err" || lab_fail "report failed: $(cat "$dir/report.err")"
+"$TS_BIN" report --data "$dir/csv" --from "$first" --to "$last" --format md --out "$dir/report.md" \
+	2>>"$dir/report.err" || lab_fail "report failed: $(cat "$dir/report.err")"
+counted=$(awk -F, '$1 == "packets" { print $2 }' "$dir/report/summary.csv")
+csv_total=$(cat "$dir"/csv/*/totals.csv | awk -F, 'NR > 1 && $1 != "time" { s += $3 } END { print s }')
+[ "$counted" = "$csv_total" ] || lab_fail "the report counts $counted packets, the CSV holds $csv_total"
+[ "$(wc -l <"$dir/report/gaps.csv")" -eq 1 ] || lab_fail "the outage is reported as a gap: $(cat "$dir/report/gaps.csv")"
+grep -q "of data written late as one interval (outage, " "$dir/report.md" ||
+	lab_fail "the report does not note the late interval: $(grep -i 'data quality' "$dir/report.md")"
+echo "report: $counted packets, the outage one late interval, no gap"
 echo "e2e_outage: ok"

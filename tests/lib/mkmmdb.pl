@@ -12,6 +12,13 @@
 # An optional PREFIX=CC after OUT gives one network another country, for
 # tests that must tell two versions of a database apart (reloads).
 #
+# --hostile=YYYY-MM-DD gives the networks AS organisation names such as a
+# third-party database may hold (tests/e2e/hostile_names.sh): line ends,
+# a tab, DEL and a C1 control, and one that reads as a backscatter row of
+# that day when a reader splits lines before it parses CSV:
+#
+#   perl tests/lib/mkmmdb.pl asn OUT.mmdb --hostile=2026-12-01
+#
 # Every database is IPv6 with the IPv4 space aliased (::ffff:0:0/96, 6to4),
 # as MaxMind's own are, so IPv4 lookups go through the same code path as
 # they do with real databases.
@@ -69,8 +76,25 @@ my %types = (
 
 my ($schema, $out, @moves) = @ARGV;
 if (@ARGV < 2 || !exists $schemas{$schema}) {
-	print STDERR "usage: $0 country|country-flat|country-registered|asn OUT.mmdb [PREFIX=CC ...]\n";
+	print STDERR "usage: $0 country|country-flat|country-registered|asn OUT.mmdb "
+		. "[PREFIX=CC ...] [--hostile=YYYY-MM-DD]\n";
 	exit 2;
+}
+# The hostile names, by network (the injected row names a documentation
+# address that no test sends from).
+sub hostile_orgs {
+	my ($day) = @_;
+	return (
+		'198.51.100.0/25'   => "Example\nJP Net",
+		'198.51.100.128/25' => "=Research\tScanner\x{7f} NL",
+		'203.0.113.0/24'    => "X\n${day}T19:00:00Z,evil,203.0.113.99,US,1,tcp,443,synack,999999,Injected",
+		'2001:db8::/32'     => "Example\r\nDE\x{85}",
+	);
+}
+if (my ($day) = map { /^--hostile=(\d{4}-\d\d-\d\d)$/ ? $1 : () } @moves) {
+	my %org = hostile_orgs($day);
+	$networks{$_}{org} = $org{$_} for keys %org;
+	@moves = grep { !/^--hostile=/ } @moves;
 }
 for my $move (@moves) {
 	my ($prefix, $cc) = $move =~ m{^([0-9a-fA-F.:]+/\d+)=([A-Z]{2})$}

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Independent check of `xdp-telescope report --format csv`: recomputes
 every table (and the daily chart series) straight from the sensors' CSV
-with Python's csv module and compares cell by cell. Shares no code with
-the report. Usage:
+and compares cell by cell. The rows that count, and each one's share of
+the days it covers, come from report_input.py, written again from
+docs/report.md; neither shares code with the report. Usage:
   check_tables.py --data DIR [--data DIR...] --report CSVDIR --from D --to D
                   --prev-from D --prev-to D [--top N] [--country CC]
                   [--port P/proto ...] [--sensors FILE]
@@ -26,33 +27,8 @@ FINGERPRINTS = {
     "sip_options": "SIP OPTIONS-type",
     "sip_friendly_scanner": "SIPVicious-type (friendly-scanner)",
 }
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def day_dirs(root):
-    found = [os.path.join(root, d) for d in os.listdir(root)
-             if DAY_RE.match(d) and os.path.isdir(os.path.join(root, d))]
-    if found:
-        return found
-    out = []
-    for sub in os.listdir(root):
-        p = os.path.join(root, sub)
-        if os.path.isdir(p):
-            out += [os.path.join(p, d) for d in os.listdir(p)
-                    if DAY_RE.match(d) and os.path.isdir(os.path.join(p, d))]
-    return out
-
-
-def rows(dirs, name, days=None):
-    for d in sorted(dirs, key=lambda p: (os.path.basename(p), p)):
-        if days is not None and os.path.basename(d) not in days:
-            continue
-        for path, opener in ((f"{d}/{name}.csv", open), (f"{d}/{name}.csv.gz", gzip.open)):
-            if os.path.exists(path):
-                with opener(path, "rt", newline="", encoding="utf-8") as f:
-                    yield from csv.DictReader(f)
-                break
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_input  # noqa: E402  (beside this file)
 
 def proto_num(p):
     return PROTO[p] if p in PROTO else int(p)
@@ -63,7 +39,8 @@ def iso(day):
 
 
 def pct(a, b):
-    return f"{100 * a / b:.2f}" if b else "0.00"
+    # in doubles, as the report computes it: counts beyond 2^53 round alike
+    return f"{100.0 * float(a) / float(b):.2f}" if b else "0.00"
 
 
 def tag_label(tag):
@@ -93,84 +70,45 @@ def main():
     a = ap.parse_args()
 
     frm, to = dt.date.fromisoformat(a.frm), dt.date.fromisoformat(a.to)
-    pfrm, pto = dt.date.fromisoformat(a.prev_from), dt.date.fromisoformat(a.prev_to)
     period = [frm + dt.timedelta(days=i) for i in range((to - frm).days + 1)]
     cur_days = {iso(d) for d in period}
-    prev_days = {iso(pfrm + dt.timedelta(days=i)) for i in range((pto - pfrm).days + 1)}
-    dirs = [p for root in a.data for p in day_dirs(root)]
+    epoch = dt.date(1970, 1, 1)
 
-    def in_cur(t):
-        return t[:10] in cur_days
+    def dnum(iso_day):
+        return (dt.date.fromisoformat(iso_day) - epoch).days
 
-    # --- totals
-    s_rows = collections.defaultdict(list)
-    day_pk = collections.Counter()
-    day_rows = collections.Counter()
-    sensor_day_pk = collections.Counter()
-    sensor_days = collections.defaultdict(set)
-    tot = collections.Counter()
-    prev_seen = False
-    prev_packets = 0
-    tagged_seen = False
-    for r in rows(dirs, "totals", cur_days | prev_days):
-        t = r["time"]
-        if in_cur(t):
-            s_rows[r["sensor"]].append(t)
-            pk = int(r["packets"])
-            day_pk[t[:10]] += pk
-            day_rows[t[:10]] += 1
-            sensor_day_pk[(r["sensor"], t[:10])] += pk
-            sensor_days[r["sensor"]].add(t[:10])
-            tot["packets"] += pk
-            tot["bytes"] += int(r["bytes"])
-            tot["overflow"] += int(r.get("overflow") or 0)
-            tot["malformed"] += int(r.get("malformed") or 0)
-            if r.get("tagged") is not None:
-                tagged_seen = True
-                tot["tagged"] += int(r["tagged"])
-        elif t[:10] in prev_days:
-            prev_seen = True
-            prev_packets += int(r["packets"])
+    def diso(n):
+        return iso(epoch + dt.timedelta(days=n))
 
-    # --- ports
-    port_pk = collections.Counter()
-    port_day = collections.Counter()
-    prev_port = collections.Counter()
-    sensor_port = collections.defaultdict(collections.Counter)
-    for r in rows(dirs, "ports", cur_days | prev_days):
-        key = (proto_num(r["proto"]), int(r["port"]))
-        pk = int(r["packets"])
-        if in_cur(r["time"]):
-            port_pk[key] += pk
-            port_day[(key, r["time"][:10])] += pk
-            sensor_port[r["sensor"]][key] += pk
-        elif r["time"][:10] in prev_days:
-            prev_port[key] += pk
+    want_ports = []
+    for p in a.port:
+        num, pr = p.split("/")
+        want_ports.append((proto_num(pr.lower()), int(num)))
+    per = report_input.Period(dnum(a.frm), dnum(a.to), dnum(a.prev_from), dnum(a.prev_to),
+                              want_ports)
 
-    # --- countries
-    cc_pk = collections.Counter()
-    cc_day = collections.Counter()
-    prev_cc = collections.Counter()
-    for r in rows(dirs, "countries", cur_days | prev_days):
-        pk = int(r["packets"])
-        if in_cur(r["time"]):
-            cc_pk[r["country"]] += pk
-            cc_day[(r["country"], r["time"][:10])] += pk
-        elif r["time"][:10] in prev_days:
-            prev_cc[r["country"]] += pk
+    iso_of = {per.frm + i: diso(per.frm + i) for i in range(per.to - per.frm + 1)}
 
-    # --- sensors file
+    def cur(row):       # the row's days in the period: (iso day, seconds, shares)
+        return [(iso_of[d], secs, v) for d, secs, v in row.days if d in iso_of]
+
+    def prev(row):
+        return [v for d, _, v in row.days if per.prev_from <= d <= per.prev_to]
+
+    # --- sensors file (names cleaned as the report cleans the data's)
     listed, group, country_of = [], {}, {}
     if a.sensors:
-        with open(a.sensors, newline="") as f:
+        with open(a.sensors, newline="", encoding="utf-8") as f:
             for i, rec in enumerate(csv.reader(f)):
-                if not rec or (i == 0 and rec[0] == "sensor"):
+                if not rec or (i == 0 and rec[0] == "sensor") or rec[0].startswith("#"):
                     continue
-                listed.append(rec[0])
+                name = report_input.clean(rec[0].encode())
+                if name not in listed:
+                    listed.append(name)
                 if len(rec) > 1 and rec[1]:
-                    group[rec[0]] = rec[1]
+                    group[name] = report_input.clean(rec[1].encode())
                 if len(rec) > 3 and rec[3]:
-                    country_of[rec[0]] = rec[3].upper()
+                    country_of[name] = rec[3].upper()
     focus = a.country
     if not focus:
         counts = collections.Counter(country_of.values())
@@ -180,50 +118,102 @@ def main():
                 focus = cc
     focus = focus.upper()
 
-    # --- port x country
+    # The rows, as they stream by: totals first (their times are kept per
+    # sensor, for intervals and gaps), then the others.
+    s_rows = collections.defaultdict(list)      # (t, seconds, has the column)
+    day_pk, day_rows, sensor_day_pk = (collections.Counter() for _ in range(3))
+    sensor_days = collections.defaultdict(set)
+    tot = collections.Counter()
+    prev_total = {"seen": False, "packets": 0, "tagged_seen": False}
+    port_pk, port_day, prev_port = (collections.Counter() for _ in range(3))
+    sensor_port = collections.defaultdict(collections.Counter)
+    cc_pk, cc_day, prev_cc = (collections.Counter() for _ in range(3))
     focus_port = collections.defaultdict(lambda: [0, 0])
-    want_ports = []
-    for p in a.port:
-        num, pr = p.split("/")
-        want_ports.append((proto_num(pr.lower()), int(num)))
     port_cc = collections.defaultdict(collections.Counter)
-    for r in rows(dirs, "port_countries", cur_days):
-        key = (proto_num(r["proto"]), int(r["port"]))
-        if r["country"] == focus:
-            focus_port[key][0] += int(r["packets"])
-            focus_port[key][1] += int(r.get("mirai") or 0)
-        if key in want_ports:
-            port_cc[key][r["country"]] += int(r["packets"])
-
-    # --- tags (a packet with two tags is in two rows: no sum across tags)
-    tag_pk = collections.Counter()
-    tag_src = collections.Counter()
+    tag_pk, tag_src, tag_day = (collections.Counter() for _ in range(3))
     tag_port = collections.defaultdict(lambda: [0, 0])
     tag_cc = collections.defaultdict(lambda: [0, 0])
-    tag_day = collections.Counter()
-    for r in rows(dirs, "tags", cur_days):
-        tag = r["tag"][1:] if r["tag"].startswith("'") else r["tag"]
-        pk, src = int(r["packets"]), int(r["sources"])
-        tag_pk[tag] += pk
-        tag_src[tag] += src
-        for bucket, key in ((tag_port, (tag, proto_num(r["proto"]), int(r["port"]))),
-                            (tag_cc, (tag, r["country"]))):
-            bucket[key][0] += pk
-            bucket[key][1] += src
-        tag_day[(tag, r["time"][:10])] += pk
-
-    # --- backscatter
     bs = {}
-    for r in rows(dirs, "backscatter", cur_days):
-        ip = r["src_ip"]
+    # The sensor registry's order: --sensors, then as the period's totals
+    # and ports rows name them, directory by directory (gaps sort by it).
+    registry = list(listed)
+
+    def on_totals(r, days):
+        if days:
+            s_rows[r.sensor].append((r.t, r.seconds, "seconds" in r.f))
+            prev_total["tagged_seen"] |= r.has_tagged
+        for d, _, v in days:
+            day_pk[d] += v["packets"]
+            day_rows[d] += 1
+            sensor_day_pk[(r.sensor, d)] += v["packets"]
+            sensor_days[r.sensor].add(d)
+            for c in ("packets", "bytes", "overflow", "malformed", "tagged"):
+                tot[c] += v[c]
+        before = prev(r)
+        if before:
+            prev_total["seen"] = True
+            prev_total["packets"] += sum(v["packets"] for v in before)
+
+    def on_ports(r, days):
+        key = (r.v["proto"], r.v["port"])
+        for d, _, v in days:
+            port_pk[key] += v["packets"]
+            port_day[(key, d)] += v["packets"]
+            sensor_port[r.sensor][key] += v["packets"]
+        for v in prev(r):
+            prev_port[key] += v["packets"]
+
+    def on_countries(r, days):
+        cc = r.v["country"]
+        for d, _, v in days:
+            cc_pk[cc] += v["packets"]
+            cc_day[(cc, d)] += v["packets"]
+        for v in prev(r):
+            prev_cc[cc] += v["packets"]
+
+    def on_port_countries(r, days):
+        key = (r.v["proto"], r.v["port"])
+        for d, _, v in days:
+            if r.v["country"] == focus:
+                focus_port[key][0] += v["packets"]
+                focus_port[key][1] += v["mirai"]
+            if key in want_ports:
+                port_cc[key][r.v["country"]] += v["packets"]
+
+    def on_tags(r, days):     # a packet with two tags is in two rows: no sum across tags
+        tag = r.v["tag"]
+        for d, _, v in days:
+            pk, src = v["packets"], v["sources"]
+            tag_pk[tag] += pk
+            tag_src[tag] += src
+            for bucket, key in ((tag_port, (tag, r.v["proto"], r.v["port"])),
+                                (tag_cc, (tag, r.v["country"]))):
+                bucket[key][0] += pk
+                bucket[key][1] += src
+            tag_day[(tag, d)] += pk
+
+    def on_backscatter(r, days):
+        ip = report_input.clean(r.f["src_ip"])
         if ip not in bs:
-            bs[ip] = {"cc": r["country"], "asn": r.get("asn") or "0", "org": r.get("as_org", ""),
+            bs[ip] = {"cc": r.v["country"], "asn": str(r.v["asn"]),
+                      "org": report_input.clean(r.f.get("as_org", b"")),
                       "pk": 0, "days": set(), "ports": collections.Counter()}
         b = bs[ip]
-        pk = int(r["packets"])
-        b["pk"] += pk
-        b["days"].add(r["time"][:10])
-        b["ports"][(proto_num(r["proto"]), int(r["src_port"]))] += pk
+        for d, _, v in days:
+            b["pk"] += v["packets"]
+            b["days"].add(d)
+            b["ports"][(r.v["proto"], r.v["src_port"])] += v["packets"]
+
+    handle = {"totals": on_totals, "ports": on_ports, "countries": on_countries,
+              "port_countries": on_port_countries, "tags": on_tags,
+              "backscatter": on_backscatter}
+    for row in report_input.read(a.data, per):
+        days = cur(row)
+        if days and row.series in ("totals", "ports") and row.sensor not in registry:
+            registry.append(row.sensor)
+        handle[row.series](row, days)
+    prev_seen, prev_packets = prev_total["seen"], prev_total["packets"]
+    tagged_seen = prev_total["tagged_seen"]
 
     expect = {}
     limit = max(10, a.top)
@@ -330,26 +320,45 @@ def main():
         return (0, listed.index(s), "") if s in listed else (1, 0, s)
     sens = sorted(active, key=order_key)
     srows, top10, gaps = [], [], []
+    fmt = lambda v: dt.datetime.fromtimestamp(v, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
     for s in sens:
-        ts = sorted(set(s_rows[s]))
-        secs = [int(dt.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc).timestamp()) for t in ts]
-        spacing = collections.Counter(b - x for x, b in zip(secs, secs[1:]))
+        # docs/report.md, Gaps: spacings between rows in the order read,
+        # a row not later than the latest before it left out.
+        first_t = last_t = None
+        last_secs, end_t, plain, cover, steps = 0, 0, 0, 0, []
+        for t, seconds, with_secs in s_rows[s]:
+            if with_secs:
+                cover += seconds
+                end_t = max(end_t, t + seconds)
+            else:
+                plain += 1
+            if first_t is None:
+                first_t = last_t = t
+                last_secs = seconds
+                continue
+            first_t = min(first_t, t)
+            if t <= last_t:
+                continue
+            steps.append((last_t, t, last_secs))
+            last_t, last_secs = t, seconds
+        spacing = collections.Counter(b - x for x, b, _ in steps)
         interval = min(spacing, key=lambda v: (-spacing[v], v)) if spacing else 0
-        nrows = len(s_rows[s])
-        span = secs[-1] - secs[0] + interval
-        cov = f"{100 * nrows * interval / span:.2f}" if interval else "100.00"
-        fmt = lambda v: dt.datetime.fromtimestamp(v, dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+        end = max(last_t + (last_secs or interval), end_t)
+        cov = (f"{100.0 * (float(plain) * float(interval) + float(cover)) / float(end - first_t):.2f}"
+               if interval else "100.00")
         srows.append([s, group.get(s, ""), str(sum(sensor_day_pk[(s, d)] for d in sensor_days[s])),
-                      str(len(sensor_days[s])), str(interval), cov, fmt(secs[0]), fmt(secs[-1])])
+                      str(len(sensor_days[s])), str(interval), cov, fmt(first_t), fmt(last_t)])
         rk = sorted(sensor_port[s].items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))[:10]
         top10.append([s] + [f"{port}/{pname(p)}" for (p, port), _ in rk] + [""] * (10 - len(rk)))
-        for x, b in zip(secs, secs[1:]):
-            if interval and b - x >= 2 * interval:
-                gaps.append((x + interval, s, [s, fmt(x + interval), fmt(b), str(b - x - interval),
-                                               str((b - x - interval) // interval)]))
+        for x, b, covered in steps:
+            covered = covered or interval
+            if interval and b - x - covered >= interval:
+                start = x + covered
+                gaps.append((start, registry.index(s), [s, fmt(start), fmt(b), str(b - start),
+                                                        str((b - start) // interval)]))
     expect["sensors"] = srows
     expect["sensor_top_ports"] = top10
-    expect["gaps"] = [g[2] for g in sorted(gaps, key=lambda g: (g[0] // 86400, g[0], sens.index(g[1])))]
+    expect["gaps"] = [g[2] for g in sorted(gaps, key=lambda g: (g[0] // 86400, g[0], g[1]))]
 
     groups = []
     for s in sens:
@@ -373,7 +382,7 @@ def main():
                     if d.startswith(m):
                         pk += sensor_day_pk[(s, d)]
                         sd += 1
-            row.append(f"{pk / sd:.0f}" if sd else "")
+            row.append(f"{float(pk) / float(sd):.0f}" if sd else "")
         mon.append(row)
     expect["sensor_monthly"] = mon
 

@@ -215,6 +215,27 @@ static void test_asn(void **state)
 	geo_close(g);
 }
 
+/* Organisation names with line ends and other control characters (a
+ * third party's data) are written as one line of text. */
+static void test_asn_hostile_names(void **state)
+{
+	char err[512] = "", hostile_db[PATH_MAX];
+	struct geo *g;
+
+	(void)state;
+	path_in_tmp(hostile_db, "asn-hostile.mmdb");
+	assert_int_equal(mkmmdb("asn", hostile_db, "--hostile=2026-12-01"), 0);
+	g = geo_open(country_db, hostile_db, err, sizeof(err));
+	if (!g)
+		fail_msg("geo_open: %s", err);
+	assert_asn(g, "198.51.100.1", "JP", 64500, "Example JP Net");
+	assert_asn(g, "198.51.100.129", "NL", 64501, "=Research Scanner  NL");
+	assert_asn(g, "203.0.113.1", "US", 64502, "X 2026-12-01T19:00:00Z,evil,203.0.113.99,"
+		   "US,1,tcp,443,synack,999999,Injected");
+	assert_asn(g, "2001:db8:1::1", "DE", 64503, "Example  DE ");
+	geo_close(g);
+}
+
 static void test_asn_without_country(void **state)
 {
 	char err[512] = "";
@@ -384,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_country_flat_schema),
 		cmocka_unit_test(test_country_registered_only),
 		cmocka_unit_test(test_asn),
+		cmocka_unit_test(test_asn_hostile_names),
 		cmocka_unit_test(test_asn_without_country),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_corrupt_file),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* sensor/retention.c: old day directories go, others and strangers stay. */
+/* sensor/retention.c: old day directories go, others, strangers and days
+ * the database does not hold whole yet stay; common/shipped.c's ledger. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "common/calendar.h"
+#include "common/shipped.h"
 #include "sensor/retention.h"
 
 static char root[64];
@@ -86,6 +88,90 @@ static void test_prune(void **state)
 	}
 }
 
+static void write_ledger(const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/.xdp-telescope-shipped", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void rm_root(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* With ship's ledger, a day goes only once the database holds it whole. */
+static void test_prune_shipped(void **state)
+{
+	int64_t now = (int64_t)day_from_ymd(2026, 12, 1) * 86400 + 3600;
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/test_retention.XXXXXX");
+	assert_non_null(mkdtemp(root));
+	day_dir("2026-11-27");	/* shipped whole */
+	day_dir("2026-11-28");	/* ports.csv.gz only half shipped */
+	day_dir("2026-11-29");	/* not in the ledger at all */
+	day_dir("2026-12-01");
+	/* each file is "time,sensor\n": 12 bytes */
+	write_ledger("2026-11-27/totals.csv 12\n2026-11-27/ports.csv.gz 12\n"
+		     "2026-11-28/totals.csv 12\n2026-11-28/ports.csv.gz 6\n");
+	assert_int_equal(retention_prune(root, 1, now), 1);
+	assert_false(exists("2026-11-27"));
+	assert_true(exists("2026-11-28/ports.csv.gz"));
+	assert_true(exists("2026-11-28/totals.csv"));	/* a day goes whole or not at all */
+	assert_true(exists("2026-11-29/totals.csv"));
+	/* the ledger catches up */
+	write_ledger("2026-11-28/totals.csv 12\n2026-11-28/ports.csv.gz 12\n"
+		     "2026-11-29/totals.csv 12\n2026-11-29/ports.csv.gz 12\n");
+	assert_int_equal(retention_prune(root, 1, now), 2);
+	assert_false(exists("2026-11-28"));
+	assert_false(exists("2026-11-29"));
+	assert_true(exists("2026-12-01/totals.csv"));
+	/* a damaged ledger says nothing is shipped: every day stays */
+	day_dir("2026-11-26");
+	write_ledger("2026-11-26/totals.csv 12\n2026-11-26/ports.csv.gz twelve\n");
+	assert_int_equal(retention_prune(root, 1, now), 0);
+	assert_true(exists("2026-11-26/totals.csv"));
+	write_ledger("2026-11-26/totals.csv 12\n2026-11-26/ports.csv.gz 12");	/* cut */
+	assert_int_equal(retention_prune(root, 1, now), 0);
+	assert_true(exists("2026-11-26/totals.csv"));
+	rm_root();
+}
+
+/* The ledger as ship writes it reads back the same. */
+static void test_ledger_round_trip(void **state)
+{
+	struct shipped a, b;
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/test_retention.XXXXXX");
+	assert_non_null(mkdtemp(root));
+	shipped_init(&a);
+	assert_true(shipped_load(root, &a));
+	assert_false(a.present);
+	shipped_set(&a, "2026-11-30/totals.csv", 4096);
+	shipped_set(&a, "2026-11-30/ports.csv.gz", UINT64_MAX);
+	shipped_set(&a, "2026-11-30/totals.csv", 8192);
+	assert_true(shipped_save(root, &a));
+	shipped_init(&b);
+	assert_true(shipped_load(root, &b));
+	assert_true(b.present);
+	assert_int_equal(shipped_bytes(&b, "2026-11-30/totals.csv"), 8192);
+	assert_true(shipped_bytes(&b, "2026-11-30/ports.csv.gz") == UINT64_MAX);
+	assert_int_equal(shipped_bytes(&b, "2026-11-30/sources.csv"), 0);
+	shipped_free(&a);
+	shipped_free(&b);
+	rm_root();
+}
+
 static void test_space(void **state)
 {
 	double pct = -1;
@@ -100,6 +186,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prune),
+		cmocka_unit_test(test_prune_shipped),
+		cmocka_unit_test(test_ledger_round_trip),
 		cmocka_unit_test(test_space),
 	};
 

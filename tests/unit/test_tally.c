@@ -74,15 +74,15 @@ static void test_tag_rows(void **state)
 	o.prev_from = o.prev_to = o.from - 1;
 	o.top = 5;
 	o.country = -1;
-	assert_true(rpt_scan_data_dir(dir, &days));
+	assert_true(rpt_scan_data_dir(dir, 0, &days));
 	day_list_sort(&days);
-	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day);
+	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day, days.n);
 	stats_read_days(&st, &days);
 
 	assert_true(st.tagged_seen);
 	assert_int_equal(st.day[0].tagged, 42);
 	assert_int_equal(st.ntags, 3);
-	assert_int_equal(st.read[S_TAGS].malformed, 1);
+	assert_int_equal(st.read[S_TAGS].skipped[ROW_BAD], 1);
 	mirai = find_tag(&st, "mirai");
 	listed = find_tag(&st, "list:research-scanner");
 	rule = find_tag(&st, "-odd-rule");

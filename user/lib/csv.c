@@ -141,3 +141,77 @@ int csv_split(char *line, char **fields, int max)
 		*wr++ = '\0';
 	}
 }
+
+/* The unquoted part of a field from p: up to a comma or a line end. */
+static const char *plain_part(const char *p, const char *end, bool eof, char **w,
+			      bool *nul, int *stop)
+{
+	for (; p < end; p++) {
+		char c = *p;
+
+		if (c == ',') {
+			*stop = ',';
+			return p + 1;
+		}
+		if (c == '\n') {
+			*stop = '\n';
+			return p + 1;
+		}
+		if (c == '\r') {
+			if (p + 1 == end && !eof)
+				break;		/* CR LF split by the buffer? */
+			if (p + 1 < end && p[1] == '\n') {
+				*stop = '\n';
+				return p + 2;
+			}
+		}
+		*nul |= c == '\0';
+		*(*w)++ = c;
+	}
+	*stop = eof ? 0 : -1;
+	return p;
+}
+
+enum csv_status csv_read_record(const char *p, const char *end, bool eof, char *out,
+				struct csv_record *rec)
+{
+	char *w = out;
+	bool nul = false;
+	int n = 0, stop;
+
+	rec->lines = 0;
+	for (;;) {
+		if (n < rec->max)
+			rec->fields[n] = w;
+		n++;
+		if (p < end && *p == '"') {
+			for (p++;; p++) {
+				if (p == end)
+					return CSV_PARTIAL;	/* inside quotes, eof or not */
+				if (*p == '"') {
+					if (p + 1 == end && !eof)
+						return CSV_PARTIAL;	/* "" split by the buffer? */
+					if (p + 1 == end || p[1] != '"')
+						break;
+					p++;
+				}
+				rec->lines += *p == '\n';
+				nul |= *p == '\0';
+				*w++ = *p;
+			}
+			p++;
+		}
+		p = plain_part(p, end, eof, &w, &nul, &stop);
+		*w++ = '\0';
+		if (stop < 0)
+			return CSV_PARTIAL;
+		if (stop != ',')
+			break;
+	}
+	rec->n = n;
+	rec->next = p;
+	rec->ended = stop == '\n';
+	if (nul)
+		return CSV_HAS_NUL;
+	return n > rec->max ? CSV_TOO_MANY : CSV_RECORD;
+}

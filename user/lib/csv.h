@@ -7,6 +7,7 @@
 #ifndef TS_CSV_H
 #define TS_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/strbuf.h"
@@ -32,8 +33,44 @@ void csv_escape(struct strbuf *out, const char *s);
 /*
  * Split one CSV line (no trailing newline needed) into fields, in place.
  * Handles quotes and doubled quotes; returns the number of fields, or -1
- * when there are more than max. (For readers such as the report.)
+ * when there are more than max. For text known to hold one record (tests,
+ * a header); files are read with csv_read_record(), which knows that a
+ * quoted field may hold a line end.
  */
 int csv_split(char *line, char **fields, int max);
+
+/*
+ * The reader's RFC 4180, record by record out of a buffer. Fields are
+ * separated by commas. A field that starts with a quote runs to the
+ * closing quote, a doubled quote inside standing for one; it may hold
+ * commas, CR and LF; what follows the closing quote up to the next comma
+ * is kept as it is (as Python's csv module does). A quote anywhere else
+ * is an ordinary character. A record ends at LF or CRLF outside quotes;
+ * a lone CR is an ordinary character.
+ */
+enum csv_status {
+	CSV_RECORD,	/* a whole record: fields[0 .. n-1] */
+	CSV_PARTIAL,	/* the buffer ends inside the record: read more, or (at eof) it was cut */
+	CSV_TOO_MANY,	/* a whole record, of more than max fields */
+	CSV_HAS_NUL,	/* a whole record holding a NUL byte, which no text field may */
+};
+
+struct csv_record {
+	char **fields;		/* in: room for max field pointers */
+	int max;
+	int n;			/* out: fields found */
+	const char *next;	/* out: just after the record (and its line end) */
+	unsigned lines;		/* out: LFs inside quotes, for counting lines */
+	bool ended;		/* out: it ended with a line end (not with the buffer at eof) */
+};
+
+/*
+ * Reads the record that starts at p, the buffer ending at end (eof: no
+ * more comes after it). The fields are unquoted into out, each ended by a
+ * NUL; out needs end - p + 1 bytes. The buffer itself is left unchanged,
+ * so a CSV_PARTIAL record can be read again once more is in the buffer.
+ */
+enum csv_status csv_read_record(const char *p, const char *end, bool eof, char *out,
+				struct csv_record *rec);
 
 #endif

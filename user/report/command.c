@@ -41,15 +41,23 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 	return ok;
 }
 
-static void warn_malformed(const struct report_stats *st)
+/* One line per series and reason: how many rows were skipped, and where
+ * the first one is. */
+static void warn_skipped(const struct report_stats *st)
 {
-	for (int k = 0; k < S_COUNT; k++) {
-		const struct csv_read_stats *r = &st->read[k];
+	static const char *const what[ROW_NVERDICTS][2] = {
+		[ROW_BAD] = { "malformed ", "" },
+		[ROW_RANGE] = { "", " with a number out of range" },
+		[ROW_SUM] = { "", " that would carry a sum past 18446744073709551615" },
+		[ROW_DUP] = { "duplicate ", " (their sensor and time were read before)" },
+	};
 
-		if (r->malformed)
-			pr_warn("report: skipped %llu malformed line(s) of %s.csv (first at %s)",
-				(unsigned long long)r->malformed, series_name[k], r->first_bad);
-	}
+	for (int k = 0; k < S_COUNT; k++)
+		for (int v = ROW_BAD; v < ROW_NVERDICTS; v++)
+			if (st->read[k].skipped[v])
+				pr_warn("report: skipped %llu %sline(s) of %s.csv%s (first at %s)",
+					(unsigned long long)st->read[k].skipped[v], what[v][0],
+					series_name[k], what[v][1], st->read[k].first[v]);
 }
 
 static bool any_rows(const struct report_stats *st)
@@ -77,12 +85,16 @@ int cmd_report(int argc, char **argv)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < o.n_data_dirs; i++)
-		if (!rpt_scan_data_dir(o.data_dirs[i], &days)) {
+		if (!rpt_scan_data_dir(o.data_dirs[i], i, &days)) {
 			day_list_free(&days);
 			return 1;
 		}
+	if (!day_list_check_unique(&days, o.data_dirs)) {
+		day_list_free(&days);
+		return OPT_EXIT_USAGE;
+	}
 	day_list_sort(&days);
-	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day);
+	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day, days.n);
 	if (o.sensors_file && !stats_load_sensor_file(&st, o.sensors_file)) {
 		stats_free(&st);
 		day_list_free(&days);
@@ -91,7 +103,7 @@ int cmd_report(int argc, char **argv)
 	if (st.focus_country < 0)
 		st.focus_country = stats_default_country(&st);
 	stats_read_days(&st, &days);
-	warn_malformed(&st);
+	warn_skipped(&st);
 	if (!any_rows(&st)) {
 		format_day(o.from, a);
 		format_day(o.to, b);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "lib/alloc.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "report/doc.h"
 
 void fmt_count(unsigned long long v, char *buf, size_t len)
@@ -143,10 +144,22 @@ struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
 	c->days = xcalloc((size_t)npoints + 1, sizeof(int));
 	c->names = xcalloc((size_t)nseries + 1, sizeof(char *));
 	c->values = xcalloc((size_t)npoints * nseries + 1, sizeof(double));
+	c->counts = xcalloc((size_t)npoints * nseries + 1, sizeof(uint64_t));
 	for (size_t i = 0; i < (size_t)npoints * nseries; i++)
 		c->values[i] = NAN;
 	b->chart = c;
 	return c;
+}
+
+void chart_set(struct chart *c, int s, int i, uint64_t v)
+{
+	c->counts[(size_t)s * c->npoints + i] = v;
+	c->values[(size_t)s * c->npoints + i] = (double)v;
+}
+
+void chart_add(struct chart *c, int s, int i, uint64_t v)
+{
+	chart_set(c, s, i, c->counts[(size_t)s * c->npoints + i] + v);
 }
 
 static void table_free(struct table *t)
@@ -175,10 +188,54 @@ static void chart_free(struct chart *c)
 	free(c->names);
 	free(c->days);
 	free(c->values);
+	free(c->counts);
 	free(c->id);
 	free(c->caption);
 	free(c->y_label);
 	free(c);
+}
+
+static void repair(char **s)
+{
+	size_t n;
+	char *fixed;
+
+	if (!*s || text_is_utf8(*s))
+		return;
+	n = strlen(*s);
+	fixed = xmalloc(3 * n + 1);
+	text_clean(fixed, 3 * n + 1, *s, n);
+	free(*s);
+	*s = fixed;
+}
+
+void doc_repair_text(struct doc *d)
+{
+	repair(&d->title);
+	repair(&d->subtitle);
+	for (size_t i = 0; i < d->nblocks; i++) {
+		struct table *t = d->blocks[i].table;
+		struct chart *c = d->blocks[i].chart;
+
+		repair(&d->blocks[i].text);
+		if (t) {
+			repair(&t->caption);
+			for (int k = 0; k < t->ncols; k++) {
+				repair(&t->head_page[k]);
+				repair(&t->head_csv[k]);
+			}
+			for (size_t k = 0; k < (size_t)t->nrows * t->ncols; k++) {
+				repair(&t->cells[k].page);
+				repair(&t->cells[k].csv);
+			}
+		}
+		if (c) {
+			repair(&c->caption);
+			repair(&c->y_label);
+			for (int k = 0; k < c->nseries; k++)
+				repair(&c->names[k]);
+		}
+	}
 }
 
 void doc_free(struct doc *d)

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "lib/alloc.h"
 #include "report/report.h"
@@ -47,7 +48,8 @@ struct chart {
 	int *days;		/* x: day number of each point */
 	int nseries;
 	char **names;
-	double *values;		/* [nseries * npoints]; NAN = no data */
+	double *values;		/* [nseries * npoints]; NAN = no data; for drawing */
+	uint64_t *counts;	/* the same exactly, for the CSV (a double holds 2^53) */
 	char *y_label;
 };
 
@@ -90,6 +92,16 @@ void table_set_pct(struct table *t, int row, int col, double pct);
 
 struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
 			enum chart_kind kind, int npoints, int nseries);
+/* Point i of series s: set (a day with data), or add to it. */
+void chart_set(struct chart *c, int s, int i, uint64_t v);
+void chart_add(struct chart *c, int s, int i, uint64_t v);
+
+/*
+ * Every string of the document as valid UTF-8, which the outputs declare:
+ * names from the data are clean when read, but a name cut to fit a
+ * buffer may end inside a character (lib/text.h cleans such a string).
+ */
+void doc_repair_text(struct doc *d);
 
 /* "1,234,567" */
 void fmt_count(unsigned long long v, char *buf, size_t len);

@@ -182,8 +182,9 @@ static double rows_per_day(int64_t interval)
 
 static bool sensor_active(const struct sensor_stats *s, int day)
 {
-	return s->rows && s->interval > 0 && day >= s->first_t / 86400 &&
-	       day <= s->last_t / 86400;
+	int64_t last = s->end_t > s->last_t ? s->end_t - 1 : s->last_t;
+
+	return s->rows && s->interval > 0 && day >= s->first_t / 86400 && day <= last / 86400;
 }
 
 static void coverage(struct ctx *c)
@@ -201,7 +202,7 @@ static void coverage(struct ctx *c)
 		for (int s = 0; s < st->nsensors; s++)
 			if (sensor_active(st->sensors[s], st->opts->from + d)) {
 				expected += rows_per_day(st->sensors[s]->interval);
-				rows += st->sensors[s]->rows_day[d];
+				rows += sensor_day_rows(st->sensors[s], d);
 			}
 		c->fleet_cov[d] = expected > 0 ? fmin(rows / expected, 1.0) : 0;
 	}
@@ -217,7 +218,7 @@ static void coverage(struct ctx *c)
 		c->sensor_cov[s] = xcalloc((size_t)c->ndays, sizeof(double));
 		nvalid = 0;
 		for (int d = 0; d < c->ndays; d++) {
-			double cov = per_day > 0 ? fmin(ss->rows_day[d] / per_day, 1.0) : 0;
+			double cov = per_day > 0 ? fmin(sensor_day_rows(ss, d) / per_day, 1.0) : 0;
 
 			c->sensor_cov[s][d] = cov;
 			if (cov >= EV_MIN_COVERAGE)
@@ -503,14 +504,17 @@ static void gaps(const struct report_stats *st, struct event_list *out)
 		for (size_t r = 0; r < ss->nruns; r++) {
 			const struct spacing_run *run = &ss->runs[r];
 
-			if (run->spacing < 2 * ss->interval)
+			/* What the row before covers: its seconds, or one interval. */
+			int64_t cover = run->cover ? run->cover : ss->interval;
+
+			if (run->spacing - cover < ss->interval)
 				continue;
 			for (uint64_t k = 0; k < run->count && listed < MAX_GAPS; k++, listed++) {
 				struct event *e = add_event(out, EV_GAP);
 				int64_t prev = run->start + (int64_t)k * run->spacing;
 
 				e->sensor = s;
-				e->start_t = prev + ss->interval;
+				e->start_t = prev + cover;
 				e->end_t = prev + run->spacing;
 				e->first_day = (int)(e->start_t / 86400);
 				e->last_day = (int)((e->end_t - 1) / 86400);

@@ -11,10 +11,11 @@
 #include "lib/alloc.h"
 #include "lib/csv.h"
 #include "lib/log.h"
+#include "lib/text.h"
 #include "report/stats.h"
 
 void stats_init(struct report_stats *st, const struct report_opts *opts,
-		int long_from, int long_to)
+		int long_from, int long_to, size_t ndirs)
 {
 	memset(st, 0, sizeof(*st));
 	st->opts = opts;
@@ -41,6 +42,7 @@ void stats_init(struct report_stats *st, const struct report_opts *opts,
 	for (int i = 0; i < opts->n_ports; i++)
 		st->long_port[i] = xcalloc((size_t)(long_to - long_from + 1), sizeof(uint64_t));
 	st->long_seen = xcalloc((size_t)(long_to - long_from + 1), sizeof(bool));
+	marks_init(&st->marks, ndirs);
 }
 
 void stats_free(struct report_stats *st)
@@ -53,6 +55,8 @@ void stats_free(struct report_stats *st)
 		free(s->label);
 		free(s->runs);
 		free(s->rows_day);
+		free(s->plain_day);
+		free(s->cover_day);
 		free(s->packets_day);
 		free(s);
 	}
@@ -81,6 +85,10 @@ void stats_free(struct report_stats *st)
 	for (int i = 0; i < RPT_MAX_PORTS; i++)
 		free(st->long_port[i]);
 	free(st->long_seen);
+	for (int k = 0; k < S_COUNT; k++)
+		csv_read_stats_free(&st->read[k]);
+	marks_free(&st->marks);
+	free(st->late);
 }
 
 const char *sensor_display(const struct sensor_stats *s)
@@ -104,67 +112,120 @@ int stats_sensor_id(struct report_stats *st, const char *name)
 	s->name = xstrdup(name);
 	s->country = -1;
 	s->rows_day = xcalloc((size_t)st->ndays, sizeof(*s->rows_day));
+	s->plain_day = xcalloc((size_t)st->ndays, sizeof(*s->plain_day));
+	s->cover_day = xcalloc((size_t)st->ndays, sizeof(*s->cover_day));
 	s->packets_day = xcalloc((size_t)st->ndays, sizeof(*s->packets_day));
 	st->sensors[st->nsensors] = s;
 	*slot = st->nsensors + 1;
 	return st->last_sensor = st->nsensors++;
 }
 
+/* s as the report names it when reading the data (tally.c): valid UTF-8,
+ * no control characters. */
+static char *clean_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = xmalloc(3 * n + 1);
+
+	text_clean(out, 3 * n + 1, s, n);
+	return out;
+}
+
+/* One line of --sensors: false (its error printed) when it is bad. */
+static bool sensor_line(struct report_stats *st, char **fields, int n, const char *path,
+			unsigned long line)
+{
+	struct sensor_stats *s;
+	char *name;
+	int id;
+
+	if (n < 1 || n > 4 || !*fields[0]) {
+		pr_err("report: %s:%lu: want sensor,group,label[,country]", path, line);
+		return false;
+	}
+	if (line == 1 && !strcmp(fields[0], "sensor"))
+		return true;	/* header */
+	name = clean_dup(fields[0]);
+	id = stats_sensor_id(st, name);
+	free(name);
+	if (id < 0) {
+		pr_err("report: %s:%lu: more than %d sensors", path, line, MAX_SENSORS);
+		return false;
+	}
+	s = st->sensors[id];
+	s->listed = true;
+	for (int i = 1; i < 3 && i < n; i++) {
+		char **dst = i == 1 ? &s->group : &s->label;
+
+		if (*fields[i]) {
+			free(*dst);
+			*dst = clean_dup(fields[i]);
+		}
+	}
+	if (n > 3 && *fields[3]) {
+		s->country = cc_slot(fields[3]);
+		if (s->country < 0) {
+			name = clean_dup(fields[3]);
+			pr_err("report: %s:%lu: bad country '%s'", path, line, name);
+			free(name);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool stats_load_sensor_file(struct report_stats *st, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL, *fields[8];
-	size_t cap = 0;
-	ssize_t len;
-	int line_no = 0;
+	char *text = NULL, *out, *fields[8];
+	struct csv_record rec = { .fields = fields, .max = 8 };
+	unsigned long line = 1;
+	size_t len = 0, cap = 0, got;
+	const char *p, *end;
+	bool ok = true;
 
 	if (!f) {
 		pr_err("report: cannot read --sensors %s: %s", path, strerror(errno));
 		return false;
 	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		struct sensor_stats *s;
-		int n, id;
+	/* A small file, read whole: records may span lines (quoted CR/LF). */
+	do {
+		XGROW(text, cap, len + 65536, 65536);
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+	} while (got);
+	if (ferror(f)) {
+		pr_err("report: cannot read --sensors %s: %s", path, strerror(errno));
+		ok = false;
+	}
+	fclose(f);
+	out = xmalloc(len + 1);
+	for (p = text, end = text + len; ok && p < end; p = rec.next) {
+		enum csv_status status = csv_read_record(p, end, true, out, &rec);
+		unsigned long first = line;
 
-		line_no++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (!len || line[0] == '#')
-			continue;
-		n = csv_split(line, fields, 8);
-		if (n < 1 || n > 4 || !*fields[0]) {
-			pr_err("report: %s:%d: want sensor,group,label[,country]", path, line_no);
-			goto fail;
+		if (status == CSV_PARTIAL) {
+			pr_err("report: %s:%lu: a quoted field is never closed", path, line);
+			ok = false;
+			break;
 		}
-		if (line_no == 1 && !strcmp(fields[0], "sensor"))
-			continue;	/* header */
-		id = stats_sensor_id(st, fields[0]);
-		if (id < 0)
-			goto fail;
-		s = st->sensors[id];
-		s->listed = true;
-		if (n > 1 && *fields[1])
-			s->group = xstrdup(fields[1]);
-		if (n > 2 && *fields[2])
-			s->label = xstrdup(fields[2]);
-		if (n > 3 && *fields[3]) {
-			s->country = cc_slot(fields[3]);
-			if (s->country < 0) {
-				pr_err("report: %s:%d: bad country '%s'", path, line_no, fields[3]);
-				goto fail;
-			}
+		line += 1 + rec.lines;
+		if (status != CSV_RECORD && status != CSV_TOO_MANY) {
+			pr_err("report: %s:%lu: a NUL byte in the line", path, first);
+			ok = false;
+		} else if (rec.n == 1 && !fields[0][0]) {
+			continue;	/* an empty line */
+		} else if (fields[0][0] == '#') {
+			continue;	/* a comment */
+		} else {
+			ok = sensor_line(st, fields, status == CSV_TOO_MANY ? 9 : rec.n, path, first);
 		}
 	}
-	free(line);
-	fclose(f);
-	return true;
-fail:
-	free(line);
-	fclose(f);
-	return false;
+	free(out);
+	free(text);
+	return ok;
 }
 
-/* Per-thread reading state: the last time stamp parsed (rows repeat it). */
 /* The spacing that covers the most rows is the sensor's interval. */
 static int64_t usual_interval(const struct sensor_stats *s)
 {
@@ -186,10 +247,40 @@ static int64_t usual_interval(const struct sensor_stats *s)
 	return best;
 }
 
+static int cmp_late(const void *a, const void *b)
+{
+	const struct late_row *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->sensor - y->sensor;
+}
+
+static void note_late(struct report_stats *st, int sensor, int64_t t, uint32_t seconds)
+{
+	XGROW(st->late, st->cap_late, st->nlate + 1, 8);
+	st->late[st->nlate++] = (struct late_row){ sensor, t, seconds };
+}
+
 void stats_finish(struct report_stats *st)
 {
-	for (int i = 0; i < st->nsensors; i++)
-		st->sensors[i]->interval = usual_interval(st->sensors[i]);
+	for (int i = 0; i < st->nsensors; i++) {
+		struct sensor_stats *s = st->sensors[i];
+
+		s->interval = usual_interval(s);
+		if (s->interval <= 0)
+			continue;
+		/* Each row of a run is followed by the next at `spacing`; the last
+		 * row of all is not in a run. */
+		for (size_t r = 0; r < s->nruns; r++)
+			for (uint64_t k = 0; s->runs[r].cover > s->interval && k < s->runs[r].count; k++)
+				note_late(st, i, s->runs[r].start + (int64_t)k * s->runs[r].spacing,
+					  s->runs[r].cover);
+		if (s->last_secs > s->interval)
+			note_late(st, i, s->last_t, s->last_secs);
+	}
+	if (st->nlate)
+		qsort(st->late, st->nlate, sizeof(*st->late), cmp_late);
 }
 
 /* The country most listed sensors sit in, else Japan. */

@@ -12,6 +12,7 @@
 #include "report/report.h"
 #include "report/input.h"
 #include "lib/hmap.h"
+#include "report/marks.h"
 #include "report/names.h"
 
 /* Packed keys of the counter maps: kind | sensor/slot | proto | port | day. */
@@ -74,11 +75,12 @@ static inline unsigned key_port(uint64_t k) { return (k >> 24) & 0xFFFF; }
 static inline unsigned key_day(uint64_t k) { return k & 0xFFFFFF; }
 
 /* A stretch of rows equally spaced in time; a gap is a run whose spacing
- * exceeds the sensor's usual interval. */
+ * exceeds what the row before it covers by an interval or more. */
 struct spacing_run {
 	int64_t start;		/* time of the row before the first spacing */
 	int64_t spacing;
 	uint64_t count;
+	uint32_t cover;		/* totals.seconds of the row before, 0: without the column */
 };
 
 struct sensor_stats {
@@ -87,14 +89,35 @@ struct sensor_stats {
 	char *label;		/* from --sensors, else NULL */
 	int country;		/* slot from --sensors, else -1 */
 	int64_t first_t, last_t;
+	uint32_t last_secs;	/* totals.seconds of the row at last_t, 0: none */
+	int64_t end_t;		/* the end of the last covered second (rows with seconds) */
 	struct spacing_run *runs;
 	size_t nruns, cap_runs;
 	uint64_t rows, packets, bytes;
-	uint32_t *rows_day;	/* [ndays] totals rows per day */
+	uint64_t plain_rows;	/* rows without a seconds column: one interval each */
+	uint64_t cover_secs;	/* Σ seconds of the rows with one */
+	uint32_t *rows_day;	/* [ndays] totals rows that cover part of the day */
+	uint32_t *plain_day;	/* [ndays] of them without seconds */
+	uint32_t *cover_day;	/* [ndays] seconds of the day the rows with seconds cover */
 	uint64_t *packets_day;	/* [ndays] */
 	int64_t interval;	/* the usual spacing, known after the read */
 	bool listed;		/* named in --sensors */
 };
+
+/* A totals row covering more than its sensor's interval: written late,
+ * after an outage, as one interval (docs/report.md, "Data quality"). */
+struct late_row {
+	int sensor;
+	int64_t t;
+	uint32_t seconds;
+};
+
+/* The share of its sensor's day d that the sensor's rows cover, in
+ * rows of the usual interval (coverage: these / 86400 * interval). */
+static inline double sensor_day_rows(const struct sensor_stats *s, int d)
+{
+	return s->plain_day[d] + (s->interval > 0 ? (double)s->cover_day[d] / (double)s->interval : 0);
+}
 
 struct day_totals {
 	uint64_t packets, bytes, rows, malformed, overflow, non_ip;
@@ -165,11 +188,15 @@ struct report_stats {
 
 	struct csv_read_stats read[S_COUNT];
 	uint64_t days_read;
+	struct marks marks;		/* duplicates and late intervals, per day directory */
+	uint64_t sums[S_COUNT][6];	/* Σ of each count column read: the overflow guard */
+	struct late_row *late;		/* after stats_finish() */
+	size_t nlate, cap_late;
 };
 
-/* Period from opts, long range from the day list. */
+/* Period from opts, long range from the day list of ndirs directories. */
 void stats_init(struct report_stats *st, const struct report_opts *opts,
-		int long_from, int long_to);
+		int long_from, int long_to, size_t ndirs);
 void stats_free(struct report_stats *st);
 
 /* Loads --sensors FILE (sensor,group,label[,country]); false on error. */
@@ -179,15 +206,15 @@ bool stats_load_sensor_file(struct report_stats *st, const char *path);
 int stats_sensor_id(struct report_stats *st, const char *name);
 
 /*
- * Streams every file of the listed day directories (tally.c). The series
- * split over two threads that touch disjoint parts of st.
+ * Streams every file of the listed day directories (read.c, tally.c). The
+ * series split over two threads that touch disjoint parts of st.
  */
 void stats_read_days(struct report_stats *st, const struct day_list *days);
 
 /* The country most --sensors sensors sit in, else JP. */
 int stats_default_country(const struct report_stats *st);
 
-/* After the read: intervals of sensors, default focus country. */
+/* After the read: intervals of sensors, the rows written late. */
 void stats_finish(struct report_stats *st);
 
 /* Index of a current-period day, or -1. */

@@ -1,41 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Aggregation while streaming: each row of each series updates a few
- * counters of the statistics and is forgotten. Totals and ports (which
- * need the sensor registry) are read on one thread, countries, port ×
- * country, backscatter and tags on another; the two never write the same
- * memory.
+ * counters of the statistics and is forgotten. A handler parses the row
+ * (its verdict: malformed, out of range), drops a repetition, checks the
+ * sums it adds to, then adds its counts day by day (report/row.h). Totals
+ * and ports (which need the sensor registry) are read on one thread,
+ * countries, port × country, backscatter and tags on another (read.c).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
-#include "report/stats.h"
-
-struct reader {
-	struct report_stats *st;
-	char last_time[24];
-	int64_t last_t;
-};
-
-static int64_t row_time(struct reader *r, const char *s)
-{
-	if (strcmp(s, r->last_time)) {
-		r->last_t = parse_time(s);
-		if (r->last_t < 0) {
-			r->last_time[0] = '\0';
-			return -1;
-		}
-		snprintf(r->last_time, sizeof(r->last_time), "%s", s);
-	}
-	return r->last_t;
-}
-
-static bool in_prev(const struct report_stats *st, int day)
-{
-	return day >= st->opts->prev_from && day <= st->opts->prev_to;
-}
+#include "report/row.h"
+#include "report/tally.h"
 
 static int focus_port(const struct report_opts *o, int proto, int port)
 {
@@ -45,202 +22,305 @@ static int focus_port(const struct report_opts *o, int proto, int port)
 	return -1;
 }
 
-static void note_spacing(struct sensor_stats *s, int64_t t)
+static void note_spacing(struct sensor_stats *s, int64_t t, uint32_t seconds)
 {
 	struct spacing_run *run;
 	int64_t spacing;
 
+	if (seconds && t + seconds > s->end_t)
+		s->end_t = t + seconds;
 	if (!s->rows) {
 		s->first_t = s->last_t = t;
+		s->last_secs = seconds;
 		return;
 	}
+	if (t < s->first_t)
+		s->first_t = t;
 	if (t <= s->last_t)
-		return;		/* a repeated interval: nothing about gaps */
+		return;		/* out of order: nothing about gaps */
 	spacing = t - s->last_t;
 	run = s->nruns ? &s->runs[s->nruns - 1] : NULL;
-	if (run && run->spacing == spacing) {
+	if (run && run->spacing == spacing && run->cover == s->last_secs) {
 		run->count++;
 	} else {
 		XGROW(s->runs, s->cap_runs, s->nruns + 1, 8);
-		s->runs[s->nruns++] = (struct spacing_run){ s->last_t, spacing, 1 };
+		s->runs[s->nruns++] = (struct spacing_run){ s->last_t, spacing, 1, s->last_secs };
 	}
 	s->last_t = t;
+	s->last_secs = seconds;
 }
 
 static const char *const totals_cols[] = {
 	"time", "sensor", "packets", "bytes", "?malformed", "?non_ip", "?overflow",
-	"?tagged",
+	"?tagged", "?seconds",
+};
+enum { T_PACKETS, T_BYTES, T_MALFORMED, T_NON_IP, T_OVERFLOW, T_TAGGED, T_N };
+
+struct totals_row {
+	int id;
+	bool with_seconds;
 };
 
-static uint64_t opt_u64(char **f, int col, bool *ok)
+static void totals_day(struct reader *r, const void *row, int day, uint64_t in,
+		       const uint64_t *v)
 {
-	uint64_t v = 0;
+	const struct totals_row *tr = row;
+	struct report_stats *st = r->st;
+	int di = stats_day_index(st, day);
 
-	if (col >= 0 && !field_u64(f[col], &v))
-		*ok = false;
-	return v;
+	if (day >= st->long_from && day <= st->long_to)
+		st->long_seen[day - st->long_from] = true;
+	if (di >= 0) {
+		struct sensor_stats *s = st->sensors[tr->id];
+		struct day_totals *d = &st->day[di];
+
+		s->rows_day[di]++;
+		if (tr->with_seconds)
+			s->cover_day[di] += (uint32_t)in;
+		else
+			s->plain_day[di]++;
+		s->packets += v[T_PACKETS];
+		s->bytes += v[T_BYTES];
+		s->packets_day[di] += v[T_PACKETS];
+		d->rows++;
+		d->packets += v[T_PACKETS];
+		d->bytes += v[T_BYTES];
+		d->malformed += v[T_MALFORMED];
+		d->non_ip += v[T_NON_IP];
+		d->overflow += v[T_OVERFLOW];
+		d->tagged += v[T_TAGGED];
+	} else if (in_prev(st, day)) {
+		st->prev.packets += v[T_PACKETS];
+		st->prev.bytes += v[T_BYTES];
+	}
 }
 
-static bool on_totals(void *ctx, char **f, const int *col)
+static enum row_verdict on_totals(void *ctx, char **f, const int *col)
 {
 	struct reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
-	uint64_t packets, bytes, malformed, non_ip, overflow, tagged;
-	bool ok = true;
-	int day, di;
+	const char *sensor = row_text(r, 0, f[col[1]]);
+	struct totals_row row = { .id = -1, .with_seconds = col[8] >= 0 };
+	uint64_t v[T_N], seconds;
+	enum row_verdict bad;
+	struct row_days days;
+	long seen;
 
-	if (t < 0 || !field_u64(f[col[2]], &packets) || !field_u64(f[col[3]], &bytes))
-		return false;
-	malformed = opt_u64(f, col[4], &ok);
-	non_ip = opt_u64(f, col[5], &ok);
-	overflow = opt_u64(f, col[6], &ok);
-	tagged = opt_u64(f, col[7], &ok);
-	if (!ok || !*f[col[1]])
-		return false;
-	day = (int)(t / 86400);
-	if (day >= st->long_from && day <= st->long_to)
-		st->long_seen[day - st->long_from] = true;
-	di = stats_day_index(st, day);
-	if (di >= 0) {
-		int id = stats_sensor_id(st, f[col[1]]);
-		struct sensor_stats *s;
-		struct day_totals *d = &st->day[di];
+	bad = worse(field_u64(f[col[2]], &v[T_PACKETS]), field_u64(f[col[3]], &v[T_BYTES]));
+	for (int i = T_MALFORMED; i < T_N; i++)
+		bad = worse(bad, opt_u64(f, col[i + 2], &v[i]));
+	bad = worse(bad, opt_u64(f, col[8], &seconds));
+	if (bad == ROW_OK && row.with_seconds && (seconds < 1 || seconds > UINT32_MAX))
+		bad = ROW_RANGE;
+	if (t < 0 || !*sensor)
+		bad = ROW_BAD;
+	if (bad != ROW_OK)
+		return bad;
+	seen = marks_totals_row(&st->marks, r->dir, sensor, t);
+	if (seen >= 0) {
+		marks_add(&st->marks, r->dir, sensor, t,
+			  (size_t)seen == r->dir ? MARK_DUP_HERE : MARK_DUP_ELSEWHERE, 0);
+		return ROW_DUP;
+	}
+	days = row_days(st, t, seconds);
+	if (days.last > days.first)
+		marks_add(&st->marks, r->dir, sensor, t, MARK_SPAN, (uint32_t)seconds);
+	if (days.period) {
+		row.id = stats_sensor_id(st, sensor);
+		if (row.id < 0)
+			return ROW_BAD;
+	}
+	if ((days.period || days.prev) && !sums_fit(st->sums[S_TOTALS], v, T_N))
+		return ROW_SUM;
+	if (days.period) {
+		struct sensor_stats *s = st->sensors[row.id];
 
-		if (id < 0)
-			return false;
-		s = st->sensors[id];
-		note_spacing(s, t);
+		note_spacing(s, t, (uint32_t)seconds);
 		s->rows++;
-		s->packets += packets;
-		s->bytes += bytes;
-		s->rows_day[di]++;
-		s->packets_day[di] += packets;
-		d->rows++;
-		d->packets += packets;
-		d->bytes += bytes;
-		d->malformed += malformed;
-		d->non_ip += non_ip;
-		d->overflow += overflow;
-		d->tagged += tagged;
+		if (row.with_seconds)
+			s->cover_secs += seconds;
+		else
+			s->plain_rows++;
 		st->tagged_seen |= col[7] >= 0;
-	} else if (in_prev(st, day)) {
+	}
+	if (days.prev) {
 		st->prev.rows++;
-		st->prev.packets += packets;
-		st->prev.bytes += bytes;
 		st->prev_seen = true;
 	}
-	return true;
+	each_day(r, t, seconds, &days, v, T_N, totals_day, &row);
+	return ROW_OK;
 }
 
 static const char *const ports_cols[] = {
 	"time", "sensor", "proto", "port", "packets", "?mirai", "?bytes",
 };
+enum { P_PACKETS, P_MIRAI, P_BYTES, P_N };
 
-static bool on_ports(void *ctx, char **f, const int *col)
+struct ports_row {
+	int id, proto, focus;
+	uint64_t port;
+};
+
+static void ports_day(struct reader *r, const void *row, int day, uint64_t in,
+		      const uint64_t *v)
+{
+	const struct ports_row *pr = row;
+	struct report_stats *st = r->st;
+	int di = stats_day_index(st, day);
+
+	(void)in;
+	if (pr->focus >= 0 && day >= st->long_from && day <= st->long_to)
+		st->long_port[pr->focus][day - st->long_from] += v[P_PACKETS];
+	if (di >= 0) {
+		uint64_t *c = counters_get(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS, (unsigned)pr->proto,
+							    (unsigned)pr->port, (unsigned)di));
+
+		c[0] += v[P_PACKETS];
+		c[1] += v[P_MIRAI];
+		c[2] += v[P_BYTES];
+		counters_get(&st->ports, rkey(K_SENSOR_PORT_DAY, (unsigned)pr->id, (unsigned)pr->proto,
+					      (unsigned)pr->port, (unsigned)di))[0] += v[P_PACKETS];
+	} else if (in_prev(st, day)) {
+		counters_get(&st->ports, rkey(K_PORT_PREV, ALL_SENSORS, (unsigned)pr->proto,
+					      (unsigned)pr->port, 0))[0] += v[P_PACKETS];
+	}
+}
+
+static enum row_verdict on_ports(void *ctx, char **f, const int *col)
 {
 	struct reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
-	uint64_t port, packets, mirai, bytes;
-	bool ok = true;
-	int proto, day, di, fp;
+	const char *sensor = row_text(r, 0, f[col[1]]);
+	struct ports_row row = { .id = -1, .proto = proto_parse(f[col[2]]) };
+	uint64_t v[P_N], seconds;
+	struct row_days days;
+	enum row_verdict bad;
 
-	if (t < 0 || !field_u64(f[col[3]], &port) || port > 65535 ||
-	    !field_u64(f[col[4]], &packets))
-		return false;
-	proto = proto_parse(f[col[2]]);
-	mirai = opt_u64(f, col[5], &ok);
-	bytes = opt_u64(f, col[6], &ok);
-	if (proto < 0 || !ok)
-		return false;
-	day = (int)(t / 86400);
-	fp = focus_port(st->opts, proto, (int)port);
-	if (fp >= 0 && day >= st->long_from && day <= st->long_to)
-		st->long_port[fp][day - st->long_from] += packets;
-	di = stats_day_index(st, day);
-	if (di >= 0) {
-		int id = stats_sensor_id(st, f[col[1]]);
-		uint64_t *v;
-
-		if (id < 0)
-			return false;
-		v = counters_get(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS, proto, port, di));
-		v[0] += packets;
-		v[1] += mirai;
-		v[2] += bytes;
-		counters_get(&st->ports, rkey(K_SENSOR_PORT_DAY, id, proto, port, di))[0] += packets;
-	} else if (in_prev(st, day)) {
-		counters_get(&st->ports, rkey(K_PORT_PREV, ALL_SENSORS, proto, port, 0))[0] += packets;
+	bad = worse(port_field(f[col[3]], &row.port), field_u64(f[col[4]], &v[P_PACKETS]));
+	bad = worse(bad, opt_u64(f, col[5], &v[P_MIRAI]));
+	bad = worse(bad, opt_u64(f, col[6], &v[P_BYTES]));
+	if (t < 0 || row.proto < 0)
+		bad = ROW_BAD;
+	if (bad != ROW_OK || (bad = filter_row(r, sensor, t, &seconds, &days)) != ROW_OK)
+		return bad;
+	row.focus = focus_port(st->opts, row.proto, (int)row.port);
+	if (days.period) {
+		row.id = stats_sensor_id(st, sensor);
+		if (row.id < 0)
+			return ROW_BAD;
 	}
-	return true;
+	if ((days.period || days.prev || (row.focus >= 0 && days.long_range)) &&
+	    !sums_fit(st->sums[S_PORTS], v, P_N))
+		return ROW_SUM;
+	each_day(r, t, seconds, &days, v, P_N, ports_day, &row);
+	return ROW_OK;
 }
 
 static const char *const countries_cols[] = {
-	"time", "country", "packets", "sources",
+	"time", "sensor", "country", "packets", "sources",
 };
+enum { C_PACKETS, C_SOURCES, C_N };
 
-static bool on_countries(void *ctx, char **f, const int *col)
+static void countries_day(struct reader *r, const void *row, int day, uint64_t in,
+			  const uint64_t *v)
+{
+	struct report_stats *st = r->st;
+	int cc = *(const int *)row, di = stats_day_index(st, day);
+
+	(void)in;
+	if (di >= 0) {
+		st->country_packets[(size_t)di * CC_SLOTS + cc] += v[C_PACKETS];
+		st->country_sources[(size_t)di * CC_SLOTS + cc] += v[C_SOURCES];
+	} else if (in_prev(st, day)) {
+		st->country_prev[cc] += v[C_PACKETS];
+	}
+}
+
+static enum row_verdict on_countries(void *ctx, char **f, const int *col)
 {
 	struct reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
-	int cc = cc_slot(f[col[1]]);
-	uint64_t packets, sources;
-	int day, di;
+	int cc = cc_slot(f[col[2]]);
+	uint64_t v[C_N], seconds;
+	struct row_days days;
+	enum row_verdict bad;
 
-	if (t < 0 || cc < 0 || !field_u64(f[col[2]], &packets) ||
-	    !field_u64(f[col[3]], &sources))
-		return false;
-	day = (int)(t / 86400);
-	di = stats_day_index(st, day);
-	if (di >= 0) {
-		st->country_packets[(size_t)di * CC_SLOTS + cc] += packets;
-		st->country_sources[(size_t)di * CC_SLOTS + cc] += sources;
-	} else if (in_prev(st, day)) {
-		st->country_prev[cc] += packets;
-	}
-	return true;
+	bad = worse(field_u64(f[col[3]], &v[C_PACKETS]), field_u64(f[col[4]], &v[C_SOURCES]));
+	if (t < 0 || cc < 0)
+		bad = ROW_BAD;
+	if (bad != ROW_OK ||
+	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+		return bad;
+	if ((days.period || days.prev) && !sums_fit(st->sums[S_COUNTRIES], v, C_N))
+		return ROW_SUM;
+	each_day(r, t, seconds, &days, v, C_N, countries_day, &cc);
+	return ROW_OK;
 }
 
 static const char *const port_countries_cols[] = {
-	"time", "proto", "port", "country", "packets", "?mirai",
+	"time", "sensor", "proto", "port", "country", "packets", "?mirai",
+};
+enum { X_PACKETS, X_MIRAI, X_N };
+
+struct cross_row {
+	int proto, cc, focus;
+	uint64_t port;
 };
 
-static bool on_port_countries(void *ctx, char **f, const int *col)
+static void port_countries_day(struct reader *r, const void *row, int day, uint64_t in,
+			       const uint64_t *v)
+{
+	const struct cross_row *x = row;
+	struct report_stats *st = r->st;
+	int di = stats_day_index(st, day);
+
+	(void)in;
+	if (di < 0)
+		return;
+	if (x->cc == st->focus_country) {
+		uint64_t *c = counters_get(&st->cross, rkey(K_PORT_FOCUS, 0, (unsigned)x->proto,
+							    (unsigned)x->port, 0));
+
+		c[0] += v[X_PACKETS];
+		c[1] += v[X_MIRAI];
+	}
+	if (x->focus >= 0)
+		counters_get(&st->cross, rkey(K_PORT_COUNTRY_DAY, (unsigned)x->focus, 0,
+					      (unsigned)x->cc, (unsigned)di))[0] += v[X_PACKETS];
+}
+
+static enum row_verdict on_port_countries(void *ctx, char **f, const int *col)
 {
 	struct reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
-	int cc = cc_slot(f[col[3]]);
-	uint64_t port, packets, mirai;
-	bool ok = true;
-	int proto, di, fp;
+	struct cross_row row = { .proto = proto_parse(f[col[2]]), .cc = cc_slot(f[col[4]]) };
+	uint64_t v[X_N], seconds;
+	struct row_days days;
+	enum row_verdict bad;
 
-	if (t < 0 || cc < 0 || !field_u64(f[col[2]], &port) || port > 65535 ||
-	    !field_u64(f[col[4]], &packets))
-		return false;
-	proto = proto_parse(f[col[1]]);
-	mirai = opt_u64(f, col[5], &ok);
-	if (proto < 0 || !ok)
-		return false;
-	di = stats_day_index(st, (int)(t / 86400));
-	if (di < 0)
-		return true;
-	if (cc == st->focus_country) {
-		uint64_t *v = counters_get(&st->cross, rkey(K_PORT_FOCUS, 0, proto, port, 0));
-
-		v[0] += packets;
-		v[1] += mirai;
-	}
-	fp = focus_port(st->opts, proto, (int)port);
-	if (fp >= 0)
-		counters_get(&st->cross, rkey(K_PORT_COUNTRY_DAY, fp, 0, cc, di))[0] += packets;
-	return true;
+	bad = worse(port_field(f[col[3]], &row.port), field_u64(f[col[5]], &v[X_PACKETS]));
+	bad = worse(bad, opt_u64(f, col[6], &v[X_MIRAI]));
+	if (t < 0 || row.cc < 0 || row.proto < 0)
+		bad = ROW_BAD;
+	if (bad != ROW_OK ||
+	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+		return bad;
+	if (!days.period)
+		return ROW_OK;
+	if (!sums_fit(st->sums[S_PORT_COUNTRIES], v, X_N))
+		return ROW_SUM;
+	row.focus = focus_port(st->opts, row.proto, (int)row.port);
+	each_day(r, t, seconds, &days, v, X_N, port_countries_day, &row);
+	return ROW_OK;
 }
 
 static const char *const backscatter_cols[] = {
-	"time", "src_ip", "country", "?asn", "proto", "src_port", "packets", "?as_org",
+	"time", "sensor", "src_ip", "country", "?asn", "proto", "src_port", "packets",
+	"?as_org",
 };
 
 static const char *intern_org(struct report_stats *st, const char *org)
@@ -269,52 +349,73 @@ static struct bs_source *bs_source(struct report_stats *st, const char *ip,
 	return b;
 }
 
-static bool on_backscatter(void *ctx, char **f, const int *col)
+struct bs_row {
+	struct bs_source *b;
+	size_t port;		/* index into b->ports */
+};
+
+static void backscatter_day(struct reader *r, const void *row, int day, uint64_t in,
+			    const uint64_t *v)
+{
+	const struct bs_row *br = row;
+	struct report_stats *st = r->st;
+	int di = stats_day_index(st, day);
+
+	(void)in;
+	if (di < 0)
+		return;
+	br->b->packets += v[0];
+	br->b->days[di / 8] |= (uint8_t)(1u << (di % 8));
+	br->b->ports[br->port].packets += v[0];
+	st->bs_packets += v[0];
+}
+
+static enum row_verdict on_backscatter(void *ctx, char **f, const int *col)
 {
 	struct reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
-	int cc = cc_slot(f[col[2]]);
-	uint64_t asn, port, packets;
-	bool ok = true;
-	struct bs_source *b;
+	int cc = cc_slot(f[col[3]]), proto = proto_parse(f[col[5]]);
+	uint64_t asn, port = 0, packets = 0, seconds;
+	struct row_days days;
+	enum row_verdict bad;
+	struct bs_row row;
 	bool created;
-	int proto, di;
 	size_t i;
 
-	if (t < 0 || cc < 0 || !*f[col[1]] || !field_u64(f[col[5]], &port) ||
-	    port > 65535 || !field_u64(f[col[6]], &packets))
-		return false;
-	asn = opt_u64(f, col[3], &ok);
-	proto = proto_parse(f[col[4]]);
-	if (!ok || proto < 0)
-		return false;
-	di = stats_day_index(st, (int)(t / 86400));
-	if (di < 0)
-		return true;
-	b = bs_source(st, f[col[1]], &created);
+	bad = worse(port_field(f[col[6]], &port), field_u64(f[col[7]], &packets));
+	bad = worse(bad, opt_u64(f, col[4], &asn));
+	if (t < 0 || cc < 0 || !*f[col[2]] || proto < 0)
+		bad = ROW_BAD;
+	if (bad != ROW_OK ||
+	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+		return bad;
+	if (!days.period)
+		return ROW_OK;
+	if (!sums_fit(st->sums[S_BACKSCATTER], &packets, 1))
+		return ROW_SUM;
+	row.b = bs_source(st, row_text(r, 0, f[col[2]]), &created);
 	if (created) {
-		b->country = cc;
-		b->asn = asn;
-		b->as_org = intern_org(st, col[7] >= 0 ? f[col[7]] : "");
+		row.b->country = cc;
+		row.b->asn = asn;
+		row.b->as_org = intern_org(st, col[8] >= 0 ? row_text(r, 1, f[col[8]]) : "");
 	}
-	b->packets += packets;
-	b->days[di / 8] |= (uint8_t)(1u << (di % 8));
-	st->bs_packets += packets;
-	for (i = 0; i < b->nports; i++)
-		if (b->ports[i].port == port && b->ports[i].proto == proto)
+	for (i = 0; i < row.b->nports; i++)
+		if (row.b->ports[i].port == port && row.b->ports[i].proto == proto)
 			break;
-	if (i == b->nports) {
-		b->ports = xrealloc(b->ports, (b->nports + 1) * sizeof(*b->ports));
-		b->ports[b->nports++] = (struct bs_port){ (uint8_t)proto, (uint16_t)port, 0 };
+	if (i == row.b->nports) {
+		row.b->ports = xrealloc(row.b->ports, (row.b->nports + 1) * sizeof(*row.b->ports));
+		row.b->ports[row.b->nports++] = (struct bs_port){ (uint8_t)proto, (uint16_t)port, 0 };
 	}
-	b->ports[i].packets += packets;
-	return true;
+	row.port = i;
+	each_day(r, t, seconds, &days, &packets, 1, backscatter_day, &row);
+	return ROW_OK;
 }
 
 static const char *const tags_cols[] = {
-	"time", "tag", "proto", "port", "country", "packets", "sources",
+	"time", "sensor", "tag", "proto", "port", "country", "packets", "sources",
 };
+enum { G_PACKETS, G_SOURCES, G_N };
 
 static int tag_id(struct report_stats *st, const char *name)
 {
@@ -336,114 +437,83 @@ static int tag_id(struct report_stats *st, const char *name)
 	return st->last_tag = st->ntags++;
 }
 
-static bool on_tags(void *ctx, char **f, const int *col)
+struct tag_row {
+	int id, proto, cc;
+	uint64_t port;
+};
+
+static void tags_day(struct reader *r, const void *row, int day, uint64_t in,
+		     const uint64_t *v)
+{
+	const struct tag_row *g = row;
+	struct report_stats *st = r->st;
+	struct tag_stats *tg = st->tags[g->id];
+	int di = stats_day_index(st, day);
+	uint64_t *c;
+
+	(void)in;
+	if (di < 0)
+		return;
+	tg->packets += v[G_PACKETS];
+	tg->sources += v[G_SOURCES];
+	tg->packets_day[di] += v[G_PACKETS];
+	c = counters_get(&st->tag_cross, rkey(K_TAG_PORT, (unsigned)g->id, (unsigned)g->proto,
+					      (unsigned)g->port, 0));
+	c[0] += v[G_PACKETS];
+	c[1] += v[G_SOURCES];
+	c = counters_get(&st->tag_cross, rkey(K_TAG_COUNTRY, (unsigned)g->id, 0, (unsigned)g->cc, 0));
+	c[0] += v[G_PACKETS];
+	c[1] += v[G_SOURCES];
+}
+
+static enum row_verdict on_tags(void *ctx, char **f, const int *col)
 {
 	struct reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
-	const char *name = f[col[1]];
-	int cc = cc_slot(f[col[4]]);
-	uint64_t port, packets, sources, *v;
-	struct tag_stats *tg;
-	int proto, di, id;
+	const char *name = f[col[2]];
+	struct tag_row row = { .proto = proto_parse(f[col[3]]), .cc = cc_slot(f[col[5]]) };
+	uint64_t v[G_N], seconds;
+	struct row_days days;
+	enum row_verdict bad;
 
 	if (*name == '\'')
 		name++;		/* the sensor's guard against formulas, not the name */
-	if (t < 0 || !*name || cc < 0 || !field_u64(f[col[3]], &port) || port > 65535 ||
-	    !field_u64(f[col[5]], &packets) || !field_u64(f[col[6]], &sources))
-		return false;
-	proto = proto_parse(f[col[2]]);
-	if (proto < 0)
-		return false;
-	di = stats_day_index(st, (int)(t / 86400));
-	if (di < 0)
-		return true;
-	id = tag_id(st, name);
-	if (id < 0)
-		return false;
-	tg = st->tags[id];
-	tg->packets += packets;
-	tg->sources += sources;
-	tg->packets_day[di] += packets;
-	v = counters_get(&st->tag_cross, rkey(K_TAG_PORT, id, proto, port, 0));
-	v[0] += packets;
-	v[1] += sources;
-	v = counters_get(&st->tag_cross, rkey(K_TAG_COUNTRY, id, 0, cc, 0));
-	v[0] += packets;
-	v[1] += sources;
-	return true;
+	bad = worse(port_field(f[col[4]], &row.port), field_u64(f[col[6]], &v[G_PACKETS]));
+	bad = worse(bad, field_u64(f[col[7]], &v[G_SOURCES]));
+	if (t < 0 || !*name || row.cc < 0 || row.proto < 0)
+		bad = ROW_BAD;
+	if (bad != ROW_OK ||
+	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+		return bad;
+	if (!days.period)
+		return ROW_OK;
+	if (!sums_fit(st->sums[S_TAGS], v, G_N))
+		return ROW_SUM;
+	row.id = tag_id(st, row_text(r, 1, name));
+	if (row.id < 0) {
+		st->sums[S_TAGS][G_PACKETS] -= v[G_PACKETS];	/* not counted after all */
+		st->sums[S_TAGS][G_SOURCES] -= v[G_SOURCES];
+		return ROW_BAD;
+	}
+	each_day(r, t, seconds, &days, v, G_N, tags_day, &row);
+	return ROW_OK;
 }
-
-struct series_reader {
-	enum series kind;
-	const char *const *cols;
-	int ncols;
-	rpt_row_fn fn;
-};
 
 #define SERIES(k, c, f) { k, c, sizeof(c) / sizeof(c[0]), f }
 
-static const struct series_reader thread_a[] = {
+/* Totals first: they mark each directory's duplicates and spans. */
+const struct series_reader tally_thread_a[] = {
 	SERIES(S_TOTALS, totals_cols, on_totals),
 	SERIES(S_PORTS, ports_cols, on_ports),
 };
 
-static const struct series_reader thread_b[] = {
+const struct series_reader tally_thread_b[] = {
 	SERIES(S_COUNTRIES, countries_cols, on_countries),
 	SERIES(S_PORT_COUNTRIES, port_countries_cols, on_port_countries),
 	SERIES(S_BACKSCATTER, backscatter_cols, on_backscatter),
 	SERIES(S_TAGS, tags_cols, on_tags),
 };
 
-/* Which series a day needs: everything in the period, what ranks need in
- * the previous one, and only the long-range port series elsewhere. */
-static bool wanted(const struct report_stats *st, int day, enum series kind)
-{
-	if (stats_day_index(st, day) >= 0)
-		return kind != S_SOURCES;
-	if (in_prev(st, day))
-		return kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES;
-	return st->opts->n_ports && (kind == S_TOTALS || kind == S_PORTS);
-}
-
-struct read_job {
-	struct report_stats *st;
-	const struct day_list *days;
-	const struct series_reader *series;
-	int nseries;
-};
-
-static void *read_job_run(void *arg)
-{
-	struct read_job *job = arg;
-	struct reader r = { .st = job->st };
-
-	for (size_t d = 0; d < job->days->n; d++) {
-		const struct day_dir *dd = &job->days->v[d];
-
-		for (int s = 0; s < job->nseries; s++) {
-			const struct series_reader *sr = &job->series[s];
-
-			if (!wanted(job->st, dd->day, sr->kind))
-				continue;
-			rpt_read_csv(dd->path, sr->kind, sr->cols, sr->ncols, sr->fn,
-				     &r, &job->st->read[sr->kind]);
-		}
-	}
-	return NULL;
-}
-
-void stats_read_days(struct report_stats *st, const struct day_list *days)
-{
-	struct read_job a = { st, days, thread_a, sizeof(thread_a) / sizeof(thread_a[0]) };
-	struct read_job b = { st, days, thread_b, sizeof(thread_b) / sizeof(thread_b[0]) };
-	pthread_t tid;
-
-	if (pthread_create(&tid, NULL, read_job_run, &b)) {
-		read_job_run(&b);	/* no thread: one after the other */
-		read_job_run(&a);
-		return;
-	}
-	read_job_run(&a);
-	pthread_join(tid, NULL);
-}
+const int tally_thread_a_n = sizeof(tally_thread_a) / sizeof(tally_thread_a[0]);
+const int tally_thread_b_n = sizeof(tally_thread_b) / sizeof(tally_thread_b[0]);

@@ -22,6 +22,7 @@
 #include "lib/datafile.h"
 #include "sensor/geo.h"
 #include "lib/log.h"
+#include "lib/text.h"
 
 #ifndef TS_DATADIR
 #define TS_DATADIR "/usr/local/share/xdp-telescope"
@@ -302,18 +303,6 @@ static uint32_t entry_u32(const MMDB_entry_data_s *data)
 	}
 }
 
-/* Copy a UTF-8 string, cut at a character boundary when it must be cut. */
-static void copy_utf8(char *dst, size_t dstlen, const char *src, size_t n)
-{
-	if (n >= dstlen) {
-		n = dstlen - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void lookup_asn(MMDB_s *db, const struct sockaddr *sa,
 		       struct geo_info *out)
 {
@@ -325,10 +314,14 @@ static void lookup_asn(MMDB_s *db, const struct sockaddr *sa,
 	if (MMDB_aget_value(&entry, &data, asn_number_path) == MMDB_SUCCESS &&
 	    data.has_data)
 		out->asn = entry_u32(&data);
+	/* The name is a third party's: a line end, tab or other control
+	 * character becomes a space and bytes that are no UTF-8 become
+	 * U+FFFD, so the CSV and the reports stay UTF-8 text whose names
+	 * hold no line (lib/text.h); a long name is cut at a character. */
 	if (MMDB_aget_value(&entry, &data, asn_org_path) == MMDB_SUCCESS &&
 	    data.has_data && data.type == MMDB_DATA_TYPE_UTF8_STRING)
-		copy_utf8(out->as_org, sizeof(out->as_org), data.utf8_string,
-			  data.data_size);
+		text_clean(out->as_org, sizeof(out->as_org), data.utf8_string,
+			   data.data_size);
 }
 
 void geo_lookup(struct geo *g, int family, const uint8_t addr[16],

@@ -15,7 +15,10 @@
  * Remove DIR/YYYY-MM-DD/ directories of days before `today - keep_days +
  * 1` (the day being written is never one of them). Only the files a
  * sensor writes go (*.csv, *.csv.gz); a directory holding anything else
- * stays, with a warning. Returns how many directories were removed.
+ * stays, with a warning. When DIR has the ledger of `ship`
+ * (common/shipped.h), a day stays until the database holds every one of
+ * its files whole (warned each time); an unreadable ledger keeps every
+ * day. Returns how many directories were removed.
  */
 int retention_prune(const char *dir, unsigned keep_days, int64_t now);
 

@@ -23,6 +23,7 @@
 #include "sensor/geo.h"
 #include "lib/log.h"
 #include "lib/options.h"
+#include "lib/text.h"
 #include "sensor/output.h"
 #include "sensor/attach.h"
 #include "sensor/linkwatch.h"
@@ -384,7 +385,7 @@ static void block_signals(sigset_t *mask)
 int cmd_run(int argc, char **argv)
 {
 	struct runner r = { .interval = 60, .so.mode = TS_MODE_AUTO };
-	const char *ifname;
+	const char *ifname, *why;
 	char errbuf[512];
 	sigset_t mask;
 	int err, argi;
@@ -395,6 +396,13 @@ int cmd_run(int argc, char **argv)
 		return err;
 	ifname = argv[argi];
 	ts_verbose = r.verbose;
+	/* The name goes into every row, of files declared UTF-8; a line end
+	 * in it would split rows for every line-based reader. */
+	why = r.sensor ? text_check(r.sensor, TEXT_NAME_MAX) : NULL;
+	if (why)
+		return opt_error(&run_cmd, "--sensor wants valid UTF-8 without control "
+				 "characters, at most %d bytes: the name given %s",
+				 TEXT_NAME_MAX, why);
 	if (r.sensor)
 		snprintf(r.sensor_name, sizeof(r.sensor_name), "%s", r.sensor);
 	if (strlen(ifname) >= IF_NAMESIZE || !if_nametoindex(ifname)) {

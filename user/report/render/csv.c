@@ -73,11 +73,11 @@ static bool chart_csv(const char *dir, const struct chart *c)
 		format_day(c->days[i], day);
 		csv_raw(&row, day);
 		for (int s = 0; s < c->nseries; s++) {
-			double v = c->values[(size_t)s * c->npoints + i];
+			size_t k = (size_t)s * c->npoints + i;
 			char num[32] = "";
 
-			if (!isnan(v))
-				snprintf(num, sizeof(num), "%.0f", v);
+			if (!isnan(c->values[k]))
+				snprintf(num, sizeof(num), "%llu", (unsigned long long)c->counts[k]);
 			csv_raw(&row, num);
 		}
 		csv_end(&row);

@@ -203,16 +203,16 @@ void build_backscatter(struct build *b)
 		c->days[d] = b->o->from + d;
 		if (!day_has_data(st, d))
 			continue;
-		c->values[d] = (double)per_day[d];
+		chart_set(c, 0, d, per_day[d]);
 		for (int i = 1; i < series; i++)
-			c->values[(size_t)i * st->ndays + d] = 0;
+			chart_set(c, i, d, 0);
 	}
 	for (size_t i = 0; i < st->nbs; i++)
 		for (int s = 1; s < series; s++)
 			if (st->bs[i]->country == counts[s - 1].cc)
 				for (int d = 0; d < st->ndays; d++)
 					if (day_has_data(st, d) && bs_day(st->bs[i], d))
-						c->values[(size_t)s * st->ndays + d] += 1;
+						chart_add(c, s, d, 1);
 	top = ncc < b->o->top ? ncc : b->o->top;
 	snprintf(text, sizeof(text), TR(b, "Backscatter by source region (top %d)",
 					"送信元地域別の跳ね返りパケット（トップ %d）"), top);

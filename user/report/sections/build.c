@@ -31,4 +31,5 @@ void build_report(struct doc *d, const struct report_stats *st,
 	build_sensors(&b);
 	build_focus_ports(&b);
 	build_gaps(&b);
+	doc_repair_text(d);
 }

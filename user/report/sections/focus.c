@@ -53,7 +53,7 @@ static void focus_port(struct build *b, int j)
 		c->days[d] = b->o->from + d;
 		if (day_has_data(st, d))
 			for (int s = 0; s < c->nseries; s++)
-				c->values[(size_t)s * st->ndays + d] = 0;
+				chart_set(c, s, d, 0);
 	}
 	for (size_t i = 0; i < st->cross.len; i++) {
 		const struct counter *e = counter_at(&st->cross, i);
@@ -68,7 +68,7 @@ static void focus_port(struct build *b, int j)
 		for (s = 0; s < series && counts[s].cc != (int)key_port(key); s++)
 			;
 		if (s < c->nseries)
-			c->values[(size_t)s * st->ndays + d] += (double)e->v[0];
+			chart_add(c, s, d, e->v[0]);
 	}
 	top = ncc < b->o->top ? ncc : b->o->top;
 	snprintf(text, sizeof(text), TR(b, "Source regions of %s", "%s 宛パケットの送信元地域"), label);
@@ -104,7 +104,7 @@ static void focus_port(struct build *b, int j)
 	for (int d = 0; d < nlong; d++) {
 		c->days[d] = st->long_from + d;
 		if (st->long_seen[d])
-			c->values[d] = (double)st->long_port[j][d];
+			chart_set(c, 0, d, st->long_port[j][d]);
 	}
 }
 

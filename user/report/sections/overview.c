@@ -125,6 +125,7 @@ static void summary(struct build *b)
 		table_set_u64(t, r, 1, st->prev.packets);
 	else
 		table_set(t, r, 1, "-", "");
+	quality_notes(b);
 }
 
 static void top_ports(struct build *b)
@@ -200,7 +201,7 @@ static void top_ports(struct build *b)
 								      cur[i].proto, cur[i].port, d));
 
 			if (day_has_data(st, d))
-				c->values[(size_t)i * st->ndays + d] = v ? (double)v[0] : 0;
+				chart_set(c, i, d, v ? v[0] : 0);
 		}
 	}
 	free(cur);
@@ -283,8 +284,7 @@ static void top_countries(struct build *b)
 		c->names[i] = xstrdup(country_name(cur[i].cc, b->d->lang));
 		for (int d = 0; d < st->ndays; d++)
 			if (day_has_data(st, d))
-				c->values[(size_t)i * st->ndays + d] =
-					(double)st->country_packets[(size_t)d * CC_SLOTS + cur[i].cc];
+				chart_set(c, i, d, st->country_packets[(size_t)d * CC_SLOTS + cur[i].cc]);
 	}
 }
 

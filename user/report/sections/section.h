@@ -34,6 +34,9 @@ void build_tags(struct build *b);
 void build_sensors(struct build *b);
 void build_focus_ports(struct build *b);
 void build_gaps(struct build *b);
+/* The data-quality notes under the summary (quality.c): rows not counted,
+ * files cut short, intervals written late; nothing when there were none. */
+void quality_notes(struct build *b);
 
 /* Shared helpers (section.c). */
 struct port_total {

@@ -48,6 +48,20 @@ static const char *group_of(struct build *b, const struct sensor_stats *s)
 	return s->group ? s->group : TR(b, "All sensors", "全センサー");
 }
 
+/* The seconds the sensor's rows cover over those from its first row to
+ * the end of its last: a row without seconds covers one interval. */
+static double coverage_pct(const struct sensor_stats *s)
+{
+	int64_t end = s->last_t + (s->last_secs ? s->last_secs : s->interval);
+
+	if (s->interval <= 0)
+		return 100.0;
+	if (s->end_t > end)
+		end = s->end_t;
+	return 100.0 * ((double)s->plain_rows * (double)s->interval + (double)s->cover_secs) /
+	       (double)(end - s->first_t);
+}
+
 static void overview(struct build *b, const int *order)
 {
 	const struct report_stats *st = b->st;
@@ -77,9 +91,7 @@ static void overview(struct build *b, const int *order)
 		table_set_u64(t, r, 2, s->packets);
 		table_set_u64(t, r, 3, (unsigned long long)days);
 		table_set_u64(t, r, 4, (unsigned long long)s->interval);
-		table_set_pct(t, r, 5, s->interval > 0 ?
-			      100.0 * (double)s->rows * (double)s->interval /
-			      (double)(s->last_t - s->first_t + s->interval) : 100.0);
+		table_set_pct(t, r, 5, coverage_pct(s));
 		format_minute(s->first_t, buf);
 		table_set(t, r, 6, buf, NULL);
 		format_minute(s->last_t, buf);

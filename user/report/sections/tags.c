@@ -234,7 +234,7 @@ static void daily_chart(struct build *b, const struct tag_stats *tg, int rank, c
 	for (int d = 0; d < st->ndays; d++) {
 		c->days[d] = b->o->from + d;
 		if (day_has_data(st, d))
-			c->values[d] = (double)tg->packets_day[d];
+			chart_set(c, 0, d, tg->packets_day[d]);
 	}
 }
 

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * lib/csv.c, the reader: RFC 4180 records out of a buffer, whose quoted
+ * fields may hold line ends, and what the buffer's end means.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "lib/csv.h"
+
+struct parsed {
+	enum csv_status status;
+	char *f[8];
+	char out[512];
+	struct csv_record rec;
+};
+
+static void parse(struct parsed *p, const char *text, size_t len, bool eof)
+{
+	memset(p, 0, sizeof(*p));
+	p->rec.fields = p->f;
+	p->rec.max = 8;
+	p->status = csv_read_record(text, text + len, eof, p->out, &p->rec);
+}
+
+#define PARSE(p, lit, eof) parse(p, lit, sizeof(lit) - 1, eof)
+
+/* A quoted line end is part of the field, not the end of the record:
+ * the report once split lines first and read injected rows. */
+static void test_quoted_line_ends(void **state)
+{
+	static const char text[] = "2026-12-01T10:00:00Z,\"tokyo\n1\",10\n"
+				   "t,\"X\r\n2026-12-01T19:00:00Z,evil,999999\",1\r\nnext";
+	struct parsed p;
+	const char *next;
+
+	(void)state;
+	PARSE(&p, text, false);
+	assert_int_equal(p.status, CSV_RECORD);
+	assert_int_equal(p.rec.n, 3);
+	assert_string_equal(p.f[1], "tokyo\n1");
+	assert_string_equal(p.f[2], "10");
+	assert_int_equal(p.rec.lines, 1);
+	assert_true(p.rec.ended);
+	next = p.rec.next;
+	parse(&p, next, strlen(next), false);
+	assert_int_equal(p.status, CSV_RECORD);
+	assert_int_equal(p.rec.n, 3);
+	assert_string_equal(p.f[1], "X\r\n2026-12-01T19:00:00Z,evil,999999");
+	assert_string_equal(p.f[2], "1");		/* CRLF ends the record, CR not kept */
+	assert_string_equal(p.rec.next, "next");
+}
+
+static void test_quotes(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "\"a,b\",\"say \"\"hi\"\"\",\"\",plain,\"ab\"cd,x\"y\"\n", false);
+	assert_int_equal(p.status, CSV_RECORD);
+	assert_int_equal(p.rec.n, 6);
+	assert_string_equal(p.f[0], "a,b");
+	assert_string_equal(p.f[1], "say \"hi\"");
+	assert_string_equal(p.f[2], "");
+	assert_string_equal(p.f[3], "plain");
+	assert_string_equal(p.f[4], "abcd");		/* after the closing quote: kept */
+	assert_string_equal(p.f[5], "x\"y\"");		/* a quote inside: an ordinary character */
+	PARSE(&p, "a\rb,c\n", false);
+	assert_int_equal(p.rec.n, 2);
+	assert_string_equal(p.f[0], "a\rb");		/* a lone CR is no line end */
+	PARSE(&p, ",,\n", false);
+	assert_int_equal(p.rec.n, 3);
+	assert_string_equal(p.f[2], "");
+}
+
+/* The buffer ends inside a record: read more. Where a split could
+ * change the meaning (CR LF, a doubled quote), it waits too. */
+static void test_partial(void **state)
+{
+	static const char *const partial[] = {
+		"a,b", "a,\"b\nc", "a,b\r", "a,\"b\"", "\"",
+	};
+	struct parsed p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(partial) / sizeof(partial[0]); i++) {
+		parse(&p, partial[i], strlen(partial[i]), false);
+		assert_int_equal(p.status, CSV_PARTIAL);
+	}
+	/* At the end of the file: a last line without a line end is a whole
+	 * record that did not end; an open quote never closes. */
+	PARSE(&p, "a,b", true);
+	assert_int_equal(p.status, CSV_RECORD);
+	assert_false(p.rec.ended);
+	assert_string_equal(p.f[1], "b");
+	PARSE(&p, "a,\"b\"", true);
+	assert_int_equal(p.status, CSV_RECORD);
+	assert_string_equal(p.f[1], "b");
+	PARSE(&p, "a,\"b\nc", true);
+	assert_int_equal(p.status, CSV_PARTIAL);
+	/* The buffer is not written: the same bytes parse again once whole. */
+	{
+		char text[] = "x,\"y\ny\",z\n";
+
+		parse(&p, text, 5, false);
+		assert_int_equal(p.status, CSV_PARTIAL);
+		assert_string_equal(text, "x,\"y\ny\",z\n");
+		parse(&p, text, strlen(text), false);
+		assert_int_equal(p.status, CSV_RECORD);
+		assert_string_equal(p.f[1], "y\ny");
+	}
+}
+
+static void test_too_many_and_nul(void **state)
+{
+	static const char nul[] = "a,1\0002,c\nnext\n";
+	struct parsed p;
+
+	(void)state;
+	PARSE(&p, "1,2,3,4,5,6,7,8,9,10\nnext\n", false);
+	assert_int_equal(p.status, CSV_TOO_MANY);
+	assert_int_equal(p.rec.n, 10);
+	assert_string_equal(p.rec.next, "next\n");	/* skipped whole */
+	PARSE(&p, "1,2,3,4,5,6,7,8\n", false);
+	assert_int_equal(p.status, CSV_RECORD);
+	/* "1\0002" would read as 1: a NUL makes the record unreadable. */
+	parse(&p, nul, sizeof(nul) - 1, false);
+	assert_int_equal(p.status, CSV_HAS_NUL);
+	assert_string_equal(p.rec.next, "next\n");
+	PARSE(&p, "\"a\000b\",c\n", false);
+	assert_int_equal(p.status, CSV_HAS_NUL);
+}
+
+/* What csv_text writes, csv_read_record reads back. */
+static void test_round_trip(void **state)
+{
+	static const char *const texts[] = {
+		"plain", "a,b", "\"", "two\nlines", "cr\rlf\r\n", "Example, \"US\" Hosting",
+	};
+	struct strbuf sb;
+	struct csv_row row;
+	struct parsed p;
+
+	(void)state;
+	sb_init(&sb);
+	csv_begin(&row, &sb);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		csv_text(&row, texts[i]);
+	csv_end(&row);
+	parse(&p, sb.buf, sb.len, false);
+	assert_int_equal(p.status, CSV_RECORD);
+	assert_int_equal(p.rec.n, 6);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		assert_string_equal(p.f[i], texts[i]);
+	assert_int_equal(p.rec.next - sb.buf, (long)sb.len);
+	sb_free(&sb);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quoted_line_ends),
+		cmocka_unit_test(test_quotes),
+		cmocka_unit_test(test_partial),
+		cmocka_unit_test(test_too_many_and_nul),
+		cmocka_unit_test(test_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("csv records", tests, NULL, NULL);
+}
