@@ -5,9 +5,11 @@ DIR/SENSOR/YYYY-MM-DD/, plain or .csv.gz) must be in the minute tables
 exactly once and nothing else there; every hourly aggregate must be what
 those rows add up to; the ledger must account for every row and byte.
 
-    check_db.py [--journals] [--only-sensors A,B] DIR...
+    check_db.py [--journals] [--ledger] [--only-sensors A,B] DIR...
 
 --only-sensors A,B: compare the rows of those sensors only (on both sides).
+--ledger: also each output directory's .xdp-telescope-shipped, which must
+say the database's position of every file exactly.
 --journals: read a file only up to the size a drain journal of its output
 directory records (what ship may load while the journal exists).
 The database is reached with psql through the PG* environment. Prints what
@@ -151,6 +153,7 @@ def csv_rows(dirs, honour_journals):
             outs.extend(sorted(p for p in glob.glob(os.path.join(d, "*")) if os.path.isdir(p)))
     rows = {s: [] for s in SERIES}
     files = {}
+    LEDGER_FILES.clear()
     for out in outs:
         limits = journal_limits(out) if honour_journals else {}
         for path in sorted(glob.glob(os.path.join(out, "????-??-??", "*.csv*"))):
@@ -172,7 +175,31 @@ def csv_rows(dirs, honour_journals):
                 day = os.path.basename(os.path.dirname(path))
                 key = (sensor, day, series, name.endswith(".gz"))
                 files[key] = files.get(key, 0) + n
+                LEDGER_FILES.append((out, rel, key))
     return rows, files
+
+
+LEDGER_FILES = []  # (output directory, "YYYY-MM-DD/FILE", ledger key) of each file with rows
+
+
+def check_ledgers(positions):
+    """--ledger: each output directory's .xdp-telescope-shipped (the ledger
+    ship writes for run --keep-days) must name every file with rows and
+    say exactly the database's position in it: not behind (after a last
+    one-pass ship) and never ahead."""
+    ledgers = {}
+    for out, rel, key in LEDGER_FILES:
+        if out not in ledgers:
+            ledgers[out] = {}
+            try:
+                for line in open(os.path.join(out, ".xdp-telescope-shipped")):
+                    name, n = line.rstrip("\n").rsplit(" ", 1)
+                    ledgers[out][name] = int(n)
+            except OSError as e:
+                fail("%s: no ledger: %s" % (out, e))
+        got, want = ledgers[out].get(rel), positions.get(key)
+        if got != want:
+            fail("%s/%s: the ledger says %s bytes, the database holds %s" % (out, rel, got, want))
 
 
 ESC = {"t": "\t", "n": "\n", "r": "\r"}
@@ -276,7 +303,8 @@ def compare(what, want, got):
 def main():
     args = sys.argv[1:]
     journals = "--journals" in args
-    args = [a for a in args if a != "--journals"]
+    ledger_wanted = "--ledger" in args
+    args = [a for a in args if a not in ("--journals", "--ledger")]
     if args and args[0] == "--only-sensors":
         only = args[1].split(",")
         args = args[2:]
@@ -290,6 +318,9 @@ def main():
             want_rows[series] = [r for r in want_rows[series] if r[1] in only]
         want_files = {k: v for k, v in want_files.items() if k[0] in only}
     queries = [(s, rows_sql(s)) for s in SERIES] + [(s + "_hour", hourly_sql(s)) for s in SERIES]
+    queries.append(("positions", "SELECT s.name, l.day, l.series, l.gz, max(l.to_offset) "
+                                 "FROM telescope.loaded l JOIN telescope.sensor s ON s.id = l.sensor"
+                                 + ONLY_SQL + " GROUP BY 1, 2, 3, 4"))
     queries.append(("ledger", "SELECT s.name, l.day, l.series, l.gz, sum(l.rows) "
                               "FROM telescope.loaded l JOIN telescope.sensor s ON s.id = l.sensor"
                               + ONLY_SQL + " GROUP BY 1, 2, 3, 4"))
@@ -316,6 +347,9 @@ def main():
         diff = [k for k in set(ledger) | set(want_files) if ledger.get(k) != want_files.get(k)]
         fail("ledger: %d files' rows differ, first %s: CSV %s, ledger %s" %
              (len(diff), diff[0], want_files.get(diff[0]), ledger.get(diff[0])))
+    if ledger_wanted:
+        check_ledgers({(f[0], f[1], f[2], f[3] == "t"): int(f[4])
+                       for f in fetched.get("positions", [])})
     for e in errors:
         print("FAIL: " + e)
     print("check_db: %d CSV rows, %d database rows, %d files: %s" %

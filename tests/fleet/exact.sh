@@ -69,7 +69,7 @@ wait "$steady" || lab_fail "the steady ship exit $? after SIGTERM: $(tail -3 "$d
 
 "$TS_BIN" ship "$out" 2>"$dir/last.log" || lab_fail "the last ship: $(cat "$dir/last.log")"
 ls "$out"/*/totals.csv "$out"/*/totals.csv.gz >/dev/null || lab_fail "not both forms of totals"
-python3 tests/fleet/check_db.py "$out" || lab_fail "the database differs from the CSV (artefacts in $dir)"
+python3 tests/fleet/check_db.py --ledger "$out" || lab_fail "the database differs from the CSV (artefacts in $dir)"
 [ "$(grep -c 'cannot be reached' "$dir/steady.log")" -eq 1 ] &&
 	[ "$(grep -c 'answers again' "$dir/steady.log")" -eq 1 ] ||
 	lab_fail "the steady ship did not say the server's stop and return once each: $(cat "$dir/steady.log")"

@@ -103,6 +103,6 @@ for form in plain gzip; do
 		lab_fail "the loader did not cut $path back"
 	[ -f "$journal" ] && lab_fail "the journal outlived the recovery"
 	ship "$out"
-	python3 tests/fleet/check_db.py "${outs[@]}" || lab_fail "$form: after the recovery"
+	python3 tests/fleet/check_db.py --ledger "${outs[@]}" || lab_fail "$form: after the recovery"
 done
 echo "fleet_journal: ok"

@@ -110,7 +110,7 @@ ship --db "user=r1" "$data"
 echo "the loader's role loads every sensor; a second ship from a copy changes nothing"
 ship --db "user=l1" "$data"
 [ "$rc" -eq 0 ] || pg_fail "l1 shipping: exit $rc, $err"
-python3 tests/fleet/check_db.py "$data" || pg_fail "the fleet as l1"
+python3 tests/fleet/check_db.py --ledger "$data" || pg_fail "the fleet as l1"
 after=$(digest)
 cp -a "$data" "$dir/copy-on-another-host"
 ship --db "user=l1" "$dir/copy-on-another-host"

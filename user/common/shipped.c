@@ -98,7 +98,9 @@ bool shipped_save(const char *dir, const struct shipped *s)
 	bool ok;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, SHIPPED_NAME);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* a name of this process's own: two ships on one directory (allowed:
+	 * the database keeps them apart) must not write into one file */
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
 	f = fopen(tmp, "w");
 	if (!f) {
 		pr_warn("cannot write %s: %s", tmp, strerror(errno));

@@ -35,6 +35,7 @@ void loader_init(struct loader *l, const char *host)
 	sb_init(&l->sql);
 	sb_init(&l->send);
 	sb_init(&l->pending);
+	ledgers_init(&l->ledgers);
 }
 
 void loader_free(struct loader *l)
@@ -45,6 +46,7 @@ void loader_free(struct loader *l)
 	sb_free(&l->sql);
 	sb_free(&l->send);
 	sb_free(&l->pending);
+	ledgers_free(&l->ledgers);
 }
 
 bool loader_connected(struct loader *l, PGconn *c)
@@ -350,5 +352,13 @@ int loader_day(struct loader *l, const struct ship_day *d)
 	for (size_t i = 0; i < n; i++)
 		source_close(&w[i].src);
 	free(w);
+	/* what the database holds of each file of the day, as far as we know
+	 * it (from its position or our commit), into the directory's ledger */
+	for (size_t i = 0; i < d->nfiles; i++) {
+		const struct file_state *st = hmap_find(&l->files, d->files[i].path);
+
+		ledgers_note(&l->ledgers, d->out, d->files[i].rel, st->loaded);
+	}
+	ledgers_save(&l->ledgers);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include "lib/hmap.h"
 #include "lib/strbuf.h"
 #include "fleet/journal.h"
+#include "fleet/ledger.h"
 #include "fleet/pg.h"
 #include "fleet/row.h"
 #include "fleet/scan.h"
@@ -43,6 +44,7 @@ struct loader {
 	struct hmap sensors;	/* name -> int id, or -1: refused */
 	struct hmap days;	/* int day -> partitions made */
 	struct strbuf sql, send, pending;
+	struct ledgers ledgers;	/* what each output directory is told */
 	uint64_t rows;		/* rows loaded (this pass) */
 	unsigned files_loaded, errors, warnings;
 	struct pg_err err;	/* why the connection was lost */
