@@ -28,7 +28,6 @@ to=$(date -u -d "$from + $((DAYS - 1)) days" +%F)
 pg_up
 data=$PG_DIR/data-csv
 "$TS_BIN" synth --out "$data" --sensors $((SENSORS + 1)) --from $from --to $to >/dev/null
-python3 tests/fleet/merge_dups.py "$data" >/dev/null
 own=$(printf 'sensor-%02d' $((SENSORS + 1)))
 mv "$data/$own" "$PG_DIR/own"
 csv_bytes=$(du -sb "$data" | cut -f1)

@@ -21,7 +21,6 @@ pg_up
 "$TS_BIN" db init 2>"$dir/init.err" || pg_fail "db init: $(cat "$dir/init.err")"
 "$TS_BIN" synth --out "$data" --sensors 2 --from $day --to $day --rate 1 --seed 3 ||
 	pg_fail "synth"
-python3 tests/fleet/merge_dups.py "$data" >/dev/null
 check() { python3 tests/fleet/check_db.py "$@" || pg_fail "the database differs from the CSV"; }
 # ship ARGS…: run it, stderr in $err, the exit status in $rc
 ship() { "$TS_BIN" ship "$@" 2>"$dir/ship.err"; rc=$?; err=$(cat "$dir/ship.err"); }

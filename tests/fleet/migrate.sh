@@ -25,7 +25,6 @@ pg_sql "INSERT INTO telescope.schema_version (version, applied_by) VALUES (1, 'x
 
 "$TS_BIN" synth --out "$dir/data" --sensors 1 --from $day --to $day --rate 1 --seed 2 >/dev/null ||
 	pg_fail "synth"
-python3 tests/fleet/merge_dups.py "$dir/data" >/dev/null
 "$TS_BIN" ship "$dir/data" 2>"$dir/ship.err"
 rc=$?
 [ "$rc" -eq 1 ] && grep -qx "xdp-telescope: error: ship: the database schema is version 1, older than this xdp-telescope's $want: 'xdp-telescope db init' migrates it" \

@@ -21,7 +21,6 @@ pg_up
 	pg_fail "db init again: $(cat "$dir/init.err")"
 "$TS_BIN" synth --out "$data" --sensors 2 --from "$(ymd 8)" --to "$(ymd 3)" --rate 1 --seed 6 \
 	>/dev/null || pg_fail "synth"
-python3 tests/fleet/merge_dups.py "$data" >/dev/null
 "$TS_BIN" ship "$data" 2>"$dir/ship.err" || pg_fail "ship: $(cat "$dir/ship.err")"
 python3 tests/fleet/check_db.py "$data" || pg_fail "the database differs before the prune"
 

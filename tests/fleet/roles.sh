@@ -25,7 +25,6 @@ grep -q "role s1 made, a member of telescope_sensor" "$dir/init.err" &&
 	pg_fail "s1 has no SCRAM password"
 "$TS_BIN" synth --out "$data" --sensors 2 --from $day --to $day --rate 2 --seed 4 >/dev/null ||
 	pg_fail "synth"
-python3 tests/fleet/merge_dups.py "$data" >/dev/null
 ship() { "$TS_BIN" ship "$@" 2>"$dir/ship.err"; rc=$?; err=$(cat "$dir/ship.err"); }
 # as ROLE SQL: psql as that role; its output and error in $out, status in $rc
 as() { out=$(psql -X -At -U "$1" -v ON_ERROR_STOP=1 -c "$2" 2>&1); rc=$?; }

@@ -51,7 +51,6 @@ export PGPORT=$port	# the socket in PG_DIR takes the same port number
 
 "$TS_BIN" synth --out "$dir/data" --sensors 1 --from $day --to $day --rate 1 --seed 5 >/dev/null ||
 	pg_fail "synth"
-python3 tests/fleet/merge_dups.py "$dir/data" >/dev/null
 ship() { "$TS_BIN" ship --db "$1" "$dir/data" 2>"$dir/ship.err"; rc=$?; err=$(cat "$dir/ship.err"); }
 nothing() { [ "$(pg_sql "SELECT count(*) FROM telescope.loaded")" -eq 0 ] || pg_fail "$1 wrote something"; }
 

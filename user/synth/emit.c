@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "common/calendar.h"
@@ -159,29 +160,52 @@ void emit_interval(const struct synth_opts *o, int s, int64_t t, const struct fl
 		csv_u64(&row, a->packets); csv_u64(&row, (uint64_t)a->nips); csv_u64(&row, a->mirai);
 		ROW_DONE(S_PORT_COUNTRIES);
 	}
+	/* One row per address, as the sensor writes it: two of the top flows
+	 * may come from one address (a scanner's and a random one). */
 	for (int k = 0; k < 3 && top[k] >= 0; k++) {
 		const struct flow *f = &flows[top[k]];
+		uint64_t packets = 0, bytes = 0;
+		bool seen = false;
 
+		for (int j = 0; j < 3 && top[j] >= 0; j++)
+			if (flows[top[j]].ip == f->ip) {
+				seen |= j < k;
+				packets += flows[top[j]].packets;
+				bytes += flows[top[j]].bytes;
+			}
+		if (seen)
+			continue;
 		ip_text(f->ip, ip, sizeof(ip));
 		csv_raw(&row, when); csv_raw(&row, sensor); csv_raw(&row, ip);
 		csv_raw(&row, countries[f->country].cc);
 		csv_u64(&row, f->country == SYNTH_NCOUNTRIES - 1 ? 0 : 64496 + (uint64_t)f->country);
-		csv_u64(&row, f->packets); csv_u64(&row, f->bytes);
+		csv_u64(&row, packets); csv_u64(&row, bytes);
 		csv_text(&row, countries[f->country].org);
 		ROW_DONE(S_SOURCES);
 	}
+	/* One row per victim (its address, port and kind are the victim's):
+	 * a victim drawn twice in an interval is one row of both counts. */
 	for (int i = 0; i < n; i++) {
 		const struct flow *f = &flows[i];
+		uint64_t packets = 0;
+		bool seen = false;
 		struct victim v;
 
 		if (f->victim < 0)
 			continue;
+		for (int j = 0; j < i && !seen; j++)
+			seen = flows[j].victim == f->victim;
+		if (seen)
+			continue;
+		for (int j = i; j < n; j++)
+			if (flows[j].victim == f->victim)
+				packets += flows[j].packets;
 		victim(o->seed, f->victim, &v);
 		ip_text(f->ip, ip, sizeof(ip));
 		snprintf(cc, sizeof(cc), "%s", countries[v.country].cc);
 		csv_raw(&row, when); csv_raw(&row, sensor); csv_raw(&row, ip); csv_raw(&row, cc);
 		csv_u64(&row, v.asn); csv_raw(&row, proto_name(v.proto, proto));
-		csv_u64(&row, v.src_port); csv_raw(&row, bs_kind_name(v.kind)); csv_u64(&row, f->packets);
+		csv_u64(&row, v.src_port); csv_raw(&row, bs_kind_name(v.kind)); csv_u64(&row, packets);
 		csv_text(&row, v.org);
 		ROW_DONE(S_BACKSCATTER);
 	}
