@@ -140,7 +140,7 @@ bench: deps
 BENCH_TOOLS := bench-xdp pcap-baseline pcap-live livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
 BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
-BENCH_LIB := bench/mix.c bench/results.c bench/usercount.c tests/lib/pktbuild.c
+BENCH_LIB := bench/mix.c bench/listed.c bench/results.c bench/usercount.c tests/lib/pktbuild.c
 
 bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o
 

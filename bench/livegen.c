@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "livegen: no interface '%s' here\n", o.ifname);
 		return 1;
 	}
-	if (mix_init(&m, o.sources, o.zipf, 0x7e1e5c09e))
+	if (mix_init(&m, o.sources, o.zipf, 0, 0x7e1e5c09e))
 		return 1;
 	skel = livegen_bpf__open();
 	if (!skel) {
