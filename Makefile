@@ -106,7 +106,8 @@ $(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) $(LDLIBS) -lcmocka
 
-test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN)
+# the live generator is a test tool too (tests/e2e/mq_race.sh)
+test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN) $(BUILD)/bench/livegen
 
 deps:
 	@scripts/deps.sh
