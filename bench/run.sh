@@ -71,11 +71,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-lab_up() {
+lab_up() { # [QUEUES]: receive and transmit queues of each end (default 1)
+	local q=${1:-1}
 	lab_down
 	ip netns add "$TX_NS"
 	ip netns add "$RX_NS"
-	ip link add "$TX_IF" netns "$TX_NS" type veth peer name "$RX_IF" netns "$RX_NS"
+	ip link add "$TX_IF" numtxqueues "$q" numrxqueues "$q" netns "$TX_NS" type veth \
+		peer name "$RX_IF" numtxqueues "$q" numrxqueues "$q" netns "$RX_NS"
 	# No IPv6 autoconfiguration: the only frames on this wire are ours,
 	# so what was sent and what was counted must match exactly.
 	for ns in "$TX_NS" "$RX_NS"; do
@@ -227,6 +229,52 @@ live_run() {
 	lab_down
 }
 
+# live_mq NAME QUEUES: the sensor on a veth of QUEUES receive queues, one
+# generator per queue pinned to a CPU of its own, 10M frames of 1M
+# sources in all, each generator its own share of the sources (a NIC's
+# RSS keeps a flow on one queue). A frame redirected into the veth lands
+# on the queue of the sending CPU and that queue's NAPI runs there, in
+# softirq, pacing its generator: QUEUES cores run generator, veth and
+# classifier side by side, and nothing is dropped on the wire.
+live_mq() {
+	local name=$1 queues=$2 out="$WORK/live-$1" q cpu pids=() sources=1000000 packets=10000000
+	local tx_drop rx_xdp=0 counted sent gen_s lost n
+
+	lab_up "$queues"
+	sensor_start "$out" --interval 3600 --max-sources 1500000 --max-tagged 1500000 --geoip "$GEOIP"
+	for q in $(seq 0 $((queues - 1))); do
+		cpu=$(( queues == 1 ? $(nproc) - 1 : q ))
+		nsenter --net="/run/netns/$TX_NS" taskset -c "$cpu" "$TOOLS/livegen" \
+			--ifname "$TX_IF" --sources $((sources / queues)) --first $((q * sources / queues)) \
+			--packets $((packets / queues)) --csv "$WORK/$name.q$q.csv" --name "$name.q$q" >&2 &
+		pids+=($!)
+	done
+	for q in "${pids[@]}"; do wait "$q"; done
+	sleep 0.2 # let NAPI empty the rings
+	tx_drop=$(link_stat "$TX_NS" "$TX_IF" tx_dropped)
+	for q in $(seq 0 $((queues - 1))); do
+		n=$(ethtool_stat "$RX_NS" "$RX_IF" "rx_queue_${q}_xdp_packets")
+		row "live.$name.queue$q.receiver_saw" "$n" frames
+		rx_xdp=$((rx_xdp + n))
+	done
+	sensor_stop
+	counted=$(totals_sum "$out" 3)
+	cat "$WORK/$name".q*.csv | grep -v '^name,' >>"$CSV"
+	sent=$(awk -F, -v n="live.$name." 'index($1, n) == 1 && $1 ~ /\.sent$/ { s += $2 } END { print s }' "$CSV")
+	# the generators run side by side: the slower one's time is the run's
+	gen_s=$(awk -F, -v n="live.$name." 'index($1, n) == 1 && $1 ~ /\.generation_seconds$/ && $2 > m { m = $2 } END { print m }' "$CSV")
+	lost=$((sent - tx_drop - counted))
+	row "live.$name.sent" "$sent" frames
+	row "live.$name.wire_dropped" "$tx_drop" frames
+	row "live.$name.receiver_saw" "$rx_xdp" frames
+	row "live.$name.counted" "$counted" packets
+	row "live.$name.lost_at_receiver" "$lost" packets
+	row "live.$name.received_mpps" "$(awk -v c="$counted" -v s="$gen_s" 'BEGIN { printf "%.3f", c / s / 1e6 }')" Mpps
+	say "live $name ($queues queue(s)): sent $sent, wire drops $tx_drop, counted $counted," \
+		"lost at the receiver $lost, $(val "live.$name.received_mpps") Mpps"
+	lab_down
+}
+
 if ! skipping live; then
 	say ""
 	say "== 3. live path: xdp-telescope run on a lab veth, LIVE_FRAMES generator"
@@ -237,6 +285,12 @@ if ! skipping live; then
 	live_run overload-1M 1000000 10000000 1 sensor
 	live_run overload-10k 10000 10000000 1 sensor
 	live_run overload-drop 1000000 10000000 1 drop
+	if [ "$(nproc)" -ge 2 ]; then
+		live_mq mq-1q 1
+		live_mq mq-2q 2
+		awk -v a="$(val live.mq-1q.received_mpps)" -v b="$(val live.mq-2q.received_mpps)" \
+			'BEGIN { printf "live.mq_scaling,%.2f,x\n", b / a }' >>"$CSV"
+	fi
 	# Per-packet CPU on the live path, paced runs: the generator's core
 	# runs generator + veth + receiver, so a receiver's cost is its time
 	# per packet minus the bare-drop run's. The libpcap tool also spends
@@ -332,7 +386,7 @@ END {
 	}
 	print ""
 	print "  line-rate budget per core, 64-byte frames: 67.2 ns (10 GbE), 26.9 ns (25 GbE), 6.7 ns (100 GbE)"
-	n = split("paced-1M paced-drop paced-libpcap overload-1M overload-10k overload-drop", lives, " ")
+	n = split("paced-1M paced-drop paced-libpcap overload-1M overload-10k overload-drop mq-1q mq-2q", lives, " ")
 	for (i = 1; i <= n; i++) {
 		k = "live." lives[i]
 		if (v(k ".sent") == "") continue
@@ -340,6 +394,8 @@ END {
 			lives[i], v(k ".sent"), v(k ".wire_dropped"), v(k ".counted"),
 			v(k ".lost_at_receiver"), v(k ".received_mpps")
 	}
+	if (v("live.mq_scaling") != "")
+		printf "  live, 2 receive queues on 2 cores: %.2fx the packets per second of 1\n", v("live.mq_scaling")
 	if (v("live.sensor_ns_per_packet") != "")
 		printf "  live, per packet: sensor %.0f ns, libpcap tool %.0f ns (kernel path + reader %.0f ns): %.2fx\n",
 			v("live.sensor_ns_per_packet"), v("live.libpcap_ns_per_packet"),
