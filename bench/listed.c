@@ -23,9 +23,9 @@ static int holds(const struct label_net *n, uint32_t addr)
 
 int listed_init(struct listed *l, const char *path, uint32_t sources)
 {
-	struct label_net *nets;
+	struct label_net *nets = NULL; /* labels_load() appends */
 	char err[256];
-	size_t n;
+	size_t n = 0;
 
 	memset(l, 0, sizeof(*l));
 	if (labels_load(path, &nets, &n, err, sizeof(err))) {
