@@ -329,7 +329,7 @@ if ! skipping drain; then
 	say "== 4. drain: one interval of 1M distinct sources, geolocated with $GEOIP (median of $RUNS)"
 	[ -f "$GEOIP" ] || die "$GEOIP missing: make geoip"
 	out="$WORK/drain"
-	interval=20
+	interval=30
 	lab_up
 	sensor_start "$out" --interval "$interval" --max-sources 1500000 --max-tagged 1500000 --geoip "$GEOIP"
 	wait_drains "$out/log" 1 || die "no drain from the sensor"
