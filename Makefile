@@ -121,7 +121,8 @@ $(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) $(LDLIBS) -lcmocka
 
-test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN)
+# the live generator is a test tool too (tests/e2e/mq_race.sh)
+test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN) $(BUILD)/bench/livegen
 
 deps:
 	@scripts/deps.sh
@@ -162,7 +163,7 @@ bench-fleet: deps
 BENCH_TOOLS := bench-xdp pcap-baseline pcap-live livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
 BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
-BENCH_LIB := bench/mix.c bench/results.c bench/usercount.c tests/lib/pktbuild.c
+BENCH_LIB := bench/mix.c bench/listed.c bench/results.c bench/usercount.c tests/lib/pktbuild.c
 
 bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o
 

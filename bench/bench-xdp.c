@@ -2,7 +2,7 @@
 /*
  * bench-xdp: what the classifier costs per packet, under
  * BPF_PROG_TEST_RUN with `repeat`, beside a bare XDP_DROP and the
- * one-hash-update floor, on four source mixes (mix.h).
+ * floors, on six source mixes (mix.h).
  *
  * One pass sends `--packets` frames: each frame of the mix in turn, run
  * with a repeat count in proportion to its share, each packet from the
@@ -26,6 +26,7 @@
 #include "bench.h"
 #include "bench.skel.h"
 #include "lib/options.h"
+#include "listed.h"
 #include "mix.h"
 #include "results.h"
 #include "sensor/maps.h"
@@ -34,22 +35,27 @@
 
 /* The payload rules the sensor loads unless told otherwise. */
 #define DEFAULT_RULES "rules/default.rules"
+/* A labelled list, so that every packet pays for the list lookup too. */
+#define BENCH_LIST "bench/scanners.list"
 
 #define MAX_RUNS 64
 #define DEFAULT_FLOW_ENTRIES 524288 /* the classifier's --max-sources default */
 
 enum prog_id {
-	P_DROP, P_REWRITE, P_FLOOR, P_FLOOR_MIM, P_CLASSIFIER, P_NO_RULES, PROGS
+	P_DROP, P_REWRITE, P_FLOOR, P_FLOOR_MIN, P_FLOOR_MIM, P_CLASSIFIER, P_NO_RULES,
+	PROGS
 };
 
 static const char *const prog_name[PROGS] = {
-	"drop", "rewrite", "floor", "floor-mim", "classifier", "classifier-norules",
+	"drop", "rewrite", "floor", "floor-min", "floor-mim", "classifier",
+	"classifier-norules",
 };
 
 static const char *const prog_what[PROGS] = {
 	"bare XDP_DROP",
 	"source rewrite only (harness)",
 	"floor: one hash update",
+	"minimal floor: 4-byte key",
 	"floor via ARRAY_OF_MAPS",
 	"classifier (ts_handle)",
 	"classifier, payload rules off",
@@ -70,6 +76,7 @@ static struct bpf_program *program(struct bench_bpf *skel, enum prog_id id)
 	case P_DROP: return skel->progs.bench_drop;
 	case P_REWRITE: return skel->progs.bench_rewrite_only;
 	case P_FLOOR: return skel->progs.bench_floor;
+	case P_FLOOR_MIN: return skel->progs.bench_floor_min;
 	case P_FLOOR_MIM: return skel->progs.bench_floor_mim;
 	default: return skel->progs.bench_classifier; /* also P_NO_RULES */
 	}
@@ -115,7 +122,8 @@ static int fill_table(struct bench_bpf *skel, const struct mix *m)
  */
 static int load_rules(struct bench_bpf *skel)
 {
-	struct tag_config cfg = { .rules_path = DEFAULT_RULES };
+	struct tag_config cfg = { .rules_path = DEFAULT_RULES,
+				  .list_paths = { BENCH_LIST }, .nlists = 1 };
 	struct sensor_maps s;
 	char err[256];
 
@@ -126,8 +134,9 @@ static int load_rules(struct bench_bpf *skel)
 		fprintf(stderr, "bench-xdp: loading %s: %s\n", DEFAULT_RULES, err);
 		return -1;
 	}
-	if (!cfg.nrules) {
-		fprintf(stderr, "bench-xdp: %s holds no rules\n", DEFAULT_RULES);
+	if (!cfg.nrules || !cfg.nprefixes) {
+		fprintf(stderr, "bench-xdp: %s or %s is empty\n", DEFAULT_RULES,
+			BENCH_LIST);
 		return -1;
 	}
 	return 0;
@@ -137,6 +146,7 @@ static struct bench_bpf *load(const struct mix *m)
 {
 	uint32_t flows = flow_entries(m->sources);
 	struct bench_bpf *skel = bench_bpf__open();
+	struct sensor_maps s;
 	int err;
 
 	if (!skel) {
@@ -147,6 +157,7 @@ static struct bench_bpf *load(const struct mix *m)
 						       .max_tagged = flows });
 	bpf_map__set_max_entries(skel->maps.bench_floor_flows, flows);
 	bpf_map__set_max_entries(skel->maps.bench_floor_inner_0, flows);
+	bpf_map__set_max_entries(skel->maps.bench_min_flows, flows);
 	bpf_map__set_max_entries(skel->maps.bench_table,
 				 m->table_len ? m->table_len : 1);
 	err = bench_bpf__load(skel);
@@ -156,7 +167,9 @@ static struct bench_bpf *load(const struct mix *m)
 		bench_bpf__destroy(skel);
 		return NULL;
 	}
-	if ((m->table && fill_table(skel, m)) || load_rules(skel)) {
+	maps_from_object(&s, skel->obj);
+	if ((m->table && fill_table(skel, m)) || load_rules(skel) ||
+	    room_reset(&s, 0) || room_reset(&s, 1)) {
 		bench_bpf__destroy(skel);
 		return NULL;
 	}
@@ -198,7 +211,8 @@ static double run_pass(struct bench_bpf *skel, const struct mix *m,
 	uint64_t sent = 0;
 	int f;
 
-	if (set_ctl_flags(skel, id == P_NO_RULES ? 0 : TS_CTL_RULES)) {
+	if (set_ctl_flags(skel, id == P_NO_RULES ? TS_CTL_LABELS
+						 : TS_CTL_RULES | TS_CTL_LABELS)) {
 		fprintf(stderr, "bench-xdp: cannot set the control flags\n");
 		return -1;
 	}
@@ -269,32 +283,55 @@ static int read_totals(struct bench_bpf *skel, struct ts_totals *sum)
 }
 
 /*
+ * Tagged packets of one frame over n packets with and without the rules
+ * on: those of a fingerprint or rule, and those whose source the list
+ * holds (followed through the frame's source sequence).
+ */
+static void frame_tagged(const struct mix *m, int f, const struct listed *l,
+			 uint64_t n, uint64_t *with_rules, uint64_t *without)
+{
+	const char *what = m->frame[f].what;
+	int fp = strstr(what, "mirai") || strstr(what, "zmap") ||
+		 strstr(what, "masscan") || strstr(what, "sip");
+	int rule = strstr(what, "ssdp") != NULL; /* the shipped SSDP rule */
+	uint64_t listed = 0;
+	uint32_t cursor = 0;
+
+	if (m->frame[f].family == 4 && !fp)
+		for (uint64_t k = 0; k < n; k++)
+			listed += l->by_index[mix_next_source(m, &m->frame[f], &cursor)];
+	*with_rules = fp || rule ? n : listed;
+	*without = fp ? n : listed;
+}
+
+/*
  * The numbers mean something only if the classifier classified: every
- * packet counted, none malformed, nothing overflowed, Mirai and
- * backscatter in the mix's shares.
+ * packet counted, none malformed, nothing overflowed, Mirai, backscatter
+ * and tags in the mix's shares.
  */
 static int check_totals(struct bench_bpf *skel, const struct mix *m,
 			uint64_t packets, int passes)
 {
 	uint64_t want_pkts = 0, want_mirai = 0, want_bs = 0, want_tagged = 0;
 	struct ts_totals t;
+	struct listed l;
 	int f;
 
+	if (listed_init(&l, BENCH_LIST, m->sources))
+		return -1;
 	/* both classifier programs ran `passes` passes; only one had rules */
 	for (f = 0; f < m->frames; f++) {
-		uint64_t n = frame_repeat(m, f, packets) * (uint64_t)passes;
+		uint64_t n = frame_repeat(m, f, packets) * (uint64_t)passes, a, b;
 
 		want_pkts += 2 * n;
 		if (strstr(m->frame[f].what, "mirai"))
 			want_mirai += 2 * n;
 		if (strstr(m->frame[f].what, "backscatter"))
 			want_bs += 2 * n;
-		if (strstr(m->frame[f].what, "mirai") || strstr(m->frame[f].what, "zmap") ||
-		    strstr(m->frame[f].what, "masscan") || strstr(m->frame[f].what, "sip"))
-			want_tagged += 2 * n;
-		if (strstr(m->frame[f].what, "ssdp")) /* the shipped SSDP rule */
-			want_tagged += n;
+		frame_tagged(m, f, &l, n, &a, &b);
+		want_tagged += a + b;
 	}
+	listed_free(&l);
 	if (read_totals(skel, &t)) {
 		fprintf(stderr, "bench-xdp: cannot read the classifier's totals\n");
 		return -1;
@@ -322,7 +359,7 @@ static int check_totals(struct bench_bpf *skel, const struct mix *m,
 	return 0;
 }
 
-static int bench_mix(const struct options *o, uint32_t sources, int zipf)
+static int bench_mix(const struct options *o, uint32_t sources, int zipf, int mirai)
 {
 	double ns[PROGS][MAX_RUNS], fill[PROGS];
 	uint32_t cursor[PROGS][MIX_MAX_FRAMES];
@@ -332,7 +369,7 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf)
 	char name[96];
 	int run, p, rc = -1;
 
-	if (mix_init(&m, sources, zipf, 0x7e1e5c09e))
+	if (mix_init(&m, sources, zipf, mirai, 0x7e1e5c09e))
 		return -1;
 	if (o->pcap_dir) {
 		char path[512];
@@ -370,17 +407,19 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf)
 	printf("\n%s sources (%s, %u flow keys, maps of %u entries), %llu packets a pass, median of %d passes:\n",
 	       m.name, zipf ? "Zipf-like" : "uniform", sources,
 	       flow_entries(sources), (unsigned long long)o->packets, o->runs);
-	printf("  %-32s %9s %17s %8s %7s %7s %9s\n", "program", "ns/pkt",
-	       "min-max", "Mpps", "xdrop", "xfloor", "fill ns");
+	printf("  %-32s %9s %17s %8s %7s %7s %7s %9s\n", "program", "ns/pkt",
+	       "min-max", "Mpps", "xdrop", "xfloor", "xmin", "fill ns");
 	for (p = 0; p < PROGS; p++)
 		s[p] = spread_of(ns[p], (size_t)o->runs);
 	for (p = 0; p < PROGS; p++) {
 		double ratio_drop = s[p].median / s[P_DROP].median;
 		double ratio_floor = s[p].median / s[P_FLOOR].median;
+		double ratio_min = s[p].median / s[P_FLOOR_MIN].median;
 
-		printf("  %-32s %9.1f %8.1f-%-8.1f %8.2f %7.2f %7.2f %9.1f\n",
+		printf("  %-32s %9.1f %8.1f-%-8.1f %8.2f %7.2f %7.2f %7.2f %9.1f\n",
 		       prog_what[p], s[p].median, s[p].min, s[p].max,
-		       1000.0 / s[p].median, ratio_drop, ratio_floor, fill[p]);
+		       1000.0 / s[p].median, ratio_drop, ratio_floor, ratio_min,
+		       fill[p]);
 #define ROW(suffix, value, unit)                                             \
 	do {                                                                 \
 		snprintf(name, sizeof(name), "xdp.%s.%s.%s", m.name,           \
@@ -393,6 +432,7 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf)
 		ROW("mpps", 1000.0 / s[p].median, "Mpps");
 		ROW("ratio_to_drop", ratio_drop, "x");
 		ROW("ratio_to_floor", ratio_floor, "x");
+		ROW("ratio_to_min_floor", ratio_min, "x");
 		ROW("fill_ns_per_packet", fill[p], "ns");
 #undef ROW
 	}
@@ -403,9 +443,11 @@ out:
 	return rc;
 }
 
-static const char *const mix_names[] = { "1", "10k", "1M", "1M-zipf", NULL };
-static const struct { uint32_t sources; int zipf; } mixes[] = {
-	{ 1, 0 }, { 10000, 0 }, { 1000000, 0 }, { 1000000, 1 },
+static const char *const mix_names[] = { "1", "10k", "1M", "1M-zipf", "10k-mirai",
+					  "1M-mirai", NULL };
+static const struct { uint32_t sources; int zipf, mirai; } mixes[] = {
+	{ 1, 0, 0 }, { 10000, 0, 0 }, { 1000000, 0, 0 }, { 1000000, 1, 0 },
+	{ 10000, 0, 1 }, { 1000000, 0, 1 },
 };
 
 #define O struct options
@@ -417,7 +459,7 @@ static const struct opt bench_table[] = {
 	OPT_STRING(O, pcap_dir, "pcap-dir", 0, "DIR", "also write each mix as DIR/MIX.pcap"),
 	OPT_UINT(O, pcap_packets, "pcap-packets", 0, "N", 1, 100000000,
 		 "packets in each pcap file (default 1000000)"),
-	OPT_WORD(O, only, "only", 0, "MIX", mix_names, "only this mix: 1, 10k, 1M or 1M-zipf"),
+	OPT_WORD(O, only, "only", 0, "MIX", mix_names, "only this mix: 1, 10k, 1M, 1M-zipf, 10k-mirai or 1M-mirai"),
 	OPT_END,
 };
 #undef O
@@ -425,7 +467,7 @@ static const struct opt bench_table[] = {
 static const struct opt_cmd bench_cmd = {
 	.prog = "bench-xdp",
 	.about = "The classifier under BPF_PROG_TEST_RUN: kernel-timed ns per packet "
-		 "on four source mixes.",
+		 "on six source mixes.",
 	.opts = bench_table,
 };
 
@@ -452,7 +494,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(mixes) / sizeof(mixes[0]); i++) {
 		if (o.only >= 0 && (size_t)o.only != i)
 			continue;
-		if (bench_mix(&o, mixes[i].sources, mixes[i].zipf))
+		if (bench_mix(&o, mixes[i].sources, mixes[i].zipf, mixes[i].mirai))
 			rc = 1;
 	}
 	report_close();

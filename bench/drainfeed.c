@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	fd = pinned_prog_fd(o.pin_dir);
 	if (fd < 0)
 		return 1;
-	if (mix_init(&m, o.sources, 0, 0x7e1e5c09e))
+	if (mix_init(&m, o.sources, 0, 0, 0x7e1e5c09e))
 		return 1;
 	mix_schedule_init(&sched);
 	start = now_ns();

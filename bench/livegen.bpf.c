@@ -9,11 +9,24 @@
 #include "rewrite.bpf.h"
 
 const volatile __u32 out_ifindex = 0; /* the sending veth, set before load */
+/*
+ * Not 0: the source is the clock in units of 2^time_shift ns instead of
+ * the next of the sequence, so that generators on two CPUs send the
+ * same new source at the same moment: each new flow is created by both
+ * CPUs at once (tests/e2e/mq_race.sh).
+ */
+const volatile __u32 time_shift = 0;
 
 SEC("xdp")
 int livegen(struct xdp_md *ctx)
 {
-	bench_rewrite((void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+
+	if (time_shift)
+		bench_put_source(data, data_end,
+				 (__u32)(bpf_ktime_get_ns() >> (time_shift & 63)));
+	else
+		bench_rewrite(data, data_end);
 	return bpf_redirect(out_ifindex, 0);
 }
 

@@ -45,7 +45,7 @@ static int fill_table(struct livegen_bpf *skel, const struct mix *m)
 struct gen_opts {
 	const char *ifname, *csv, *name;
 	uint64_t packets;
-	uint32_t sources;
+	uint32_t sources, first, time_shift;
 	bool zipf;
 };
 
@@ -56,6 +56,12 @@ static const struct opt gen_table[] = {
 	OPT_UINT(O, sources, "sources", 0, "N", 1, UINT32_MAX,
 		 "distinct sources (default 1000000)"),
 	OPT_FLAG(O, zipf, "zipf", 0, "sources Zipf-distributed, not uniform"),
+	OPT_UINT(O, first, "first", 0, "N", 0, UINT32_MAX,
+		 "number the sources from N (uniform only; default 0): generators "
+		 "on two CPUs send disjoint sources"),
+	OPT_UINT(O, time_shift, "time-shift", 0, "S", 1, 63,
+		 "each frame's source is the clock in 2^S ns, not the sequence: "
+		 "generators on two CPUs create the same flows at once"),
 	OPT_STRING(O, csv, "csv", 0, "FILE", "append the results to FILE"),
 	OPT_STRING(O, name, "name", 0, "NAME", "name of the results' rows (default run)"),
 	OPT_END,
@@ -89,7 +95,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "livegen: no interface '%s' here\n", o.ifname);
 		return 1;
 	}
-	if (mix_init(&m, o.sources, o.zipf, 0x7e1e5c09e))
+	if (mix_init(&m, o.sources, o.zipf, 0, 0x7e1e5c09e))
 		return 1;
 	skel = livegen_bpf__open();
 	if (!skel) {
@@ -97,7 +103,12 @@ int main(int argc, char **argv)
 		mix_free(&m);
 		return 1;
 	}
+	if (o.first && o.zipf) {
+		fprintf(stderr, "livegen: --first needs uniform sources\n");
+		goto out;
+	}
 	skel->rodata->out_ifindex = ifindex;
+	skel->rodata->time_shift = o.time_shift;
 	bpf_map__set_max_entries(skel->maps.bench_table, m.table_len ? m.table_len : 1);
 	if (livegen_bpf__load(skel) || (m.table && fill_table(skel, &m))) {
 		fprintf(stderr, "livegen: cannot load the generator: %s\n",
@@ -116,7 +127,7 @@ int main(int argc, char **argv)
 
 		skel->bss->bench_src_off = (uint32_t)fr->src_off;
 		skel->bss->bench_pick = (uint32_t)fr->pick;
-		skel->bss->bench_base = fr->base;
+		skel->bss->bench_base = fr->base + (fr->pick == BENCH_PICK_UNIFORM ? o.first : 0);
 		skel->bss->bench_count = fr->count;
 		skel->bss->bench_cursor = 0;
 		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.livegen), &opts)) {

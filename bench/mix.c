@@ -24,6 +24,18 @@
  * path (include/fingerprint.h, rules/default.rules) costs what it
  * costs on a telescope: 27% of the packets are tagged.
  */
+/* The UDP probes' payloads. */
+#define SIP_OPTIONS                                     \
+	"OPTIONS sip:100@198.51.100.1 SIP/2.0\r\n"       \
+	"Via: SIP/2.0/UDP 203.0.113.7:5060\r\n"         \
+	"User-Agent: friendly-scanner\r\n\r\n"
+#define SSDP_MSEARCH                                             \
+	"M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n" \
+	"MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n"
+#define DNS_QUERY                                                \
+	"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" \
+	"\x07" "example\x03" "com\x00\x00\x01\x00\x01"
+
 enum frame_kind { SYN, MIRAI, ZMAP, MASSCAN, UDP, ECHO, SYNACK, RSTACK, UNREACH };
 
 static const struct frame_spec {
@@ -43,15 +55,11 @@ static const struct frame_spec {
 	{ "tcp syn 8080 masscan", 5, MASSCAN, 4, 8080, NULL },
 	{ "tcp syn 23 mirai", 4, MIRAI, 4, 23, NULL },
 	{ "udp 5060 sip", 5, UDP, 4, 5060,
-	  "OPTIONS sip:100@198.51.100.1 SIP/2.0\r\n"
-	  "Via: SIP/2.0/UDP 203.0.113.7:5060\r\n"
-	  "User-Agent: friendly-scanner\r\n\r\n" },
+ SIP_OPTIONS },
 	{ "udp 1900 ssdp", 3, UDP, 4, 1900,
-	  "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
-	  "MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n" },
+ SSDP_MSEARCH },
 	{ "udp 53 dns", 2, UDP, 4, 53,
-	  "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
-	  "\x07" "example\x03" "com\x00\x00\x01\x00\x01" },
+ DNS_QUERY },
 	{ "icmp echo", 5, ECHO, 4, 0, NULL },
 	{ "backscatter synack 443", 2, SYNACK, 4, 443, NULL },
 	{ "backscatter rstack 80", 1, RSTACK, 4, 80, NULL },
@@ -59,7 +67,39 @@ static const struct frame_spec {
 	{ "tcp syn 22 ipv6", 2, SYN, 6, 22, NULL },
 };
 
-#define FRAME_SPECS (int)(sizeof(frame_specs) / sizeof(frame_specs[0]))
+/*
+ * The Mirai-heavy mix: 40 % Mirai-type SYNs (the seeds: Mirai-type
+ * packets are 30-50 % of a telescope's TCP), on the ports Mirai forks
+ * scan, the rest in the shares above scaled down.
+ */
+static const struct frame_spec mirai_specs[] = {
+	{ "tcp syn 23 mirai", 20, MIRAI, 4, 23, NULL },
+	{ "tcp syn 2323 mirai", 6, MIRAI, 4, 2323, NULL },
+	{ "tcp syn 37215 mirai", 5, MIRAI, 4, 37215, NULL },
+	{ "tcp syn 52869 mirai", 3, MIRAI, 4, 52869, NULL },
+	{ "tcp syn 5555 mirai", 3, MIRAI, 4, 5555, NULL },
+	{ "tcp syn 7547 mirai", 3, MIRAI, 4, 7547, NULL },
+	{ "tcp syn 23", 10, SYN, 4, 23, NULL },
+	{ "tcp syn 445", 10, SYN, 4, 445, NULL },
+	{ "tcp syn 22", 7, SYN, 4, 22, NULL },
+	{ "tcp syn 80 zmap", 6, ZMAP, 4, 80, NULL },
+	{ "tcp syn 3389", 5, SYN, 4, 3389, NULL },
+	{ "tcp syn 1433", 3, SYN, 4, 1433, NULL },
+	{ "tcp syn 8080 masscan", 3, MASSCAN, 4, 8080, NULL },
+	{ "udp 5060 sip", 3, UDP, 4, 5060,
+ SIP_OPTIONS },
+	{ "udp 1900 ssdp", 2, UDP, 4, 1900,
+ SSDP_MSEARCH },
+	{ "udp 53 dns", 1, UDP, 4, 53,
+ DNS_QUERY },
+	{ "icmp echo", 3, ECHO, 4, 0, NULL },
+	{ "backscatter synack 443", 2, SYNACK, 4, 443, NULL },
+	{ "backscatter rstack 80", 1, RSTACK, 4, 80, NULL },
+	{ "backscatter icmp unreach", 1, UNREACH, 4, 80, NULL },
+	{ "tcp syn 22 ipv6", 3, SYN, 6, 22, NULL },
+};
+
+#define SPECS_OF(a) (int)(sizeof(a) / sizeof(a[0]))
 
 static void build_frame(const struct frame_spec *spec, struct mix_frame *f)
 {
@@ -201,8 +241,10 @@ static int fill_zipf(uint32_t *slots, uint32_t len, uint32_t base, uint32_t n,
 	return 0;
 }
 
-int mix_init(struct mix *m, uint32_t sources, int zipf, uint64_t seed)
+int mix_init(struct mix *m, uint32_t sources, int zipf, int mirai, uint64_t seed)
 {
+	const struct frame_spec *specs = mirai ? mirai_specs : frame_specs;
+	const int nspecs = mirai ? SPECS_OF(mirai_specs) : SPECS_OF(frame_specs);
 	uint64_t rng = seed;
 	/* Disjoint ranges need at least one source per per-cent of share. */
 	int partition = sources >= 100;
@@ -214,15 +256,15 @@ int mix_init(struct mix *m, uint32_t sources, int zipf, uint64_t seed)
 		return -1;
 	m->sources = sources;
 	m->zipf = zipf;
+	m->mirai = mirai;
 	if (sources >= 1000000 && sources % 1000000 == 0)
-		snprintf(m->name, sizeof(m->name), "%uM%s", sources / 1000000,
-			 zipf ? "-zipf" : "");
+		snprintf(m->name, sizeof(m->name), "%uM", sources / 1000000);
 	else if (sources >= 1000 && sources % 1000 == 0)
-		snprintf(m->name, sizeof(m->name), "%uk%s", sources / 1000,
-			 zipf ? "-zipf" : "");
+		snprintf(m->name, sizeof(m->name), "%uk", sources / 1000);
 	else
-		snprintf(m->name, sizeof(m->name), "%u%s", sources,
-			 zipf ? "-zipf" : "");
+		snprintf(m->name, sizeof(m->name), "%u", sources);
+	snprintf(m->name + strlen(m->name), sizeof(m->name) - strlen(m->name),
+		 "%s%s", zipf ? "-zipf" : "", mirai ? "-mirai" : "");
 	if (zipf) {
 		m->table_len = sources * MIX_ZIPF_SLOTS;
 		m->table = malloc(sizeof(*m->table) * m->table_len);
@@ -231,15 +273,15 @@ int mix_init(struct mix *m, uint32_t sources, int zipf, uint64_t seed)
 			return -1;
 		}
 	}
-	m->frames = FRAME_SPECS;
-	for (i = 0; i < FRAME_SPECS; i++) {
+	m->frames = nspecs;
+	for (i = 0; i < nspecs; i++) {
 		struct mix_frame *f = &m->frame[i];
 		uint32_t base = 0, n = sources;
 
-		build_frame(&frame_specs[i], f);
+		build_frame(&specs[i], f);
 		if (partition) {
 			n = (uint32_t)((uint64_t)sources * f->share / 100);
-			if (i == FRAME_SPECS - 1)
+			if (i == nspecs - 1)
 				n = sources - next_base;
 			base = next_base;
 			next_base += n;

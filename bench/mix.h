@@ -40,14 +40,18 @@ struct mix {
 	char name[32];       /* e.g. "1M-zipf" */
 	uint32_t sources;
 	int zipf;
+	int mirai;           /* the Mirai-heavy mix (40 % Mirai-type SYNs) */
 	struct mix_frame frame[MIX_MAX_FRAMES];
 	int frames;
 	uint32_t *table;     /* source indices (heavy-tailed mixes), else NULL */
 	uint32_t table_len;
 };
 
-/* Build the mix; returns 0, or -1 with a message on stderr. */
-int mix_init(struct mix *m, uint32_t sources, int zipf, uint64_t seed);
+/*
+ * Build the mix: the telescope's proportions, or (mirai) the Mirai-heavy
+ * ones; returns 0, or -1 with a message on stderr.
+ */
+int mix_init(struct mix *m, uint32_t sources, int zipf, int mirai, uint64_t seed);
 void mix_free(struct mix *m);
 
 /* The source index at `cursor` of frame f, advancing the cursor the way

@@ -30,14 +30,29 @@ struct {
 } bench_table SEC(".maps");
 
 /*
- * Write the next source into the frame. Returns the address written
+ * Write source `idx` into the frame. Returns the address written
  * (network order) or 0 when the frame is too short (never, for the mix).
  */
+static __always_inline __u32 bench_put_source(void *data, void *data_end, __u32 idx)
+{
+	__u32 off = bench_src_off, addr;
+	__u8 *src;
+
+	if (off > BENCH_MAX_SRC_OFF)
+		return 0;
+	src = (__u8 *)data + off;
+	if ((void *)(src + 4) > data_end)
+		return 0;
+	addr = bpf_htonl(bench_source_addr(idx));
+	__builtin_memcpy(src, &addr, 4);
+	bench_rewritten++;
+	return addr;
+}
+
+/* Write the next source of the sequence into the frame (as above). */
 static __always_inline __u32 bench_rewrite(void *data, void *data_end)
 {
-	__u32 cur = bench_cursor, next = cur + 1, idx, addr;
-	__u32 off = bench_src_off;
-	__u8 *src;
+	__u32 cur = bench_cursor, next = cur + 1, idx;
 
 	if (next >= bench_count)
 		next = 0;
@@ -50,15 +65,7 @@ static __always_inline __u32 bench_rewrite(void *data, void *data_end)
 			return 0;
 		idx = *slot;
 	}
-	if (off > BENCH_MAX_SRC_OFF)
-		return 0;
-	src = (__u8 *)data + off;
-	if ((void *)(src + 4) > data_end)
-		return 0;
-	addr = bpf_htonl(bench_source_addr(idx));
-	__builtin_memcpy(src, &addr, 4);
-	bench_rewritten++;
-	return addr;
+	return bench_put_source(data, data_end, idx);
 }
 
 #endif /* TS_BENCH_REWRITE_BPF_H */

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # `make bench`: measure the classifier on this machine (docs/bench.md).
 #   1. bench-xdp: ns/packet under BPF_PROG_TEST_RUN (repeat) for bare
-#      XDP_DROP, the one-hash-update floor and the classifier, on four
+#      XDP_DROP, the one-hash-update floors and the classifier, on six
 #      source mixes; also writes each mix as a pcap file.
 #   2. pcap-baseline: the same classification through libpcap.
 #   3. Live: the real sensor (`xdp-telescope run`) on a lab veth, fed by a
 #      BPF_F_TEST_XDP_LIVE_FRAMES generator; sent vs counted vs dropped;
-#      the same with a bare XDP_DROP and with a live libpcap reader.
+#      the same with a bare XDP_DROP and with a live libpcap reader; and
+#      on a veth of 1 and of 2 receive queues, one generator per CPU.
 #   4. Drain: one interval of 1M distinct sources, drained, geolocated and
-#      written by the loader: time, peak RSS, BPF map memory.
+#      written by the loader (median of TS_BENCH_RUNS intervals): time per
+#      step, loader CPU time, peak RSS, BPF map memory.
 # Results: a table on stdout and build/bench.csv (name,value,unit).
 # Needs root (BPF, namespaces). TS_BENCH_RUNS (default 5) passes per number;
 # TS_BENCH_SKIP="xdp pcap live drain" skips parts.
@@ -23,7 +25,7 @@ RUNS=${TS_BENCH_RUNS:-5}
 SKIP=${TS_BENCH_SKIP:-}
 GEOIP=${TS_BENCH_GEOIP:-data/country.mmdb}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ts-bench.XXXXXX")
-MIXES="1 10k 1M 1M-zipf"
+MIXES="1 10k 1M 1M-zipf 10k-mirai 1M-mirai"
 
 # Lab: two namespaces of our own, a veth between them, nothing else.
 TX_NS=tsbench-tx-$$
@@ -71,11 +73,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-lab_up() {
+lab_up() { # [QUEUES]: receive and transmit queues of each end (default 1)
+	local q=${1:-1}
 	lab_down
 	ip netns add "$TX_NS"
 	ip netns add "$RX_NS"
-	ip link add "$TX_IF" netns "$TX_NS" type veth peer name "$RX_IF" netns "$RX_NS"
+	ip link add "$TX_IF" numtxqueues "$q" numrxqueues "$q" netns "$TX_NS" type veth \
+		peer name "$RX_IF" numtxqueues "$q" numrxqueues "$q" netns "$RX_NS"
 	# No IPv6 autoconfiguration: the only frames on this wire are ours,
 	# so what was sent and what was counted must match exactly.
 	for ns in "$TX_NS" "$RX_NS"; do
@@ -227,6 +231,52 @@ live_run() {
 	lab_down
 }
 
+# live_mq NAME QUEUES: the sensor on a veth of QUEUES receive queues, one
+# generator per queue pinned to a CPU of its own, 10M frames of 1M
+# sources in all, each generator its own share of the sources (a NIC's
+# RSS keeps a flow on one queue). A frame redirected into the veth lands
+# on the queue of the sending CPU and that queue's NAPI runs there, in
+# softirq, pacing its generator: QUEUES cores run generator, veth and
+# classifier side by side, and nothing is dropped on the wire.
+live_mq() {
+	local name=$1 queues=$2 out="$WORK/live-$1" q cpu pids=() sources=1000000 packets=10000000
+	local tx_drop rx_xdp=0 counted sent gen_s lost n
+
+	lab_up "$queues"
+	sensor_start "$out" --interval 3600 --max-sources 1500000 --max-tagged 1500000 --geoip "$GEOIP"
+	for q in $(seq 0 $((queues - 1))); do
+		cpu=$(( queues == 1 ? $(nproc) - 1 : q ))
+		nsenter --net="/run/netns/$TX_NS" taskset -c "$cpu" "$TOOLS/livegen" \
+			--ifname "$TX_IF" --sources $((sources / queues)) --first $((q * sources / queues)) \
+			--packets $((packets / queues)) --csv "$WORK/$name.q$q.csv" --name "$name.q$q" >&2 &
+		pids+=($!)
+	done
+	for q in "${pids[@]}"; do wait "$q"; done
+	sleep 0.2 # let NAPI empty the rings
+	tx_drop=$(link_stat "$TX_NS" "$TX_IF" tx_dropped)
+	for q in $(seq 0 $((queues - 1))); do
+		n=$(ethtool_stat "$RX_NS" "$RX_IF" "rx_queue_${q}_xdp_packets")
+		row "live.$name.queue$q.receiver_saw" "$n" frames
+		rx_xdp=$((rx_xdp + n))
+	done
+	sensor_stop
+	counted=$(totals_sum "$out" 3)
+	cat "$WORK/$name".q*.csv | grep -v '^name,' >>"$CSV"
+	sent=$(awk -F, -v n="live.$name." 'index($1, n) == 1 && $1 ~ /\.sent$/ { s += $2 } END { print s }' "$CSV")
+	# the generators run side by side: the slower one's time is the run's
+	gen_s=$(awk -F, -v n="live.$name." 'index($1, n) == 1 && $1 ~ /\.generation_seconds$/ && $2 > m { m = $2 } END { print m }' "$CSV")
+	lost=$((sent - tx_drop - counted))
+	row "live.$name.sent" "$sent" frames
+	row "live.$name.wire_dropped" "$tx_drop" frames
+	row "live.$name.receiver_saw" "$rx_xdp" frames
+	row "live.$name.counted" "$counted" packets
+	row "live.$name.lost_at_receiver" "$lost" packets
+	row "live.$name.received_mpps" "$(awk -v c="$counted" -v s="$gen_s" 'BEGIN { printf "%.3f", c / s / 1e6 }')" Mpps
+	say "live $name ($queues queue(s)): sent $sent, wire drops $tx_drop, counted $counted," \
+		"lost at the receiver $lost, $(val "live.$name.received_mpps") Mpps"
+	lab_down
+}
+
 if ! skipping live; then
 	say ""
 	say "== 3. live path: xdp-telescope run on a lab veth, LIVE_FRAMES generator"
@@ -237,6 +287,12 @@ if ! skipping live; then
 	live_run overload-1M 1000000 10000000 1 sensor
 	live_run overload-10k 10000 10000000 1 sensor
 	live_run overload-drop 1000000 10000000 1 drop
+	if [ "$(nproc)" -ge 2 ]; then
+		live_mq mq-1q 1
+		live_mq mq-2q 2
+		awk -v a="$(val live.mq-1q.received_mpps)" -v b="$(val live.mq-2q.received_mpps)" \
+			'BEGIN { printf "live.mq_scaling,%.2f,x\n", b / a }' >>"$CSV"
+	fi
 	# Per-packet CPU on the live path, paced runs: the generator's core
 	# runs generator + veth + receiver, so a receiver's cost is its time
 	# per packet minus the bare-drop run's. The libpcap tool also spends
@@ -265,20 +321,38 @@ wait_drains() { # wait until the log has N "drained" lines
 	return 1
 }
 
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 if ! skipping drain; then
 	say ""
-	say "== 4. drain: one interval of 1M distinct sources, geolocated with $GEOIP"
+	say "== 4. drain: one interval of 1M distinct sources, geolocated with $GEOIP (median of $RUNS)"
 	[ -f "$GEOIP" ] || die "$GEOIP missing: make geoip"
 	out="$WORK/drain"
-	interval=15
+	interval=30
 	lab_up
 	sensor_start "$out" --interval "$interval" --max-sources 1500000 --max-tagged 1500000 --geoip "$GEOIP"
 	wait_drains "$out/log" 1 || die "no drain from the sensor"
 	pin_dir=/sys/fs/bpf/xdp-telescope/$RX_IF
 	hwm_before=$(awk '/^VmHWM/ { print $2 }' "/proc/$SENSOR_PID/status")
-	"$TOOLS/drainfeed" --pin-dir "$pin_dir" --sources 1000000 >&2
-	wait_drains "$out/log" 2 || die "the sensor did not drain"
-	line=$(grep 'drained ' "$out/log" | sed -n 2p)
+	# each pass: right after a drain, a million sources; the next drain
+	# holds exactly them
+	# the loader's CPU time (user + system) across each drain: on a busy
+	# machine the wall-clock time grows with what else runs, this less
+	cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SENSOR_PID/stat"; }
+	for pass in $(seq "$RUNS"); do
+		ticks=$(cpu_ticks)
+		"$TOOLS/drainfeed" --pin-dir "$pin_dir" --sources 1000000 >&2
+		wait_drains "$out/log" $((pass + 1)) || die "the sensor did not drain"
+		awk -v a="$ticks" -v b="$(cpu_ticks)" -v hz="$(getconf CLK_TCK)" \
+			'BEGIN { printf "%.2f\n", (b - a) / hz }' >>"$WORK/drain-cpu"
+		line=$(grep 'drained ' "$out/log" | sed -n "$((pass + 1))p")
+		say "loader: $line"
+		sed -n 's/.* in \([0-9.]*\) s (read \([0-9.]*\), rows \([0-9.]*\), write \([0-9.]*\), clear \([0-9.]*\)).*/\1 \2 \3 \4 \5/p' \
+			<<<"$line" >>"$WORK/drain-steps"
+		flows=$(sed -n 's/.*packets, \([0-9]*\) flows.*/\1/p' <<<"$line")
+		[ "${flows:-0}" -eq 1000000 ] || die "drain $pass held ${flows:-0} flows, not 1000000"
+	done
 	hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$SENSOR_PID/status")
 	map_bytes=0
 	for pin in "$pin_dir"/*; do
@@ -288,13 +362,17 @@ if ! skipping drain; then
 		map_bytes=$((map_bytes + ${b:-0}))
 	done
 	sensor_stop
-	say "loader: $line"
-	flows=$(sed -n 's/.*packets, \([0-9]*\) flows.*/\1/p' <<<"$line")
-	secs=$(sed -n 's/.* in \([0-9.]*\) s.*/\1/p' <<<"$line")
-	rows=$(cat "$out"/*/sources.csv | wc -l)
-	row drain.flows "${flows:-0}" flows
-	row drain.sources_rows "$((rows - 1))" rows
-	row drain.seconds "${secs:-0}" s
+	rows=$(cat "$out"/*/sources.csv | grep -vc '^time')
+	row drain.flows "$flows" flows
+	row drain.sources_rows "$rows" rows
+	col=1
+	for step in seconds read_seconds rows_seconds write_seconds clear_seconds; do
+		row "drain.$step" "$(cut -d' ' -f$col "$WORK/drain-steps" | median)" s
+		[ "$step" = seconds ] && row drain.seconds_min "$(cut -d' ' -f1 "$WORK/drain-steps" | sort -g | head -1)" s &&
+			row drain.seconds_max "$(cut -d' ' -f1 "$WORK/drain-steps" | sort -g | tail -1)" s
+		col=$((col + 1))
+	done
+	row drain.cpu_seconds "$(median <"$WORK/drain-cpu")" s
 	row drain.loader_peak_rss "$hwm" KiB
 	row drain.loader_rss_before_feed "$hwm_before" KiB
 	row drain.bpf_map_memory "$map_bytes" bytes
@@ -315,15 +393,16 @@ function check(what, got, op, want, unit,   ok) {
 END {
 	print ""
 	print "== summary (medians; build/bench.csv has min/max of every number)"
-	printf "  %-9s %-18s %9s %9s %8s %8s\n", "mix", "program", "ns/pkt", "Mpps", "xdrop", "xfloor"
-	n = split("1 10k 1M 1M-zipf", mixes, " ")
-	m = split("drop floor classifier classifier-norules", progs, " ")
+	printf "  %-9s %-18s %9s %9s %8s %8s %8s\n", "mix", "program", "ns/pkt", "Mpps", "xdrop", "xfloor", "xmin"
+	n = split("1 10k 1M 1M-zipf 10k-mirai 1M-mirai", mixes, " ")
+	m = split("drop floor floor-min classifier classifier-norules", progs, " ")
 	for (i = 1; i <= n; i++) {
 		for (j = 1; j <= m; j++) {
 			k = "xdp." mixes[i] "." progs[j]
 			if (v(k ".ns_per_packet") == "") continue
-			printf "  %-9s %-18s %9.1f %9.2f %8.2f %8.2f\n", mixes[i], progs[j],
-				v(k ".ns_per_packet"), v(k ".mpps"), v(k ".ratio_to_drop"), v(k ".ratio_to_floor")
+			printf "  %-9s %-18s %9.1f %9.2f %8.2f %8.2f %8.2f\n", mixes[i], progs[j],
+				v(k ".ns_per_packet"), v(k ".mpps"), v(k ".ratio_to_drop"), v(k ".ratio_to_floor"),
+				v(k ".ratio_to_min_floor")
 		}
 		if (v("pcap." mixes[i] ".ns_per_packet") != "")
 			printf "  %-9s %-18s %9.1f %9.2f   (%.2fx the classifier)\n", mixes[i], "libpcap",
@@ -332,7 +411,7 @@ END {
 	}
 	print ""
 	print "  line-rate budget per core, 64-byte frames: 67.2 ns (10 GbE), 26.9 ns (25 GbE), 6.7 ns (100 GbE)"
-	n = split("paced-1M paced-drop paced-libpcap overload-1M overload-10k overload-drop", lives, " ")
+	n = split("paced-1M paced-drop paced-libpcap overload-1M overload-10k overload-drop mq-1q mq-2q", lives, " ")
 	for (i = 1; i <= n; i++) {
 		k = "live." lives[i]
 		if (v(k ".sent") == "") continue
@@ -340,13 +419,17 @@ END {
 			lives[i], v(k ".sent"), v(k ".wire_dropped"), v(k ".counted"),
 			v(k ".lost_at_receiver"), v(k ".received_mpps")
 	}
+	if (v("live.mq_scaling") != "")
+		printf "  live, 2 receive queues on 2 cores: %.2fx the packets per second of 1\n", v("live.mq_scaling")
 	if (v("live.sensor_ns_per_packet") != "")
 		printf "  live, per packet: sensor %.0f ns, libpcap tool %.0f ns (kernel path + reader %.0f ns): %.2fx\n",
 			v("live.sensor_ns_per_packet"), v("live.libpcap_ns_per_packet"),
 			v("pcap-live.paced-libpcap.reader_cpu_ns_per_packet"), v("live.libpcap_ratio_to_sensor")
 	if (v("drain.seconds") != "")
-		printf "  drain of %d flows: %.2f s, loader peak RSS %.0f MiB, BPF maps %.0f MiB\n",
-			v("drain.flows"), v("drain.seconds"), v("drain.loader_peak_rss") / 1024,
+		printf "  drain of %d flows: %.2f s (%.2f-%.2f; read %.2f, rows %.2f, write %.2f, clear %.2f; loader CPU %.2f s), loader peak RSS %.0f MiB, BPF maps %.0f MiB\n",
+			v("drain.flows"), v("drain.seconds"), v("drain.seconds_min"), v("drain.seconds_max"),
+			v("drain.read_seconds"), v("drain.rows_seconds"), v("drain.write_seconds"),
+			v("drain.clear_seconds"), v("drain.cpu_seconds"), v("drain.loader_peak_rss") / 1024,
 			v("drain.bpf_map_memory") / 1048576
 	print ""
 	print "== targets (issue 5)"
@@ -359,5 +442,12 @@ END {
 	check("live, paced: packets lost at the sensor", v("live.paced-1M.lost_at_receiver"), "<=", 0, "")
 	check("live, overload: packets lost at the sensor", v("live.overload-1M.lost_at_receiver"), "<=", 0, "")
 	check("drain of 1M sources, seconds", v("drain.seconds"), "<=", 2, "s")
+	print ""
+	print "== targets (issue 13)"
+	check("classifier / minimal floor, 1M sources, Mirai-heavy", v("xdp.1M-mirai.classifier.ratio_to_min_floor"), "<=", 1.5, "x")
+	check("classifier / minimal floor, 10k sources, Mirai-heavy", v("xdp.10k-mirai.classifier.ratio_to_min_floor"), "<=", 2, "x")
+	check("live, 2 receive queues / 1, packets per second", v("live.mq_scaling"), ">=", 1.7, "x")
+	check("live, 2 queues: packets lost at the sensor", v("live.mq-2q.lost_at_receiver"), "<=", 0, "")
+	check("drain of 1M sources, seconds (median)", v("drain.seconds"), "<=", 1.5, "s")
 	printf "\n  %d s in all; results in build/bench.csv\n", v("bench.seconds")
 }' "$CSV"

@@ -9,6 +9,7 @@
 
 #include "fingerprint.h"
 #include "parse.h"
+#include "sensor/snapshot.h" /* the wide flow key user space counts by */
 
 #define FLOW_SLOTS (1u << 21)   /* 1M flows at under half load */
 #define BS_SLOTS (1u << 17)     /* the sensor's 65536 backscatter keys, x2 */

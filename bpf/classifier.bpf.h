@@ -21,6 +21,7 @@
 #include "telescope.h"
 #include "parse.h"
 #include "fingerprint.h"
+#include "tagging.bpf.h"
 
 /* Set by the loader before load. */
 const volatile __u8 pass_packets = 0; /* XDP_PASS instead of XDP_DROP */
@@ -32,12 +33,37 @@ struct totals_inner {
 	__type(value, struct ts_totals);
 } totals_0 SEC(".maps"), totals_1 SEC(".maps");
 
-struct flows_inner {
+/*
+ * The flows of each family. IPv4's are preallocated (the hot path of a
+ * telescope); IPv6's are allocated as they come, so that the room the
+ * two share (`room`, --max-sources in all) costs memory only once.
+ */
+struct flows4_inner {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 524288); /* --max-sources */
-	__type(key, struct ts_flow_key);
-	__type(value, struct ts_counts);
-} flows_0 SEC(".maps"), flows_1 SEC(".maps");
+	__type(key, struct ts_flow4_key);
+	__type(value, struct ts_flow_val);
+} flows4_0 SEC(".maps"), flows4_1 SEC(".maps");
+
+struct flows6_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 524288); /* --max-sources */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct ts_flow6_key);
+	__type(value, struct ts_flow_val);
+} flows6_0 SEC(".maps"), flows6_1 SEC(".maps");
+
+/*
+ * Flow entries each generation may still create, over both families:
+ * the loader sets it to --max-sources whenever the generation is empty
+ * (sensor/maps.c), the program takes one for every entry it creates.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct ts_room);
+} room SEC(".maps");
 
 /*
  * Ports of packets whose flow did not fit. Used only on overflow, sized
@@ -85,64 +111,12 @@ struct tagov_inner {
 	}
 
 GENERATIONS(totals_inner, totals);
-GENERATIONS(flows_inner, flows);
+GENERATIONS(flows4_inner, flows4);
+GENERATIONS(flows6_inner, flows6);
 GENERATIONS(ovports_inner, ovports);
 GENERATIONS(bscat_inner, bscat);
 GENERATIONS(tagged_inner, tagged);
 GENERATIONS(tagov_inner, tagov);
-
-/*
- * Configuration the loader writes at start and on SIGHUP (not counted,
- * so not in generations): payload rules by (protocol, port), labelled
- * address lists, and the names of the tag bits (for status and rows).
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct ts_rule_key);
-	__type(value, struct ts_rule_set);
-} rules SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, struct ts_rule_set);
-} rules_any SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TS_RULE_PORT_WORDS);
-	__type(key, __u32);
-	__type(value, __u64);
-} rule_ports SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 65536); /* --max-labels */
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct ts_label_key);
-	__type(value, __u64);
-} labels SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TS_TAG_MAX);
-	__type(key, __u32);
-	__type(value, struct ts_tag_name);
-} tagnames SEC(".maps");
-
-/* Room to search a SIP payload for its User-Agent. */
-struct sip_buf {
-	__u8 b[TS_SIP_SCAN_LEN];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct sip_buf);
-} scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -165,160 +139,6 @@ static __always_inline void *lookup_or_insert(void *map, const void *key,
 		return val;
 	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(map, key);
-}
-
-/*
- * bpf_loop step over the 8-byte word w of the scratch copy: a header line
- * starts after each '\n' in it; is it the SIP User-Agent? Only newlines
- * are looked at closely, so a request costs ~64 word tests and a check
- * per header line, not a comparison at every byte.
- */
-struct sip_search {
-	__u32 len;
-	__u32 found;
-};
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-static long sip_ua_word(__u32 w, void *arg)
-{
-	struct sip_search *s = arg;
-	struct sip_buf *buf;
-	__u32 zero = 0, off, pos;
-	__u64 v, x;
-
-	/* the masks are for the verifier: they cannot change in-range values */
-	off = (w * 8) & (TS_SIP_SCAN_LEN - 1);
-	if (off + 8 > TS_SIP_SCAN_LEN || off >= s->len)
-		return 1;
-	buf = bpf_map_lookup_elem(&scratch, &zero);
-	if (!buf)
-		return 1;
-	__builtin_memcpy(&v, &buf->b[off], 8);
-	x = v ^ (ONES * '\n');
-	if (!((x - ONES) & ~x & HIGHS))
-		return 0; /* no '\n' in this word */
-	for (int j = 0; j < 8; j++) {
-		if (buf->b[off + j] != '\n')
-			continue;
-		pos = off + j + 1;
-		/* opaque to the compiler, so the check below bounds the access */
-		asm volatile("" : "+r"(pos));
-		if (pos > TS_SIP_SCAN_LEN - TS_SIP_UA_LEN ||
-		    pos + TS_SIP_UA_LEN > s->len)
-			return 1;
-		if (ts_bytes_eq(&buf->b[pos], TS_SIP_UA, TS_SIP_UA_LEN)) {
-			s->found = 1;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* sip_friendly_scanner: the User-Agent within the first 512 payload bytes */
-static __always_inline __u64 sip_friendly(struct xdp_md *ctx,
-					  const struct ts_pkt *pkt)
-{
-	struct sip_search s = { .len = pkt->payload_len };
-	struct sip_buf *buf;
-	__u32 zero = 0;
-
-	if (s.len > TS_SIP_SCAN_LEN)
-		s.len = TS_SIP_SCAN_LEN;
-	if (s.len < TS_SIP_UA_LEN)
-		return 0;
-	buf = bpf_map_lookup_elem(&scratch, &zero);
-	if (!buf || bpf_xdp_load_bytes(ctx, pkt->payload_off, buf->b, s.len))
-		return 0;
-	bpf_loop((s.len + 7) / 8, sip_ua_word, &s, 0);
-	return s.found ? 1ULL << TS_TAG_SIP_FRIENDLY : 0;
-}
-
-/* Tags of one set of payload rules on this packet. */
-static __always_inline __u64 match_set(struct xdp_md *ctx,
-				       const struct ts_pkt *pkt,
-				       const struct ts_rule_set *set)
-{
-	__u64 tags = 0;
-
-	for (int i = 0; i < TS_RULES_PER_KEY; i++) {
-		__u64 got[TS_RULE_BYTES / 8] = {};
-		const __u64 *want;
-		const struct ts_rule *r;
-		__u32 len, off;
-
-		if (i >= (int)set->count)
-			break;
-		r = &set->rule[i];
-		len = r->len;
-		off = r->offset;
-		if (len == 0 || len > TS_RULE_BYTES || off > TS_RULE_MAX_OFFSET ||
-		    off + len > pkt->payload_len)
-			continue;
-		if (bpf_xdp_load_bytes(ctx, pkt->payload_off + off, got, len))
-			continue;
-		/* rule bytes are zero past len, like got */
-		want = (const __u64 *)r->bytes;
-		if (got[0] == want[0] && got[1] == want[1] &&
-		    got[2] == want[2] && got[3] == want[3])
-			tags |= 1ULL << (r->bit & 63);
-	}
-	return tags;
-}
-
-/* Tags of the payload rules on this packet's protocol and port, and on *. */
-static __always_inline __u64 match_rules(struct xdp_md *ctx,
-					 const struct ts_pkt *pkt)
-{
-	__u32 udp = pkt->proto == TS_IPPROTO_UDP;
-	__u32 word = udp * 1024 + pkt->port / 64;
-	struct ts_rule_set *set;
-	__u64 *bits, tags = 0;
-
-	bits = bpf_map_lookup_elem(&rule_ports, &word);
-	if (bits && (*bits >> (pkt->port % 64)) & 1) {
-		struct ts_rule_key key = { .proto = pkt->proto, .port = pkt->port };
-
-		set = bpf_map_lookup_elem(&rules, &key);
-		if (set)
-			tags |= match_set(ctx, pkt, set);
-	}
-	set = bpf_map_lookup_elem(&rules_any, &udp);
-	if (set && set->count)
-		tags |= match_set(ctx, pkt, set);
-	return tags;
-}
-
-static __always_inline __u64 label_tags(const struct ts_pkt *pkt)
-{
-	struct ts_label_key key = { .prefixlen = 128 };
-	__u64 *mask;
-
-	if (pkt->family == TS_FAMILY_IPV4) {
-		key.addr[10] = 0xff;
-		key.addr[11] = 0xff;
-		__builtin_memcpy(&key.addr[12], pkt->src, 4);
-	} else {
-		__builtin_memcpy(key.addr, pkt->src, 16);
-	}
-	mask = bpf_map_lookup_elem(&labels, &key);
-	return mask ? *mask : 0;
-}
-
-static __always_inline __u64 packet_tags(struct xdp_md *ctx,
-					 const struct ts_pkt *pkt, __u32 flags)
-{
-	__u64 tags = ts_fingerprint(pkt);
-
-	if (tags & (1ULL << TS_TAG_SIP_OPTIONS))
-		tags |= sip_friendly(ctx, pkt);
-	if ((flags & TS_CTL_RULES) && pkt->payload_len && !pkt->fragment &&
-	    (pkt->proto == TS_IPPROTO_TCP || pkt->proto == TS_IPPROTO_UDP))
-		tags |= match_rules(ctx, pkt);
-	if (flags & TS_CTL_LABELS)
-		tags |= label_tags(pkt);
-	return tags;
 }
 
 static __always_inline void count_tags(const struct ts_pkt *pkt, __u64 tags,
@@ -351,30 +171,145 @@ static __always_inline void count_tags(const struct ts_pkt *pkt, __u64 tags,
 }
 
 /*
- * Count a tagged packet in its flow entry if the flow's tag mask is this
- * packet's (or unset: the first tagged packet sets it). False when the
- * flow already carries another mask: the tagged map counts this one.
+ * Create a flow entry if the generation has room for one more. Another
+ * CPU may create the same key meanwhile: the insert fails with -EEXIST,
+ * the room goes back and the lookup finds that CPU's entry; so does a
+ * packet that finds no room, should the key have been created since.
+ * NULL when the flows of the generation are full.
  */
-static __always_inline int tags_in_flow(struct ts_counts *c, __u64 tags)
+static __always_inline struct ts_flow_val *flow_create(void *map, const void *key,
+						       __u32 gen)
 {
-	__u64 have = c->tags;
+	static const struct ts_flow_val zero_val;
+	struct ts_room *r = bpf_map_lookup_elem(&room, &gen);
+
+	if (!r)
+		return NULL;
+	if (__sync_fetch_and_add(&r->free, -1) > 0) {
+		if (bpf_map_update_elem(map, key, &zero_val, BPF_NOEXIST))
+			__sync_fetch_and_add(&r->free, 1);
+	} else {
+		__sync_fetch_and_add(&r->free, 1);
+	}
+	return bpf_map_lookup_elem(map, key);
+}
+
+static __always_inline struct ts_flow_val *flow_find(void *outer, const void *key,
+						     __u32 gen)
+{
+	void *inner = bpf_map_lookup_elem(outer, &gen);
+	struct ts_flow_val *v;
+
+	if (!inner)
+		return NULL;
+	v = bpf_map_lookup_elem(inner, key);
+	return v ? v : flow_create(inner, key, gen);
+}
+
+/*
+ * Add inc to a packed counter (include/telescope.h): if the add set the
+ * carry flag of a field, move that flag's weight into the field's carry
+ * word. Only the one add that sets a flag sees it go from 0 to 1.
+ */
+static __always_inline void packed_add(__u64 *word, __u64 inc, __u64 flag_lo,
+				       __u32 *carry_lo, __u64 flag_hi,
+				       __u32 *carry_hi)
+{
+	__u64 old = __sync_fetch_and_add(word, inc);
+	__u64 set = (old + inc) & ~old;
+
+	if (set & flag_lo) {
+		__sync_fetch_and_sub(word, flag_lo);
+		__sync_fetch_and_add(carry_lo, 1);
+	}
+	if (set & flag_hi) {
+		__sync_fetch_and_sub(word, flag_hi);
+		__sync_fetch_and_add(carry_hi, 1);
+	}
+}
+
+/*
+ * May the flow entry count this tagged packet? Yes if the flow's tag
+ * mask is this packet's, or unset (the first tagged packet sets it).
+ * No when the flow already carries another mask: the tagged map counts
+ * this one.
+ */
+static __always_inline int tags_in_flow(struct ts_flow_val *v, __u64 tags)
+{
+	__u64 have = v->tags;
 
 	if (!have)
-		have = __sync_val_compare_and_swap(&c->tags, 0, tags) ?: tags;
-	if (have != tags)
-		return 0;
-	__sync_fetch_and_add(&c->tagged, 1);
-	return 1;
+		have = __sync_val_compare_and_swap(&v->tags, 0, tags) ?: tags;
+	return have == tags;
+}
+
+/*
+ * The labels of the flow's source. A trie lookup costs as much as the
+ * rest of the packet, so the flow keeps its answer, valid while the
+ * lists stay those of generation `lgen` (ctl.labels_gen; 0 before the
+ * loader first set the lists: then every packet looks up). The answer is
+ * one 64-bit word with its generation, so CPUs that race to store it
+ * leave a pair that belongs together.
+ */
+static __always_inline __u64 flow_labels(struct ts_flow_val *v,
+					 const struct ts_pkt *pkt, __u32 lgen)
+{
+	__u64 have = v->labels, mask;
+
+	if (lgen && (have & TS_LABELS_GEN_MASK) == lgen)
+		return have & ~TS_LABELS_GEN_MASK;
+	mask = label_tags(pkt) & ~TS_LABELS_GEN_MASK;
+	if (lgen)
+		v->labels = mask | lgen;
+	return mask;
+}
+
+/* One packet into its flow entry: one add, a second if tagged or Mirai. */
+static __always_inline int count_flow(struct ts_flow_val *v,
+				      const struct ts_pkt *pkt, __u64 tags)
+{
+	__u64 marks = pkt->mirai ? 1ULL << TS_MARK_MIRAI_SHIFT : 0;
+	int tags_counted = tags && tags_in_flow(v, tags);
+
+	packed_add(&v->pb, (1ULL << TS_PB_PKT_SHIFT) + pkt->ip_len,
+		   TS_PB_BYTES_FLAG, &v->carry[TS_CARRY_BYTES],
+		   TS_PB_PKT_FLAG, &v->carry[TS_CARRY_PACKETS]);
+	marks += tags_counted;
+	if (marks)
+		packed_add(&v->marks, marks, TS_MARK_TAGGED_FLAG,
+			   &v->carry[TS_CARRY_TAGGED], TS_MARK_MIRAI_FLAG,
+			   &v->carry[TS_CARRY_MIRAI]);
+	return tags_counted;
+}
+
+/* Packets whose flow did not fit: by protocol and port. */
+static __always_inline void count_ovport(const struct ts_pkt *pkt, __u32 gen,
+					 struct ts_totals *t)
+{
+	static const struct ts_counts zero_counts;
+	struct ts_port_key pk = { .proto = pkt->proto, .port = pkt->port };
+	struct ts_counts *c = NULL;
+	void *inner;
+
+	t->overflow++;
+	inner = bpf_map_lookup_elem(&ovports, &gen);
+	if (inner)
+		c = lookup_or_insert(inner, &pk, &zero_counts);
+	if (!c)
+		return; /* sized for every key: cannot happen */
+	__sync_fetch_and_add(&c->packets, 1);
+	__sync_fetch_and_add(&c->bytes, pkt->ip_len);
+	if (pkt->mirai)
+		__sync_fetch_and_add(&c->mirai, 1);
 }
 
 static __always_inline void count_ip(struct ts_pkt *pkt, __u64 tags,
-				     __u32 gen, struct ts_totals *t)
+				     __u32 gen, __u32 flags, __u32 lgen,
+				     struct ts_totals *t)
 {
-	int flow = 0;
-	static const struct ts_counts zero_counts;
 	static const __u64 zero_u64;
-	struct ts_flow_key fk = {};
-	struct ts_counts *c;
+	struct ts_flow_val *v;
+	int tags_counted = 0;
 	void *inner;
 
 	t->packets++;
@@ -383,37 +318,28 @@ static __always_inline void count_ip(struct ts_pkt *pkt, __u64 tags,
 	t->fragments += pkt->fragment;
 	t->quote_mismatch += pkt->quote_mismatch;
 
-	__builtin_memcpy(fk.addr, pkt->src, 16);
-	fk.family = pkt->family;
-	fk.proto = pkt->proto;
-	fk.port = pkt->port;
+	if (pkt->family == TS_FAMILY_IPV4) {
+		struct ts_flow4_key k = { .proto = pkt->proto, .port = pkt->port };
 
-	c = NULL;
-	inner = bpf_map_lookup_elem(&flows, &gen);
-	if (inner)
-		c = lookup_or_insert(inner, &fk, &zero_counts);
-	flow = c != NULL;
-	if (!c) {
-		struct ts_port_key pk = { .proto = pkt->proto, .port = pkt->port };
+		__builtin_memcpy(k.addr, pkt->src, 4);
+		v = flow_find(&flows4, &k, gen);
+	} else {
+		struct ts_flow6_key k = { .proto = pkt->proto, .port = pkt->port };
 
-		t->overflow++;
-		inner = bpf_map_lookup_elem(&ovports, &gen);
-		if (inner)
-			c = lookup_or_insert(inner, &pk, &zero_counts);
+		__builtin_memcpy(k.addr, pkt->src, 16);
+		v = flow_find(&flows6, &k, gen);
 	}
-	if (c) {
-		__sync_fetch_and_add(&c->packets, 1);
-		__sync_fetch_and_add(&c->bytes, pkt->ip_len);
-		if (pkt->mirai)
-			__sync_fetch_and_add(&c->mirai, 1);
-	}
-	/* else: the port map is sized for every key; cannot happen */
+	if (flags & TS_CTL_LABELS)
+		tags |= v ? flow_labels(v, pkt, lgen & TS_LABELS_GEN_MASK)
+			  : label_tags(pkt) & ~TS_LABELS_GEN_MASK;
+	if (v)
+		tags_counted = count_flow(v, pkt, tags);
+	else
+		count_ovport(pkt, gen, t);
 
 	if (tags) {
 		t->tagged++;
-		if (flow && tags_in_flow(c, tags))
-			;
-		else
+		if (!tags_counted)
 			count_tags(pkt, tags, gen, t);
 	}
 
@@ -442,7 +368,7 @@ static __always_inline int ts_handle(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	__u32 zero = 0, gen = 0, flags = 0;
+	__u32 zero = 0, gen = 0, flags = 0, lgen = 0;
 	struct ts_totals *t;
 	struct ts_ctl *c;
 	struct ts_pkt pkt;
@@ -453,6 +379,7 @@ static __always_inline int ts_handle(struct xdp_md *ctx)
 	if (c) {
 		gen = *(volatile __u32 *)&c->gen & 1;
 		flags = *(volatile __u32 *)&c->flags;
+		lgen = *(volatile __u32 *)&c->labels_gen;
 	}
 
 	inner = bpf_map_lookup_elem(&totals, &gen);
@@ -463,7 +390,7 @@ static __always_inline int ts_handle(struct xdp_md *ctx)
 	switch (ts_parse(&pkt, data, data_end)) {
 	case TS_IP:
 		tags = packet_tags(ctx, &pkt, flags);
-		count_ip(&pkt, tags, gen, t);
+		count_ip(&pkt, tags, gen, flags, lgen, t);
 		break;
 	case TS_MALFORMED:
 		t->malformed++;

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define TELESCOPE_LAYOUT 3
+#define TELESCOPE_LAYOUT 4
 
 /* Address families as stored in keys (not AF_*: the kernel side has none). */
 #define TS_FAMILY_IPV4 4
@@ -51,28 +51,90 @@ enum ts_bs_kind {
 /*
  * One entry per (source address, protocol, destination port) seen in an
  * interval. Every per-source series (sources, countries, port_countries,
- * the `sources` columns) is derived from this one map, so the hot path
- * touches a single large hash map per packet.
+ * the `sources` columns) is derived from these maps, so the hot path
+ * touches a single large hash map per packet: flows4 for IPv4 (an 8-byte
+ * key, the commonest packet's), flows6 for IPv6. Together they hold at
+ * most --max-sources entries (the `room` map keeps the count).
  */
-struct ts_flow_key {
-	__u8 addr[16]; /* IPv4 in the first 4 bytes, rest zero */
-	__u8 family;   /* TS_FAMILY_IPV4 / TS_FAMILY_IPV6 */
+struct ts_flow4_key {
+	__u8 addr[4];
 	__u8 proto;    /* IP protocol number */
+	__u8 pad;
 	__u16 port;    /* TCP/UDP destination port, ICMP type; host order */
 };
 
+struct ts_flow6_key {
+	__u8 addr[16];
+	__u8 proto;
+	__u8 pad;
+	__u16 port;
+};
+
+/*
+ * A flow's counters, packed so that a packet costs one atomic add (two
+ * when tagged or Mirai-type) on the first words of the entry:
+ *
+ *   pb     packets << 40 | bytes
+ *   marks  mirai << 32 | tagged
+ *
+ * Each field keeps its top bit as a carry flag: the one add that sets it
+ * (fetch-and-add returns the old value, so exactly one CPU sees the bit
+ * go from 0 to 1) takes that bit's weight out of the field again and adds
+ * one unit to the field's carry word. The room left above the flag
+ * (2^23 packets, 2^39 bytes, 2^31 marks) is far more than other CPUs can
+ * add meanwhile, so no field spills into its neighbour. The value of a
+ * field is carry * weight + field (ts_flow_counts() in user space).
+ */
+#define TS_PB_PKT_SHIFT 40
+#define TS_PB_BYTES_FLAG (1ULL << 39)
+#define TS_PB_PKT_FLAG (1ULL << 63)
+#define TS_MARK_MIRAI_SHIFT 32
+#define TS_MARK_TAGGED_FLAG (1ULL << 31)
+#define TS_MARK_MIRAI_FLAG (1ULL << 63)
+
+enum ts_flow_carry {
+	TS_CARRY_PACKETS, /* units of 2^23 packets */
+	TS_CARRY_BYTES,   /* units of 2^39 bytes */
+	TS_CARRY_TAGGED,  /* units of 2^31 packets */
+	TS_CARRY_MIRAI,   /* units of 2^31 packets */
+	TS_CARRY_COUNT,
+};
+
+struct ts_flow_val {
+	__u64 pb;
+	__u64 marks;
+	/*
+	 * The tag mask of the flow's tagged packets (`tagged` counts them).
+	 * A scanner tags all its packets alike, so the flow entry (already
+	 * in cache) counts them; a packet whose mask differs from the first
+	 * one goes to the tagged map instead.
+	 */
+	__u64 tags;
+	/*
+	 * The labels the lists give the flow's source, looked up once per
+	 * flow and list generation instead of once per packet: the mask,
+	 * with ctl.labels_gen in the low bits (TS_LABELS_GEN_MASK; labels
+	 * never take a built-in bit). 0: not looked up yet.
+	 */
+	__u64 labels;
+	__u32 carry[TS_CARRY_COUNT]; /* touched once per carry: cold */
+};
+
+#define TS_LABELS_GEN_MASK 0x7fULL
+
+/* Unpacked counters: what user space makes of a flow (and ovports' value). */
 struct ts_counts {
 	__u64 packets;
 	__u64 bytes;
 	__u64 mirai;
-	/*
-	 * Flows only: the tag mask of the flow's tagged packets and how many
-	 * there were. A scanner tags all its packets alike, so the flow entry
-	 * (already in cache) counts them; a packet whose mask differs from
-	 * the first one goes to the tagged map instead.
-	 */
 	__u64 tags;
 	__u64 tagged;
+};
+
+/* Free flow entries of each generation, counted down by the program. */
+struct ts_room {
+	__s64 free;
+	__u64 pad[7]; /* a cache line of its own for each generation */
 };
 
 /* Packets whose flow did not fit: still counted by port (ports.csv). */
@@ -110,6 +172,10 @@ enum ts_tag_bit {
 	TS_TAG_SIP_FRIENDLY,
 	TS_TAG_BUILTIN_COUNT,
 };
+
+/* The flow's cached labels keep their generation in the built-in bits. */
+_Static_assert((1ULL << TS_TAG_BUILTIN_COUNT) - 1 == 0x7f,
+	       "TS_LABELS_GEN_MASK must be the built-in tag bits");
 
 #define TS_RULE_BYTES 32      /* bytes a payload rule compares */
 #define TS_RULE_MAX_OFFSET 1024 /* how deep into a payload a rule may look */
@@ -211,7 +277,7 @@ struct ts_ctl {
 	__u32 drain_phase;  /* enum ts_drain_phase, for crash recovery */
 	__u32 drain_gen;    /* the generation that phase refers to */
 	__u32 flags;        /* TS_CTL_* */
-	__u32 pad;
+	__u32 labels_gen;   /* 1 … TS_LABELS_GEN_MASK, new with every change of the lists */
 	__u64 last_written; /* row time of the last drain written */
 	struct ts_totals drained; /* everything drained so far (for status) */
 	__u64 tag_drained[TS_TAG_MAX]; /* packets per tag bit drained so far */

@@ -130,6 +130,12 @@ static struct ts_totals totals(struct fixture *f)
 	return sum;
 }
 
+/* Both families' flow entries of the current generation. */
+static size_t flow_entries(struct fixture *f)
+{
+	return bpftest_flow_entries(f->skel, f->gen);
+}
+
 static size_t map_entries(struct fixture *f, const char *base)
 {
 	int fd = bpf_map__fd(gen_map(f, base));
@@ -165,8 +171,7 @@ static void expect_flow(struct fixture *f, const char *src, __u8 proto,
 	struct ts_counts c;
 
 	addr_bytes(k.addr, &k.family, src);
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(gen_map(f, "flows")),
-					     &k, &c), 0);
+	assert_int_equal(bpftest_flow(f->skel, f->gen, &k, &c), 0);
 	assert_int_equal(c.packets, packets);
 	assert_int_equal(c.bytes, bytes);
 	assert_int_equal(c.mirai, mirai);
@@ -268,7 +273,7 @@ static void protocol_classes(void **state)
 	expect_flow(f, "2001:db8::7", PB_TCP, 80, 1, 60, 0);
 	expect_flow(f, "2001:db8::7", PB_UDP, 53, 1, 48, 0);
 	expect_flow(f, "2001:db8::7", PB_ICMPV6, 128, 1, 48, 0);
-	assert_int_equal(map_entries(f, "flows"), 8);
+	assert_int_equal(flow_entries(f), 8);
 	assert_int_equal(map_entries(f, "bscat"), 0);
 	assert_int_equal(map_entries(f, "ovports"), 0);
 }
@@ -442,7 +447,7 @@ static void vlan_fragments_malformed_non_ip(void **state)
 	expect_flow(f, "203.0.113.41", PB_UDP, 53, 1, 44, 0);
 	expect_flow(f, "203.0.113.41", PB_UDP, 0, 2, 72, 0);
 	expect_flow(f, "2001:db8::41", PB_UDP, 0, 1, 40 + 16 + 16, 0);
-	assert_int_equal(map_entries(f, "flows"), 4);
+	assert_int_equal(flow_entries(f), 4);
 }
 
 static void verdict_pass(void **state)
@@ -507,7 +512,7 @@ static void overflow_is_counted_exactly(void **state)
 		.packets = 20 + 1 + 3 + 3, .bytes = 24 * 40 + 3 * 48,
 		.overflow = 12 + 3, .mirai = 1, .backscatter = 3,
 		.bs_overflow = 1 });
-	assert_int_equal(map_entries(f, "flows"), 4);
+	assert_int_equal(flow_entries(f), 4);
 	for (int i = 0; i < 4; i++) {
 		snprintf(src, sizeof(src), "203.0.113.%d", 100 + i);
 		expect_flow(f, src, PB_TCP, 23, i == 0 ? 4 : i < 3 ? 3 : 2,
@@ -552,7 +557,7 @@ static void generation_flip(void **state)
 	f->gen = 0;
 	expect_totals(f, &(struct ts_totals){ .packets = 2, .bytes = 80 });
 	expect_flow(f, "203.0.113.60", PB_TCP, 22, 2, 80, 0);
-	assert_int_equal(map_entries(f, "flows"), 1);
+	assert_int_equal(flow_entries(f), 1);
 	assert_int_equal(map_entries(f, "bscat"), 0);
 
 	f->gen = 1;
@@ -560,7 +565,7 @@ static void generation_flip(void **state)
 					      .backscatter = 1, .non_ip = 1 });
 	expect_flow(f, "203.0.113.60", PB_TCP, 3389, 4, 160, 0);
 	expect_bscat(f, "203.0.113.60", PB_TCP, 40000, TS_BS_SYNACK, 1);
-	assert_int_equal(map_entries(f, "flows"), 1);
+	assert_int_equal(flow_entries(f), 1);
 
 	/* and back: generation 1 stays as it was */
 	set_generation(f, 0);

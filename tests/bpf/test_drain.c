@@ -83,12 +83,19 @@ static struct ts_totals gen_totals(struct fixture *f, int g)
 static void expect_gen_empty(struct fixture *f, int g)
 {
 	struct ts_totals t = gen_totals(f, g), zero = { 0 };
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info), key = (__u32)g;
+	struct ts_room room;
 
 	assert_memory_equal(&t, &zero, sizeof(t));
-	for (int i = GM_FLOWS; i < GM_COUNT; i++)
+	for (int i = GM_FLOWS4; i < GM_COUNT; i++)
 		if (map_count(f->maps.gen[g][i]) != 0)
 			fail_msg("generation %d: map %d (enum gen_map) holds %ld entries",
 				 g, i, map_count(f->maps.gen[g][i]));
+	/* and all its room for new flows back */
+	assert_int_equal(bpf_obj_get_info_by_fd(f->maps.gen[g][GM_FLOWS4], &info, &len), 0);
+	assert_int_equal(bpf_map_lookup_elem(f->maps.room_fd, &key, &room), 0);
+	assert_int_equal(room.free, info.max_entries);
 }
 
 /* totals.csv has exactly one row for t, and it says `packets`. */

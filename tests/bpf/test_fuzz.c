@@ -99,17 +99,19 @@ static void differences_are_named(void **state)
 	len = pb_build(&p, frame, sizeof(frame), NULL);
 	fz_model(&none, frame, len, &want, &pkt);
 	assert_int_equal(want.t.mirai, 1);
-	assert_int_equal(want.fc.tags, MIRAI);
+	assert_int_equal(want.fv.tags, MIRAI);
+	assert_int_equal(want.flows4, 1);
+	assert_int_equal(want.fv.marks, 1ULL << 32 | 1); /* mirai, tagged */
 	assert_int_equal(fz_differ(&want, &want, why, sizeof(why)), 0);
 	assert_string_equal(why, "");
 
 	got = want;
 	got.t.malformed = 1;
-	got.fk.port = 24;
-	got.fc.tags = 0;
+	got.f4.port = 24;
+	got.fv.tags = 0;
 	got.bscat = 1;
 	assert_int_equal(fz_differ(&want, &got, why, sizeof(why)), 4);
-	assert_string_equal(why, "totals.malformed bscat fk.port fc.tags ");
+	assert_string_equal(why, "totals.malformed bscat f4.port fv.tags ");
 
 	out = open_memstream(&text, &size);
 	assert_non_null(out);
@@ -144,12 +146,12 @@ static void a_wrong_model_is_caught(void **state)
 	fz_model(&rules, frame, len, &want, &pkt);
 	assert_int_equal(fz_kernel_run(&k, frame, len, &got), 0);
 	assert_int_equal(fz_differ(&want, &got, why, sizeof(why)), 0);
-	assert_int_not_equal(want.fc.tags, 0);
+	assert_int_not_equal(want.fv.tags, 0);
 
 	fz_model(&none, frame, len, &want, &pkt);
 	assert_int_equal(fz_kernel_run(&k, frame, len, &got), 0);
 	assert_int_equal(fz_differ(&want, &got, why, sizeof(why)), 3);
-	assert_string_equal(why, "totals.tagged fc.tags fc.tagged ");
+	assert_string_equal(why, "totals.tagged fv.marks fv.tags ");
 	fz_kernel_close(&k, &rules);
 }
 
@@ -169,7 +171,7 @@ static void cover(struct cover *c, const struct fz_verdict *v,
 		return;
 	c->kind[p->bs_kind]++;
 	for (int b = 0; b < TS_TAG_MAX; b++)
-		c->tag[b] += (v->fc.tags >> b) & 1;
+		c->tag[b] += (v->fv.tags >> b) & 1;
 	c->frag4 += p->fragment && p->family == TS_FAMILY_IPV4;
 	c->frag6 += p->fragment && p->family == TS_FAMILY_IPV6;
 	c->mismatch += p->quote_mismatch;

@@ -32,8 +32,8 @@ static void kernel_limit(void **state)
 	int fd;
 
 	(void)state;
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "ts_limit", sizeof(struct ts_flow_key),
-			    sizeof(struct ts_counts), TS_MAX_HASH_ENTRIES + 1, &o);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "ts_limit", sizeof(struct ts_flow4_key),
+			    sizeof(struct ts_flow_val), TS_MAX_HASH_ENTRIES + 1, &o);
 	if (fd >= 0) {
 		close(fd);
 		fail_msg("the kernel made a hash map of %u entries: TS_MAX_HASH_ENTRIES "
@@ -75,8 +75,8 @@ static void failed_map_named(void **state)
 		struct map_sizes sz;
 		const char *map, *line;
 	} cases[] = {
-		{ { .max_sources = TS_MAX_HASH_ENTRIES + 1 }, "flows_0",
-		  "cannot create the map flows_0 for --max-sources 134217729: the "
+		{ { .max_sources = TS_MAX_HASH_ENTRIES + 1 }, "flows4_0",
+		  "cannot create the map flows4_0 for --max-sources 134217729: the "
 		  "kernel refuses a map of so many entries (Argument list too long); "
 		  "lower --max-sources" },
 		{ { .max_tagged = TS_MAX_HASH_ENTRIES + 1 }, "tagged_0",
@@ -117,7 +117,7 @@ static void nothing_failed(void **state)
 static void other_failures(void **state)
 {
 	struct map_sizes sz = { .max_sources = 1000000 };
-	struct load_watch none = { "" }, other = { "scratch" }, flows = { "flows_1" };
+	struct load_watch none = { "" }, other = { "scratch" }, flows = { "flows4_1" };
 	struct load_watch labels = { "labels" };
 	char msg[512];
 
@@ -129,7 +129,7 @@ static void other_failures(void **state)
 	assert_string_equal(msg, "cannot create the map scratch: Invalid argument "
 			    "(run with --verbose for libbpf's messages)");
 	load_failure_message(ENOMEM, &flows, &sz, msg, sizeof(msg));
-	assert_non_null(strstr(msg, "cannot create the map flows_1 for --max-sources "
+	assert_non_null(strstr(msg, "cannot create the map flows4_1 for --max-sources "
 				    "1000000: not enough memory for its "));
 	assert_non_null(strstr(msg, " MiB (Cannot allocate memory); lower --max-sources, "
 				    "or free memory"));
@@ -163,7 +163,7 @@ static void memory_checked_first(void **state)
 				 .max_tagged = TS_MAX_HASH_ENTRIES };
 	/* at least the key and value bytes of every entry, twice */
 	unsigned long long least = 2ULL * TS_MAX_HASH_ENTRIES *
-		(sizeof(struct ts_flow_key) + sizeof(struct ts_counts) +
+		(sizeof(struct ts_flow4_key) + sizeof(struct ts_flow_val) +
 		 sizeof(struct ts_bs_key) + 8 + sizeof(struct ts_tag_key) + 8);
 	char msg[512] = "";
 

@@ -41,10 +41,10 @@ struct shape {
 	__u32 layout;     /* ctl.layout */
 	int ctl_delta;    /* bytes added to the ctl value */
 	int totals_delta; /* … to the per-CPU totals */
-	int counts_delta; /* … to struct ts_counts (flows, ovports) */
-	int flows1_delta; /* … to flows_1 alone */
+	int counts_delta; /* … to the flow and ovports values */
+	int flows1_delta; /* … to flows4_1 alone */
 	const char *skip; /* a map not pinned at all */
-	__u32 flows;      /* entries written into flows_0 */
+	__u32 flows;      /* entries written into flows4_0 */
 };
 
 /* A previous layout: no tag counts in ctl, totals and flows. */
@@ -110,11 +110,16 @@ static void make_generation(struct pins *p, const struct shape *sh, int g,
 	*totals_fd = create(BPF_MAP_TYPE_PERCPU_ARRAY, name, 4,
 			    (__u32)((int)sizeof(struct ts_totals) + sh->totals_delta), 1, -1);
 	pin(p, name, *totals_fd);
-	snprintf(name, sizeof(name), "flows_%d", g);
-	*flows_fd = create(BPF_MAP_TYPE_HASH, name, sizeof(struct ts_flow_key),
-			   (__u32)((int)sizeof(struct ts_counts) + sh->counts_delta +
+	snprintf(name, sizeof(name), "flows4_%d", g);
+	*flows_fd = create(BPF_MAP_TYPE_HASH, name, sizeof(struct ts_flow4_key),
+			   (__u32)((int)sizeof(struct ts_flow_val) + sh->counts_delta +
 				   (g ? sh->flows1_delta : 0)), 16384, -1);
 	pin(p, name, *flows_fd);
+	snprintf(name, sizeof(name), "flows6_%d", g);
+	fd = create(BPF_MAP_TYPE_HASH, name, sizeof(struct ts_flow6_key),
+		    (__u32)((int)sizeof(struct ts_flow_val) + sh->counts_delta), 16384, -1);
+	pin(p, name, fd);
+	close(fd);
 	for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
 		snprintf(name, sizeof(name), "%s_%d", hashes[i].name, g);
 		if (sh->skip && !strcmp(sh->skip, name))
@@ -142,7 +147,7 @@ static void fill(const struct shape *sh, int totals_fd, int flows_fd)
 	free(per_cpu);
 	*(__u64 *)value = 1;
 	for (__u32 i = 0; i < sh->flows; i++) {
-		struct ts_flow_key k = { .family = TS_FAMILY_IPV4, .proto = 6, .port = 23 };
+		struct ts_flow4_key k = { .proto = 6, .port = 23 };
 
 		k.addr[0] = 198;
 		k.addr[1] = 51;
@@ -156,7 +161,8 @@ static void fill(const struct shape *sh, int totals_fd, int flows_fd)
 /* Pin a whole sensor's maps of this shape under p->dir. */
 static void make_pins(struct pins *p, const struct shape *sh)
 {
-	static const char *const outer[] = { "flows", "ovports", "bscat", "tagged", "tagov" };
+	static const char *const outer[] = { "flows4", "flows6", "ovports", "bscat", "tagged",
+					     "tagov" };
 	int totals[2], flows[2], fd;
 	__u8 ctl[sizeof(struct ts_ctl) + 64] = { 0 };
 	__u32 zero = 0;
@@ -194,6 +200,9 @@ static void make_pins(struct pins *p, const struct shape *sh)
 	fd = create(BPF_MAP_TYPE_ARRAY, "tagnames", 4, sizeof(struct ts_tag_name),
 		    TS_TAG_MAX, -1);
 	pin(p, "tagnames", fd);
+	close(fd);
+	fd = create(BPF_MAP_TYPE_ARRAY, "room", 4, sizeof(struct ts_room), 2, -1);
+	pin(p, "room", fd);
 	close(fd);
 	fill(sh, totals[0], flows[0]);
 	for (int g = 0; g < 2; g++) {
@@ -346,8 +355,8 @@ static void one_map_differs(void **state)
 	const struct shape sh = { .layout = TELESCOPE_LAYOUT, .flows1_delta = 8 };
 	char why[128];
 
-	snprintf(why, sizeof(why), "(flows_1: map type %u, %zu-byte keys, %zu-byte values;",
-		 BPF_MAP_TYPE_HASH, sizeof(struct ts_flow_key), sizeof(struct ts_counts) + 8);
+	snprintf(why, sizeof(why), "(flows4_1: map type %u, %zu-byte keys, %zu-byte values;",
+		 BPF_MAP_TYPE_HASH, sizeof(struct ts_flow4_key), sizeof(struct ts_flow_val) + 8);
 	refused_then_removed(p, &sh, -EPROTO, why);
 }
 
@@ -367,7 +376,8 @@ static void incomplete(void **state)
 static int read_other_version(const char *dir)
 {
 	static const char *const gm[GM_COUNT] = {
-		[GM_TOTALS] = "totals", [GM_FLOWS] = "flows", [GM_OVPORTS] = "ovports",
+		[GM_TOTALS] = "totals", [GM_FLOWS4] = "flows4", [GM_FLOWS6] = "flows6",
+		[GM_OVPORTS] = "ovports",
 		[GM_BSCAT] = "bscat", [GM_TAGGED] = "tagged", [GM_TAGOV] = "tagov",
 	};
 	struct sensor_maps m;

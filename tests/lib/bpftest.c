@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <string.h>
 #include <cmocka.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -12,11 +13,15 @@
 struct telescope_bpf *bpftest_load(const struct bpftest_opts *o)
 {
 	struct telescope_bpf *skel = telescope_bpf__open();
+	struct sensor_maps m;
 
 	assert_non_null(skel);
 	skel->rodata->pass_packets = (__u8)o->pass;
 	assert_int_equal(maps_set_sizes(skel->obj, &o->sizes), 0);
 	assert_int_equal(telescope_bpf__load(skel), 0);
+	maps_from_object(&m, skel->obj);
+	assert_int_equal(room_reset(&m, 0), 0);
+	assert_int_equal(room_reset(&m, 1), 0);
 	return skel;
 }
 
@@ -31,4 +36,51 @@ __u32 bpftest_run(struct telescope_bpf *skel, const uint8_t *frame, size_t len,
 	assert_int_equal(bpf_prog_test_run_opts(
 		bpf_program__fd(skel->progs.xdp_telescope), &opts), 0);
 	return opts.retval;
+}
+
+int bpftest_flow(struct telescope_bpf *skel, int g, const struct ts_flow_key *k,
+		 struct ts_counts *c)
+{
+	struct sensor_maps m;
+	struct ts_flow_val v;
+	int err;
+
+	maps_from_object(&m, skel->obj);
+	if (k->family == TS_FAMILY_IPV4) {
+		struct ts_flow4_key k4 = { .proto = k->proto, .port = k->port };
+
+		memcpy(k4.addr, k->addr, 4);
+		err = bpf_map_lookup_elem(m.gen[g][GM_FLOWS4], &k4, &v);
+	} else {
+		struct ts_flow6_key k6 = { .proto = k->proto, .port = k->port };
+
+		memcpy(k6.addr, k->addr, 16);
+		err = bpf_map_lookup_elem(m.gen[g][GM_FLOWS6], &k6, &v);
+	}
+	if (err)
+		return -1;
+	ts_flow_counts(&v, c);
+	return 0;
+}
+
+size_t bpftest_entries(int fd)
+{
+	uint8_t key[64], next[64];
+	void *prev = NULL;
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, sizeof(key));
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+size_t bpftest_flow_entries(struct telescope_bpf *skel, int g)
+{
+	struct sensor_maps m;
+
+	maps_from_object(&m, skel->obj);
+	return bpftest_entries(m.gen[g][GM_FLOWS4]) + bpftest_entries(m.gen[g][GM_FLOWS6]);
 }

@@ -22,4 +22,16 @@ struct telescope_bpf *bpftest_load(const struct bpftest_opts *o);
 __u32 bpftest_run(struct telescope_bpf *skel, const uint8_t *frame, size_t len,
 		  __u32 repeat);
 
+/*
+ * The flow maps of generation g seen through the wide key user space
+ * uses (sensor/snapshot.h): one flow's counters (0, or -1 if there is no
+ * such entry), and the entries of both families.
+ */
+int bpftest_flow(struct telescope_bpf *skel, int g, const struct ts_flow_key *k,
+		 struct ts_counts *c);
+size_t bpftest_flow_entries(struct telescope_bpf *skel, int g);
+
+/* Entries of any map (keys of up to 64 bytes). */
+size_t bpftest_entries(int fd);
+
 #endif

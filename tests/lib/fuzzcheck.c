@@ -44,7 +44,7 @@ static void differs(struct why *w, const char *fmt, ...)
 }
 
 /* The entry a field belongs to: compared when both sides made it. */
-enum entry { ANY, FLOW, BSCAT, TAGGED };
+enum entry { ANY, FLOW4, FLOW6, FLOW, BSCAT, TAGGED };
 
 struct field {
 	const char *name;
@@ -56,10 +56,14 @@ struct field {
 	{ #f, offsetof(struct fz_verdict, f), sizeof(((struct fz_verdict *)0)->f), in }
 
 static const struct field fields[] = {
-	FIELD(action, ANY), FIELD(flows, ANY), FIELD(bscat, ANY), FIELD(tagged, ANY),
-	FIELD(fk.addr, FLOW), FIELD(fk.family, FLOW), FIELD(fk.proto, FLOW),
-	FIELD(fk.port, FLOW), FIELD(fc.packets, FLOW), FIELD(fc.bytes, FLOW),
-	FIELD(fc.mirai, FLOW), FIELD(fc.tags, FLOW), FIELD(fc.tagged, FLOW),
+	FIELD(action, ANY), FIELD(flows4, ANY), FIELD(flows6, ANY),
+	FIELD(bscat, ANY), FIELD(tagged, ANY), FIELD(room_taken, ANY),
+	FIELD(f4.addr, FLOW4), FIELD(f4.proto, FLOW4), FIELD(f4.pad, FLOW4),
+	FIELD(f4.port, FLOW4),
+	FIELD(f6.addr, FLOW6), FIELD(f6.proto, FLOW6), FIELD(f6.pad, FLOW6),
+	FIELD(f6.port, FLOW6),
+	FIELD(fv.pb, FLOW), FIELD(fv.marks, FLOW), FIELD(fv.tags, FLOW),
+	FIELD(fv.carry, FLOW),
 	FIELD(bk.addr, BSCAT), FIELD(bk.family, BSCAT), FIELD(bk.proto, BSCAT),
 	FIELD(bk.src_port, BSCAT), FIELD(bk.kind, BSCAT), FIELD(bn, BSCAT),
 	FIELD(tk.addr, TAGGED), FIELD(tk.family, TAGGED), FIELD(tk.proto, TAGGED),
@@ -68,7 +72,14 @@ static const struct field fields[] = {
 
 static unsigned made(const struct fz_verdict *v, enum entry in)
 {
-	return in == FLOW ? v->flows : in == BSCAT ? v->bscat : in == TAGGED ? v->tagged : 1;
+	switch (in) {
+	case FLOW4: return v->flows4;
+	case FLOW6: return v->flows6;
+	case FLOW: return v->flows4 + v->flows6;
+	case BSCAT: return v->bscat;
+	case TAGGED: return v->tagged;
+	default: return 1;
+	}
 }
 
 int fz_differ(const struct fz_verdict *a, const struct fz_verdict *b,
@@ -130,14 +141,17 @@ void fz_print_verdict(FILE *out, const char *who, const struct fz_verdict *v,
 		}
 	fprintf(out, "%s; %s\n", *sep ? "" : " none",
 		v->action == XDP_DROP ? "XDP_DROP" : "not XDP_DROP");
-	if (v->flows) {
-		fprintf(out, "  %-10s flow (%u): ", "", v->flows);
-		key(out, v->fk.addr, v->fk.family, v->fk.proto);
-		fprintf(out, " port %u: packets %llu, bytes %llu, mirai %llu, tagged %llu, tags ",
-			v->fk.port, (unsigned long long)v->fc.packets,
-			(unsigned long long)v->fc.bytes, (unsigned long long)v->fc.mirai,
-			(unsigned long long)v->fc.tagged);
-		tag_list(out, v->fc.tags, names);
+	if (v->flows4 || v->flows6) {
+		fprintf(out, "  %-10s flow (%u IPv4, %u IPv6): ", "", v->flows4, v->flows6);
+		if (v->flows4)
+			key(out, v->f4.addr, TS_FAMILY_IPV4, v->f4.proto);
+		else
+			key(out, v->f6.addr, TS_FAMILY_IPV6, v->f6.proto);
+		fprintf(out, " port %u: pb %#llx, marks %#llx, carry %u %u %u %u, tags ",
+			v->flows4 ? v->f4.port : v->f6.port,
+			(unsigned long long)v->fv.pb, (unsigned long long)v->fv.marks,
+			v->fv.carry[0], v->fv.carry[1], v->fv.carry[2], v->fv.carry[3]);
+		tag_list(out, v->fv.tags, names);
 		fputc('\n', out);
 	}
 	if (v->bscat) {

@@ -4,10 +4,12 @@
  *
  * The kernel's (fuzzkernel.c): the classifier object under
  * BPF_PROG_TEST_RUN, one frame at a time; after each, the change in the
- * totals and every entry of the flow, backscatter and tagged maps are read
+ * totals and every entry of the flow (IPv4 and IPv6), backscatter and
+ * tagged maps are read
  * and the entries taken out (one LOOKUP_AND_DELETE_BATCH a map; the maps
  * hold 8 entries, so an empty one is cheap to walk), which leaves the maps
- * telling exactly what the program did with that frame. The overflow
+ * telling exactly what the program did with that frame; the room for
+ * flows it took is read and given back (room_reset()), as a drain does. The overflow
  * maps (ovports, tagov) are written only along with totals.overflow and
  * tag_overflow, which must stay 0: no map of the fuzz is ever full.
  *
@@ -28,6 +30,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "parse.h"
+#include "sensor/maps.h"
 #include "sensor/rules.h"
 
 /* Entries of the flow, backscatter and tagged maps of the fuzz. */
@@ -41,9 +44,11 @@
 struct fz_verdict {
 	struct ts_totals t;
 	__u32 action;
-	unsigned flows, bscat, tagged;
-	struct ts_flow_key fk;
-	struct ts_counts fc;
+	unsigned flows4, flows6, bscat, tagged;
+	__s64 room_taken;        /* of the generation's room for flows */
+	struct ts_flow4_key f4;  /* the IPv4 flow entry, as the map holds it */
+	struct ts_flow6_key f6;  /* or the IPv6 one */
+	struct ts_flow_val fv;   /* its packed counters, raw */
 	struct ts_bs_key bk;
 	__u64 bn;
 	struct ts_tag_key tk;
@@ -62,7 +67,8 @@ struct telescope_bpf;
 
 struct fz_kernel {
 	struct telescope_bpf *skel;
-	int prog, totals, flows, bscat, tagged;
+	int prog, totals, flows4, flows6, bscat, tagged;
+	struct sensor_maps maps; /* for the room of generation 0 */
 	struct ts_totals seen; /* totals so far: a frame's are the change */
 };
 

@@ -36,7 +36,9 @@ void fz_kernel_open(struct fz_kernel *k, const char *rules_path,
 		fail_msg("loading %s: %s", rules_path, err);
 	k->prog = bpf_program__fd(k->skel->progs.xdp_telescope);
 	k->totals = s.gen[0][GM_TOTALS];
-	k->flows = s.gen[0][GM_FLOWS];
+	k->maps = s;
+	k->flows4 = s.gen[0][GM_FLOWS4];
+	k->flows6 = s.gen[0][GM_FLOWS6];
 	k->bscat = s.gen[0][GM_BSCAT];
 	k->tagged = s.gen[0][GM_TAGGED];
 
@@ -65,12 +67,13 @@ void fz_kernel_close(struct fz_kernel *k, struct fz_rules *rules)
 
 /*
  * Take every entry out of a hash map: how many there were, the first one
- * in key and val. Keys of up to 32 bytes, values of up to 40.
+ * in key and val. Keys of up to 32 bytes, values of up to 64.
  */
 static int take(int fd, void *key, size_t ksz, void *val, size_t vsz,
 		unsigned *n)
 {
-	uint8_t keys[FZ_MAP_ENTRIES * 32], vals[FZ_MAP_ENTRIES * 40];
+	uint8_t keys[FZ_MAP_ENTRIES * 32], vals[FZ_MAP_ENTRIES * 64];
+	_Static_assert(sizeof(struct ts_flow_val) <= 64, "take(): values of up to 64 bytes");
 	__u64 in = 0, out = 0;
 	void *from = NULL;
 	LIBBPF_OPTS(bpf_map_batch_opts, o);
@@ -101,6 +104,7 @@ int fz_kernel_run(struct fz_kernel *k, const uint8_t *frame, size_t len,
 	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame,
 		    .data_size_in = (__u32)len, .repeat = 1);
 	struct ts_totals now;
+	struct ts_room room;
 	__u64 *d = (__u64 *)&v->t;
 	const __u64 *a = (const __u64 *)&now, *b = (const __u64 *)&k->seen;
 
@@ -111,9 +115,14 @@ int fz_kernel_run(struct fz_kernel *k, const uint8_t *frame, size_t len,
 	for (size_t i = 0; i < sizeof(now) / sizeof(__u64); i++)
 		d[i] = a[i] - b[i];
 	k->seen = now;
-	if (take(k->flows, &v->fk, sizeof(v->fk), &v->fc, sizeof(v->fc), &v->flows) ||
+	if (take(k->flows4, &v->f4, sizeof(v->f4), &v->fv, sizeof(v->fv), &v->flows4) ||
+	    take(k->flows6, &v->f6, sizeof(v->f6), &v->fv, sizeof(v->fv), &v->flows6) ||
 	    take(k->bscat, &v->bk, sizeof(v->bk), &v->bn, sizeof(v->bn), &v->bscat) ||
 	    take(k->tagged, &v->tk, sizeof(v->tk), &v->tn, sizeof(v->tn), &v->tagged))
 		return -1;
+	if (bpf_map_lookup_elem(k->maps.room_fd, &(__u32){ 0 }, &room) ||
+	    room_reset(&k->maps, 0))
+		return -1;
+	v->room_taken = FZ_MAP_ENTRIES - room.free;
 	return 0;
 }

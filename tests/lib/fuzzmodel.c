@@ -62,9 +62,11 @@ static __u64 tags_of(const struct fz_rules *rules, const struct ts_pkt *p,
 }
 
 /*
- * One IP packet into empty maps: the totals, a new flow entry that also
- * counts the packet's tags (the first mask of a flow stays in the flow),
- * and a backscatter entry if it is backscatter.
+ * One IP packet into empty maps: the totals, a new flow entry in its
+ * family's map that also counts the packet's tags (the first mask of a
+ * flow stays in the flow), and a backscatter entry if it is backscatter.
+ * The flow's counters are packed as include/telescope.h says, nothing
+ * carried yet: packets << 40 | bytes, mirai << 32 | tagged.
  */
 static void count_ip(struct fz_verdict *v, const struct ts_pkt *p, __u64 tags)
 {
@@ -75,14 +77,23 @@ static void count_ip(struct fz_verdict *v, const struct ts_pkt *p, __u64 tags)
 	v->t.quote_mismatch = p->quote_mismatch;
 	v->t.tagged = tags != 0;
 
-	v->flows = 1;
-	memcpy(v->fk.addr, p->src, 16);
-	v->fk.family = p->family;
-	v->fk.proto = p->proto;
-	v->fk.port = p->port;
-	v->fc = (struct ts_counts){ .packets = 1, .bytes = p->ip_len,
-				    .mirai = p->mirai, .tags = tags,
-				    .tagged = tags != 0 };
+	if (p->family == TS_FAMILY_IPV4) {
+		v->flows4 = 1;
+		memcpy(v->f4.addr, p->src, 4);
+		v->f4.proto = p->proto;
+		v->f4.port = p->port;
+	} else {
+		v->flows6 = 1;
+		memcpy(v->f6.addr, p->src, 16);
+		v->f6.proto = p->proto;
+		v->f6.port = p->port;
+	}
+	v->room_taken = 1;
+	v->fv = (struct ts_flow_val){
+		.pb = 1ULL << 40 | p->ip_len,
+		.marks = (__u64)p->mirai << 32 | (tags != 0),
+		.tags = tags,
+	};
 	if (!p->bs_kind)
 		return;
 	v->t.backscatter = 1;

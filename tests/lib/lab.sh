@@ -81,9 +81,12 @@ lab_up() {
 
 # lab_veth_up: the veth pair between the two namespaces, both ends up.
 # lab_up makes it; a test that deleted it (lab_veth_down) makes it again.
+# LAB_QUEUES=N (default 1) gives each end N receive and transmit queues.
 lab_veth_up() {
-	ip link add "$SENSOR_IF" netns "$SENSOR_NS" type veth \
-		peer name "$SENDER_IF" netns "$SENDER_NS" || lab_fail "cannot create veth pair"
+	local q=${LAB_QUEUES:-1}
+	ip link add "$SENSOR_IF" numtxqueues "$q" numrxqueues "$q" netns "$SENSOR_NS" type veth \
+		peer name "$SENDER_IF" numtxqueues "$q" numrxqueues "$q" netns "$SENDER_NS" ||
+		lab_fail "cannot create veth pair"
 	in_sensor ip link set "$SENSOR_IF" up || lab_fail "link $SENSOR_IF up"
 	in_sender ip link set "$SENDER_IF" up || lab_fail "link $SENDER_IF up"
 }

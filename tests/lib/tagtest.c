@@ -105,32 +105,20 @@ void expect_totals(struct fixture *f, __u64 packets, __u64 tagged,
 
 size_t entries(int fd)
 {
-	uint8_t key[64], next[64];
-	void *prev = NULL;
-	size_t n = 0;
-
-	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		memcpy(key, next, sizeof(key));
-		prev = key;
-		n++;
-	}
-	return n;
+	return bpftest_entries(fd);
 }
 
 size_t tagged_entries(struct fixture *f)
 {
-	int flows = bpf_map__fd(f->skel->maps.flows_0);
-	struct ts_flow_key key, next;
-	struct ts_counts c;
-	void *prev = NULL;
+	struct sensor_maps m;
+	struct snapshot snap;
 	size_t n = 0;
 
-	while (bpf_map_get_next_key(flows, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (!bpf_map_lookup_elem(flows, &key, &c) && c.tagged)
-			n++;
-	}
+	maps_from_object(&m, f->skel->obj);
+	assert_int_equal(gen_read(&m, 0, &snap), 0);
+	for (size_t i = 0; i < snap.nflows; i++)
+		n += snap.flows[i].val.tagged != 0;
+	snapshot_free(&snap);
 	return n + entries(bpf_map__fd(f->skel->maps.tagged_0));
 }
 
@@ -148,7 +136,7 @@ void expect_tagged(struct fixture *f, const char *src, __u8 proto,
 	k.family = v6 ? TS_FAMILY_IPV6 : TS_FAMILY_IPV4;
 	memcpy(fk.addr, k.addr, 16);
 	fk.family = k.family;
-	if (!bpf_map_lookup_elem(bpf_map__fd(f->skel->maps.flows_0), &fk, &c) &&
+	if (!bpftest_flow(f->skel, 0, &fk, &c) &&
 	    c.tagged && c.tags == tags) {
 		n += c.tagged;
 		found = 1;

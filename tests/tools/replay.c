@@ -29,7 +29,8 @@
  * ARRAY_OF_MAPS (whose flags must match the inner maps'). */
 static void zero_seed(struct bpf_object *obj)
 {
-	static const char *const names[] = { "flows", "bscat", "tagged", "tagov", "ovports" };
+	static const char *const names[] = { "flows4", "flows6", "bscat", "tagged", "tagov",
+					     "ovports" };
 	char name[32];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -157,6 +158,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	maps_from_object(&maps, skel->obj);
+	if (room_reset(&maps, 0) || room_reset(&maps, 1))
+		return 1;
 	tagcfg_read_names(&maps, &cfg->names);
 	if (tagcfg_apply(&maps, cfg, err, sizeof(err))) {
 		fprintf(stderr, "replay: %s\n", err);

@@ -184,7 +184,7 @@ static int check_pinned_compat(const char *dir, const char *ifname,
 	}
 
 	struct { const char *name; __u32 want; const char *flag; } sizes[] = {
-		{ "flows_0", sz->max_sources, "--max-sources" },
+		{ "flows4_0", sz->max_sources, "--max-sources" },
 		{ "bscat_0", sz->max_backscatter, "--max-backscatter" },
 		{ "tagged_0", sz->max_tagged, "--max-tagged" },
 		{ "labels", sz->max_labels, "--max-labels" },
@@ -400,6 +400,9 @@ int sensor_open(struct sensor *s, const char *ifname,
 	}
 	maps_from_object(&s->maps, s->skel->obj);
 	prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
+	/* new maps: room for their flows before the first packet */
+	if (!s->adopted && (room_reset(&s->maps, 0) || room_reset(&s->maps, 1)))
+		goto fail;
 
 	if (s->adopted) {
 		s->link_fd = adopt_link(s, prog_fd);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 
 /* Map (and pin) names without the _0/_1 suffix, in enum gen_map order. */
 static const char *const gen_map_names[GM_COUNT] = {
-	[GM_TOTALS] = "totals", [GM_FLOWS] = "flows", [GM_OVPORTS] = "ovports",
+	[GM_TOTALS] = "totals", [GM_FLOWS4] = "flows4", [GM_FLOWS6] = "flows6",
+	[GM_OVPORTS] = "ovports",
 	[GM_BSCAT] = "bscat",   [GM_TAGGED] = "tagged", [GM_TAGOV] = "tagov",
 };
 
@@ -51,7 +53,8 @@ static int set_size(struct bpf_object *obj, const char *name, int generations, _
 
 int maps_set_sizes(struct bpf_object *obj, const struct map_sizes *sz)
 {
-	return set_size(obj, "flows", 2, sz->max_sources) ||
+	return set_size(obj, "flows4", 2, sz->max_sources) ||
+	       set_size(obj, "flows6", 2, sz->max_sources) ||
 	       set_size(obj, "bscat", 2, sz->max_backscatter) ||
 	       set_size(obj, "tagged", 2, sz->max_tagged) ||
 	       set_size(obj, "labels", 1, sz->max_labels) ? -1 : 0;
@@ -61,7 +64,7 @@ void maps_init(struct sensor_maps *m)
 {
 	m->ctl_fd = m->outer_totals_fd = -1;
 	m->rules_fd = m->rules_any_fd = m->rule_ports_fd = -1;
-	m->labels_fd = m->tagnames_fd = -1;
+	m->labels_fd = m->tagnames_fd = m->room_fd = -1;
 	for (int g = 0; g < 2; g++)
 		for (int i = 0; i < GM_COUNT; i++)
 			m->gen[g][i] = -1;
@@ -78,6 +81,7 @@ void maps_from_object(struct sensor_maps *m, struct bpf_object *obj)
 	m->rule_ports_fd = bpf_object__find_map_fd_by_name(obj, "rule_ports");
 	m->labels_fd = bpf_object__find_map_fd_by_name(obj, "labels");
 	m->tagnames_fd = bpf_object__find_map_fd_by_name(obj, "tagnames");
+	m->room_fd = bpf_object__find_map_fd_by_name(obj, "room");
 	for (int g = 0; g < 2; g++)
 		for (int i = 0; i < GM_COUNT; i++) {
 			snprintf(name, sizeof(name), "%s_%d", gen_map_names[i], g);
@@ -98,7 +102,9 @@ int maps_open_pinned(struct sensor_maps *m, const char *dir, const char *ifname,
 	m->ctl_fd = pin_open(dir, "ctl");
 	m->outer_totals_fd = pin_open(dir, "totals");
 	m->tagnames_fd = pin_open(dir, "tagnames");
-	err = m->ctl_fd < 0 || m->outer_totals_fd < 0 || m->tagnames_fd < 0;
+	m->room_fd = pin_open(dir, "room");
+	err = m->ctl_fd < 0 || m->outer_totals_fd < 0 || m->tagnames_fd < 0 ||
+	      m->room_fd < 0;
 	for (int g = 0; g < 2; g++)
 		for (int i = 0; i < GM_COUNT; i++) {
 			snprintf(name, sizeof(name), "%s_%d", gen_map_names[i], g);
@@ -128,6 +134,7 @@ void maps_close(struct sensor_maps *m)
 	close_fd(m->rule_ports_fd);
 	close_fd(m->labels_fd);
 	close_fd(m->tagnames_fd);
+	close_fd(m->room_fd);
 	for (int g = 0; g < 2; g++)
 		for (int i = 0; i < GM_COUNT; i++)
 			close_fd(m->gen[g][i]);
@@ -182,22 +189,20 @@ int totals_read(int fd, struct ts_totals *t)
 	return 0;
 }
 
+/* What walk_batches() hands each batch of entries to. */
+typedef void (*batch_fn)(const char *keys, const char *vals, __u32 count, void *arg);
+
 /*
- * Read a whole hash map into an array of {key, value} records of
- * `rec` bytes (key at offset 0, value at `voff`).
+ * Every entry of a hash map, a batch at a time, to take(). The map must
+ * have these key and value sizes: the kernel writes that much a entry.
  */
-static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
-		     void **out, size_t *n)
+static int walk_batches(int fd, size_t ksz, size_t vsz, batch_fn take, void *arg)
 {
-	size_t cap = 0, len = 0;
-	char *keys, *vals, *recs = NULL;
 	__u64 in_batch = 0, out_batch = 0;
 	bool first = true;
+	char *keys, *vals;
 	int err = 0;
 
-	*out = NULL;
-	*n = 0;
-	/* the kernel writes its key and value sizes into keys and vals */
 	if (map_has_sizes(fd, ksz, vsz))
 		return -EPROTO;
 	keys = xmalloc(BATCH * ksz);
@@ -210,14 +215,9 @@ static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
 		if (err && errno != ENOENT) {
 			err = -errno;
 			pr_err("cannot read a map: %s", strerror(errno));
-			goto out;
+			break;
 		}
-		recs = xgrow(recs, &cap, len + count, rec, BATCH);
-		for (__u32 i = 0; i < count; i++) {
-			memcpy(recs + (len + i) * rec, keys + i * ksz, ksz);
-			memcpy(recs + (len + i) * rec + voff, vals + i * vsz, vsz);
-		}
-		len += count;
+		take(keys, vals, count, arg);
 		if (err) { /* ENOENT: that was the last batch */
 			err = 0;
 			break;
@@ -225,17 +225,116 @@ static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
 		in_batch = out_batch;
 		first = false;
 	}
-out:
 	free(keys);
 	free(vals);
-	if (err) {
-		free(recs);
-		recs = NULL;
-		len = 0;
-	}
-	*out = recs;
-	*n = len;
 	return err;
+}
+
+/* Records of {key at 0, value at voff}, rec bytes each. */
+struct records {
+	size_t ksz, vsz, rec, voff;
+	char *recs;
+	size_t cap, len;
+};
+
+static void take_records(const char *keys, const char *vals, __u32 count, void *arg)
+{
+	struct records *r = arg;
+
+	r->recs = xgrow(r->recs, &r->cap, r->len + count, r->rec, BATCH);
+	for (__u32 i = 0; i < count; i++) {
+		memcpy(r->recs + (r->len + i) * r->rec, keys + i * r->ksz, r->ksz);
+		memcpy(r->recs + (r->len + i) * r->rec + r->voff, vals + i * r->vsz,
+		       r->vsz);
+	}
+	r->len += count;
+}
+
+/*
+ * Read a whole hash map into an array of {key, value} records of
+ * `rec` bytes (key at offset 0, value at `voff`).
+ */
+static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
+		     void **out, size_t *n)
+{
+	struct records r = { .ksz = ksz, .vsz = vsz, .rec = rec, .voff = voff };
+	int err = walk_batches(fd, ksz, vsz, take_records, &r);
+
+	if (err) {
+		free(r.recs);
+		r.recs = NULL;
+		r.len = 0;
+	}
+	*out = r.recs;
+	*n = r.len;
+	return err;
+}
+
+/* One family's flows into the snapshot, in the form user space handles. */
+struct flow_reader {
+	struct snapshot *snap;
+	size_t cap, ksz;
+	__u8 family;
+};
+
+static void take_flows(const char *keys, const char *vals, __u32 count, void *arg)
+{
+	struct flow_reader *r = arg;
+	struct snapshot *snap = r->snap;
+
+	snap->flows = xgrow(snap->flows, &r->cap, snap->nflows + count,
+			    sizeof(*snap->flows), BATCH);
+	for (__u32 i = 0; i < count; i++) {
+		struct flow_entry *f = &snap->flows[snap->nflows + i];
+		const void *k = keys + i * r->ksz;
+
+		memset(&f->key, 0, sizeof(f->key));
+		f->key.family = r->family;
+		if (r->family == TS_FAMILY_IPV4) {
+			const struct ts_flow4_key *k4 = k;
+
+			memcpy(f->key.addr, k4->addr, sizeof(k4->addr));
+			f->key.proto = k4->proto;
+			f->key.port = k4->port;
+		} else {
+			const struct ts_flow6_key *k6 = k;
+
+			memcpy(f->key.addr, k6->addr, sizeof(k6->addr));
+			f->key.proto = k6->proto;
+			f->key.port = k6->port;
+		}
+		ts_flow_counts((const struct ts_flow_val *)(vals + i * sizeof(struct ts_flow_val)),
+			       &f->val);
+	}
+	snap->nflows += count;
+}
+
+/*
+ * Flow entries generation g holds, both families, from the room they
+ * took (0 if unknown): the snapshot's array is made that size at once
+ * instead of grown through a million entries.
+ */
+static size_t flows_held(const struct sensor_maps *m, int g)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), key = (__u32)g;
+	struct ts_room r;
+
+	if (m->room_fd < 0 || bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS4], &info, &len) ||
+	    info.value_size != sizeof(struct ts_flow_val) ||
+	    bpf_map_lookup_elem(m->room_fd, &key, &r) || r.free < 0 ||
+	    r.free > info.max_entries)
+		return 0;
+	return info.max_entries - (size_t)r.free;
+}
+
+/* Append the flows of one family's map to snap->flows (snapshot.h). */
+static int read_flows(int fd, __u8 family, struct flow_reader *r)
+{
+	r->family = family;
+	r->ksz = family == TS_FAMILY_IPV4 ? sizeof(struct ts_flow4_key)
+					 : sizeof(struct ts_flow6_key);
+	return walk_batches(fd, r->ksz, sizeof(struct ts_flow_val), take_flows, r);
 }
 
 #define READ_HASH(fd, type, keyf, valf, out, n)                              \
@@ -244,15 +343,18 @@ out:
 
 int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap)
 {
+	struct flow_reader fr = { .snap = snap };
 	struct ts_ctl ctl;
 
 	memset(snap, 0, sizeof(*snap));
 	if (ctl_read(m, &ctl))
 		return -1;
 	snap->since = ctl.since[g];
+	fr.cap = flows_held(m, g);
+	snap->flows = fr.cap ? xmalloc(fr.cap * sizeof(*snap->flows)) : NULL;
 	if (totals_read(m->gen[g][GM_TOTALS], &snap->totals) ||
-	    READ_HASH(m->gen[g][GM_FLOWS], struct flow_entry, key, val,
-		      &snap->flows, &snap->nflows) ||
+	    read_flows(m->gen[g][GM_FLOWS4], TS_FAMILY_IPV4, &fr) ||
+	    read_flows(m->gen[g][GM_FLOWS6], TS_FAMILY_IPV6, &fr) ||
 	    READ_HASH(m->gen[g][GM_OVPORTS], struct port_entry, key, val,
 		      &snap->ovports, &snap->novports) ||
 	    READ_HASH(m->gen[g][GM_BSCAT], struct bs_entry, key, packets,
@@ -338,6 +440,100 @@ static int delete_keys(int fd, const void *recs, size_t n, size_t rec,
 #define DELETE_KEYS(fd, arr, n) \
 	delete_keys(fd, arr, n, sizeof((arr)[0]), sizeof((arr)[0].key))
 
+/* One thread's share of the flows to delete: [from, to) of the snapshot. */
+struct flow_deleter {
+	int fd4, fd6;
+	const struct flow_entry *flows;
+	size_t from, to;
+	int err;
+};
+
+/* Delete a share of the flows just read, each from its family's map. */
+static void *delete_flow_share(void *arg)
+{
+	struct flow_deleter *d = arg;
+	struct ts_flow4_key *k4 = xmalloc(BATCH * sizeof(*k4));
+	struct ts_flow6_key *k6 = xmalloc(BATCH * sizeof(*k6));
+	__u32 n4 = 0, n6 = 0;
+
+	for (size_t i = d->from; i <= d->to && !d->err; i++) {
+		const struct ts_flow_key *k = i < d->to ? &d->flows[i].key : NULL;
+
+		if (k && k->family == TS_FAMILY_IPV4) {
+			k4[n4] = (struct ts_flow4_key){ .proto = k->proto, .port = k->port };
+			memcpy(k4[n4++].addr, k->addr, 4);
+		} else if (k) {
+			k6[n6] = (struct ts_flow6_key){ .proto = k->proto, .port = k->port };
+			memcpy(k6[n6++].addr, k->addr, 16);
+		}
+		/* a batch when full, and the rest after the last entry */
+		if (n4 && (n4 == BATCH || !k)) {
+			d->err = bpf_map_delete_batch(d->fd4, k4, &n4, NULL) ? errno : 0;
+			n4 = 0;
+		}
+		if (n6 && (n6 == BATCH || !k) && !d->err) {
+			d->err = bpf_map_delete_batch(d->fd6, k6, &n6, NULL) ? errno : 0;
+			n6 = 0;
+		}
+	}
+	free(k4);
+	free(k6);
+	return NULL;
+}
+
+/*
+ * Delete the flows just read. A million deletes are the longest step of
+ * clearing, and each takes only its bucket's lock: two threads, each
+ * with half of the keys, do it in about half the time.
+ */
+static int delete_flows(const struct sensor_maps *m, int g, const struct snapshot *snap)
+{
+	struct flow_deleter half[2];
+	pthread_t second;
+	bool threaded;
+
+	for (int h = 0; h < 2; h++)
+		half[h] = (struct flow_deleter){
+			.fd4 = m->gen[g][GM_FLOWS4], .fd6 = m->gen[g][GM_FLOWS6],
+			.flows = snap->flows, .from = h ? snap->nflows / 2 : 0,
+			.to = h ? snap->nflows : snap->nflows / 2,
+		};
+	threaded = snap->nflows >= 2 * BATCH &&
+		   !pthread_create(&second, NULL, delete_flow_share, &half[1]);
+	if (!threaded) { /* few flows, or no thread: all of them here */
+		half[0].to = snap->nflows;
+		half[1].from = half[1].to;
+	}
+	delete_flow_share(&half[0]);
+	if (threaded)
+		pthread_join(second, NULL);
+	for (int h = 0; h < 2; h++)
+		if (half[h].err) {
+			pr_err("cannot clear a flow map: %s", strerror(half[h].err));
+			return -1;
+		}
+	return 0;
+}
+
+int room_reset(const struct sensor_maps *m, int g)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), key = (__u32)g;
+	struct ts_room r = { 0 };
+
+	if (bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS4], &info, &len) ||
+	    map_has_sizes(m->room_fd, sizeof(key), sizeof(r))) {
+		pr_err("cannot inspect the flow map: %s", strerror(errno));
+		return -1;
+	}
+	r.free = info.max_entries;
+	if (bpf_map_update_elem(m->room_fd, &key, &r, BPF_ANY)) {
+		pr_err("cannot reset the flow room: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Zero every CPU's totals of generation g. */
 static int clear_totals(const struct sensor_maps *m, int g)
 {
@@ -360,24 +556,23 @@ static int clear_totals(const struct sensor_maps *m, int g)
 
 int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *snap)
 {
-	if (clear_totals(m, g) ||
-	    DELETE_KEYS(m->gen[g][GM_FLOWS], snap->flows, snap->nflows) ||
+	if (clear_totals(m, g) || delete_flows(m, g, snap) ||
 	    DELETE_KEYS(m->gen[g][GM_OVPORTS], snap->ovports, snap->novports) ||
 	    DELETE_KEYS(m->gen[g][GM_BSCAT], snap->bs, snap->nbs) ||
 	    DELETE_KEYS(m->gen[g][GM_TAGGED], snap->tags, snap->ntags) ||
 	    DELETE_KEYS(m->gen[g][GM_TAGOV], snap->tagov, snap->ntagov))
 		return -1;
-	return 0;
+	return room_reset(m, g);
 }
 
 int gen_clear(const struct sensor_maps *m, int g)
 {
 	if (clear_totals(m, g) ||
-	    clear_hash(m->gen[g][GM_FLOWS]) || clear_hash(m->gen[g][GM_OVPORTS]) ||
-	    clear_hash(m->gen[g][GM_BSCAT]) || clear_hash(m->gen[g][GM_TAGGED]) ||
-	    clear_hash(m->gen[g][GM_TAGOV]))
+	    clear_hash(m->gen[g][GM_FLOWS4]) || clear_hash(m->gen[g][GM_FLOWS6]) ||
+	    clear_hash(m->gen[g][GM_OVPORTS]) || clear_hash(m->gen[g][GM_BSCAT]) ||
+	    clear_hash(m->gen[g][GM_TAGGED]) || clear_hash(m->gen[g][GM_TAGOV]))
 		return -1;
-	return 0;
+	return room_reset(m, g);
 }
 
 long map_count(int fd)

@@ -15,7 +15,8 @@
 /* The counting maps of one generation, as indexes into sensor_maps.gen[g]. */
 enum gen_map {
 	GM_TOTALS,
-	GM_FLOWS,
+	GM_FLOWS4,
+	GM_FLOWS6,
 	GM_OVPORTS,
 	GM_BSCAT,
 	GM_TAGGED,
@@ -32,12 +33,13 @@ struct sensor_maps {
 	int rule_ports_fd;   /* bitmap of the ports with rules */
 	int labels_fd;       /* labelled address lists */
 	int tagnames_fd;     /* names of the tag bits */
+	int room_fd;         /* flow entries each generation may still create */
 	int gen[2][GM_COUNT];
 };
 
 /* The sizes an operator chooses (0: the default below). */
 struct map_sizes {
-	__u32 max_sources;     /* flows: (source, protocol, port) entries */
+	__u32 max_sources;     /* flows: (source, protocol, port) entries, both families */
 	__u32 max_backscatter; /* backscatter entries */
 	__u32 max_tagged;      /* tagged (source, port, tags) entries */
 	__u32 max_labels;      /* listed prefixes */
@@ -76,6 +78,13 @@ int ctl_write(const struct sensor_maps *m, const struct ts_ctl *ctl);
 
 /* Sum a per-CPU totals map into *t. */
 int totals_read(int fd, struct ts_totals *t);
+
+/*
+ * Give generation g its room for --max-sources flow entries again (the
+ * size of its flow maps). Only when the generation is empty: after
+ * loading new maps, and as the last step of clearing one.
+ */
+int room_reset(const struct sensor_maps *m, int g);
 
 /* Read generation g whole; since is taken from ctl. */
 int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap);

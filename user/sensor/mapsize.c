@@ -17,8 +17,11 @@ static const struct sized_map {
 	__u32 key_size, value_size;
 	bool prealloc;      /* all entries allocated at load */
 } sized_maps[] = {
-	{ "flows", 2, "--max-sources", sizeof(struct ts_flow_key),
-	  sizeof(struct ts_counts), true },
+	/* both families share --max-sources entries (the room map) */
+	{ "flows4", 2, "--max-sources", sizeof(struct ts_flow4_key),
+	  sizeof(struct ts_flow_val), true },
+	{ "flows6", 2, "--max-sources", sizeof(struct ts_flow6_key),
+	  sizeof(struct ts_flow_val), false },
 	{ "bscat", 2, "--max-backscatter", sizeof(struct ts_bs_key), sizeof(__u64), true },
 	{ "tagged", 2, "--max-tagged", sizeof(struct ts_tag_key), sizeof(__u64), true },
 	{ "labels", 1, "--max-labels", sizeof(struct ts_label_key), sizeof(__u64), false },
@@ -27,8 +30,9 @@ static const struct sized_map {
 
 static __u32 entries_of(const struct map_sizes *sz, size_t i)
 {
-	const __u32 n[NSIZED] = { sz->max_sources, sz->max_backscatter,
-				  sz->max_tagged, sz->max_labels };
+	const __u32 n[NSIZED] = { sz->max_sources, sz->max_sources,
+				  sz->max_backscatter, sz->max_tagged,
+				  sz->max_labels };
 
 	return n[i];
 }

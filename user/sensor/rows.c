@@ -6,6 +6,7 @@
  * per-source sums. Each distinct source is geolocated once.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,29 +91,92 @@ struct ctx {
 	__u32 *flow_src;      /* record in `sources` of each flow entry */
 };
 
+/* Country, AS and AS name of a new source; its org numbered in `orgs`. */
+static void locate(struct geo *geo, struct hmap *orgs, const struct src_key *k,
+		   struct src_val *v)
+{
+	struct geo_info gi;
+	struct org_key ok;
+
+	geo_lookup(geo, k->family, k->addr, &gi);
+	memcpy(v->country, gi.country, 3);
+	v->asn = gi.asn;
+	if (!gi.as_org[0])
+		return; /* org 0, "" (zeroed by upsert) */
+	memset(&ok, 0, sizeof(ok));
+	snprintf(ok.name, sizeof(ok.name), "%s", gi.as_org);
+	v->org = (__u32)hmap_pos(orgs, hmap_upsert(orgs, &ok));
+}
+
 static struct src_val *source_of(struct ctx *c, const __u8 addr[16], __u8 family)
 {
 	struct src_key k;
 	struct src_val *v;
-	struct geo_info gi;
-	struct org_key ok;
 	int created;
 
 	memset(&k, 0, sizeof(k));
 	memcpy(k.addr, addr, 16);
 	k.family = family;
 	v = hmap_insert(&c->sources, &k, &created);
-	if (!created)
-		return v;
-	geo_lookup(c->geo, family, addr, &gi);
-	memcpy(v->country, gi.country, 3);
-	v->asn = gi.asn;
-	if (!gi.as_org[0])
-		return v; /* org 0, "" (zeroed by upsert) */
-	memset(&ok, 0, sizeof(ok));
-	snprintf(ok.name, sizeof(ok.name), "%s", gi.as_org);
-	v->org = (__u32)hmap_pos(&c->orgs, hmap_upsert(&c->orgs, &ok));
+	if (created)
+		locate(c->geo, &c->orgs, &k, v);
 	return v;
+}
+
+/* Sources [from, to) to geolocate, their orgs numbered in `orgs`. */
+struct geo_share {
+	struct ctx *c;
+	struct hmap *orgs;
+	size_t from, to;
+};
+
+static void *locate_share(void *arg)
+{
+	struct geo_share *g = arg;
+
+	for (size_t i = g->from; i < g->to; i++)
+		locate(g->c->geo, g->orgs, hmap_key(&g->c->sources, i),
+		       hmap_val(&g->c->sources, i));
+	return NULL;
+}
+
+/*
+ * Geolocate sources [first, len) of c->sources. A million database
+ * lookups are the largest part of building the rows: a second thread
+ * takes half of them, with an org table of its own (tables are not
+ * shared), whose numbers are then turned into the main table's.
+ */
+static void locate_sources(struct ctx *c, size_t first)
+{
+	size_t len = c->sources.len, mid = first + (len - first) / 2;
+	struct geo_share mine = { c, &c->orgs, first, mid }, other;
+	struct hmap orgs;
+	pthread_t tid;
+
+	hmap_init(&orgs, sizeof(struct org_key), 0);
+	hmap_upsert(&orgs, &(struct org_key){ "" }); /* record 0: no org */
+	other = (struct geo_share){ c, &orgs, mid, len };
+	if (len - first < 65536 || pthread_create(&tid, NULL, locate_share, &other)) {
+		mine.to = len; /* few, or no thread: all here */
+		other.to = other.from;
+	}
+	locate_share(&mine);
+	if (other.to > other.from) {
+		__u32 *to_main;
+
+		pthread_join(tid, NULL);
+		to_main = xcalloc(orgs.len, sizeof(*to_main));
+		for (size_t i = 1; i < orgs.len; i++)
+			to_main[i] = (__u32)hmap_pos(&c->orgs,
+						     hmap_upsert(&c->orgs, hmap_key(&orgs, i)));
+		for (size_t i = mid; i < len; i++) {
+			struct src_val *v = hmap_val(&c->sources, i);
+
+			v->org = to_main[v->org];
+		}
+		free(to_main);
+	}
+	hmap_free(&orgs);
 }
 
 static void format_addr(const __u8 *addr, __u8 family, char *buf, size_t len)
@@ -263,9 +327,15 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	hmap_init(&c.port_ccs, sizeof(__u64), sizeof(struct agg_val));
 	format_time(snap->since, time);
 
-	/* Pass 1: every flow entry is one distinct source for its port. */
+	/*
+	 * Pass 1: every flow entry is one distinct source for its port.
+	 * First the sources, in the order of the flows; then their places;
+	 * then the sums.
+	 */
 	for (size_t i = 0; i < snap->nflows; i++) {
 		const struct flow_entry *f = &snap->flows[i];
+		struct src_key k = { .family = f->key.family };
+		int created;
 
 		/* a million random lookups: fetch ahead, they are cache misses */
 		if (i + 8 < snap->nflows) {
@@ -274,9 +344,14 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 			memcpy(ahead.addr, snap->flows[i + 8].key.addr, 16);
 			hmap_prefetch(&c.sources, &ahead);
 		}
-		struct src_val *s = source_of(&c, f->key.addr, f->key.family);
-
-		c.flow_src[i] = (__u32)hmap_pos(&c.sources, s);
+		memcpy(k.addr, f->key.addr, 16);
+		c.flow_src[i] = (__u32)hmap_pos(&c.sources,
+						hmap_insert(&c.sources, &k, &created));
+	}
+	locate_sources(&c, 0);
+	for (size_t i = 0; i < snap->nflows; i++) {
+		const struct flow_entry *f = &snap->flows[i];
+		struct src_val *s = hmap_val(&c.sources, c.flow_src[i]);
 		__u64 pk = port_key(f->key.proto, f->key.port);
 		__u64 pck = port_cc_key(f->key.proto, f->key.port, s->country);
 		struct agg_val *p = hmap_upsert(&c.ports, &pk);

@@ -12,6 +12,19 @@ void totals_add(struct ts_totals *a, const struct ts_totals *b)
 		x[i] += y[i];
 }
 
+void ts_flow_counts(const struct ts_flow_val *v, struct ts_counts *c)
+{
+	const __u64 low40 = (1ULL << TS_PB_PKT_SHIFT) - 1, low32 = 0xffffffffULL;
+
+	c->packets = ((__u64)v->carry[TS_CARRY_PACKETS] << 23) +
+		     (v->pb >> TS_PB_PKT_SHIFT);
+	c->bytes = ((__u64)v->carry[TS_CARRY_BYTES] << 39) + (v->pb & low40);
+	c->tagged = ((__u64)v->carry[TS_CARRY_TAGGED] << 31) + (v->marks & low32);
+	c->mirai = ((__u64)v->carry[TS_CARRY_MIRAI] << 31) +
+		   (v->marks >> TS_MARK_MIRAI_SHIFT);
+	c->tags = v->tags;
+}
+
 int snapshot_empty(const struct snapshot *snap)
 {
 	static const struct ts_totals zero;

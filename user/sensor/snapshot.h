@@ -9,6 +9,18 @@
 #include <stddef.h>
 #include "telescope.h"
 
+/*
+ * A flow of either family as user space handles it: the kernel's two
+ * keys (ts_flow4_key, ts_flow6_key) in one form, and its counters
+ * unpacked (ts_flow_counts()).
+ */
+struct ts_flow_key {
+	__u8 addr[16]; /* IPv4 in the first 4 bytes, rest zero */
+	__u8 family;   /* TS_FAMILY_IPV4 / TS_FAMILY_IPV6 */
+	__u8 proto;    /* IP protocol number */
+	__u16 port;    /* TCP/UDP destination port, ICMP type; host order */
+};
+
 struct flow_entry {
 	struct ts_flow_key key;
 	struct ts_counts val;
@@ -56,6 +68,9 @@ void snapshot_free(struct snapshot *snap);
 
 /* Add the packets of each tag bit (flows, tagged and tag overflow). */
 void snapshot_tag_packets(const struct snapshot *snap, __u64 per_bit[TS_TAG_MAX]);
+
+/* The counters of a kernel flow value, carries added back. */
+void ts_flow_counts(const struct ts_flow_val *v, struct ts_counts *c);
 
 /* a += b, field by field */
 void totals_add(struct ts_totals *a, const struct ts_totals *b);

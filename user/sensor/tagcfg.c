@@ -208,6 +208,8 @@ int tagcfg_apply(const struct sensor_maps *s, struct tag_config *cfg, char *err,
 		goto out;
 	ctl.flags = (nrules ? TS_CTL_RULES : 0) |
 		    (prefixes.len ? TS_CTL_LABELS : 0);
+	/* flow entries cache their labels: make them look up the new lists */
+	ctl.labels_gen = ctl.labels_gen % TS_LABELS_GEN_MASK + 1;
 	if (ctl_write(s, &ctl))
 		goto out;
 	cfg->names = names;
