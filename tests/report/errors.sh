@@ -21,7 +21,7 @@ ls "$work/d/sensor-01/2022-09-01/totals.csv.gz" >/dev/null
 fails "unknown option '--bogus'" "$BIN" report --data "$work/d" --bogus
 fails "give exactly one of" "$BIN" report --data "$work/d"
 fails "--quarter wants a quarter like 2022Q3, not '2022Q5'" "$BIN" report --data "$work/d" --quarter 2022Q5
-fails "--format wants html, md or csv, not 'pdf'" "$BIN" report --data "$work/d" --month 2022-09 --format pdf
+fails "--format wants html, md, csv or pdf, not 'docx'" "$BIN" report --data "$work/d" --month 2022-09 --format docx
 fails "--port wants a port and protocol" "$BIN" report --data "$work/d" --month 2022-09 --port 99999/tcp
 fails "--country wants a country code" "$BIN" report --data "$work/d" --month 2022-09 --country JPN
 fails "--data DIR is required" "$BIN" report --month 2022-09

@@ -24,6 +24,8 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 
 	if (o->format == FMT_CSV)
 		return render_csv(d, o->out);
+	if (o->format == FMT_PDF)
+		return render_pdf(d, o->out ? o->out : "-");
 	if (o->out && strcmp(o->out, "-")) {
 		f = fopen(o->out, "w");
 		if (!f) {
@@ -31,7 +33,7 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 			return false;
 		}
 	}
-	ok = o->format == FMT_HTML ? render_html(d, f) : render_md(d, f);
+	ok = o->format == FMT_HTML ? render_html(d, f, false) : render_md(d, f);
 	if (f != stdout)
 		ok = !fclose(f) && ok;
 	else

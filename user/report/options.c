@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/number.h"
 #include "lib/options.h"
 #include "report/report.h"
@@ -115,7 +116,7 @@ static bool parse_port(const struct opt *opt, const char *s, void *cfg)
 }
 
 static const char *const formats[] = {
-	[FMT_HTML] = "html", [FMT_MD] = "md|markdown", [FMT_CSV] = "csv", NULL,
+	[FMT_HTML] = "html", [FMT_MD] = "md|markdown", [FMT_CSV] = "csv", [FMT_PDF] = "pdf", NULL,
 };
 static const char *const langs[] = { [LANG_EN] = "en", [LANG_JA] = "ja", NULL };
 
@@ -136,10 +137,11 @@ static const struct opt report_table[] = {
 		   "to this one (with --from)"),
 	OPT_WORD(A, o.format, "format", 0, "FORMAT", formats,
 		 "html (default): one self-contained file; md: Markdown; csv: a "
-		 "directory with one CSV file per table"),
+		 "directory with one CSV file per table; pdf: the HTML printed to A4 "
+		 "(with chromium)"),
 	OPT_WORD(A, o.lang, "lang", 0, "LANG", langs, "en (default) or ja"),
 	OPT_STRING(A, o.out, "out", 0, "PATH",
-		   "output file (html, md; default stdout) or directory (csv)"),
+		   "output file (html, md, pdf; default stdout) or directory (csv)"),
 	OPT_UINT(A, o.top, "top", 0, "N", 1, 100, "rows in the top-N tables (default 5)"),
 	OPT_CUSTOM(A, o.country, "country", 0, "CC", parse_country,
 		   "a country code (ISO 3166-1 alpha-2, e.g. JP)",
@@ -190,6 +192,8 @@ int report_parse_args(int argc, char **argv, struct report_opts *opts)
 			       "--week, --from/--to");
 	if (o->format == FMT_CSV && !o->out)
 		return opt_error(&report_cmd, "--format csv writes a directory: give --out DIR");
+	if (o->format == FMT_PDF && !o->out && isatty(STDOUT_FILENO))
+		return opt_error(&report_cmd, "--format pdf writes a binary file: give --out FILE");
 	*opts = a.o;
 	return OPT_GO;
 }

@@ -15,7 +15,7 @@
 #define RPT_MAX_PORTS 16
 #define RPT_MAX_DATA 64
 
-enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV };
+enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV, FMT_PDF };
 enum rpt_lang { LANG_EN, LANG_JA };
 
 /* proto is the IP protocol number (6 tcp, 17 udp, 1 icmp, 58 icmpv6). */
@@ -33,7 +33,7 @@ struct report_opts {
 	char period_name[32];	/* "2022Q3", "2022-09", "2022-W36" or "" */
 	enum rpt_format format;
 	enum rpt_lang lang;
-	const char *out;	/* file (html, md) or directory (csv); NULL: stdout */
+	const char *out;	/* file (html, md, pdf) or directory (csv); NULL: stdout */
 	int top;
 	int country;		/* country slot, or -1: default */
 	struct port_id ports[RPT_MAX_PORTS];

@@ -2,7 +2,7 @@
 /*
  * The report's structure, after the TSUBAME quarterly reports: overview
  * with top ports and source regions (with the previous period's rank),
- * notable events, then the thematic sections, then data gaps. Only the
+ * notable events, then the thematic sections, data gaps, references. Only the
  * order is here; each section is a file of its own.
  */
 #include "lib/alloc.h"
@@ -31,5 +31,6 @@ void build_report(struct doc *d, const struct report_stats *st,
 	build_sensors(&b);
 	build_focus_ports(&b);
 	build_gaps(&b);
+	build_references(&b);
 	doc_repair_text(d);
 }

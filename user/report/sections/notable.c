@@ -199,9 +199,10 @@ void build_events(struct build *b)
 	table_col(t, 6, "", "severity", COL_CSV);
 	for (size_t i = 0; i < ev->n; i++)
 		event_row(b, t, &ev->v[i]);
-	doc_note(b->d, "%s", TR(b, "Methods and thresholds: docs/report.md. Data gaps are listed "
-				"in the last section.",
-				"検出方法と閾値は docs/report.md を参照してください。データの欠落は最後の節に示します。"));
+	doc_note(b->d, TR(b, "Methods and thresholds: reference (%d). Data gaps are listed in "
+			  "their own section.",
+			  "検出方法と閾値は参考文献（%d）を参照してください。データの欠落は別の節に示します。"),
+		 REF_MANUAL + 1);
 }
 
 void build_gaps(struct build *b)

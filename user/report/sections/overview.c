@@ -178,10 +178,10 @@ static void top_ports(struct build *b)
 					 period_word(b), prank ? "outside the top 10" : "not seen");
 		}
 	}
-	doc_note(b->d, "%s", TR(b, "Service names follow /etc/services (the IANA registry); "
-				"packets need not follow the protocol named.",
-				"※サービス名は IANA の情報（/etc/services）をもとに記載していますが、"
-				"必ずしも各サービスプロトコルに則った形式のパケットが受信されているとは限りません。"));
+	doc_note(b->d, TR(b, "Service names follow the IANA registry (%d); packets need not "
+			  "follow the protocol named.",
+			  "※サービス名はIANAの情報（%d）をもとに記載していますが、必ずしも各サービス"
+			  "プロトコルに則った形式のパケットが受信されているとは限りません。"), REF_IANA + 1);
 	if (top)
 		doc_para(b->d, TR(b, "The most packets went to %s, %.1f%% of all packets.",
 				  "最も多く観測されたパケットは %s 宛で、全体の %.1f%% を占めました。"),

@@ -34,6 +34,10 @@ void build_tags(struct build *b);
 void build_sensors(struct build *b);
 void build_focus_ports(struct build *b);
 void build_gaps(struct build *b);
+/* The references the report ends with (references.c); notes cite them
+ * by these numbers + 1. */
+enum report_ref { REF_IANA, REF_MIRAI, REF_BACKSCATTER, REF_IODA, REF_MANUAL, REF_COUNT };
+void build_references(struct build *b);
 /* The data-quality notes under the summary (quality.c): rows not counted,
  * files cut short, intervals written late; nothing when there were none. */
 void quality_notes(struct build *b);
