@@ -55,9 +55,9 @@ quoted() {
 	[ "$(cell "$work/q/backscatter_countries.csv" 1 5)" = 503 ] ||
 		fail "US backscatter: $(cat "$work/q/backscatter_countries.csv")"
 	[ "$(cell "$work/q/backscatter_countries.csv" 1 4)" = 1 ] || fail "one victim, not two"
-	[ "$(cell "$work/q/backscatter_presence.csv" 203.0.113.50 2)" = \
-	  "X ${day}T19:00:00Z,evil,203.0.113.99,US,1,tcp,443,synack,999999,Injected" ] ||
-		fail "the organisation, on one line: $(cat "$work/q/backscatter_presence.csv")"
+	[ "$(cell "$work/q/backscatter_victims_US.csv" \
+	  "X ${day}T19:00:00Z,evil,203.0.113.99,US,1,tcp,443,synack,999999,Injected" 2)" = 203.0.113.50 ] ||
+		fail "the organisation, on one line: $(cat "$work/q/backscatter_victims_US.csv")"
 	! grep -q "203.0.113.99" "$work/q/chart_backscatter.csv" "$work/q/backscatter_countries.csv" ||
 		fail "an injected victim"
 	! grep -q warning "$work/q.err" || fail "warnings: $(cat "$work/q.err")"

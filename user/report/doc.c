@@ -79,6 +79,7 @@ struct table *doc_table(struct doc *d, const char *id, const char *caption, int 
 	t->id = xstrdup(id);
 	t->caption = xstrdup(caption);
 	t->ncols = ncols;
+	t->where = COL_BOTH;
 	t->head_page = xcalloc((size_t)ncols, sizeof(char *));
 	t->head_csv = xcalloc((size_t)ncols, sizeof(char *));
 	t->flags = xcalloc((size_t)ncols, 1);

@@ -36,6 +36,7 @@ struct table {
 	size_t caprows;	/* cells allocated */
 	struct cell *cells;	/* nrows * ncols */
 	bool presence;		/* a marks-only grid: small centred cells */
+	unsigned where;		/* COL_PAGE, COL_CSV or COL_BOTH (the default) */
 };
 
 enum chart_kind { CHART_LINE, CHART_STACKED };

@@ -32,24 +32,37 @@ void cc_code(int slot, char out[3])
 	out[2] = '\0';
 }
 
-const char *country_name(int slot, enum rpt_lang lang)
+/* The ISO 3166-1 entry of a slot, or NULL. */
+static const struct country_name *country_entry(int slot)
 {
 	static const struct country_name *by_slot[CC_SLOTS];
-	static char codes[CC_SLOTS][3];
 	static int ready;
 
 	if (!ready) {
 		for (int i = 0; i < report_n_countries; i++)
 			by_slot[cc_slot(report_countries[i].code)] = &report_countries[i];
-		for (int i = 0; i < CC_SLOTS; i++)
-			cc_code(i, codes[i]);
 		ready = 1;
 	}
+	return slot >= 0 && slot < CC_SLOTS ? by_slot[slot] : NULL;
+}
+
+bool cc_known(int slot)
+{
+	return country_entry(slot) != NULL;
+}
+
+const char *country_name(int slot, enum rpt_lang lang)
+{
+	static char codes[CC_SLOTS][3];
+	const struct country_name *c = country_entry(slot);
+
 	if (slot < 0 || slot >= CC_SLOTS)
 		return "?";
-	if (!by_slot[slot])
+	if (!c) {
+		cc_code(slot, codes[slot]);
 		return codes[slot];
-	return lang == LANG_JA ? by_slot[slot]->ja : by_slot[slot]->en;
+	}
+	return lang == LANG_JA ? c->ja : c->en;
 }
 
 void proto_label(uint8_t proto, char *buf, size_t len)

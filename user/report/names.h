@@ -26,6 +26,8 @@ extern const int report_n_countries;
 /* "JP" / "jp" -> slot, or -1 when not two letters. */
 int cc_slot(const char *code);
 void cc_code(int slot, char out[3]);
+/* Whether the ISO 3166-1 table has the slot's code. */
+bool cc_known(int slot);
 /* The name in lang; the code itself for a code the table lacks. */
 const char *country_name(int slot, enum rpt_lang lang);
 

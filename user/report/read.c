@@ -10,10 +10,16 @@
 
 /* Which series a day needs: everything in the period, what ranks need in
  * the previous one, only the long-range port series elsewhere, and the
- * rows of an interval written late that reaches into the period. */
+ * rows of an interval written late that reaches into the period. The
+ * look-back days before a period need only what the detectors read. */
 static bool wanted(const struct report_stats *st, int day, enum series kind,
 		   const struct dir_marks *dm)
 {
+	if (st->opts->lookback)
+		return (stats_day_index(st, day) >= 0 ||
+			(kind != S_TOTALS && dm->span_end_day > st->opts->from)) &&
+		       (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES ||
+			kind == S_BACKSCATTER);
 	if (stats_day_index(st, day) >= 0)
 		return kind != S_SOURCES;
 	if (in_prev(st, day) && (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES))

@@ -14,6 +14,9 @@
 
 #define RPT_MAX_PORTS 16
 #define RPT_MAX_DATA 64
+#define RPT_MAX_COUNTRIES 8
+
+struct categories;
 
 enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV, FMT_PDF };
 enum rpt_lang { LANG_EN, LANG_JA };
@@ -35,10 +38,15 @@ struct report_opts {
 	enum rpt_lang lang;
 	const char *out;	/* file (html, md, pdf) or directory (csv); NULL: stdout */
 	int top;
-	int country;		/* country slot, or -1: default */
+	int countries[RPT_MAX_COUNTRIES];	/* --country slots, in order given */
+	int n_countries;	/* 0: the default */
 	struct port_id ports[RPT_MAX_PORTS];
 	int n_ports;
 	const char *sensors_file;
+	bool lookback;		/* the days before the period, for the detectors alone */
+	bool anonymize;		/* victims by category and letter, no addresses */
+	const char *categories_file;
+	const struct categories *categories;	/* loaded from it, else NULL */
 };
 
 /*

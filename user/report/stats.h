@@ -20,7 +20,8 @@ enum key_kind {
 	K_PORT_DAY = 1,		/* fleet: v0 packets, v1 mirai, v2 bytes */
 	K_SENSOR_PORT_DAY,	/* per sensor: v0 packets */
 	K_PORT_PREV,		/* previous period: v0 packets */
-	K_PORT_FOCUS,		/* from the focus country: v0 packets, v1 mirai */
+	K_PORT_FOCUS,		/* focus country index in sensor bits: v0 packets, v1 mirai */
+	K_PORT_FOCUS_DAY,	/* the same per day */
 	K_PORT_COUNTRY_DAY,	/* --port index, country in port bits: v0 packets */
 	K_TAG_PORT,		/* tag id in sensor bits: v0 packets, v1 Σ sources */
 	K_TAG_COUNTRY,		/* tag id, country in port bits: v0 packets, v1 Σ sources */
@@ -152,7 +153,8 @@ struct bs_source {
 struct report_stats {
 	const struct report_opts *opts;
 	int ndays;
-	int focus_country;	/* --country or the default */
+	int focus[RPT_MAX_COUNTRIES];	/* --country slots, or the default alone */
+	int nfocus;
 
 	struct sensor_stats *sensors[MAX_SENSORS];
 	int nsensors;

@@ -142,7 +142,8 @@ bool render_html(const struct doc *d, FILE *f, bool print)
 			fprintf(f, "</p>\n");
 			break;
 		case BLK_TABLE:
-			table_html(b->table, f);
+			if (b->table->where & COL_PAGE)
+				table_html(b->table, f);
 			break;
 		case BLK_CHART:
 			render_svg_chart(b->chart, d->lang, f);

@@ -122,7 +122,8 @@ bool render_md(const struct doc *d, FILE *f)
 			fprintf(f, "\n\n");
 			break;
 		case BLK_TABLE:
-			table_md(b->table, f);
+			if (b->table->where & COL_PAGE)
+				table_md(b->table, f);
 			break;
 		case BLK_CHART:
 			chart_md(b->chart, f);

@@ -32,5 +32,6 @@ void build_report(struct doc *d, const struct report_stats *st,
 	build_focus_ports(&b);
 	build_gaps(&b);
 	build_references(&b);
+	anonymize_free(&b);
 	doc_repair_text(d);
 }

@@ -60,7 +60,7 @@ struct port_total *rank_ports(const struct hmap *m, enum key_kind kind,
 		uint64_t key = c->key, *v;
 
 		if (!key || key_kind(key) != kind ||
-		    ((kind == K_SENSOR_PORT_DAY || kind == K_TAG_PORT) &&
+		    ((kind == K_SENSOR_PORT_DAY || kind == K_TAG_PORT || kind == K_PORT_FOCUS) &&
 		     (int)key_sensor(key) != sensor))
 			continue;
 		v = counters_get(&sums, rkey(kind, 0, key_proto(key), key_port(key), 0));

@@ -19,6 +19,7 @@ struct build {
 	int tables, figures;	/* numbering */
 	int section;
 	char caption[320];	/* the last caption made */
+	struct anon_state *anon;	/* --anonymize: the labels given (anonymize.c) */
 };
 
 /* en or ja text, picked by the document's language. */
@@ -42,6 +43,21 @@ void build_references(struct build *b);
  * files cut short, intervals written late; nothing when there were none. */
 void quality_notes(struct build *b);
 
+/* The incidents of a country's backscatter bursts: one presence table of
+ * victim organisation × day per incident (incidents.c). */
+void backscatter_incidents(struct build *b, int cc);
+
+/* --anonymize: the label of s's organisation in buf ("Organisation A",
+ * "クラウド事業者B"); false without --anonymize (anonymize.c). */
+bool victim_label(struct build *b, const struct bs_source *s, char *buf, size_t len);
+void anonymize_free(struct build *b);
+
+/* Whether backscatter source s sent on period day di. */
+static inline bool bs_day(const struct bs_source *s, int di)
+{
+	return s->days[di / 8] & (1u << (di % 8));
+}
+
 /* Shared helpers (section.c). */
 struct port_total {
 	uint8_t proto;
@@ -52,7 +68,7 @@ struct port_total {
 
 /* Period totals per port from the counter kind given (K_PORT_DAY,
  * K_PORT_PREV, K_PORT_FOCUS; the sensor id for K_SENSOR_PORT_DAY, the tag
- * id for K_TAG_PORT), ranked by packets. */
+ * id for K_TAG_PORT, the focus index for K_PORT_FOCUS), ranked by packets. */
 struct port_total *rank_ports(const struct hmap *m, enum key_kind kind,
 			      int sensor, size_t *n);
 struct cc_count {
