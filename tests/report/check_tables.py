@@ -270,9 +270,30 @@ def main():
             b["days"].add(d)
             b["ports"][(r.v["proto"], r.v["src_port"])] += v["packets"]
 
+    # sources.csv: each address once a day (its first row's country) and
+    # once over the period (its first row's AS, which gets all its packets)
+    addr, src_seen, src_day, src_cc_day = {}, set(), collections.Counter(), collections.Counter()
+    as_info = {}
+
+    def on_sources(r, days):
+        ip = report_input.clean(r.f["src_ip"])
+        if days and ip not in addr:
+            asn = r.v["asn"]
+            addr[ip] = (r.v["country"], asn)
+            if asn not in as_info:
+                as_info[asn] = {"org": report_input.clean(r.f.get("as_org", b"")), "addrs": 0, "pk": 0}
+            as_info[asn]["addrs"] += 1
+        for d, _, v in days:
+            cc, asn = addr[ip]
+            as_info[asn]["pk"] += v["packets"]
+            if (d, ip) not in src_seen:
+                src_seen.add((d, ip))
+                src_day[d] += 1
+                src_cc_day[(cc, d)] += 1
+
     handle = {"totals": on_totals, "ports": on_ports, "countries": on_countries,
               "port_countries": on_port_countries, "tags": on_tags,
-              "backscatter": on_backscatter}
+              "backscatter": on_backscatter, "sources": on_sources}
     for row in report_input.read(a.data, per):
         days = cur(row)
         if days and row.series in ("totals", "ports") and row.sensor not in registry:
@@ -362,6 +383,17 @@ def main():
                       for cc in series_cc])
     expect["chart_backscatter"] = chart
 
+    if addr:
+        by_cc = collections.Counter(cc for cc, _ in addr.values())
+        ranked_src = sorted(by_cc.items(), key=lambda kv: (-kv[1], kv[0]))
+        expect["source_address_countries"] = [[str(i + 1), None, cc, str(n)]
+                                              for i, (cc, n) in enumerate(ranked_src[:a.top])]
+        ranked_as = sorted(as_info.items(), key=lambda kv: (-kv[1]["addrs"], -kv[1]["pk"], kv[0]))
+        expect["source_as"] = [[str(i + 1), str(asn) if asn else "", v["org"], str(v["addrs"]), str(v["pk"])]
+                               for i, (asn, v) in enumerate(ranked_as[:a.top])]
+        expect["chart_source_addresses"] = [
+            [iso(d)] + ([str(src_day[iso(d)])] + [str(src_cc_day[(cc, iso(d))]) for cc, _ in ranked_src[:5]]
+                        if day_rows[iso(d)] else [""] * (1 + len(ranked_src[:5]))) for d in period]
     expect.update(incident_tables(bs, focus, a.report, frm, to, pname))
 
     # Mirai-type by country: ranked by Mirai-type packets, a chart per top-5 port
@@ -492,7 +524,8 @@ def main():
         with open(path, newline="", encoding="utf-8") as f:
             got = list(csv.reader(f))
         header, got = got[0], got[1:]
-        if name in ("top_countries", "backscatter_countries") or name.startswith("port_") or \
+        if name in ("top_countries", "backscatter_countries", "source_address_countries") or \
+                name.startswith("port_") or \
                 re.match(r"^tag_\d+_countries$", name):
             got = [[c for j, c in enumerate(r) if header[j] != "name"] for r in got]
             want = [[c for c in r if c is not None] for r in want]

@@ -150,8 +150,9 @@ cut_gzip() {
 	grep -q "warning: report: $f: the gzip stream is truncated: read up to line [0-9]*, the rest is lost" \
 		"$work/gz.err" || fail "no truncated warning: $(cat "$work/gz.err")"
 	grep -q "Data quality: 1 file end early" "$work/gz.md" || fail "no data-quality note"
-	grep -q "$f: from line [0-9]* on (the last row read whole: 2022-09-01T" "$work/gz.md" ||
-		fail "the note does not name the file: $(grep 'Data quality' -A2 "$work/gz.md")"
+	grep -q "ports.csv.gz (sensor-01, 2022-09-01): from line [0-9]* on (the last row read whole: 2022-09-01T" \
+		"$work/gz.md" || fail "the note does not name the file: $(grep 'Data quality' -A2 "$work/gz.md")"
+	! grep -q "$work" "$work/gz.md" || fail "a path of this machine in the report"
 }
 
 late_interval() {

@@ -71,8 +71,18 @@ for f in "$work"/r.*.md "$work"/r.*.html; do
 done
 grep -q '23/TCP (telnet)' "$work/r.en.md"
 grep -q '23/TCP (telnet)' "$work/r.ja.md"
-grep -q '宛先ポート番号トップ 5' "$work/r.ja.md"
-grep -q '送信元地域トップ 5' "$work/r.ja.html"
+grep -q '宛先ポート番号トップ5' "$work/r.ja.md"
+grep -q '送信元地域トップ5' "$work/r.ja.html"
+# Natural Japanese: no space between a kana/kanji and a number, either way,
+# in any sentence, caption or note (charts, table rows and numbered headings aside).
+python3 - "$work/r.ja.md" <<'PY'
+import re, sys
+cjk = "[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]"
+bad = [l for l in open(sys.argv[1], encoding="utf-8")
+       if not l.startswith(("|", "```", " ", "#")) and not re.match(r"^\S+\s+[▁▂▃▄▅▆▇█ ]+  max", l)
+       and re.search(f"{cjk} [0-9]|[0-9%] {cjk}", l)]
+assert not bad, "spaces around numbers in Japanese:\n" + "".join(bad[:5])
+PY
 grep -q '中国' "$work/r.ja.md"
 grep -q 'イラン' "$work/r.ja.md"
 grep -q 'Top 5 destination ports' "$work/r.en.md"

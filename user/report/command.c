@@ -94,11 +94,44 @@ static bool read_lookback(const struct report_opts *o, const struct day_list *da
 	return true;
 }
 
+/*
+ * The period's months a year earlier (their totals alone), into yb, for
+ * the monthly averages beside this year's (seed 002). False when the data
+ * hold no day of them.
+ */
+static bool read_year_before(const struct report_opts *o, const struct day_list *days,
+			     struct report_opts *yo, struct report_stats *yb)
+{
+	int y, m, d;
+
+	*yo = *o;
+	ymd_from_day(o->from, &y, &m, &d);
+	yo->from = day_from_ymd(y - 1, m, 1);
+	ymd_from_day(o->to, &y, &m, &d);
+	yo->to = (m == 12 ? day_from_ymd(y, 1, 1) : day_from_ymd(y - 1, m + 1, 1)) - 1;
+	if (days->v[0].day > yo->to)
+		return false;
+	yo->prev_from = 1;
+	yo->prev_to = 0;
+	yo->n_ports = 0;
+	yo->totals_only = true;
+	stats_init(yb, yo, days->v[0].day, days->v[days->n - 1].day, days->n);
+	if (o->sensors_file && !stats_load_sensor_file(yb, o->sensors_file)) {
+		stats_free(yb);
+		return false;
+	}
+	stats_read_days(yb, days);
+	stats_finish(yb);
+	return true;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
 	struct day_list days = { 0 };
-	struct report_opts ho;
+	struct report_opts ho, yo;
+	struct report_stats yb;
+	bool year_before;
 	struct categories cats = { 0 };
 	struct report_stats st, hist;
 	struct event_list events;
@@ -157,7 +190,10 @@ int cmd_report(int argc, char **argv)
 	if (lookback)
 		stats_free(&hist);
 	doc_init(&doc, o.lang);
-	build_report(&doc, &st, &events);
+	year_before = read_year_before(&o, &days, &yo, &yb);
+	build_report(&doc, &st, &events, year_before ? &yb : NULL);
+	if (year_before)
+		stats_free(&yb);
 	ok = write_output(&o, &doc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pr_info("report: %zu day directories, %llu totals rows, %zu events, %.2f s",

@@ -146,6 +146,8 @@ struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
 	c->names = xcalloc((size_t)nseries + 1, sizeof(char *));
 	c->values = xcalloc((size_t)npoints * nseries + 1, sizeof(double));
 	c->counts = xcalloc((size_t)npoints * nseries + 1, sizeof(uint64_t));
+	c->partial = xcalloc((size_t)npoints + 1, 1);
+	c->lang = d->lang;
 	for (size_t i = 0; i < (size_t)npoints * nseries; i++)
 		c->values[i] = NAN;
 	b->chart = c;
@@ -189,6 +191,7 @@ static void chart_free(struct chart *c)
 	free(c->names);
 	free(c->days);
 	free(c->values);
+	free(c->partial);
 	free(c->counts);
 	free(c->id);
 	free(c->caption);

@@ -83,20 +83,6 @@ static double rows_per_day(int64_t interval)
 	return interval > 0 ? 86400.0 / (double)interval : 0;
 }
 
-static bool sensor_active(const struct sensor_stats *s, int day)
-{
-	int64_t last = s->end_t > s->last_t ? s->end_t - 1 : s->last_t;
-
-	return s->rows && s->interval > 0 && day >= s->first_t / 86400 && day <= last / 86400;
-}
-
-static double sensor_coverage(const struct sensor_stats *ss, int di)
-{
-	double per_day = ss ? rows_per_day(ss->interval) : 0;
-
-	return per_day > 0 ? fmin(sensor_day_rows(ss, di) / per_day, 1.0) : 0;
-}
-
 static void coverage(struct ctx *c)
 {
 	const struct report_stats *st = c->st;
@@ -128,7 +114,7 @@ static void coverage(struct ctx *c)
 		for (int e = 0; e < c->ndays; e++) {
 			int di;
 			const struct sensor_stats *ss = sensor_on(c, s, e, &di);
-			double cov = sensor_coverage(ss, di);
+			double cov = ss ? sensor_coverage(ss, di) : 0;
 
 			c->sensor_cov[s][e] = cov;
 			if (cov >= EV_MIN_COVERAGE)

@@ -36,7 +36,7 @@ void proto_label(uint8_t proto, char *buf, size_t len);
 /* The /etc/services name of a TCP/UDP port, or NULL. */
 const char *service_name(uint8_t proto, uint16_t port);
 /* "23/TCP (telnet)", "1433/TCP (ms-sql-s)", "8/ICMP". */
-void port_label(uint8_t proto, uint16_t port, char *buf, size_t len);
+void port_label(uint8_t proto, uint16_t port, enum rpt_lang lang, char *buf, size_t len);
 /* "23/tcp", "8/icmp": a port in report CSV and --port. */
 void port_csv(uint8_t proto, uint16_t port, char *buf, size_t len);
 

@@ -5,6 +5,7 @@
  * The rows themselves are folded in by tally.c.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,11 @@ void stats_init(struct report_stats *st, const struct report_opts *opts,
 	hmap_init_strings(&st->as_orgs, 0);
 	counters_init(&st->ports);
 	counters_init(&st->cross);
+	hmap_init_strings(&st->src_addrs, sizeof(struct src_addr));
+	hmap_init(&st->src_day_addr, 2 * sizeof(uint32_t), 1);
+	hmap_init(&st->src_as_ids, sizeof(uint64_t), sizeof(int));
+	st->src_day = xcalloc((size_t)st->ndays + 1, sizeof(uint64_t));
+	st->src_country_day = xcalloc((size_t)st->ndays * CC_SLOTS + 1, sizeof(uint64_t));
 	st->day = xcalloc((size_t)st->ndays, sizeof(*st->day));
 	st->country_packets = xcalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
 	st->country_sources = xcalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
@@ -80,6 +86,14 @@ void stats_free(struct report_stats *st)
 	hmap_free(&st->sensor_ids);
 	hmap_free(&st->bs_by_ip);
 	hmap_free(&st->as_orgs);
+	hmap_free(&st->src_addrs);
+	hmap_free(&st->src_day_addr);
+	hmap_free(&st->src_as_ids);
+	for (size_t i = 0; i < st->nsrc_as; i++)
+		free(st->src_as[i].org);
+	free(st->src_as);
+	free(st->src_day);
+	free(st->src_country_day);
 	hmap_free(&st->ports);
 	hmap_free(&st->cross);
 	free(st->day);
@@ -97,6 +111,40 @@ void stats_free(struct report_stats *st)
 const char *sensor_display(const struct sensor_stats *s)
 {
 	return s->label && *s->label ? s->label : s->name;
+}
+
+bool sensor_active(const struct sensor_stats *s, int day)
+{
+	int64_t last = s->end_t > s->last_t ? s->end_t - 1 : s->last_t;
+
+	return s->rows && s->interval > 0 && day >= s->first_t / 86400 && day <= last / 86400;
+}
+
+double sensor_coverage(const struct sensor_stats *s, int di)
+{
+	double per_day = s && s->interval > 0 ? 86400.0 / (double)s->interval : 0;
+
+	return per_day > 0 ? fmin(sensor_day_rows(s, di) / per_day, 1.0) : 0;
+}
+
+/* Coverage below this is partial; above, rounding of late intervals. */
+#define FULL_DAY 0.999
+
+bool stats_day_partial(const struct report_stats *st, int di)
+{
+	bool any = false, short_one = false;
+
+	for (int s = 0; s < st->nsensors; s++) {
+		const struct sensor_stats *ss = st->sensors[s];
+		double cov;
+
+		if (!sensor_active(ss, st->opts->from + di))
+			continue;
+		cov = sensor_coverage(ss, di);
+		any |= cov > 0;
+		short_one |= cov < FULL_DAY;
+	}
+	return any && short_one;
 }
 
 int stats_sensor_id(struct report_stats *st, const char *name)

@@ -56,11 +56,11 @@ void build_backscatter(struct build *b)
 	fmt_count(st->nbs, total, sizeof(total));
 	fmt_count(st->bs_packets, pk, sizeof(pk));
 	doc_para(b->d, TR(b, "%s distinct addresses in %d regions sent %s backscatter packets in the period.",
-			  "期間中、%s 件の送信元 IP アドレス（%d 地域）から %s の跳ね返りパケットを観測しました。"),
+			  "期間中、%s件の送信元 IPアドレス（%d地域）から%sの跳ね返りパケットを観測しました。"),
 		 total, ncc, pk);
 	series = 1 + (ncc < 4 ? ncc : 4);
 	snprintf(text, sizeof(text), "%s", TR(b, "Distinct addresses sending backscatter per day",
-					      "跳ね返りパケットを送信した IP アドレス数の推移"));
+					      "跳ね返りパケットを送信した IPアドレス数の推移"));
 	c = doc_chart(b->d, "chart_backscatter", figure_caption(b, text), CHART_LINE,
 		      st->ndays, series);
 	c->y_label = xstrdup(TR(b, "addresses per day", "アドレス数/日"));
@@ -83,11 +83,11 @@ void build_backscatter(struct build *b)
 						chart_add(c, s, d, 1);
 	top = ncc < b->o->top ? ncc : b->o->top;
 	snprintf(text, sizeof(text), TR(b, "Backscatter by source region (top %d)",
-					"送信元地域別の跳ね返りパケット（トップ %d）"), top);
+					"送信元地域別の跳ね返りパケット（トップ%d）"), top);
 	t = doc_table(b->d, "backscatter_countries", table_caption(b, text), 5);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
 	region_cols(b, t, 1);
-	table_col(t, 3, TR(b, "Addresses", "IP アドレス数"), "sources", COL_BOTH | COL_NUM);
+	table_col(t, 3, TR(b, "Addresses", "IPアドレス数"), "sources", COL_BOTH | COL_NUM);
 	table_col(t, 4, TR(b, "Packets", "パケット数"), "packets", COL_BOTH | COL_NUM);
 	for (int i = 0; i < top; i++) {
 		int r = table_row(t);

@@ -33,7 +33,7 @@ static void mirai_chart(struct build *b, int fi, const char *code, int rank,
 	char id[48], label[64], text[200];
 	struct chart *c;
 
-	port_label(p->proto, p->port, label, sizeof(label));
+	port_label(p->proto, p->port, b->d->lang, label, sizeof(label));
 	snprintf(id, sizeof(id), "chart_mirai_%s_%d", code, rank);
 	snprintf(text, sizeof(text), TR(b, "Daily packets from %s to %s: all and Mirai-type",
 					"%sから%s宛のパケット数の推移（全体とMirai型）"),
@@ -100,7 +100,7 @@ static void mirai_country(struct build *b, int fi)
 		int r = table_row(t);
 
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		port_cells(t, r, 1, p[i].proto, p[i].port);
+		port_cells(b, t, r, 1, p[i].proto, p[i].port);
 		table_set_u64(t, r, 4, p[i].mirai);
 		table_set_u64(t, r, 5, p[i].packets);
 		table_set_pct(t, r, 6, p[i].packets ? 100.0 * (double)p[i].mirai / (double)p[i].packets : 0);

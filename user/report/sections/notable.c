@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* "Notable events" and "Data gaps": each event as a sentence and a row. */
+/* "Notable events": each event as a sentence and a row. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,25 +20,13 @@ static const char *type_label(struct build *b, enum event_type t)
 	}
 }
 
-static void fmt_duration(struct build *b, int64_t secs, char *buf, size_t len)
-{
-	int64_t d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
-
-	if (b->d->lang == LANG_JA)
-		snprintf(buf, len, d ? "%lld日%lld時間%lld分" : "%.0lld%lld時間%lld分",
-			 (long long)d, (long long)h, (long long)m);
-	else
-		snprintf(buf, len, d ? "%lld d %lld h %lld min" : "%.0lld%lld h %lld min",
-			 (long long)d, (long long)h, (long long)m);
-}
-
 static void subject(struct build *b, const struct event *e, char *page, size_t plen,
 		    char *csv, size_t clen)
 {
 	char code[3];
 
 	if (e->has_port) {
-		port_label(e->proto, e->port, page, plen);
+		port_label(e->proto, e->port, b->d->lang, page, plen);
 		port_csv(e->proto, e->port, csv, clen);
 	} else if (e->country >= 0) {
 		cc_code(e->country, code);
@@ -69,7 +57,7 @@ static void event_tail(struct build *b, const struct event *e, char *buf, size_t
 
 static void sentence(struct build *b, const struct event *e)
 {
-	char from[32], to[32], what[96], csv[64], before[40], after[40], t1[20], t2[20], dur[48];
+	char from[32], to[32], what[96], csv[64], before[40], after[40];
 	char tail[160];
 	const char *sensor = e->sensor >= 0 ? sensor_display(b->st->sensors[e->sensor]) : "";
 	bool ja = b->d->lang == LANG_JA;
@@ -155,17 +143,6 @@ static void sentence(struct build *b, const struct event *e)
 				 "sources, so these addresses were under a DoS attack. The backscatter "
 				 "section shows which organisations, on which days.%s",
 				 from, to, what, after, before, tail);
-		break;
-	case EV_GAP:
-		format_minute(e->start_t, t1);
-		format_minute(e->end_t, t2);
-		fmt_duration(b, e->end_t - e->start_t, dur, sizeof(dur));
-		if (ja)
-			doc_para(b->d, "センサー「%s」のデータが%sから%s（UTC）まで欠落しています（%s）。"
-				 "この間はグラフに灰色の帯で示しています。", sensor, t1, t2, dur);
-		else
-			doc_para(b->d, "Sensor %s wrote no data from %s to %s UTC (%s); the charts "
-				 "mark this time with a grey band.", sensor, t1, t2, dur);
 		break;
 	default:
 		break;
@@ -297,53 +274,4 @@ void build_events(struct build *b)
 			  "their own section.",
 			  "検出方法と閾値は参考文献（%d）を参照してください。データの欠落は別の節に示します。"),
 		 REF_MANUAL + 1);
-}
-
-void build_gaps(struct build *b)
-{
-	const struct event_list *ev = b->events;
-	struct table *t;
-	size_t n = 0;
-
-	doc_heading(b->d, 2, "%d. %s", ++b->section, TR(b, "Data gaps", "データの欠落"));
-	for (size_t i = 0; i < ev->n; i++)
-		if (ev->v[i].type == EV_GAP)
-			n++;
-	if (!n) {
-		doc_para(b->d, "%s", TR(b, "Every sensor wrote a row for every interval between its "
-					"first and last data of the period.",
-					"すべてのセンサーで、期間中の最初から最後のデータまで欠落はありませんでした。"));
-	} else {
-		for (size_t i = 0; i < ev->n; i++)
-			if (ev->v[i].type == EV_GAP)
-				sentence(b, &ev->v[i]);
-	}
-	t = doc_table(b->d, "gaps", table_caption(b, TR(b, "Intervals without data",
-							"データが欠落した期間")), 5);
-	table_col(t, 0, TR(b, "Sensor", "センサー"), "sensor", COL_BOTH);
-	table_col(t, 1, TR(b, "From (UTC)", "開始（UTC）"), "start", COL_BOTH);
-	table_col(t, 2, TR(b, "To (UTC)", "終了（UTC）"), "end", COL_BOTH);
-	table_col(t, 3, TR(b, "Duration", "長さ"), "seconds", COL_BOTH | COL_NUM);
-	table_col(t, 4, "", "missing_intervals", COL_CSV);
-	for (size_t i = 0; i < ev->n; i++) {
-		const struct event *e = &ev->v[i];
-		const struct sensor_stats *s;
-		char t1[20], t2[32], page[48], num[32];
-		int r;
-
-		if (e->type != EV_GAP)
-			continue;
-		s = b->st->sensors[e->sensor];
-		r = table_row(t);
-		table_set(t, r, 0, sensor_display(s), s->name);
-		format_minute(e->start_t, t1);
-		table_set(t, r, 1, t1, t1);
-		format_minute(e->end_t, t2);
-		table_set(t, r, 2, t2, t2);
-		fmt_duration(b, e->end_t - e->start_t, page, sizeof(page));
-		snprintf(num, sizeof(num), "%lld", (long long)(e->end_t - e->start_t));
-		table_set(t, r, 3, page, num);
-		snprintf(num, sizeof(num), "%lld", (long long)((e->end_t - e->start_t) / s->interval));
-		table_set(t, r, 4, num, num);
-	}
 }

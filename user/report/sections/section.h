@@ -15,6 +15,7 @@ struct build {
 	const struct report_stats *st;
 	const struct report_opts *o;
 	const struct event_list *events;
+	const struct report_stats *year_before;	/* the months a year earlier, or NULL */
 	struct doc *d;
 	int tables, figures;	/* numbering */
 	int section;
@@ -28,6 +29,8 @@ struct build {
 /* The sections, each in a file of its own: overview.c, notable.c (events
  * and gaps), backscatter.c, mirai.c, tags.c, sensors.c, focus.c. */
 void build_overview(struct build *b);
+/* Distinct source addresses from sources.csv (addresses.c). */
+void build_addresses(struct build *b);
 void build_events(struct build *b);
 void build_backscatter(struct build *b);
 void build_mirai(struct build *b);
@@ -89,12 +92,17 @@ void region_cells(struct build *b, struct table *t, int row, int col, int cc);
 /* Columns col … col + 2 of a table by destination port: the label (page
  * and CSV), the protocol and the port (CSV); the cells of a port in row. */
 void port_cols(struct build *b, struct table *t, int col);
-void port_cells(struct table *t, int row, int col, uint8_t proto, uint16_t port);
+void port_cells(struct build *b, struct table *t, int row, int col, uint8_t proto, uint16_t port);
 
+/* "3 d 18 h 30 min", 「3日18時間30分」 */
+void fmt_duration(struct build *b, int64_t secs, char *buf, size_t len);
 /* en: 2022-07-01; ja: 2022年7月1日 */
 void fmt_date(const struct build *b, int day, char *buf, size_t len);
 const char *table_caption(struct build *b, const char *text);
 const char *figure_caption(struct build *b, const char *text);
+/* Marks, on every chart of the period's days, the days on which only
+ * part of the fleet reported (build.c, after the sections). */
+void mark_partial_days(struct build *b);
 /* Charts: one point per period day; NAN on days without any totals row. */
 bool day_has_data(const struct report_stats *st, int di);
 
