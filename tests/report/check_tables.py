@@ -394,6 +394,12 @@ def main():
         expect["chart_source_addresses"] = [
             [iso(d)] + ([str(src_day[iso(d)])] + [str(src_cc_day[(cc, iso(d))]) for cc, _ in ranked_src[:5]]
                         if day_rows[iso(d)] else [""] * (1 + len(ranked_src[:5]))) for d in period]
+    # a daily chart of each country a drop or spike names, as the report found them
+    with open(os.path.join(a.report, "events.csv"), newline="", encoding="utf-8") as f:
+        named = {r["subject"] for r in csv.DictReader(f) if r["type"] in ("country_drop", "country_spike")}
+    for cc in named:
+        expect[f"chart_country_{cc}"] = [[iso(d), str(cc_day[(cc, iso(d))]) if day_rows[iso(d)] else ""]
+                                         for d in period]
     expect.update(incident_tables(bs, focus, a.report, frm, to, pname))
 
     # Mirai-type by country: ranked by Mirai-type packets, a chart per top-5 port

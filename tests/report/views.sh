@@ -61,7 +61,9 @@ never = element(doc["en"], "figure", "chart_port_9_17")
 assert "9/UDP (discard)" in never and never.count('class="nodata"') == 1, never[:300]
 assert re.search(r"ranked \d+ among [\d,]+ destination ports", doc["en"])
 assert "No packet from Japan went to 9/UDP (discard)." in doc["en"] or "From Japan, 9/UDP" in doc["en"]
-page("ports", "en", [cc, never])
+iran = element(doc["en"], "figure", "chart_country_IR")
+assert "Daily packets from Iran" in iran
+page("ports", "en", [cc, never, iran])
 top = element(doc["en"], "figure", "chart_top_ports")
 assert '<g class="partial">' in top and "data from part of the fleet" in top
 assert "一部のセンサーのみのデータ" in element(doc["ja"], "figure", "chart_top_ports")

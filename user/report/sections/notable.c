@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/alloc.h"
 #include "report/sections/section.h"
 
 static const char *type_label(struct build *b, enum event_type t)
@@ -238,6 +239,33 @@ static void history_note(struct build *b)
 			 "days with data, so days before %s were not judged.", EV_BASE_MIN_DAYS, judged);
 }
 
+/* The daily packets of a country an event names (seed 004's Iran), once
+ * a country: after its first event. */
+static void country_chart(struct build *b, int cc, size_t nth)
+{
+	const struct report_stats *st = b->st;
+	char text[160], code[3];
+	struct chart *c;
+
+	for (size_t i = 0; i < nth; i++)
+		if ((b->events->v[i].type == EV_COUNTRY_DROP || b->events->v[i].type == EV_COUNTRY_SPIKE) &&
+		    b->events->v[i].country == cc)
+			return;
+	cc_code(cc, code);
+	snprintf(text, sizeof(text), TR(b, "Daily packets from %s", "送信元が%sのパケット数の推移"),
+		 country_name(cc, b->d->lang));
+	c = doc_chart(b->d, "chart_country", figure_caption(b, text), CHART_LINE, st->ndays, 1);
+	free(c->id);
+	c->id = xasprintf("chart_country_%s", code);
+	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));
+	c->names[0] = xstrdup(country_name(cc, b->d->lang));
+	for (int d = 0; d < st->ndays; d++) {
+		c->days[d] = b->o->from + d;
+		if (day_has_data(st, d))
+			chart_set(c, 0, d, st->country_packets[(size_t)d * CC_SLOTS + cc]);
+	}
+}
+
 void build_events(struct build *b)
 {
 	const struct event_list *ev = b->events;
@@ -248,6 +276,8 @@ void build_events(struct build *b)
 	for (size_t i = 0; i < ev->n; i++)
 		if (ev->v[i].type != EV_GAP) {
 			sentence(b, &ev->v[i]);
+			if (ev->v[i].type == EV_COUNTRY_DROP || ev->v[i].type == EV_COUNTRY_SPIKE)
+				country_chart(b, ev->v[i].country, i);
 			shown++;
 		}
 	if (!shown)
