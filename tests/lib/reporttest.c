@@ -43,12 +43,11 @@ void report_case_read(struct report_case *rc, const char *from, const char *to)
 	rc->o.prev_to = rc->o.from - 1;
 	rc->o.prev_from = rc->o.from - (rc->o.to - rc->o.from + 1);
 	rc->o.top = 5;
-	rc->o.country = -1;
 	assert_true(rpt_scan_data_dir(rc->dir, 0, &rc->days));
 	day_list_sort(&rc->days);
 	stats_init(&rc->st, &rc->o, rc->days.v[0].day, rc->days.v[rc->days.n - 1].day,
 		   rc->days.n);
-	rc->st.focus_country = stats_default_country(&rc->st);
+	rc->st.focus[rc->st.nfocus++] = stats_default_country(&rc->st);
 	stats_read_days(&rc->st, &rc->days);
 	stats_finish(&rc->st);
 	rc->read = true;

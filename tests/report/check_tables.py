@@ -55,6 +55,69 @@ def tag_kind(tag):
     return "list" if tag.startswith("list:") else "rule"
 
 
+def org_rows(bs, cc, days, pname):
+    """(sort key, CSV cells) of each organisation of cc with backscatter on
+    one of days: ASN and name, else the address, alone."""
+    orgs = collections.defaultdict(list)
+    for ip, b in bs.items():
+        if b["cc"] == cc and b["days"] & set(days):
+            named = b["asn"] != "0" or b["org"]
+            orgs[(int(b["asn"]), b["org"]) if named else (0, "", ip)].append((ip, b))
+    rows = []
+    for key, members in orgs.items():
+        members.sort(key=lambda m: m[0])
+        ports = collections.Counter()
+        for _, b in members:
+            ports.update(b["ports"])
+        (pp, port), _ = sorted(ports.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))[0]
+        marks = ["1" if any(d in b["days"] for _, b in members) else "" for d in days]
+        ip0, b0 = members[0]
+        name = b0["org"] or (f"AS{b0['asn']}" if b0["asn"] != "0" else ip0)
+        pk = sum(b["pk"] for _, b in members)
+        rows.append(((marks.index("1"), -pk, key[0], key[1], ip0),
+                     [name, " ".join(ip for ip, _ in members),
+                      "" if b0["asn"] == "0" else b0["asn"], b0["org"],
+                      f"{port}/{pname(pp)}", str(pk)] + marks))
+    return rows
+
+
+def incident_tables(bs, focus, report, frm, to, pname):
+    """The backscatter incidents (docs/report.md): for each burst of a
+    --country in the report's events.csv, the days from the one before to
+    the one after (within the period), bursts merged while at most 7 days
+    apart and 14 columns wide; a row per organisation (ASN and name, else
+    the address) with a mark on a day, ordered by first mark, packets,
+    then ASN, name and address."""
+    out = {}
+    with open(os.path.join(report, "events.csv"), newline="", encoding="utf-8") as f:
+        bursts = [r for r in csv.DictReader(f) if r["type"] == "backscatter_burst"]
+    for cc in focus:
+        wins = []
+        for r in bursts:
+            if r["subject"] != cc:
+                continue
+            f_ = max(dt.date.fromisoformat(r["from"]) - dt.timedelta(days=1), frm)
+            t_ = min(dt.date.fromisoformat(r["to"]) + dt.timedelta(days=1), to)
+            if wins and (f_ - wins[-1][1]).days <= 7 and (t_ - wins[-1][0]).days < 14:
+                wins[-1][1] = t_
+            else:
+                wins.append([f_, t_])
+        if not wins:   # no burst: the 20 organisations with most packets
+            rows = org_rows(bs, cc, [iso(frm + dt.timedelta(days=i)) for i in range((to - frm).days + 1)],
+                            pname)
+            rows.sort(key=lambda r: (r[0][1], r[0][2], r[0][3], r[0][4]))
+            if rows:
+                out[f"backscatter_victims_{cc}"] = [r[1][:6] + [str(r[1][6:].count("1"))]
+                                                    for r in rows[:20]]
+        for n, (f_, t_) in enumerate(wins, 1):
+            days = [iso(f_ + dt.timedelta(days=i)) for i in range((t_ - f_).days + 1)]
+            name = f"backscatter_incident_{cc}_{n}"
+            out[name] = [r for _, r in sorted(org_rows(bs, cc, days, pname))]
+            out[name + "#header"] = ["organisation", "addresses", "asn", "as_org",
+                                     "dominant_src_port", "packets"] + days
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", action="append", required=True)
@@ -64,7 +127,7 @@ def main():
     ap.add_argument("--prev-from", required=True)
     ap.add_argument("--prev-to", required=True)
     ap.add_argument("--top", type=int, default=5)
-    ap.add_argument("--country", default=None)
+    ap.add_argument("--country", action="append", default=[])
     ap.add_argument("--port", action="append", default=[])
     ap.add_argument("--sensors", default=None)
     a = ap.parse_args()
@@ -109,14 +172,14 @@ def main():
                     group[name] = report_input.clean(rec[1].encode())
                 if len(rec) > 3 and rec[3]:
                     country_of[name] = rec[3].upper()
-    focus = a.country
+    focus = list(dict.fromkeys(c.upper() for c in a.country))
     if not focus:
         counts = collections.Counter(country_of.values())
-        focus = "JP"
+        best = "JP"
         for cc in sorted(counts):
-            if counts[cc] > counts[focus]:
-                focus = cc
-    focus = focus.upper()
+            if counts[cc] > counts[best]:
+                best = cc
+        focus = [best]
 
     # The rows, as they stream by: totals first (their times are kept per
     # sensor, for intervals and gaps), then the others.
@@ -128,7 +191,8 @@ def main():
     port_pk, port_day, prev_port = (collections.Counter() for _ in range(3))
     sensor_port = collections.defaultdict(collections.Counter)
     cc_pk, cc_day, prev_cc = (collections.Counter() for _ in range(3))
-    focus_port = collections.defaultdict(lambda: [0, 0])
+    focus_port = collections.defaultdict(lambda: [0, 0])    # (cc, proto, port)
+    focus_day = collections.defaultdict(lambda: [0, 0])     # (cc, proto, port, day)
     port_cc = collections.defaultdict(collections.Counter)
     tag_pk, tag_src, tag_day = (collections.Counter() for _ in range(3))
     tag_port = collections.defaultdict(lambda: [0, 0])
@@ -174,9 +238,11 @@ def main():
     def on_port_countries(r, days):
         key = (r.v["proto"], r.v["port"])
         for d, _, v in days:
-            if r.v["country"] == focus:
-                focus_port[key][0] += v["packets"]
-                focus_port[key][1] += v["mirai"]
+            if r.v["country"] in focus:
+                for k in ((r.v["country"],) + key, (r.v["country"],) + key + (d,)):
+                    b = focus_port if len(k) == 3 else focus_day
+                    b[k][0] += v["packets"]
+                    b[k][1] += v["mirai"]
             if key in want_ports:
                 port_cc[key][r.v["country"]] += v["packets"]
 
@@ -204,9 +270,30 @@ def main():
             b["days"].add(d)
             b["ports"][(r.v["proto"], r.v["src_port"])] += v["packets"]
 
+    # sources.csv: each address once a day (its first row's country) and
+    # once over the period (its first row's AS, which gets all its packets)
+    addr, src_seen, src_day, src_cc_day = {}, set(), collections.Counter(), collections.Counter()
+    as_info = {}
+
+    def on_sources(r, days):
+        ip = report_input.clean(r.f["src_ip"])
+        if days and ip not in addr:
+            asn = r.v["asn"]
+            addr[ip] = (r.v["country"], asn)
+            if asn not in as_info:
+                as_info[asn] = {"org": report_input.clean(r.f.get("as_org", b"")), "addrs": 0, "pk": 0}
+            as_info[asn]["addrs"] += 1
+        for d, _, v in days:
+            cc, asn = addr[ip]
+            as_info[asn]["pk"] += v["packets"]
+            if (d, ip) not in src_seen:
+                src_seen.add((d, ip))
+                src_day[d] += 1
+                src_cc_day[(cc, d)] += 1
+
     handle = {"totals": on_totals, "ports": on_ports, "countries": on_countries,
               "port_countries": on_port_countries, "tags": on_tags,
-              "backscatter": on_backscatter}
+              "backscatter": on_backscatter, "sources": on_sources}
     for row in report_input.read(a.data, per):
         days = cur(row)
         if days and row.series in ("totals", "ports") and row.sensor not in registry:
@@ -296,24 +383,36 @@ def main():
                       for cc in series_cc])
     expect["chart_backscatter"] = chart
 
-    pres = sorted([(ip, b) for ip, b in bs.items() if b["cc"] == focus], key=lambda x: (-x[1]["pk"], x[0]))[:20]
-    if pres:
-        marks = collections.Counter()
-        for _, b in pres:
-            for k in b["days"]:
-                marks[k] += 1
-        days = sorted(sorted(marks, key=lambda k: (-marks[k], k))[:14])
-        tab = []
-        for ip, b in pres:
-            (pp, port), _ = sorted(b["ports"].items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1]))[0]
-            tab.append([ip, b["org"], b["asn"], f"{port}/{pname(pp)}", str(b["pk"])] +
-                       ["1" if k in b["days"] else "" for k in days])
-        expect["backscatter_presence"] = tab
-        expect["backscatter_presence#header"] = ["src_ip", "as_org", "asn", "dominant_src_port", "packets"] + days
+    if addr:
+        by_cc = collections.Counter(cc for cc, _ in addr.values())
+        ranked_src = sorted(by_cc.items(), key=lambda kv: (-kv[1], kv[0]))
+        expect["source_address_countries"] = [[str(i + 1), None, cc, str(n)]
+                                              for i, (cc, n) in enumerate(ranked_src[:a.top])]
+        ranked_as = sorted(as_info.items(), key=lambda kv: (-kv[1]["addrs"], -kv[1]["pk"], kv[0]))
+        expect["source_as"] = [[str(i + 1), str(asn) if asn else "", v["org"], str(v["addrs"]), str(v["pk"])]
+                               for i, (asn, v) in enumerate(ranked_as[:a.top])]
+        expect["chart_source_addresses"] = [
+            [iso(d)] + ([str(src_day[iso(d)])] + [str(src_cc_day[(cc, iso(d))]) for cc, _ in ranked_src[:5]]
+                        if day_rows[iso(d)] else [""] * (1 + len(ranked_src[:5]))) for d in period]
+    # a daily chart of each country a drop or spike names, as the report found them
+    with open(os.path.join(a.report, "events.csv"), newline="", encoding="utf-8") as f:
+        named = {r["subject"] for r in csv.DictReader(f) if r["type"] in ("country_drop", "country_spike")}
+    for cc in named:
+        expect[f"chart_country_{cc}"] = [[iso(d), str(cc_day[(cc, iso(d))]) if day_rows[iso(d)] else ""]
+                                         for d in period]
+    expect.update(incident_tables(bs, focus, a.report, frm, to, pname))
 
-    mir = sorted(focus_port.items(), key=lambda kv: (-kv[1][0], kv[0][0], kv[0][1]))
-    expect["mirai"] = [[str(i + 1), pname(p), str(port), str(v[0]), str(v[1]), pct(v[1], v[0])]
-                       for i, ((p, port), v) in enumerate(mir[:a.top])]
+    # Mirai-type by country: ranked by Mirai-type packets, a chart per top-5 port
+    for cc in focus:
+        mir = sorted(((k[1:], v) for k, v in focus_port.items() if k[0] == cc and v[1]),
+                     key=lambda kv: (-kv[1][1], -kv[1][0], kv[0][0], kv[0][1]))[:a.top]
+        if mir:     # no Mirai-type packet: a sentence, no table
+            expect[f"mirai_{cc}"] = [[str(i + 1), pname(p), str(port), str(v[1]), str(v[0]),
+                                      pct(v[1], v[0])] for i, ((p, port), v) in enumerate(mir)]
+        for i, ((p, port), _) in enumerate(mir[:5]):
+            expect[f"chart_mirai_{cc}_{i + 1}"] = [
+                [iso(d)] + ([str(x) for x in focus_day[(cc, p, port, iso(d))]] if day_rows[iso(d)]
+                            else ["", ""]) for d in period]
 
     # sensors
     def order_key(s):
@@ -431,7 +530,8 @@ def main():
         with open(path, newline="", encoding="utf-8") as f:
             got = list(csv.reader(f))
         header, got = got[0], got[1:]
-        if name in ("top_countries", "backscatter_countries") or name.startswith("port_") or \
+        if name in ("top_countries", "backscatter_countries", "source_address_countries") or \
+                name.startswith("port_") or \
                 re.match(r"^tag_\d+_countries$", name):
             got = [[c for j, c in enumerate(r) if header[j] != "name"] for r in got]
             want = [[c for c in r if c is not None] for r in want]

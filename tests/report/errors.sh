@@ -21,9 +21,24 @@ ls "$work/d/sensor-01/2022-09-01/totals.csv.gz" >/dev/null
 fails "unknown option '--bogus'" "$BIN" report --data "$work/d" --bogus
 fails "give exactly one of" "$BIN" report --data "$work/d"
 fails "--quarter wants a quarter like 2022Q3, not '2022Q5'" "$BIN" report --data "$work/d" --quarter 2022Q5
-fails "--format wants html, md or csv, not 'pdf'" "$BIN" report --data "$work/d" --month 2022-09 --format pdf
+fails "--format wants html, md, csv or pdf, not 'docx'" "$BIN" report --data "$work/d" --month 2022-09 --format docx
 fails "--port wants a port and protocol" "$BIN" report --data "$work/d" --month 2022-09 --port 99999/tcp
 fails "--country wants a country code" "$BIN" report --data "$work/d" --month 2022-09 --country JPN
+fails "--country wants a country code of ISO 3166-1 (alpha-2, e.g. JP), not 'XX'" "$BIN" report --data "$work/d" --month 2022-09 --country XX
+fails "--country can be given at most 8 times" "$BIN" report --data "$work/d" --month 2022-09 \
+	--country JP --country TW --country US --country CN --country DE --country FR --country GB \
+	--country KR --country IN
+printf 'match,english,japanese\nAS64512,Cloud,クラウド\n10.0.0.0/40,Bad,悪い\n' >"$work/cats.csv"
+fails "$work/cats.csv:3: want AS<number> or an address prefix" "$BIN" report --data "$work/d" --month 2022-09 \
+	--anonymize --categories "$work/cats.csv" --format md
+fails "--categories names the victims for --anonymize: give both" "$BIN" report --data "$work/d" \
+	--month 2022-09 --categories "$work/cats.csv"
+printf 'sensor-01,domestic,Tokyo,JP\nsensor-02,overseas,Lima,QQ\n' >"$work/sensors.csv"
+fails "$work/sensors.csv:2: bad country 'QQ'" "$BIN" report --data "$work/d" --month 2022-09 \
+	--sensors "$work/sensors.csv" --format md
+printf 'sensor-01,domestic,Tokyo,JP,extra\n' >"$work/sensors.csv"
+fails "$work/sensors.csv:1: want sensor,group,label" "$BIN" report --data "$work/d" --month 2022-09 \
+	--sensors "$work/sensors.csv" --format md
 fails "--data DIR is required" "$BIN" report --month 2022-09
 fails "cannot read --data" "$BIN" report --data "$work/nowhere" --month 2022-09
 mkdir "$work/empty"

@@ -55,9 +55,9 @@ quoted() {
 	[ "$(cell "$work/q/backscatter_countries.csv" 1 5)" = 503 ] ||
 		fail "US backscatter: $(cat "$work/q/backscatter_countries.csv")"
 	[ "$(cell "$work/q/backscatter_countries.csv" 1 4)" = 1 ] || fail "one victim, not two"
-	[ "$(cell "$work/q/backscatter_presence.csv" 203.0.113.50 2)" = \
-	  "X ${day}T19:00:00Z,evil,203.0.113.99,US,1,tcp,443,synack,999999,Injected" ] ||
-		fail "the organisation, on one line: $(cat "$work/q/backscatter_presence.csv")"
+	[ "$(cell "$work/q/backscatter_victims_US.csv" \
+	  "X ${day}T19:00:00Z,evil,203.0.113.99,US,1,tcp,443,synack,999999,Injected" 2)" = 203.0.113.50 ] ||
+		fail "the organisation, on one line: $(cat "$work/q/backscatter_victims_US.csv")"
 	! grep -q "203.0.113.99" "$work/q/chart_backscatter.csv" "$work/q/backscatter_countries.csv" ||
 		fail "an injected victim"
 	! grep -q warning "$work/q.err" || fail "warnings: $(cat "$work/q.err")"
@@ -150,8 +150,9 @@ cut_gzip() {
 	grep -q "warning: report: $f: the gzip stream is truncated: read up to line [0-9]*, the rest is lost" \
 		"$work/gz.err" || fail "no truncated warning: $(cat "$work/gz.err")"
 	grep -q "Data quality: 1 file end early" "$work/gz.md" || fail "no data-quality note"
-	grep -q "$f: from line [0-9]* on (the last row read whole: 2022-09-01T" "$work/gz.md" ||
-		fail "the note does not name the file: $(grep 'Data quality' -A2 "$work/gz.md")"
+	grep -q "ports.csv.gz (sensor-01, 2022-09-01): from line [0-9]* on (the last row read whole: 2022-09-01T" \
+		"$work/gz.md" || fail "the note does not name the file: $(grep 'Data quality' -A2 "$work/gz.md")"
+	! grep -q "$work" "$work/gz.md" || fail "a path of this machine in the report"
 }
 
 late_interval() {

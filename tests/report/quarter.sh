@@ -18,11 +18,33 @@ trap 'rm -rf "$work"' EXIT
 	--seed 7 --interval 3600 --rate 4 --list-events | cmp - "$work/data/events.csv"
 
 common=(--data "$work/data" --quarter 2022Q3 --sensors "$work/data/sensors.csv" --port 1433/tcp)
-"$BIN" report "${common[@]}" --format csv --out "$work/csv"
+"$BIN" report "${common[@]}" --country JP --country TW --format csv --out "$work/csv"
 python3 tests/report/check_events.py "$work/data/events.csv" "$work/csv/events.csv"
 python3 tests/report/check_tables.py --data "$work/data" --report "$work/csv" \
 	--from 2022-07-01 --to 2022-09-30 --prev-from 2022-04-01 --prev-to 2022-06-30 \
-	--sensors "$work/data/sensors.csv" --port 1433/tcp
+	--sensors "$work/data/sensors.csv" --port 1433/tcp --country JP --country TW
+# The incidents hold exactly the injected victims on exactly their days
+# (user/synth: JP victims 300-311 on day 30, 308-323 on day 31; TW 324-333
+# on day 58, 334-347 on day 62; ASN 64512 + victim / 2), beside the
+# general pool's victims of those days (lower ASNs).
+python3 - "$work/csv" <<'PY'
+import csv, sys
+def victims(lo, hi):
+    return {64512 + v // 2 for v in range(lo, hi + 1)}
+want = {("JP", 1): {"2022-07-31": victims(300, 311), "2022-08-01": victims(308, 323)},
+        ("TW", 1): {"2022-08-28": victims(324, 333), "2022-09-01": victims(334, 347)}}
+for (cc, n), days in want.items():
+    rows = list(csv.DictReader(open(f"{sys.argv[1]}/backscatter_incident_{cc}_{n}.csv")))
+    injected = {int(r["asn"]): r for r in rows if r["asn"] and int(r["asn"]) >= 64662}
+    every = set().union(*days.values())
+    assert set(injected) == every, f"{cc}: organisations {sorted(injected)} != {sorted(every)}"
+    for asn, r in injected.items():
+        on = {d for d in r if d[:2] == "20" and r[d] == "1"}
+        assert on == {d for d, v in days.items() if asn in v}, f"{cc} AS{asn}: days {on}"
+        assert r["dominant_src_port"] == "443/tcp", r
+    assert all(any(r[d] == "1" for d in r if d[:2] == "20") for r in rows), "a row without a mark"
+    print(f"{cc}: {len(injected)} injected organisations on their days, {len(rows) - len(injected)} others")
+PY
 
 # The previous quarter's ranks: report Q3 over data that also holds Q2.
 "$BIN" synth --out "$work/two" --sensors 2 --from 2022-04-01 --to 2022-09-30 \
@@ -49,8 +71,18 @@ for f in "$work"/r.*.md "$work"/r.*.html; do
 done
 grep -q '23/TCP (telnet)' "$work/r.en.md"
 grep -q '23/TCP (telnet)' "$work/r.ja.md"
-grep -q '宛先ポート番号トップ 5' "$work/r.ja.md"
-grep -q '送信元地域トップ 5' "$work/r.ja.html"
+grep -q '宛先ポート番号トップ5' "$work/r.ja.md"
+grep -q '送信元地域トップ5' "$work/r.ja.html"
+# Natural Japanese: no space between a kana/kanji and a number, either way,
+# in any sentence, caption or note (charts, table rows and numbered headings aside).
+python3 - "$work/r.ja.md" <<'PY'
+import re, sys
+cjk = "[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]"
+bad = [l for l in open(sys.argv[1], encoding="utf-8")
+       if not l.startswith(("|", "```", " ", "#")) and not re.match(r"^\S+\s+[▁▂▃▄▅▆▇█ ]+  max", l)
+       and re.search(f"{cjk} [0-9]|[0-9%] {cjk}", l)]
+assert not bad, "spaces around numbers in Japanese:\n" + "".join(bad[:5])
+PY
 grep -q '中国' "$work/r.ja.md"
 grep -q 'イラン' "$work/r.ja.md"
 grep -q 'Top 5 destination ports' "$work/r.en.md"

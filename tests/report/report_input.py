@@ -22,7 +22,7 @@ MAX_FIELDS = 40
 PROTO = {b"tcp": 6, b"udp": 17, b"icmp": 1, b"icmpv6": 58}
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 DIGITS = re.compile(rb"^[0-9]+$")
-SERIES = ("totals", "ports", "countries", "port_countries", "backscatter", "tags")
+SERIES = ("totals", "ports", "countries", "port_countries", "backscatter", "tags", "sources")
 # The columns each series needs ("?": may be missing), as the report reads them.
 COLUMNS = {
     "totals": ["time", "sensor", "packets", "bytes", "?malformed", "?non_ip", "?overflow",
@@ -33,6 +33,7 @@ COLUMNS = {
     "backscatter": ["time", "sensor", "src_ip", "country", "?asn", "proto", "src_port",
                     "packets", "?as_org"],
     "tags": ["time", "sensor", "tag", "proto", "port", "country", "packets", "sources"],
+    "sources": ["time", "sensor", "src_ip", "country", "?asn", "packets", "?bytes", "?as_org"],
 }
 # The counts summed (the overflow guard adds them up per series).
 SUMMED = {
@@ -42,6 +43,7 @@ SUMMED = {
     "port_countries": ["packets", "mirai"],
     "backscatter": ["packets"],
     "tags": ["packets", "sources"],
+    "sources": ["packets", "bytes"],
 }
 # Every number read, with the largest it may be (a port: 65535).
 NUMBERS = {series: [(c, U64) for c in SUMMED[series]] for series in SUMMED}
@@ -49,6 +51,7 @@ NUMBERS["totals"].append(("seconds", 2 ** 32 - 1))
 for _series in ("ports", "port_countries", "tags"):
     NUMBERS[_series].append(("port", 65535))
 NUMBERS["backscatter"] += [("src_port", 65535), ("asn", U64)]
+NUMBERS["sources"].append(("asn", U64))
 MDAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
@@ -395,7 +398,7 @@ def read(data_dirs, per):
             v["country"] = country(r["country"])
             if v["country"] is None:
                 return None
-        if series == "backscatter" and r["src_ip"] == b"":
+        if series in ("backscatter", "sources") and r["src_ip"] == b"":
             return None
         if series == "tags":
             name = r["tag"][1:] if r["tag"].startswith(b"'") else r["tag"]
@@ -415,7 +418,7 @@ def read(data_dirs, per):
         return period
 
     for series_list in (("totals", "ports"), ("countries", "port_countries", "backscatter",
-                                              "tags")):
+                                              "tags"), ("sources",)):
         for d, (day, path) in enumerate(dirs):
             for series in series_list:
                 if not wanted(day, series, d):

@@ -57,10 +57,38 @@ static void test_week_spike(void **state)
 	for (int i = 37; i < N; i++)
 		x[i] *= 3.5;
 	assert_int_equal(find_spikes(x, N, EV_SPIKE_RATIO, 0, 100, runs, 4), 0);
-	/* Nor is a spike that runs off the end of the period. */
+	/* A spike still going on at the end of the period is one, open. */
 	flat(x, N);
 	x[N - 1] *= 4;
+	assert_int_equal(find_spikes(x, N, EV_SPIKE_RATIO, 0, 100, runs, 4), 1);
+	assert_int_equal(runs[0].first, N - 1);
+	assert_true(runs[0].open);
+	assert_true(runs[0].peak > 3.5 * runs[0].base);
+	/* … unless it has run longer than a spike may. */
+	flat(x, N);
+	for (int i = N - EV_SPIKE_MAX_DAYS - 1; i < N; i++)
+		x[i] *= 4;
 	assert_int_equal(find_spikes(x, N, EV_SPIKE_RATIO, 0, 100, runs, 4), 0);
+}
+
+/* Backscatter bursts: distinct addresses from a baseline of 0 or 1. */
+static void test_burst_from_nothing(void **state)
+{
+	double x[N] = { 0 };
+	struct day_run runs[4];
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		x[i] = i % 3 == 0;
+	x[40] = EV_BURST_MIN - 1;	/* not enough more than the usual */
+	assert_int_equal(find_spikes(x, N, EV_BURST_RATIO, EV_BURST_MIN, 0, runs, 4), 0);
+	x[40] = 12;
+	x[41] = 16;
+	assert_int_equal(find_spikes(x, N, EV_BURST_RATIO, EV_BURST_MIN, 0, runs, 4), 1);
+	assert_int_equal(runs[0].first, 40);
+	assert_int_equal(runs[0].last, 41);
+	assert_true(runs[0].peak == 16);
+	assert_false(runs[0].open);
 }
 
 static void test_spike_needs_baseline_and_size(void **state)
@@ -143,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_flat_series_has_no_event),
 		cmocka_unit_test(test_week_spike),
+		cmocka_unit_test(test_burst_from_nothing),
 		cmocka_unit_test(test_spike_needs_baseline_and_size),
 		cmocka_unit_test(test_drop_warning_and_critical),
 		cmocka_unit_test(test_drop_after_spike_left_out_of_baseline),

@@ -23,10 +23,14 @@ static void test_names(void **state)
 	assert_true(report_n_countries > 249);
 	assert_true(parse_port_id("23/tcp", &p));
 	assert_int_equal(p.proto, 6);
-	port_label(p.proto, p.port, buf, sizeof(buf));
+	port_label(p.proto, p.port, LANG_EN, buf, sizeof(buf));
 	assert_string_equal(buf, "23/TCP (telnet)");
-	port_label(1, 8, buf, sizeof(buf));
-	assert_string_equal(buf, "8/ICMP");
+	port_label(1, 8, LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "ICMP echo request (type 8)");
+	port_label(1, 8, LANG_JA, buf, sizeof(buf));
+	assert_string_equal(buf, "ICMPエコー要求（タイプ8）");
+	port_label(58, 200, LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "ICMPv6 type 200");
 	assert_false(parse_port_id("70000/tcp", &p));
 	assert_false(parse_port_id("23/xyz", &p));
 }

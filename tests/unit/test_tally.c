@@ -73,7 +73,6 @@ static void test_tag_rows(void **state)
 	o.from = o.to = day_from_ymd(2022, 9, 1);
 	o.prev_from = o.prev_to = o.from - 1;
 	o.top = 5;
-	o.country = -1;
 	assert_true(rpt_scan_data_dir(dir, 0, &days));
 	day_list_sort(&days);
 	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day, days.n);

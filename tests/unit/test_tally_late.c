@@ -77,7 +77,7 @@ static size_t count_gaps(const struct report_stats *st, struct event *first)
 	struct event_list ev;
 	size_t n = 0;
 
-	detect_events(st, &ev);
+	detect_events(st, NULL, &ev);
 	for (size_t i = 0; i < ev.n; i++)
 		if (ev.v[i].type == EV_GAP && !n++ && first)
 			*first = ev.v[i];

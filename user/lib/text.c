@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "lib/alloc.h"
 #include "lib/text.h"
 
 #define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD */
@@ -131,4 +132,28 @@ size_t text_clean(char *dst, size_t dstlen, const char *src, size_t n)
 	}
 	dst[w] = '\0';
 	return w;
+}
+
+char *text_clean_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = xmalloc(3 * n + 1);	/* a byte becomes at most U+FFFD */
+
+	text_clean(out, 3 * n + 1, s, n);
+	return out;
+}
+
+bool text_split(const char *s, char sep, char *buf, size_t len, char **rest)
+{
+	char *at;
+
+	if (strlen(s) >= len)
+		return false;
+	strcpy(buf, s);
+	at = strchr(buf, sep);
+	if (!at)
+		return false;
+	*at = '\0';
+	*rest = at + 1;
+	return true;
 }

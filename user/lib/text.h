@@ -36,5 +36,11 @@ bool text_needs_cleaning(const char *s);
  * a character boundary. Returns the length written.
  */
 size_t text_clean(char *dst, size_t dstlen, const char *src, size_t n);
+/* Copies s into buf (len bytes) and cuts it at the first sep: buf holds
+ * what came before it, *rest what follows. False when s does not fit or
+ * holds no sep ("1433/tcp", "198.51.100.0/24"). */
+bool text_split(const char *s, char sep, char *buf, size_t len, char **rest);
+/* A new string: s cleaned as text_clean() does (freed by the caller). */
+char *text_clean_dup(const char *s);
 
 #endif

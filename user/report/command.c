@@ -15,6 +15,7 @@
 #include "report/render/render.h"
 #include "report/events.h"
 #include "report/input.h"
+#include "report/categories.h"
 #include "report/stats.h"
 
 static bool write_output(const struct report_opts *o, const struct doc *d)
@@ -24,6 +25,8 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 
 	if (o->format == FMT_CSV)
 		return render_csv(d, o->out);
+	if (o->format == FMT_PDF)
+		return render_pdf(d, o->out ? o->out : "-");
 	if (o->out && strcmp(o->out, "-")) {
 		f = fopen(o->out, "w");
 		if (!f) {
@@ -31,7 +34,7 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 			return false;
 		}
 	}
-	ok = o->format == FMT_HTML ? render_html(d, f) : render_md(d, f);
+	ok = o->format == FMT_HTML ? render_html(d, f, false) : render_md(d, f);
 	if (f != stdout)
 		ok = !fclose(f) && ok;
 	else
@@ -68,12 +71,71 @@ static bool any_rows(const struct report_stats *st)
 	return false;
 }
 
+/*
+ * The EV_LOOKBACK_DAYS before the period, from the same data, into hist:
+ * the detectors' baselines for the period's first days. False when the
+ * data has no day before the period.
+ */
+static bool read_lookback(const struct report_opts *o, const struct day_list *days,
+			  struct report_opts *ho, struct report_stats *hist)
+{
+	if (days->v[0].day >= o->from)
+		return false;
+	*ho = *o;
+	ho->from = o->from - EV_LOOKBACK_DAYS;
+	ho->to = o->from - 1;
+	ho->prev_from = 1;	/* no previous period: nothing ranks here */
+	ho->prev_to = 0;
+	ho->n_ports = 0;
+	ho->lookback = true;
+	stats_init(hist, ho, days->v[0].day, days->v[days->n - 1].day, days->n);
+	stats_read_days(hist, days);
+	stats_finish(hist);
+	return true;
+}
+
+/*
+ * The period's months a year earlier (their totals alone), into yb, for
+ * the monthly averages beside this year's (seed 002). False when the data
+ * hold no day of them.
+ */
+static bool read_year_before(const struct report_opts *o, const struct day_list *days,
+			     struct report_opts *yo, struct report_stats *yb)
+{
+	int y, m, d;
+
+	*yo = *o;
+	ymd_from_day(o->from, &y, &m, &d);
+	yo->from = day_from_ymd(y - 1, m, 1);
+	ymd_from_day(o->to, &y, &m, &d);
+	yo->to = (m == 12 ? day_from_ymd(y, 1, 1) : day_from_ymd(y - 1, m + 1, 1)) - 1;
+	if (days->v[0].day > yo->to)
+		return false;
+	yo->prev_from = 1;
+	yo->prev_to = 0;
+	yo->n_ports = 0;
+	yo->totals_only = true;
+	stats_init(yb, yo, days->v[0].day, days->v[days->n - 1].day, days->n);
+	if (o->sensors_file && !stats_load_sensor_file(yb, o->sensors_file)) {
+		stats_free(yb);
+		return false;
+	}
+	stats_read_days(yb, days);
+	stats_finish(yb);
+	return true;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
 	struct day_list days = { 0 };
-	struct report_stats st;
+	struct report_opts ho, yo;
+	struct report_stats yb;
+	bool year_before;
+	struct categories cats = { 0 };
+	struct report_stats st, hist;
 	struct event_list events;
+	bool lookback;
 	struct doc doc;
 	struct timespec t0, t1;
 	char a[11], b[11];
@@ -94,14 +156,23 @@ int cmd_report(int argc, char **argv)
 		return OPT_EXIT_USAGE;
 	}
 	day_list_sort(&days);
+	if (o.categories_file) {
+		if (!categories_load(&cats, o.categories_file)) {
+			categories_free(&cats);
+			day_list_free(&days);
+			return 1;
+		}
+		o.categories = &cats;
+	}
 	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day, days.n);
 	if (o.sensors_file && !stats_load_sensor_file(&st, o.sensors_file)) {
 		stats_free(&st);
+		categories_free(&cats);
 		day_list_free(&days);
 		return 1;
 	}
-	if (st.focus_country < 0)
-		st.focus_country = stats_default_country(&st);
+	if (!st.nfocus)
+		st.focus[st.nfocus++] = stats_default_country(&st);
 	stats_read_days(&st, &days);
 	warn_skipped(&st);
 	if (!any_rows(&st)) {
@@ -109,19 +180,27 @@ int cmd_report(int argc, char **argv)
 		format_day(o.to, b);
 		pr_err("report: no totals rows between %s and %s in the --data directories", a, b);
 		stats_free(&st);
+		categories_free(&cats);
 		day_list_free(&days);
 		return 1;
 	}
 	stats_finish(&st);
-	detect_events(&st, &events);
+	lookback = read_lookback(&o, &days, &ho, &hist);
+	detect_events(&st, lookback ? &hist : NULL, &events);
+	if (lookback)
+		stats_free(&hist);
 	doc_init(&doc, o.lang);
-	build_report(&doc, &st, &events);
+	year_before = read_year_before(&o, &days, &yo, &yb);
+	build_report(&doc, &st, &events, year_before ? &yb : NULL);
+	if (year_before)
+		stats_free(&yb);
 	ok = write_output(&o, &doc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pr_info("report: %zu day directories, %llu totals rows, %zu events, %.2f s",
 		days.n, (unsigned long long)st.read[S_TOTALS].rows, events.n,
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	doc_free(&doc);
+	categories_free(&cats);
 	event_list_free(&events);
 	stats_free(&st);
 	day_list_free(&days);

@@ -79,6 +79,7 @@ struct table *doc_table(struct doc *d, const char *id, const char *caption, int 
 	t->id = xstrdup(id);
 	t->caption = xstrdup(caption);
 	t->ncols = ncols;
+	t->where = COL_BOTH;
 	t->head_page = xcalloc((size_t)ncols, sizeof(char *));
 	t->head_csv = xcalloc((size_t)ncols, sizeof(char *));
 	t->flags = xcalloc((size_t)ncols, 1);
@@ -145,6 +146,8 @@ struct chart *doc_chart(struct doc *d, const char *id, const char *caption,
 	c->names = xcalloc((size_t)nseries + 1, sizeof(char *));
 	c->values = xcalloc((size_t)npoints * nseries + 1, sizeof(double));
 	c->counts = xcalloc((size_t)npoints * nseries + 1, sizeof(uint64_t));
+	c->partial = xcalloc((size_t)npoints + 1, 1);
+	c->lang = d->lang;
 	for (size_t i = 0; i < (size_t)npoints * nseries; i++)
 		c->values[i] = NAN;
 	b->chart = c;
@@ -188,6 +191,7 @@ static void chart_free(struct chart *c)
 	free(c->names);
 	free(c->days);
 	free(c->values);
+	free(c->partial);
 	free(c->counts);
 	free(c->id);
 	free(c->caption);

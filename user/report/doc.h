@@ -36,6 +36,7 @@ struct table {
 	size_t caprows;	/* cells allocated */
 	struct cell *cells;	/* nrows * ncols */
 	bool presence;		/* a marks-only grid: small centred cells */
+	unsigned where;		/* COL_PAGE, COL_CSV or COL_BOTH (the default) */
 };
 
 enum chart_kind { CHART_LINE, CHART_STACKED };
@@ -51,6 +52,8 @@ struct chart {
 	double *values;		/* [nseries * npoints]; NAN = no data; for drawing */
 	uint64_t *counts;	/* the same exactly, for the CSV (a double holds 2^53) */
 	char *y_label;
+	unsigned char *partial;	/* [npoints] 1: only part of the fleet reported that day */
+	enum rpt_lang lang;	/* of the document: tick labels */
 };
 
 enum block_kind { BLK_HEADING, BLK_PARA, BLK_TABLE, BLK_CHART, BLK_NOTE };

@@ -3,7 +3,9 @@
  * Event detection on daily series. Every series is first normalised by
  * the day's data coverage (rows received / rows expected), and days with
  * less than EV_MIN_COVERAGE are left out, so a sensor outage never looks
- * like a drop in traffic and never hides one either.
+ * like a drop in traffic and never hides one either. The series begin
+ * EV_LOOKBACK_DAYS before the period (hist, when the data has those days),
+ * so the period's first days have baselines too.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -11,150 +13,6 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 #include "report/events.h"
-
-const char *const event_type_name[EV_NTYPES] = {
-	"level_shift", "country_drop", "country_spike", "local_spike",
-	"wide_spike", "gap",
-};
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-double median_of(const double *v, int n)
-{
-	double tmp[512], *buf = n <= 512 ? tmp : xcalloc((size_t)n, sizeof(double));
-	double m;
-
-	if (n <= 0)
-		return NAN;
-	memcpy(buf, v, (size_t)n * sizeof(double));
-	qsort(buf, (size_t)n, sizeof(double), cmp_double);
-	m = n % 2 ? buf[n / 2] : (buf[n / 2 - 1] + buf[n / 2]) / 2;
-	if (buf != tmp)
-		free(buf);
-	return m;
-}
-
-/* Median of up to `window` values before i whose skip flag is clear. */
-static int baseline(const double *x, int i, int window, const bool *skip,
-		    const bool *skip2, double *base)
-{
-	double vals[64];
-	int count = 0;
-
-	for (int j = i - 1; j >= 0 && count < window; j--) {
-		if ((skip && skip[j]) || (skip2 && skip2[j]))
-			continue;
-		vals[count++] = x[j];
-	}
-	*base = median_of(vals, count);
-	return count;
-}
-
-int find_spikes(const double *x, int n, double ratio, double min_excess,
-		double min_base, struct day_run *out, int max)
-{
-	bool *in_spike = xcalloc((size_t)n, sizeof(bool));
-	int found = 0, i = 0;
-
-	while (i < n) {
-		double base, thr, peak;
-		int j;
-
-		if (baseline(x, i, EV_BASE_WINDOW, in_spike, NULL, &base) < EV_BASE_MIN_DAYS ||
-		    base < min_base) {
-			i++;
-			continue;
-		}
-		thr = fmax(ratio * base, base + min_excess);
-		if (x[i] < thr) {
-			i++;
-			continue;
-		}
-		peak = x[i];
-		for (j = i; j < n && x[j] >= thr; j++) {
-			in_spike[j] = true;
-			peak = fmax(peak, x[j]);
-		}
-		if (j < n && j - i <= EV_SPIKE_MAX_DAYS && found < max)
-			out[found++] = (struct day_run){ i, j - 1, base,
-							 base > 0 ? peak / base : INFINITY };
-		i = j;
-	}
-	free(in_spike);
-	return found;
-}
-
-int find_drops(const double *x, int n, double min_base, const bool *skip,
-	       struct day_run *out, int max)
-{
-	bool *flagged = xcalloc((size_t)n, sizeof(bool));
-	int found = 0;
-
-	for (int i = 0; i < n; i++) {
-		double base, r;
-
-		if (baseline(x, i, EV_DROP_WINDOW, flagged, skip, &base) < EV_DROP_WINDOW ||
-		    base < min_base)
-			continue;
-		r = x[i] / base;
-		if (r >= EV_DROP_WARN)
-			continue;
-		flagged[i] = true;
-		if (found && out[found - 1].last == i - 1 && i > 0 && flagged[i - 1]) {
-			out[found - 1].last = i;
-			out[found - 1].extreme = fmin(out[found - 1].extreme, r);
-		} else if (found < max) {
-			out[found++] = (struct day_run){ i, i, base, r };
-		}
-	}
-	free(flagged);
-	return found;
-}
-
-int find_level_shift(const double *x, int n, double min_base, struct day_run *run)
-{
-	for (int i = EV_BASE_MIN_DAYS; i + EV_SHIFT_MIN_DAYS <= n; i++) {
-		int from = i > EV_BASE_WINDOW ? i - EV_BASE_WINDOW : 0, keep = 0;
-		double base = fmax(median_of(x + from, i - from), min_base), after;
-
-		if (x[i] < EV_SHIFT_START * base)
-			continue;
-		after = median_of(x + i, n - i);
-		if (after < EV_SHIFT_LEVEL * base)
-			continue;
-		for (int j = i; j < n; j++)
-			keep += x[j] >= EV_SHIFT_START * base;
-		if (keep < EV_SHIFT_KEEP * (n - i))
-			continue;
-		*run = (struct day_run){ i, n - 1, base, after / base };
-		return i;
-	}
-	return -1;
-}
-
-static struct event *add_event(struct event_list *l, enum event_type type)
-{
-	struct event *e;
-
-	XGROW(l->v, l->cap, l->n + 1, 16);
-	e = &l->v[l->n++];
-	memset(e, 0, sizeof(*e));
-	e->type = type;
-	e->sensor = -1;
-	e->country = -1;
-	return e;
-}
-
-void event_list_free(struct event_list *l)
-{
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
 
 /* A compacted daily series: only the days with enough data. */
 struct day_series {
@@ -164,27 +22,65 @@ struct day_series {
 	double *cov;	/* [ndays] coverage; < EV_MIN_COVERAGE: left out */
 };
 
+/*
+ * The days the detectors see: the look-back days before the period (from
+ * hist, read for them alone) and then the period's (from st). Index e runs
+ * over both; sensors are the period's, found in hist by name.
+ */
 struct ctx {
-	const struct report_stats *st;
-	int ndays;
+	const struct report_stats *st, *hist;
+	int lead;		/* look-back days: index 0 is day `from` */
+	int ndays;		/* lead + the period's days */
+	int from;
+	int *hist_of;		/* [st->nsensors] the sensor's id in hist, or -1 */
+	int *main_of;		/* [hist->nsensors] the sensor's id in st, or -1 */
 	double *fleet_cov;	/* [ndays] */
 	double fleet_median;	/* typical normalised daily packets */
 	double **sensor_cov;	/* [nsensors][ndays] */
 	double *sensor_median;
-	struct counter *entries;	/* sorted port-day counters */
-	size_t nentries;
+	struct counter *entries;	/* sorted port-day counters, days as indexes e */
+	size_t nentries, cap_entries;
 };
+
+/* The statistics that hold day index e, and its index there. */
+static const struct report_stats *day_at(const struct ctx *c, int e, int *di)
+{
+	if (e < c->lead) {
+		*di = e;
+		return c->hist;
+	}
+	*di = e - c->lead;
+	return c->st;
+}
+
+/* The period's sensor s on day index e, or NULL when hist lacks it. */
+static const struct sensor_stats *sensor_on(const struct ctx *c, int s, int e, int *di)
+{
+	const struct report_stats *src = day_at(c, e, di);
+
+	if (src == c->st)
+		return c->st->sensors[s];
+	return c->hist_of[s] >= 0 ? c->hist->sensors[c->hist_of[s]] : NULL;
+}
+
+static void map_sensors(struct ctx *c)
+{
+	c->hist_of = xcalloc((size_t)c->st->nsensors + 1, sizeof(int));
+	c->main_of = xcalloc((size_t)(c->hist ? c->hist->nsensors : 0) + 1, sizeof(int));
+	for (int s = 0; s < c->st->nsensors; s++)
+		c->hist_of[s] = -1;
+	for (int h = 0; c->hist && h < c->hist->nsensors; h++) {
+		const int *id = hmap_find(&c->st->sensor_ids, c->hist->sensors[h]->name);
+
+		c->main_of[h] = id ? *id - 1 : -1;
+		if (id)
+			c->hist_of[*id - 1] = h;
+	}
+}
 
 static double rows_per_day(int64_t interval)
 {
 	return interval > 0 ? 86400.0 / (double)interval : 0;
-}
-
-static bool sensor_active(const struct sensor_stats *s, int day)
-{
-	int64_t last = s->end_t > s->last_t ? s->end_t - 1 : s->last_t;
-
-	return s->rows && s->interval > 0 && day >= s->first_t / 86400 && day <= last / 86400;
 }
 
 static void coverage(struct ctx *c)
@@ -194,35 +90,35 @@ static void coverage(struct ctx *c)
 	int nvalid;
 
 	c->fleet_cov = xcalloc((size_t)c->ndays, sizeof(double));
-	c->sensor_cov = xcalloc((size_t)st->nsensors, sizeof(double *));
-	c->sensor_median = xcalloc((size_t)st->nsensors, sizeof(double));
-	for (int d = 0; d < c->ndays; d++) {
-		double expected = 0, rows = 0;
-
-		for (int s = 0; s < st->nsensors; s++)
-			if (sensor_active(st->sensors[s], st->opts->from + d)) {
-				expected += rows_per_day(st->sensors[s]->interval);
-				rows += sensor_day_rows(st->sensors[s], d);
-			}
-		c->fleet_cov[d] = expected > 0 ? fmin(rows / expected, 1.0) : 0;
-	}
+	c->sensor_cov = xcalloc((size_t)st->nsensors + 1, sizeof(double *));
+	c->sensor_median = xcalloc((size_t)st->nsensors + 1, sizeof(double));
 	nvalid = 0;
-	for (int d = 0; d < c->ndays; d++)
-		if (c->fleet_cov[d] >= EV_MIN_COVERAGE)
-			norm[nvalid++] = (double)st->day[d].packets / c->fleet_cov[d];
+	for (int e = 0; e < c->ndays; e++) {
+		double expected = 0, rows = 0;
+		int di;
+		const struct report_stats *src = day_at(c, e, &di);
+
+		for (int s = 0; s < src->nsensors; s++)
+			if (sensor_active(src->sensors[s], c->from + e)) {
+				expected += rows_per_day(src->sensors[s]->interval);
+				rows += sensor_day_rows(src->sensors[s], di);
+			}
+		c->fleet_cov[e] = expected > 0 ? fmin(rows / expected, 1.0) : 0;
+		if (c->fleet_cov[e] >= EV_MIN_COVERAGE)
+			norm[nvalid++] = (double)src->day[di].packets / c->fleet_cov[e];
+	}
 	c->fleet_median = nvalid ? median_of(norm, nvalid) : 0;
 	for (int s = 0; s < st->nsensors; s++) {
-		const struct sensor_stats *ss = st->sensors[s];
-		double per_day = rows_per_day(ss->interval);
-
 		c->sensor_cov[s] = xcalloc((size_t)c->ndays, sizeof(double));
 		nvalid = 0;
-		for (int d = 0; d < c->ndays; d++) {
-			double cov = per_day > 0 ? fmin(sensor_day_rows(ss, d) / per_day, 1.0) : 0;
+		for (int e = 0; e < c->ndays; e++) {
+			int di;
+			const struct sensor_stats *ss = sensor_on(c, s, e, &di);
+			double cov = ss ? sensor_coverage(ss, di) : 0;
 
-			c->sensor_cov[s][d] = cov;
+			c->sensor_cov[s][e] = cov;
 			if (cov >= EV_MIN_COVERAGE)
-				norm[nvalid++] = (double)ss->packets_day[d] / cov;
+				norm[nvalid++] = (double)ss->packets_day[di] / cov;
 		}
 		c->sensor_median[s] = nvalid ? median_of(norm, nvalid) : 0;
 	}
@@ -260,26 +156,46 @@ static int cmp_counter(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* All counters of the port map with the given kinds, sorted by key. */
+/* Appends the port-day counters of src, their days shifted to indexes
+ * e, their sensors as the period's ids (a look-back sensor that the
+ * period lacks is left out). */
+static void add_port_days(struct ctx *c, const struct report_stats *src, int shift,
+			  const int *sensor_of)
+{
+	const struct hmap *m = &src->ports;
+
+	XGROW(c->entries, c->cap_entries, c->nentries + m->len, 1);
+	for (size_t i = 0; i < m->len; i++) {
+		struct counter k = *counter_at(m, i);
+		enum key_kind kind = key_kind(k.key);
+		unsigned sensor = key_sensor(k.key);
+
+		if (kind != K_PORT_DAY && kind != K_SENSOR_PORT_DAY)
+			continue;
+		if (kind == K_SENSOR_PORT_DAY && sensor_of) {
+			if (sensor_of[sensor] < 0)
+				continue;
+			sensor = (unsigned)sensor_of[sensor];
+		}
+		k.key = rkey(kind, sensor, key_proto(k.key), key_port(k.key),
+			     key_day(k.key) + (unsigned)shift);
+		c->entries[c->nentries++] = k;
+	}
+}
+
+/* The port-day counters of the look-back and the period, sorted by key:
+ * each (kind, sensor, port) is one run of days. */
 static void collect_port_days(struct ctx *c)
 {
-	const struct hmap *m = &c->st->ports;
-	size_t n = 0;
-
-	c->entries = xcalloc(m->len, sizeof(*c->entries));
-	for (size_t i = 0; i < m->len; i++) {
-		enum key_kind k = key_kind(counter_at(m, i)->key);
-
-		if (k == K_PORT_DAY || k == K_SENSOR_PORT_DAY)
-			c->entries[n++] = *counter_at(m, i);
-	}
-	qsort(c->entries, n, sizeof(*c->entries), cmp_counter);
-	c->nentries = n;
+	if (c->hist)
+		add_port_days(c, c->hist, 0, c->main_of);
+	add_port_days(c, c->st, c->lead, NULL);
+	if (c->nentries)
+		qsort(c->entries, c->nentries, sizeof(*c->entries), cmp_counter);
 }
 
 static void level_shifts(struct ctx *c, struct event_list *out)
 {
-	const struct report_stats *st = c->st;
 	double *value = xcalloc((size_t)c->ndays, sizeof(double));
 	struct day_series s;
 	size_t i = 0;
@@ -303,13 +219,13 @@ static void level_shifts(struct ctx *c, struct event_list *out)
 		if (peak < 0.005 * c->fleet_median)
 			continue;
 		if (find_level_shift(s.x, s.n, 0.001 * c->fleet_median, &run) >= 0) {
-			struct event *e = add_event(out, EV_LEVEL_SHIFT);
+			struct event *e = event_add(out, EV_LEVEL_SHIFT);
 
 			e->has_port = true;
 			e->proto = (uint8_t)key_proto(group << 24);
 			e->port = (uint16_t)key_port(group << 24);
-			e->first_day = st->opts->from + s.di[run.first];
-			e->last_day = st->opts->from + s.di[run.last];
+			e->first_day = c->from + s.di[run.first];
+			e->last_day = c->from + s.di[run.last];
 			e->before = run.base;
 			e->after = run.base * run.extreme;
 			e->extreme = run.extreme;
@@ -320,23 +236,23 @@ static void level_shifts(struct ctx *c, struct event_list *out)
 }
 
 static struct event *country_event(struct event_list *out, enum event_type type, int cc,
-				   const struct report_stats *st, const struct day_series *s,
+				   const struct ctx *c, const struct day_series *s,
 				   const struct day_run *run)
 {
-	struct event *e = add_event(out, type);
+	struct event *e = event_add(out, type);
 
 	e->country = cc;
-	e->first_day = st->opts->from + s->di[run->first];
-	e->last_day = st->opts->from + s->di[run->last];
+	e->first_day = c->from + s->di[run->first];
+	e->last_day = c->from + s->di[run->last];
+	e->open = run->open;
 	e->before = run->base;
 	e->extreme = run->extreme;
-	e->after = run->base * run->extreme;
+	e->after = run->peak > 0 ? run->peak : run->base * run->extreme;
 	return e;
 }
 
 static void country_events(struct ctx *c, struct event_list *out)
 {
-	const struct report_stats *st = c->st;
 	double *pk = xcalloc((size_t)c->ndays, sizeof(double));
 	double *src = xcalloc((size_t)c->ndays, sizeof(double));
 	struct day_series s;
@@ -347,23 +263,26 @@ static void country_events(struct ctx *c, struct event_list *out)
 		bool *skip;
 		int n;
 
-		for (int d = 0; d < c->ndays; d++) {
-			pk[d] = (double)st->country_packets[(size_t)d * CC_SLOTS + cc];
-			src[d] = (double)st->country_sources[(size_t)d * CC_SLOTS + cc];
+		for (int e = 0; e < c->ndays; e++) {
+			int di;
+			const struct report_stats *st = day_at(c, e, &di);
+
+			pk[e] = (double)st->country_packets[(size_t)di * CC_SLOTS + cc];
+			src[e] = (double)st->country_sources[(size_t)di * CC_SLOTS + cc];
 		}
 		series_load(&s, pk);
 		skip = xcalloc((size_t)c->ndays, sizeof(bool));
 		n = find_spikes(s.x, s.n, EV_SPIKE_RATIO, 0.002 * c->fleet_median, 100,
 				runs, 32);
 		for (int r = 0; r < n; r++) {
-			country_event(out, EV_COUNTRY_SPIKE, cc, st, &s, &runs[r]);
+			country_event(out, EV_COUNTRY_SPIKE, cc, c, &s, &runs[r]);
 			for (int j = runs[r].first; j <= runs[r].last; j++)
 				skip[j] = true;
 		}
 		series_load(&s, src);
 		n = find_drops(s.x, s.n, 50, skip, runs, 32);
 		for (int r = 0; r < n; r++)
-			country_event(out, EV_COUNTRY_DROP, cc, st, &s, &runs[r])->critical =
+			country_event(out, EV_COUNTRY_DROP, cc, c, &s, &runs[r])->critical =
 				runs[r].extreme < EV_DROP_CRIT;
 		free(skip);
 	}
@@ -372,31 +291,36 @@ static void country_events(struct ctx *c, struct event_list *out)
 	free(src);
 }
 
+/* Packets of the period's sensor o to a port on day index e. */
+static double sensor_port_day(const struct ctx *c, int o, uint8_t proto, uint16_t port, int e)
+{
+	int di;
+	const struct report_stats *src = day_at(c, e, &di);
+	int id = src == c->st ? o : c->hist_of[o];
+	const uint64_t *v;
+
+	if (id < 0)
+		return 0;
+	v = counters_find(&src->ports, rkey(K_SENSOR_PORT_DAY, (unsigned)id, proto, port,
+					    (unsigned)di));
+	return v ? (double)v[0] : 0;
+}
+
 /* Did sensor o see the port rise over [first, last] (day indexes)? -1: no data. */
 static int other_saw(struct ctx *c, int o, uint8_t proto, uint16_t port,
 		     int first, int last)
 {
-	const struct report_stats *st = c->st;
 	double before[EV_BASE_WINDOW], during = 0, base;
 	int nb = 0, nd = 0;
 
-	for (int d = first - 1; d >= 0 && nb < EV_BASE_WINDOW; d--) {
-		const uint64_t *v;
-
-		if (c->sensor_cov[o][d] < EV_MIN_COVERAGE)
-			continue;
-		v = counters_find(&st->ports, rkey(K_SENSOR_PORT_DAY, o, proto, port, d));
-		before[nb++] = (v ? (double)v[0] : 0) / c->sensor_cov[o][d];
-	}
-	for (int d = first; d <= last; d++) {
-		const uint64_t *v;
-
-		if (c->sensor_cov[o][d] < EV_MIN_COVERAGE)
-			continue;
-		v = counters_find(&st->ports, rkey(K_SENSOR_PORT_DAY, o, proto, port, d));
-		during += (v ? (double)v[0] : 0) / c->sensor_cov[o][d];
-		nd++;
-	}
+	for (int d = first - 1; d >= 0 && nb < EV_BASE_WINDOW; d--)
+		if (c->sensor_cov[o][d] >= EV_MIN_COVERAGE)
+			before[nb++] = sensor_port_day(c, o, proto, port, d) / c->sensor_cov[o][d];
+	for (int d = first; d <= last; d++)
+		if (c->sensor_cov[o][d] >= EV_MIN_COVERAGE) {
+			during += sensor_port_day(c, o, proto, port, d) / c->sensor_cov[o][d];
+			nd++;
+		}
 	if (nb < EV_BASE_MIN_DAYS || !nd)
 		return -1;
 	base = median_of(before, nb);
@@ -430,22 +354,23 @@ static void note_sensor_spike(struct ctx *c, struct event_list *out, int sensor,
 			struct event *w = &out->v[i];
 
 			if (w->type == EV_WIDE_SPIKE && w->proto == proto &&
-			    w->port == port && w->first_day <= st->opts->from + last &&
-			    w->last_day >= st->opts->from + first)
+			    w->port == port && w->first_day <= c->from + last &&
+			    w->last_day >= c->from + first)
 				return;
 		}
-		e = add_event(out, EV_WIDE_SPIKE);
+		e = event_add(out, EV_WIDE_SPIKE);
 		e->others = saw + 1;
 	} else {
-		e = add_event(out, EV_LOCAL_SPIKE);
+		e = event_add(out, EV_LOCAL_SPIKE);
 		e->sensor = sensor;
 		e->others = with_data;
 	}
 	e->has_port = true;
 	e->proto = proto;
 	e->port = port;
-	e->first_day = st->opts->from + first;
-	e->last_day = st->opts->from + last;
+	e->first_day = c->from + first;
+	e->last_day = c->from + last;
+	e->open = run->open;
 	e->before = run->base;
 	e->extreme = run->extreme;
 	e->after = run->base * run->extreme;
@@ -490,69 +415,112 @@ static void sensor_spikes(struct ctx *c, struct event_list *out)
 	free(value);
 }
 
-#define MAX_GAPS 1000
-
-static void gaps(const struct report_stats *st, struct event_list *out)
+/* Distinct backscatter sources per country and day index ([e * CC_SLOTS
+ * + cc]): exact, as each source is one record with a bit per day. */
+static void add_backscatter_days(const struct ctx *c, const struct report_stats *src,
+				 int shift, double *count)
 {
-	size_t listed = 0;
+	for (size_t i = 0; i < src->nbs; i++) {
+		const struct bs_source *b = src->bs[i];
 
-	for (int s = 0; s < st->nsensors; s++) {
-		const struct sensor_stats *ss = st->sensors[s];
-
-		if (ss->interval <= 0)
+		if (b->country < 0)
 			continue;
-		for (size_t r = 0; r < ss->nruns; r++) {
-			const struct spacing_run *run = &ss->runs[r];
-
-			/* What the row before covers: its seconds, or one interval. */
-			int64_t cover = run->cover ? run->cover : ss->interval;
-
-			if (run->spacing - cover < ss->interval)
-				continue;
-			for (uint64_t k = 0; k < run->count && listed < MAX_GAPS; k++, listed++) {
-				struct event *e = add_event(out, EV_GAP);
-				int64_t prev = run->start + (int64_t)k * run->spacing;
-
-				e->sensor = s;
-				e->start_t = prev + cover;
-				e->end_t = prev + run->spacing;
-				e->first_day = (int)(e->start_t / 86400);
-				e->last_day = (int)((e->end_t - 1) / 86400);
-			}
-		}
+		for (int d = 0; d < src->ndays; d++)
+			if (b->days[d / 8] & (1u << (d % 8)) && d + shift < c->ndays)
+				count[(size_t)(d + shift) * CC_SLOTS + b->country]++;
 	}
 }
 
-static int cmp_event(const void *a, const void *b)
+static void backscatter_bursts(struct ctx *c, struct event_list *out)
 {
-	const struct event *x = a, *y = b;
+	double *count = xcalloc((size_t)c->ndays * CC_SLOTS, sizeof(double));
+	struct day_series s;
+	struct day_run runs[32];
 
-	if (x->first_day != y->first_day)
-		return x->first_day < y->first_day ? -1 : 1;
-	if (x->type != y->type)
-		return x->type < y->type ? -1 : 1;
-	if (x->start_t != y->start_t)
-		return x->start_t < y->start_t ? -1 : 1;
-	return x->sensor - y->sensor;
+	if (c->hist)
+		add_backscatter_days(c, c->hist, 0, count);
+	add_backscatter_days(c, c->st, c->lead, count);
+	series_init(&s, c->fleet_cov, c->ndays);
+	for (int cc = 0; cc < CC_SLOTS; cc++) {
+		int n;
+
+		/* addresses, not packets: counted as they are, not scaled up
+		 * by the coverage (a source is there or not) */
+		for (int i = 0; i < s.n; i++)
+			s.x[i] = count[(size_t)s.di[i] * CC_SLOTS + cc];
+		n = find_spikes(s.x, s.n, EV_BURST_RATIO, EV_BURST_MIN, 0, runs, 32);
+		for (int r = 0; r < n; r++)
+			country_event(out, EV_BACKSCATTER_BURST, cc, c, &s, &runs[r]);
+	}
+	series_free(&s);
+	free(count);
 }
 
-void detect_events(const struct report_stats *st, struct event_list *out)
+/*
+ * Keeps the events that reach into the period, each from its first day
+ * inside it (the day it began before, if so, in began); the look-back
+ * only gave them their baselines.
+ */
+static void clip_to_period(const struct report_stats *st, struct event_list *l)
 {
-	struct ctx c = { .st = st, .ndays = st->ndays };
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct event e = l->v[i];
+
+		if (e.last_day < st->opts->from)
+			continue;
+		if (e.first_day < st->opts->from) {
+			e.began = e.first_day;
+			e.first_day = st->opts->from;
+		}
+		l->v[kept++] = e;
+	}
+	l->n = kept;
+}
+
+/* The first day of the period with EV_BASE_MIN_DAYS days of data before
+ * it, look-back included: the detectors judge no day before that one. */
+static int first_judged(const struct ctx *c)
+{
+	int with_data = 0;
+
+	for (int e = 0; e < c->ndays; e++) {
+		if (with_data >= EV_BASE_MIN_DAYS && e >= c->lead)
+			return c->from + e;
+		with_data += c->fleet_cov[e] >= EV_MIN_COVERAGE;
+	}
+	return c->st->opts->to + 1;
+}
+
+void detect_events(const struct report_stats *st, const struct report_stats *hist,
+		   struct event_list *out)
+{
+	struct ctx c = { .st = st, .hist = hist };
 
 	memset(out, 0, sizeof(*out));
+	c.lead = hist ? hist->ndays : 0;
+	c.ndays = c.lead + st->ndays;
+	c.from = st->opts->from - c.lead;
+	map_sensors(&c);
 	coverage(&c);
 	collect_port_days(&c);
 	level_shifts(&c, out);
 	country_events(&c, out);
 	sensor_spikes(&c, out);
-	gaps(st, out);
-	if (out->n)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_event);
+	backscatter_bursts(&c, out);
+	clip_to_period(st, out);
+	find_gaps(st, out);
+	out->judged_from = first_judged(&c);
+	for (int e = 0; e < c.lead; e++)
+		out->lookback_days += c.fleet_cov[e] >= EV_MIN_COVERAGE;
+	event_list_sort(out);
 	for (int s = 0; s < st->nsensors; s++)
 		free(c.sensor_cov[s]);
 	free(c.sensor_cov);
 	free(c.sensor_median);
 	free(c.fleet_cov);
 	free(c.entries);
+	free(c.hist_of);
+	free(c.main_of);
 }

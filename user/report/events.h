@@ -19,6 +19,7 @@ enum event_type {
 	EV_COUNTRY_SPIKE,
 	EV_LOCAL_SPIKE,
 	EV_WIDE_SPIKE,
+	EV_BACKSCATTER_BURST,
 	EV_GAP,
 	EV_NTYPES
 };
@@ -38,62 +39,30 @@ struct event {
 	double extreme;			/* min ratio (drops), max ratio (spikes) */
 	bool critical;			/* drops below the critical level */
 	int others;			/* wide spikes: sensors that saw it too */
+	int began;			/* began before the period, on this day; 0: in it */
+	bool open;			/* spikes: still running on the period's last day */
 };
 
 struct event_list {
 	struct event *v;
 	size_t n, cap;
+	int judged_from;	/* the first day with a baseline (> to: none) */
+	int lookback_days;	/* days with data read before the period */
 };
 
-/* Thresholds (see docs/report.md). */
-#define EV_BASE_MIN_DAYS 7	/* days of baseline before anything is judged */
-#define EV_BASE_WINDOW 21	/* days in a spike / shift baseline median */
-#define EV_DROP_WINDOW 7	/* IODA: trailing 7-day median */
-#define EV_DROP_WARN 0.25
-#define EV_DROP_CRIT 0.10
-#define EV_SPIKE_RATIO 2.5	/* country spike: times the baseline */
-#define EV_SPIKE_MAX_DAYS 14	/* longer is a level, not a spike */
-#define EV_LOCAL_RATIO 5.0	/* sensor × port spike */
-#define EV_OTHERS_RATIO 2.0	/* another sensor "saw it too" */
-#define EV_SHIFT_START 2.0	/* level shift: first day, times the baseline */
-#define EV_SHIFT_LEVEL 3.0	/* median after, times the baseline */
-#define EV_SHIFT_KEEP 0.8	/* share of later days still above START */
-#define EV_SHIFT_MIN_DAYS 14	/* days the new level must be seen */
-#define EV_MIN_COVERAGE 0.5	/* days with less data are not judged */
+#include "report/detect.h"
 
-/* A run of days (indexes into the series) flagged by a detector. */
-struct day_run {
-	int first, last;
-	double base;		/* baseline when the run began */
-	double extreme;		/* max (spike) or min (drop) value / base */
-};
-
-/* Series helpers, on compacted series (days without data left out). */
-double median_of(const double *v, int n);
-/*
- * Short spikes: runs where x >= max(ratio * base, base + min_excess) with
- * base the median of up to EV_BASE_WINDOW earlier days (at least
- * EV_BASE_MIN_DAYS, leaving out earlier spikes), that end within
- * EV_SPIKE_MAX_DAYS and before the series ends; base must be >= min_base.
- */
-int find_spikes(const double *x, int n, double ratio, double min_excess,
-		double min_base, struct day_run *out, int max);
-/*
- * Drops: runs where x < EV_DROP_WARN * median of the EV_DROP_WINDOW
- * preceding days not flagged (skip[] marks days to leave out of baselines,
- * may be NULL); extreme = lowest ratio.
- */
-int find_drops(const double *x, int n, double min_base, const bool *skip,
-	       struct day_run *out, int max);
-/*
- * Level shift: the first index where x rises to EV_SHIFT_START × base and
- * the rest of the series keeps a median of EV_SHIFT_LEVEL × base; base is
- * floored at min_base. Returns the index or -1; fills *run.
- */
-int find_level_shift(const double *x, int n, double min_base,
-		     struct day_run *run);
-
-void detect_events(const struct report_stats *st, struct event_list *out);
+/* Events of the period st; hist, when not NULL, holds the look-back days
+ * just before it (EV_LOOKBACK_DAYS, read from the same data). */
+void detect_events(const struct report_stats *st, const struct report_stats *hist,
+		   struct event_list *out);
 void event_list_free(struct event_list *l);
+/* A new event of that type at the end of l, zeroed, sensor and country -1
+ * (eventlist.c). */
+struct event *event_add(struct event_list *l, enum event_type type);
+/* The report's order: first day, type, start time, sensor. */
+void event_list_sort(struct event_list *l);
+/* The data gaps of the period's sensors (gaps.c). */
+void find_gaps(const struct report_stats *st, struct event_list *out);
 
 #endif

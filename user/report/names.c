@@ -32,24 +32,37 @@ void cc_code(int slot, char out[3])
 	out[2] = '\0';
 }
 
-const char *country_name(int slot, enum rpt_lang lang)
+/* The ISO 3166-1 entry of a slot, or NULL. */
+static const struct country_name *country_entry(int slot)
 {
 	static const struct country_name *by_slot[CC_SLOTS];
-	static char codes[CC_SLOTS][3];
 	static int ready;
 
 	if (!ready) {
 		for (int i = 0; i < report_n_countries; i++)
 			by_slot[cc_slot(report_countries[i].code)] = &report_countries[i];
-		for (int i = 0; i < CC_SLOTS; i++)
-			cc_code(i, codes[i]);
 		ready = 1;
 	}
+	return slot >= 0 && slot < CC_SLOTS ? by_slot[slot] : NULL;
+}
+
+bool cc_known(int slot)
+{
+	return country_entry(slot) != NULL;
+}
+
+const char *country_name(int slot, enum rpt_lang lang)
+{
+	static char codes[CC_SLOTS][3];
+	const struct country_name *c = country_entry(slot);
+
 	if (slot < 0 || slot >= CC_SLOTS)
 		return "?";
-	if (!by_slot[slot])
+	if (!c) {
+		cc_code(slot, codes[slot]);
 		return codes[slot];
-	return lang == LANG_JA ? by_slot[slot]->ja : by_slot[slot]->en;
+	}
+	return lang == LANG_JA ? c->ja : c->en;
 }
 
 void proto_label(uint8_t proto, char *buf, size_t len)
@@ -90,18 +103,54 @@ const char *service_name(uint8_t proto, uint16_t port)
 	return cache[used++].name[0] ? cache[used - 1].name : NULL;
 }
 
-void port_label(uint8_t proto, uint16_t port, char *buf, size_t len)
+/* ICMP and ICMPv6 types by what they are (RFC 792, RFC 4443), as the
+ * seeds' tables name them ("ICMP" rows), not as a "port". */
+static const char *icmp_type_name(uint8_t proto, uint16_t type, enum rpt_lang lang)
+{
+	static const struct { uint8_t proto; uint16_t type; const char *en, *ja; } names[] = {
+		{ 1, 0, "echo reply", "エコー応答" },
+		{ 1, 3, "destination unreachable", "到達不能" },
+		{ 1, 5, "redirect", "リダイレクト" },
+		{ 1, 8, "echo request", "エコー要求" },
+		{ 1, 11, "time exceeded", "時間超過" },
+		{ 1, 13, "timestamp request", "タイムスタンプ要求" },
+		{ 1, 14, "timestamp reply", "タイムスタンプ応答" },
+		{ 58, 1, "destination unreachable", "到達不能" },
+		{ 58, 3, "time exceeded", "時間超過" },
+		{ 58, 128, "echo request", "エコー要求" },
+		{ 58, 129, "echo reply", "エコー応答" },
+		{ 58, 135, "neighbour solicitation", "近隣要請" },
+		{ 58, 136, "neighbour advertisement", "近隣広告" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].proto == proto && names[i].type == type)
+			return lang == LANG_JA ? names[i].ja : names[i].en;
+	return NULL;
+}
+
+void port_label(uint8_t proto, uint16_t port, enum rpt_lang lang, char *buf, size_t len)
 {
 	char p[16];
 	const char *svc = service_name(proto, port);
 
 	proto_label(proto, p, sizeof(p));
-	if (proto != 6 && proto != 17 && proto != 1 && proto != 58)
+	if (proto == 1 || proto == 58) {
+		const char *what = icmp_type_name(proto, port, lang);
+
+		if (lang == LANG_JA)
+			snprintf(buf, len, "%s%s（タイプ%u）", p, what ? what : "", port);
+		else if (what)
+			snprintf(buf, len, "%s %s (type %u)", p, what, port);
+		else
+			snprintf(buf, len, "%s type %u", p, port);
+	} else if (proto != 6 && proto != 17) {
 		snprintf(buf, len, "%s", p);
-	else if (svc)
+	} else if (svc) {
 		snprintf(buf, len, "%u/%s (%s)", port, p, svc);
-	else
+	} else {
 		snprintf(buf, len, "%u/%s", port, p);
+	}
 }
 
 void port_csv(uint8_t proto, uint16_t port, char *buf, size_t len)

@@ -26,6 +26,8 @@ extern const int report_n_countries;
 /* "JP" / "jp" -> slot, or -1 when not two letters. */
 int cc_slot(const char *code);
 void cc_code(int slot, char out[3]);
+/* Whether the ISO 3166-1 table has the slot's code. */
+bool cc_known(int slot);
 /* The name in lang; the code itself for a code the table lacks. */
 const char *country_name(int slot, enum rpt_lang lang);
 
@@ -34,7 +36,7 @@ void proto_label(uint8_t proto, char *buf, size_t len);
 /* The /etc/services name of a TCP/UDP port, or NULL. */
 const char *service_name(uint8_t proto, uint16_t port);
 /* "23/TCP (telnet)", "1433/TCP (ms-sql-s)", "8/ICMP". */
-void port_label(uint8_t proto, uint16_t port, char *buf, size_t len);
+void port_label(uint8_t proto, uint16_t port, enum rpt_lang lang, char *buf, size_t len);
 /* "23/tcp", "8/icmp": a port in report CSV and --port. */
 void port_csv(uint8_t proto, uint16_t port, char *buf, size_t len);
 

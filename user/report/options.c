@@ -6,8 +6,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "lib/number.h"
 #include "lib/options.h"
+#include "lib/text.h"
 #include "report/report.h"
 #include "report/names.h"
 
@@ -95,12 +97,20 @@ static bool parse_from_to(const struct opt *opt, const char *s, void *cfg)
 	return *day >= 0;
 }
 
+/* A code of the ISO 3166-1 table (not ZZ, which only the data use). */
 static bool parse_country(const struct opt *opt, const char *s, void *cfg)
 {
-	int *slot = opt_field(opt, cfg);
+	struct report_opts *o = &((struct report_args *)cfg)->o;
+	int slot = cc_slot(s);
 
-	*slot = cc_slot(s);
-	return *slot >= 0;
+	(void)opt;
+	if (slot < 0 || slot == CC_UNKNOWN || !cc_known(slot))
+		return false;
+	for (int i = 0; i < o->n_countries; i++)
+		if (o->countries[i] == slot)
+			return true;	/* twice is once */
+	o->countries[o->n_countries++] = slot;
+	return true;
 }
 
 static bool parse_port(const struct opt *opt, const char *s, void *cfg)
@@ -115,7 +125,7 @@ static bool parse_port(const struct opt *opt, const char *s, void *cfg)
 }
 
 static const char *const formats[] = {
-	[FMT_HTML] = "html", [FMT_MD] = "md|markdown", [FMT_CSV] = "csv", NULL,
+	[FMT_HTML] = "html", [FMT_MD] = "md|markdown", [FMT_CSV] = "csv", [FMT_PDF] = "pdf", NULL,
 };
 static const char *const langs[] = { [LANG_EN] = "en", [LANG_JA] = "ja", NULL };
 
@@ -136,20 +146,28 @@ static const struct opt report_table[] = {
 		   "to this one (with --from)"),
 	OPT_WORD(A, o.format, "format", 0, "FORMAT", formats,
 		 "html (default): one self-contained file; md: Markdown; csv: a "
-		 "directory with one CSV file per table"),
+		 "directory with one CSV file per table; pdf: the HTML printed to A4 "
+		 "(with chromium)"),
 	OPT_WORD(A, o.lang, "lang", 0, "LANG", langs, "en (default) or ja"),
 	OPT_STRING(A, o.out, "out", 0, "PATH",
-		   "output file (html, md; default stdout) or directory (csv)"),
+		   "output file (html, md, pdf; default stdout) or directory (csv)"),
 	OPT_UINT(A, o.top, "top", 0, "N", 1, 100, "rows in the top-N tables (default 5)"),
-	OPT_CUSTOM(A, o.country, "country", 0, "CC", parse_country,
-		   "a country code (ISO 3166-1 alpha-2, e.g. JP)",
-		   "country for the backscatter presence and Mirai tables (default: the "
-		   "country most sensors sit in, else JP)"),
+	OPT_CUSTOM(A, o.countries, "country", 0, "CC", parse_country,
+		   "a country code of ISO 3166-1 (alpha-2, e.g. JP)",
+		   "a country for the backscatter incidents and the Mirai-type tables; "
+		   "repeatable (default: the country most sensors sit in, else JP)",
+		   .max_times = RPT_MAX_COUNTRIES),
 	OPT_CUSTOM(A, o.ports, "port", 0, "P/PROTO", parse_port,
 		   "a port and protocol like 1433/tcp", "adds a section for that port, "
 		   "e.g. 1433/tcp", .max_times = RPT_MAX_PORTS),
 	OPT_STRING(A, o.sensors_file, "sensors", 0, "FILE",
 		   "CSV sensor,group,label[,country]: groups and names"),
+	OPT_FLAG(A, o.anonymize, "anonymize", 0,
+		 "name backscatter victims by category and letter (\"Organisation A\"), "
+		 "without their addresses"),
+	OPT_STRING(A, o.categories_file, "categories", 0, "FILE",
+		   "CSV match,english,japanese: the victims' categories for --anonymize "
+		   "(match: AS64512 or a prefix like 198.51.100.0/24)"),
 	OPT_END,
 };
 #undef A
@@ -167,7 +185,7 @@ static const struct opt_cmd report_cmd = {
 
 int report_parse_args(int argc, char **argv, struct report_opts *opts)
 {
-	struct report_args a = { .o = { .top = 5, .country = -1 }, .from = -1, .to = -1 };
+	struct report_args a = { .o = { .top = 5 }, .from = -1, .to = -1 };
 	struct report_opts *o = &a.o;
 	int rc = opt_parse(&report_cmd, argc, argv, &a, NULL);
 
@@ -190,26 +208,23 @@ int report_parse_args(int argc, char **argv, struct report_opts *opts)
 			       "--week, --from/--to");
 	if (o->format == FMT_CSV && !o->out)
 		return opt_error(&report_cmd, "--format csv writes a directory: give --out DIR");
+	if (o->categories_file && !o->anonymize)
+		return opt_error(&report_cmd, "--categories names the victims for --anonymize: give both");
+	if (o->format == FMT_PDF && !o->out && isatty(STDOUT_FILENO))
+		return opt_error(&report_cmd, "--format pdf writes a binary file: give --out FILE");
 	*opts = a.o;
 	return OPT_GO;
 }
 
 bool parse_port_id(const char *s, struct port_id *out)
 {
-	char buf[32], *slash;
+	char buf[32], *name;
 	uint64_t port;
 	int proto;
 
-	if (strlen(s) >= sizeof(buf))
+	if (!text_split(s, '/', buf, sizeof(buf), &name) || !parse_uint(buf, 0, 65535, &port))
 		return false;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	if (!parse_uint(buf, 0, 65535, &port))
-		return false;
-	proto = proto_parse(slash + 1);
+	proto = proto_parse(name);
 	if (proto < 0)
 		return false;
 	out->proto = (uint8_t)proto;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The two reading threads. Each streams its series (tally.h) of every
- * day directory in date order; the two never write the same memory. The
- * second waits for a directory until the first has read its totals.
+ * The three reading threads. Each streams its series (tally.h) of every
+ * day directory in date order; no two write the same memory. The second
+ * and third (sources.csv) wait for a directory until the first has read
+ * its totals.
  */
 #include <pthread.h>
 #include "report/row.h"
@@ -10,17 +11,25 @@
 
 /* Which series a day needs: everything in the period, what ranks need in
  * the previous one, only the long-range port series elsewhere, and the
- * rows of an interval written late that reaches into the period. */
+ * rows of an interval written late that reaches into the period. The
+ * look-back days before a period need only what the detectors read. */
 static bool wanted(const struct report_stats *st, int day, enum series kind,
 		   const struct dir_marks *dm)
 {
+	if (st->opts->totals_only)
+		return kind == S_TOTALS && stats_day_index(st, day) >= 0;
+	if (st->opts->lookback)
+		return (stats_day_index(st, day) >= 0 ||
+			(kind != S_TOTALS && dm->span_end_day > st->opts->from)) &&
+		       (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES ||
+			kind == S_BACKSCATTER);
 	if (stats_day_index(st, day) >= 0)
-		return kind != S_SOURCES;
+		return true;
 	if (in_prev(st, day) && (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES))
 		return true;
 	if (st->opts->n_ports && (kind == S_TOTALS || kind == S_PORTS))
 		return true;
-	return kind != S_TOTALS && kind != S_SOURCES && dm->span_end_day > st->opts->from;
+	return kind != S_TOTALS && dm->span_end_day > st->opts->from;
 }
 
 struct read_job {
@@ -65,13 +74,20 @@ void stats_read_days(struct report_stats *st, const struct day_list *days)
 {
 	struct read_job a = { st, days, tally_thread_a, tally_thread_a_n };
 	struct read_job b = { st, days, tally_thread_b, tally_thread_b_n };
-	pthread_t tid;
+	struct read_job c = { st, days, tally_sources, tally_sources_n };
+	struct read_job *jobs[] = { &b, &c };
+	pthread_t tid[2];
+	bool started[2];
 
-	if (pthread_create(&tid, NULL, read_job_run, &b)) {
-		read_job_run(&a);	/* no thread: one after the other, totals first */
-		read_job_run(&b);
-		return;
-	}
+	/* b and c wait for a's totals of each directory; without threads they
+	 * run after it, one after the other */
+	for (int i = 0; i < 2; i++)
+		started[i] = !pthread_create(&tid[i], NULL, read_job_run, jobs[i]);
 	read_job_run(&a);
-	pthread_join(tid, NULL);
+	for (int i = 0; i < 2; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			read_job_run(jobs[i]);
+	}
 }

@@ -14,8 +14,11 @@
 
 #define RPT_MAX_PORTS 16
 #define RPT_MAX_DATA 64
+#define RPT_MAX_COUNTRIES 8
 
-enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV };
+struct categories;
+
+enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV, FMT_PDF };
 enum rpt_lang { LANG_EN, LANG_JA };
 
 /* proto is the IP protocol number (6 tcp, 17 udp, 1 icmp, 58 icmpv6). */
@@ -33,12 +36,18 @@ struct report_opts {
 	char period_name[32];	/* "2022Q3", "2022-09", "2022-W36" or "" */
 	enum rpt_format format;
 	enum rpt_lang lang;
-	const char *out;	/* file (html, md) or directory (csv); NULL: stdout */
+	const char *out;	/* file (html, md, pdf) or directory (csv); NULL: stdout */
 	int top;
-	int country;		/* country slot, or -1: default */
+	int countries[RPT_MAX_COUNTRIES];	/* --country slots, in order given */
+	int n_countries;	/* 0: the default */
 	struct port_id ports[RPT_MAX_PORTS];
 	int n_ports;
 	const char *sensors_file;
+	bool lookback;		/* the days before the period, for the detectors alone */
+	bool totals_only;	/* the same months a year earlier: totals alone */
+	bool anonymize;		/* victims by category and letter, no addresses */
+	const char *categories_file;
+	const struct categories *categories;	/* loaded from it, else NULL */
 };
 
 /*

@@ -5,6 +5,7 @@
  * The rows themselves are folded in by tally.c.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/text.h"
 #include "report/stats.h"
+#include "report/csvfile.h"
 
 void stats_init(struct report_stats *st, const struct report_opts *opts,
 		int long_from, int long_to, size_t ndirs)
@@ -20,7 +22,9 @@ void stats_init(struct report_stats *st, const struct report_opts *opts,
 	memset(st, 0, sizeof(*st));
 	st->opts = opts;
 	st->ndays = opts->to - opts->from + 1;
-	st->focus_country = opts->country;
+	st->nfocus = opts->n_countries;
+	for (int i = 0; i < opts->n_countries; i++)
+		st->focus[i] = opts->countries[i];
 	st->last_sensor = -1;
 	st->last_tag = -1;
 	hmap_init_strings(&st->sensor_ids, sizeof(int));
@@ -30,6 +34,11 @@ void stats_init(struct report_stats *st, const struct report_opts *opts,
 	hmap_init_strings(&st->as_orgs, 0);
 	counters_init(&st->ports);
 	counters_init(&st->cross);
+	hmap_init_strings(&st->src_addrs, sizeof(struct src_addr));
+	hmap_init(&st->src_day_addr, 2 * sizeof(uint32_t), 1);
+	hmap_init(&st->src_as_ids, sizeof(uint64_t), sizeof(int));
+	st->src_day = xcalloc((size_t)st->ndays + 1, sizeof(uint64_t));
+	st->src_country_day = xcalloc((size_t)st->ndays * CC_SLOTS + 1, sizeof(uint64_t));
 	st->day = xcalloc((size_t)st->ndays, sizeof(*st->day));
 	st->country_packets = xcalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
 	st->country_sources = xcalloc((size_t)st->ndays * CC_SLOTS, sizeof(uint64_t));
@@ -77,6 +86,14 @@ void stats_free(struct report_stats *st)
 	hmap_free(&st->sensor_ids);
 	hmap_free(&st->bs_by_ip);
 	hmap_free(&st->as_orgs);
+	hmap_free(&st->src_addrs);
+	hmap_free(&st->src_day_addr);
+	hmap_free(&st->src_as_ids);
+	for (size_t i = 0; i < st->nsrc_as; i++)
+		free(st->src_as[i].org);
+	free(st->src_as);
+	free(st->src_day);
+	free(st->src_country_day);
 	hmap_free(&st->ports);
 	hmap_free(&st->cross);
 	free(st->day);
@@ -94,6 +111,40 @@ void stats_free(struct report_stats *st)
 const char *sensor_display(const struct sensor_stats *s)
 {
 	return s->label && *s->label ? s->label : s->name;
+}
+
+bool sensor_active(const struct sensor_stats *s, int day)
+{
+	int64_t last = s->end_t > s->last_t ? s->end_t - 1 : s->last_t;
+
+	return s->rows && s->interval > 0 && day >= s->first_t / 86400 && day <= last / 86400;
+}
+
+double sensor_coverage(const struct sensor_stats *s, int di)
+{
+	double per_day = s && s->interval > 0 ? 86400.0 / (double)s->interval : 0;
+
+	return per_day > 0 ? fmin(sensor_day_rows(s, di) / per_day, 1.0) : 0;
+}
+
+/* Coverage below this is partial; above, rounding of late intervals. */
+#define FULL_DAY 0.999
+
+bool stats_day_partial(const struct report_stats *st, int di)
+{
+	bool any = false, short_one = false;
+
+	for (int s = 0; s < st->nsensors; s++) {
+		const struct sensor_stats *ss = st->sensors[s];
+		double cov;
+
+		if (!sensor_active(ss, st->opts->from + di))
+			continue;
+		cov = sensor_coverage(ss, di);
+		any |= cov > 0;
+		short_one |= cov < FULL_DAY;
+	}
+	return any && short_one;
 }
 
 int stats_sensor_id(struct report_stats *st, const char *name)
@@ -122,15 +173,6 @@ int stats_sensor_id(struct report_stats *st, const char *name)
 
 /* s as the report names it when reading the data (tally.c): valid UTF-8,
  * no control characters. */
-static char *clean_dup(const char *s)
-{
-	size_t n = strlen(s);
-	char *out = xmalloc(3 * n + 1);
-
-	text_clean(out, 3 * n + 1, s, n);
-	return out;
-}
-
 /* One line of --sensors: false (its error printed) when it is bad. */
 static bool sensor_line(struct report_stats *st, char **fields, int n, const char *path,
 			unsigned long line)
@@ -145,7 +187,7 @@ static bool sensor_line(struct report_stats *st, char **fields, int n, const cha
 	}
 	if (line == 1 && !strcmp(fields[0], "sensor"))
 		return true;	/* header */
-	name = clean_dup(fields[0]);
+	name = text_clean_dup(fields[0]);
 	id = stats_sensor_id(st, name);
 	free(name);
 	if (id < 0) {
@@ -159,13 +201,13 @@ static bool sensor_line(struct report_stats *st, char **fields, int n, const cha
 
 		if (*fields[i]) {
 			free(*dst);
-			*dst = clean_dup(fields[i]);
+			*dst = text_clean_dup(fields[i]);
 		}
 	}
 	if (n > 3 && *fields[3]) {
 		s->country = cc_slot(fields[3]);
-		if (s->country < 0) {
-			name = clean_dup(fields[3]);
+		if (s->country < 0 || !cc_known(s->country)) {
+			name = text_clean_dup(fields[3]);
 			pr_err("report: %s:%lu: bad country '%s'", path, line, name);
 			free(name);
 			return false;
@@ -174,56 +216,15 @@ static bool sensor_line(struct report_stats *st, char **fields, int n, const cha
 	return true;
 }
 
+static bool on_sensor_record(void *ctx, char **fields, int n, const char *path,
+			     unsigned long line)
+{
+	return sensor_line(ctx, fields, n, path, line);
+}
+
 bool stats_load_sensor_file(struct report_stats *st, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL, *out, *fields[8];
-	struct csv_record rec = { .fields = fields, .max = 8 };
-	unsigned long line = 1;
-	size_t len = 0, cap = 0, got;
-	const char *p, *end;
-	bool ok = true;
-
-	if (!f) {
-		pr_err("report: cannot read --sensors %s: %s", path, strerror(errno));
-		return false;
-	}
-	/* A small file, read whole: records may span lines (quoted CR/LF). */
-	do {
-		XGROW(text, cap, len + 65536, 65536);
-		got = fread(text + len, 1, cap - len, f);
-		len += got;
-	} while (got);
-	if (ferror(f)) {
-		pr_err("report: cannot read --sensors %s: %s", path, strerror(errno));
-		ok = false;
-	}
-	fclose(f);
-	out = xmalloc(len + 1);
-	for (p = text, end = text + len; ok && p < end; p = rec.next) {
-		enum csv_status status = csv_read_record(p, end, true, out, &rec);
-		unsigned long first = line;
-
-		if (status == CSV_PARTIAL) {
-			pr_err("report: %s:%lu: a quoted field is never closed", path, line);
-			ok = false;
-			break;
-		}
-		line += 1 + rec.lines;
-		if (status != CSV_RECORD && status != CSV_TOO_MANY) {
-			pr_err("report: %s:%lu: a NUL byte in the line", path, first);
-			ok = false;
-		} else if (rec.n == 1 && !fields[0][0]) {
-			continue;	/* an empty line */
-		} else if (fields[0][0] == '#') {
-			continue;	/* a comment */
-		} else {
-			ok = sensor_line(st, fields, status == CSV_TOO_MANY ? 9 : rec.n, path, first);
-		}
-	}
-	free(out);
-	free(text);
-	return ok;
+	return csvfile_each(path, "--sensors", 8, on_sensor_record, st);
 }
 
 /* The spacing that covers the most rows is the sensor's interval. */

@@ -20,7 +20,8 @@ enum key_kind {
 	K_PORT_DAY = 1,		/* fleet: v0 packets, v1 mirai, v2 bytes */
 	K_SENSOR_PORT_DAY,	/* per sensor: v0 packets */
 	K_PORT_PREV,		/* previous period: v0 packets */
-	K_PORT_FOCUS,		/* from the focus country: v0 packets, v1 mirai */
+	K_PORT_FOCUS,		/* focus country index in sensor bits: v0 packets, v1 mirai */
+	K_PORT_FOCUS_DAY,	/* the same per day */
 	K_PORT_COUNTRY_DAY,	/* --port index, country in port bits: v0 packets */
 	K_TAG_PORT,		/* tag id in sensor bits: v0 packets, v1 Σ sources */
 	K_TAG_COUNTRY,		/* tag id, country in port bits: v0 packets, v1 Σ sources */
@@ -149,10 +150,25 @@ struct bs_source {
 	size_t nports;
 };
 
+/* sources.csv: an address, over the period (sources.c). */
+struct src_addr {
+	uint32_t id;		/* its order of first sight */
+	int country;		/* of its first row */
+	int as;			/* index into src_as */
+};
+
+/* An AS of the sources: its addresses (each once) and their packets. */
+struct src_as {
+	uint64_t asn;
+	char *org;		/* as_org of its first row, "" when none */
+	uint64_t packets, addrs;
+};
+
 struct report_stats {
 	const struct report_opts *opts;
 	int ndays;
-	int focus_country;	/* --country or the default */
+	int focus[RPT_MAX_COUNTRIES];	/* --country slots, or the default alone */
+	int nfocus;
 
 	struct sensor_stats *sensors[MAX_SENSORS];
 	int nsensors;
@@ -185,6 +201,15 @@ struct report_stats {
 	int long_from, long_to;		/* all days the data holds */
 	uint64_t *long_port[RPT_MAX_PORTS];	/* [long_to - long_from + 1] */
 	bool *long_seen;		/* a totals row on that day */
+
+	bool sources_seen;		/* thread C: any sources.csv row in the period */
+	struct hmap src_addrs;		/* ip -> struct src_addr */
+	struct hmap src_day_addr;	/* (day index, address id): seen that day */
+	struct hmap src_as_ids;		/* asn -> index into src_as */
+	struct src_as *src_as;
+	size_t nsrc_as, cap_src_as;
+	uint64_t *src_day;		/* [ndays] distinct addresses */
+	uint64_t *src_country_day;	/* [ndays * CC_SLOTS] */
 
 	struct csv_read_stats read[S_COUNT];
 	uint64_t days_read;
@@ -224,5 +249,15 @@ static inline int stats_day_index(const struct report_stats *st, int day)
 }
 
 const char *sensor_display(const struct sensor_stats *s);
+
+/* Whether the sensor had started and not yet stopped on that day (its
+ * first and last rows of the period): a day it is expected to cover. */
+bool sensor_active(const struct sensor_stats *s, int day);
+/* The share of day index di its rows cover, 0 … 1 (rows of its usual
+ * interval, late intervals by their seconds). */
+double sensor_coverage(const struct sensor_stats *s, int di);
+/* Whether period day di has data from some sensor but not the whole day
+ * from every sensor active on it (a partial day on the fleet's charts). */
+bool stats_day_partial(const struct report_stats *st, int di);
 
 #endif

@@ -280,10 +280,17 @@ static void port_countries_day(struct reader *r, const void *row, int day, uint6
 	(void)in;
 	if (di < 0)
 		return;
-	if (x->cc == st->focus_country) {
-		uint64_t *c = counters_get(&st->cross, rkey(K_PORT_FOCUS, 0, (unsigned)x->proto,
-							    (unsigned)x->port, 0));
+	for (int i = 0; i < st->nfocus; i++) {
+		uint64_t *c;
 
+		if (x->cc != st->focus[i])
+			continue;
+		c = counters_get(&st->cross, rkey(K_PORT_FOCUS, (unsigned)i, (unsigned)x->proto,
+						  (unsigned)x->port, 0));
+		c[0] += v[X_PACKETS];
+		c[1] += v[X_MIRAI];
+		c = counters_get(&st->cross, rkey(K_PORT_FOCUS_DAY, (unsigned)i, (unsigned)x->proto,
+						  (unsigned)x->port, (unsigned)di));
 		c[0] += v[X_PACKETS];
 		c[1] += v[X_MIRAI];
 	}

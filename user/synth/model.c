@@ -141,7 +141,9 @@ static void day_model(const struct synth_opts *o, int s, int day, struct day_mod
 		if (uniform(&r) < 0.04)
 			m->attacked[m->nattacked++] = i;
 	}
-	if (rel == SYN_BS_JP_DAY)
+	if (!o->events)
+		;	/* no bursts either */
+	else if (rel == SYN_BS_JP_DAY)
 		m->bs_from = VICTIMS_GENERAL, m->bs_to = VICTIMS_GENERAL + 12;
 	else if (rel == SYN_BS_JP_DAY + 1)
 		m->bs_from = VICTIMS_GENERAL + 8, m->bs_to = VICTIMS_GENERAL + VICTIMS_JP;
@@ -197,6 +199,22 @@ int synth_plan(const struct synth_opts *o, struct synth_event *out, int max)
 		out[n] = (struct synth_event){ .type = "country_spike", .subject = "RO",
 					       .first_day = o->from + SYN_SPIKE_DAY,
 					       .last_day = o->from + SYN_SPIKE_DAY + SYN_SPIKE_DAYS - 1 };
+		n++;
+	}
+	/* The backscatter bursts (day_model): JP two days, TW one day and
+	 * again four days later; each day the range holds is listed. */
+	static const struct { const char *cc; int first, days; } bursts[] = {
+		{ "JP", SYN_BS_JP_DAY, 2 }, { "TW", SYN_BS_TW_DAY, 1 }, { "TW", SYN_BS_TW_DAY + 4, 1 },
+	};
+	for (size_t i = 0; i < sizeof(bursts) / sizeof(bursts[0]) && n < max; i++) {
+		int last = bursts[i].first + bursts[i].days - 1;
+
+		if (ndays <= bursts[i].first)
+			continue;
+		out[n] = (struct synth_event){ .type = "backscatter_burst",
+					       .first_day = o->from + bursts[i].first,
+					       .last_day = o->from + (last < ndays ? last : ndays - 1) };
+		snprintf(out[n].subject, sizeof(out[n].subject), "%s", bursts[i].cc);
 		n++;
 	}
 	return n;

@@ -96,7 +96,7 @@ bool render_csv(const struct doc *d, const char *dir)
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const struct block *b = &d->blocks[i];
 
-		if (b->kind == BLK_TABLE && !table_csv(dir, b->table))
+		if (b->kind == BLK_TABLE && (b->table->where & COL_CSV) && !table_csv(dir, b->table))
 			return false;
 		if (b->kind == BLK_CHART && !chart_csv(dir, b->chart))
 			return false;

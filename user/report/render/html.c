@@ -25,7 +25,7 @@ static const char style[] =
 "table.presence td:first-child, table.presence td:nth-child(2) { text-align: left; }\n"
 ".note { color: #555; font-size: 9pt; }\n"
 "figure.chart { margin: .6em 0 1.2em; }\n"
-"figure.chart svg { width: 100%; height: auto; }\n"
+"figure.chart > svg { width: 100%; height: auto; }\n"
 "figcaption { text-align: center; font-size: 9.5pt; font-weight: bold; }\n"
 ".legend { font-size: 8.5pt; text-align: center; }\n"
 ".legend span { margin: 0 .6em; white-space: nowrap; }\n"
@@ -37,9 +37,49 @@ static const char style[] =
 "svg .grid { stroke: #e3e3e3; }\n"
 "svg .axis, svg .tick { stroke: #888; }\n"
 "svg .nodata { fill: #eeeeee; }\n"
+".legend svg.swatch { margin-right: .3em; vertical-align: 0; }\n"
+"svg .partial rect { fill: #f4ecd2; } svg .partial line { stroke: #c9b77a; stroke-width: 1; }\n"
+".legend i.partial { background: repeating-linear-gradient(45deg, #c8c8c8 0 2px,"
+" #fff 2px 5px); border: 1px solid #ccc; }\n"
 "footer { margin-top: 2em; border-top: 1px solid #ccc; color: #777; font-size: 8.5pt; }\n"
 "@media print { body { margin: 0; max-width: none; }"
 " figure.chart, table { break-inside: avoid; } h2, h3 { break-after: avoid; } }\n";
+
+/* Printed (--format pdf): page numbers in the margin of every page, the
+ * contents on a page of their own, their links kept inside the file. */
+static const char print_style[] =
+"@page { @bottom-center { content: counter(page) \" / \" counter(pages);"
+" font-size: 8.5pt; color: #555; } }\n"
+"nav.toc { break-after: page; }\n"
+"nav.toc ol { list-style: none; padding-left: 0; }\n"
+"nav.toc ol ol { padding-left: 1.5em; }\n"
+"nav.toc a { color: inherit; text-decoration: none; }\n";
+
+/* The contents: every heading of levels 2 and 3, linked to its id. */
+static void toc_html(const struct doc *d, FILE *f)
+{
+	bool open3 = false;
+
+	fprintf(f, "<nav class=\"toc\">\n<h2 class=\"toc\">%s</h2>\n<ol>\n",
+		d->lang == LANG_JA ? "目次" : "Contents");
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const struct block *b = &d->blocks[i];
+
+		if (b->kind != BLK_HEADING || b->level < 2 || b->level > 3)
+			continue;
+		if (b->level == 3 && !open3) {
+			fprintf(f, "<ol>\n");
+			open3 = true;
+		} else if (b->level == 2 && open3) {
+			fprintf(f, "</ol>\n");
+			open3 = false;
+		}
+		fprintf(f, "<li><a href=\"#h%zu\">", i);
+		html_escape(f, b->text);
+		fprintf(f, "</a></li>\n");
+	}
+	fprintf(f, "%s</ol>\n</nav>\n", open3 ? "</ol>\n" : "");
+}
 
 static void table_html(const struct table *t, FILE *f)
 {
@@ -70,7 +110,7 @@ static void table_html(const struct table *t, FILE *f)
 	fprintf(f, "</tbody>\n</table>\n");
 }
 
-bool render_html(const struct doc *d, FILE *f)
+bool render_html(const struct doc *d, FILE *f, bool print)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -78,17 +118,24 @@ bool render_html(const struct doc *d, FILE *f)
 	html_escape(f, d->title);
 	fprintf(f, " — ");
 	html_escape(f, d->subtitle);
-	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style);
+	fprintf(f, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n<header>\n<h1>", style,
+		print ? print_style : "");
 	html_escape(f, d->title);
 	fprintf(f, "</h1>\n<p class=\"subtitle\">");
 	html_escape(f, d->subtitle);
-	fprintf(f, "</p>\n</header>\n<main>\n");
+	fprintf(f, "</p>\n</header>\n");
+	if (print)
+		toc_html(d, f);
+	fprintf(f, "<main>\n");
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const struct block *b = &d->blocks[i];
 
 		switch (b->kind) {
 		case BLK_HEADING:
-			fprintf(f, "<h%d>", b->level);
+			if (print)
+				fprintf(f, "<h%d id=\"h%zu\">", b->level, i);
+			else
+				fprintf(f, "<h%d>", b->level);
 			html_escape(f, b->text);
 			fprintf(f, "</h%d>\n", b->level);
 			break;
@@ -99,7 +146,8 @@ bool render_html(const struct doc *d, FILE *f)
 			fprintf(f, "</p>\n");
 			break;
 		case BLK_TABLE:
-			table_html(b->table, f);
+			if (b->table->where & COL_PAGE)
+				table_html(b->table, f);
 			break;
 		case BLK_CHART:
 			render_svg_chart(b->chart, d->lang, f);

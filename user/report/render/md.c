@@ -49,8 +49,75 @@ static void table_md(const struct table *t, FILE *f)
 	fprintf(f, "\n");
 }
 
+/* Columns a character takes in a fixed-width font: 2 for the wide East
+ * Asian ranges (kana, kanji, hangul, full-width forms), else 1. */
+static int char_width(unsigned cp)
+{
+	return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	       (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000 ? 2 : 1;
+}
+
+/* The next UTF-8 character of s (valid: the document is repaired). */
+static unsigned next_char(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	int n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+	unsigned cp = n == 1 ? *p : *p & (0x3F >> (n - 1));
+
+	for (int i = 1; i < n && p[i]; i++)
+		cp = cp << 6 | (p[i] & 0x3F);
+	*s += n;
+	return cp;
+}
+
+/*
+ * A series name in exactly `cols` columns, counted as a fixed-width font
+ * shows them (a kanji takes two), so the bars line up whatever the script;
+ * a name too long for them goes whole on a line of its own, never cut.
+ */
+static void name_cols(FILE *f, const char *name, int cols)
+{
+	int total = 0;
+
+	for (const char *q = name; *q;)
+		total += char_width(next_char(&q));
+	fputs(name, f);
+	if (total <= cols)
+		fprintf(f, "%*s", cols - total, "");
+	else
+		fprintf(f, "\n%*s", cols, "");
+}
+
 /* At most this many characters a series; longer series are averaged. */
 #define SPARK_WIDTH 92
+
+/* The days with data from part of the fleet, as runs: "7/16–7/19, 8/2". */
+static void partial_days_md(const struct chart *c, FILE *f)
+{
+	bool ja = c->lang == LANG_JA, any = false;
+
+	for (int i = 0; i < c->npoints; i++) {
+		int j = i, y, m1, d1, m2, d2;
+
+		if (!c->partial[i])
+			continue;
+		while (j + 1 < c->npoints && c->partial[j + 1])
+			j++;
+		fprintf(f, "%s", any ? (ja ? "、" : ", ") : (ja ? "> 一部のセンサーのみのデータ：" :
+								  "> Data from part of the fleet: "));
+		any = true;
+		ymd_from_day(c->days[i], &y, &m1, &d1);
+		ymd_from_day(c->days[j], &y, &m2, &d2);
+		fprintf(f, ja ? "%d月%d日" : "%d/%d", m1, d1);
+		if (j > i)
+			fprintf(f, ja ? "～%d月%d日" : "–%d/%d", m2, d2);
+		i = j;
+	}
+	if (any)
+		fprintf(f, "%s\n\n", ja ? "。" : ".");
+}
 
 static void chart_md(const struct chart *c, FILE *f)
 {
@@ -70,7 +137,8 @@ static void chart_md(const struct chart *c, FILE *f)
 	for (int s = 0; s < c->nseries; s++) {
 		double peak = 0;
 
-		fprintf(f, "%-24.24s ", c->names[s]);
+		name_cols(f, c->names[s], 24);
+		fputc(' ', f);
 		for (int k = 0; k < width; k++) {
 			int a = k * c->npoints / width, b = (k + 1) * c->npoints / width, n = 0;
 			double sum = 0;
@@ -94,6 +162,7 @@ static void chart_md(const struct chart *c, FILE *f)
 		fprintf(f, "  max %.0f\n", peak);
 	}
 	fprintf(f, "```\n\n");
+	partial_days_md(c, f);
 }
 
 bool render_md(const struct doc *d, FILE *f)
@@ -122,7 +191,8 @@ bool render_md(const struct doc *d, FILE *f)
 			fprintf(f, "\n\n");
 			break;
 		case BLK_TABLE:
-			table_md(b->table, f);
+			if (b->table->where & COL_PAGE)
+				table_md(b->table, f);
 			break;
 		case BLK_CHART:
 			chart_md(b->chart, f);

@@ -7,8 +7,12 @@
 #include <stdio.h>
 #include "report/doc.h"
 
-/* One self-contained HTML file (html.c, charts from svg.c). */
-bool render_html(const struct doc *d, FILE *f);
+/* One self-contained HTML file (html.c, charts from svg.c); print adds
+ * the contents, page numbers and a page break before each section. */
+bool render_html(const struct doc *d, FILE *f, bool print);
+/* The HTML for print, printed to an A4 PDF at path by headless Chromium
+ * (pdf.c); path "-" is stdout. */
+bool render_pdf(const struct doc *d, const char *path);
 /* Markdown, charts as lines of block characters (md.c). */
 bool render_md(const struct doc *d, FILE *f);
 /* A directory of CSV files, one per table and per chart (csv.c). */

@@ -2,7 +2,7 @@
 /*
  * The report's structure, after the TSUBAME quarterly reports: overview
  * with top ports and source regions (with the previous period's rank),
- * notable events, then the thematic sections, then data gaps. Only the
+ * notable events, then the thematic sections, data gaps, references. Only the
  * order is here; each section is a file of its own.
  */
 #include "lib/alloc.h"
@@ -10,9 +10,10 @@
 #include "report/sections/section.h"
 
 void build_report(struct doc *d, const struct report_stats *st,
-		  const struct event_list *events)
+		  const struct event_list *events, const struct report_stats *year_before)
 {
-	struct build b = { .st = st, .o = st->opts, .events = events, .d = d };
+	struct build b = { .st = st, .o = st->opts, .events = events, .d = d,
+			   .year_before = year_before };
 	char from[32], to[32];
 
 	fmt_date(&b, st->opts->from, from, sizeof(from));
@@ -24,6 +25,7 @@ void build_report(struct doc *d, const struct report_stats *st,
 	else
 		d->subtitle = xasprintf(TR(&b, "%s – %s", "%s～%s"), from, to);
 	build_overview(&b);
+	build_addresses(&b);
 	build_events(&b);
 	build_backscatter(&b);
 	build_mirai(&b);
@@ -31,5 +33,8 @@ void build_report(struct doc *d, const struct report_stats *st,
 	build_sensors(&b);
 	build_focus_ports(&b);
 	build_gaps(&b);
+	build_references(&b);
+	mark_partial_days(&b);
+	anonymize_free(&b);
 	doc_repair_text(d);
 }

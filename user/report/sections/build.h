@@ -7,7 +7,8 @@
 #include "report/events.h"
 #include "report/stats.h"
 
+/* year_before: the totals of the period's months a year earlier, or NULL. */
 void build_report(struct doc *d, const struct report_stats *st,
-		  const struct event_list *events);
+		  const struct event_list *events, const struct report_stats *year_before);
 
 #endif

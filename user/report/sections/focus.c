@@ -9,6 +9,48 @@
 
 #define STACK_COUNTRIES 5
 
+/* The port as seen from --country fi: its rank among the country's ports
+ * and the country's own daily chart (seed 004: 1433/TCP, 13th from Japan). */
+static void focus_port_country(struct build *b, int j, int fi, const char *label)
+{
+	const struct report_stats *st = b->st;
+	const struct port_id *pid = &b->o->ports[j];
+	int cc = st->focus[fi], rank = 0;
+	size_t n;
+	struct port_total *p = rank_ports(&st->cross, K_PORT_FOCUS, fi, &n);
+	char text[256], code[3], nports[32];
+	struct chart *c;
+
+	fmt_count(n, nports, sizeof(nports));
+	for (size_t i = 0; i < n && !rank; i++)
+		if (p[i].proto == pid->proto && p[i].port == pid->port)
+			rank = (int)i + 1;
+	free(p);
+	cc_code(cc, code);
+	if (rank)
+		doc_para(b->d, TR(b, "From %s, %s ranked %d among %s destination ports.",
+				  "%sからのパケットでは、%s宛は%d位でした（宛先ポート%s件中）。"),
+			 country_name(cc, b->d->lang), label, rank, nports);
+	else
+		doc_para(b->d, TR(b, "No packet from %s went to %s.", "%sから%s宛のパケットはありませんでした。"),
+			 country_name(cc, b->d->lang), label);
+	snprintf(text, sizeof(text), TR(b, "Daily packets to %s from %s", "%2$sから%1$s宛のパケット観測数の推移"),
+		 label, country_name(cc, b->d->lang));
+	c = doc_chart(b->d, "chart_port_cc", figure_caption(b, text), CHART_LINE, st->ndays, 1);
+	free(c->id);
+	c->id = xasprintf("chart_port_%u_%u_%s", pid->port, pid->proto, code);
+	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));
+	c->names[0] = xstrdup(country_name(cc, b->d->lang));
+	for (int d = 0; d < st->ndays; d++) {
+		const uint64_t *v = counters_find(&st->cross, rkey(K_PORT_COUNTRY_DAY, (unsigned)j, 0,
+								 (unsigned)cc, (unsigned)d));
+
+		c->days[d] = b->o->from + d;
+		if (day_has_data(st, d))
+			chart_set(c, 0, d, v ? v[0] : 0);
+	}
+}
+
 static void focus_port(struct build *b, int j)
 {
 	const struct report_stats *st = b->st;
@@ -20,7 +62,7 @@ static void focus_port(struct build *b, int j)
 	struct table *t;
 	struct chart *c;
 
-	port_label(pid->proto, pid->port, label, sizeof(label));
+	port_label(pid->proto, pid->port, b->d->lang, label, sizeof(label));
 	doc_heading(b->d, 3, "%d.%d %s", b->section, j + 1, label);
 	memset(counts, 0, sizeof(counts));
 	for (int cc = 0; cc < CC_SLOTS; cc++)
@@ -36,12 +78,13 @@ static void focus_port(struct build *b, int j)
 		total += counts[ncc++].packets;
 	fmt_count(total, pk, sizeof(pk));
 	doc_para(b->d, TR(b, "%s received %s packets in the period (by source region, from port × country rows).",
-			  "期間中の %s 宛のパケットは %s でした（送信元地域別の集計による）。"), label, pk);
+			  "期間中の%s宛のパケットは%sでした（送信元地域別の集計による）。"), label, pk);
 	series = ncc < STACK_COUNTRIES ? ncc : STACK_COUNTRIES;
 	snprintf(text, sizeof(text), TR(b, "Daily packets to %s by source region",
-					"%s 宛パケット観測数の主な送信元地域ごとの推移"), label);
+					"%s宛パケット観測数の主な送信元地域ごとの推移"), label);
+	/* a port never seen still gets its chart: zeros, under its own name */
 	c = doc_chart(b->d, "chart_port", figure_caption(b, text), CHART_STACKED,
-		      st->ndays, series + (ncc > series));
+		      st->ndays, ncc ? series + (ncc > series) : 1);
 	free(c->id);
 	c->id = xasprintf("chart_port_%u_%u", pid->port, pid->proto);
 	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));
@@ -49,6 +92,8 @@ static void focus_port(struct build *b, int j)
 		c->names[i] = xstrdup(country_name(counts[i].cc, b->d->lang));
 	if (ncc > series)
 		c->names[series] = xstrdup(TR(b, "Other", "その他"));
+	if (!ncc)
+		c->names[0] = xstrdup(label);
 	for (int d = 0; d < st->ndays; d++) {
 		c->days[d] = b->o->from + d;
 		if (day_has_data(st, d))
@@ -71,7 +116,7 @@ static void focus_port(struct build *b, int j)
 			chart_add(c, s, d, e->v[0]);
 	}
 	top = ncc < b->o->top ? ncc : b->o->top;
-	snprintf(text, sizeof(text), TR(b, "Source regions of %s", "%s 宛パケットの送信元地域"), label);
+	snprintf(text, sizeof(text), TR(b, "Source regions of %s", "%s宛パケットの送信元地域"), label);
 	t = doc_table(b->d, "port_countries", table_caption(b, text), 6);
 	free(t->id);
 	t->id = xasprintf("port_%u_%u_countries", pid->port, pid->proto);
@@ -94,7 +139,7 @@ static void focus_port(struct build *b, int j)
 	fmt_date(b, st->long_from, from, sizeof(from));
 	fmt_date(b, st->long_to, to, sizeof(to));
 	snprintf(text, sizeof(text), TR(b, "Daily packets to %s, %s – %s (all the data holds)",
-					"%2$s～%3$s の %1$s 宛のパケット観測数（保有する全データ）"),
+					"%2$s～%3$sの%1$s宛のパケット観測数（保有する全データ）"),
 		 label, from, to);
 	c = doc_chart(b->d, "chart_port_long", figure_caption(b, text), CHART_LINE, nlong, 1);
 	free(c->id);
@@ -106,6 +151,8 @@ static void focus_port(struct build *b, int j)
 		if (st->long_seen[d])
 			chart_set(c, 0, d, st->long_port[j][d]);
 	}
+	for (int fi = 0; fi < st->nfocus; fi++)
+		focus_port_country(b, j, fi, label);
 }
 
 void build_focus_ports(struct build *b)

@@ -72,10 +72,10 @@ static void summary(struct build *b)
 	fmt_count(packets, total, sizeof(total));
 	fmt_count(days ? packets / (uint64_t)days : 0, avg, sizeof(avg));
 	if (b->d->lang == LANG_JA)
-		doc_para(b->d, "本レポートでは、%sから%sまでの期間に %d 台のセンサーで観測された"
+		doc_para(b->d, "本レポートでは、%sから%sまでの期間に%d台のセンサーで観測された"
 			 "パケットを、宛先ポート番号や送信元地域ごとに分類して分析した結果について述べます。"
-			 "期間中に観測されたパケットは合計 %s（データのある %d 日間の1日平均 %s）で、"
-			 "送信元地域は %d でした。", from, to, active, total, days, avg, countries);
+			 "期間中に観測されたパケットは合計%s（データのある%d日間の1日平均%s）で、"
+			 "送信元地域は%dでした。", from, to, active, total, days, avg, countries);
 	else
 		doc_para(b->d, "This report analyses the packets that %d sensor%s received "
 			 "between %s and %s, classified by destination port and by source "
@@ -134,15 +134,16 @@ static void top_ports(struct build *b)
 	size_t n, nprev;
 	struct port_total *cur = rank_ports(&st->ports, K_PORT_DAY, 0, &n);
 	struct port_total *prev = rank_ports(&st->ports, K_PORT_PREV, 0, &nprev);
-	int top = (int)n < b->o->top ? (int)n : b->o->top;
+	int top = (int)n < b->o->top ? (int)n : b->o->top, limit = b->o->top > 10 ? b->o->top : 10;
 	uint64_t total = 0;
-	char text[160], label[64], first[64] = "";
+	char text[160], label[64], first[64] = "", outside[64];
 	struct table *t;
 	struct chart *c;
 
+	snprintf(outside, sizeof(outside), TR(b, "outside the top %d", "TOP%d外"), limit);
 	for (size_t i = 0; i < n; i++)
 		total += cur[i].packets;
-	snprintf(text, sizeof(text), TR(b, "Top %d destination ports", "宛先ポート番号トップ %d"), top);
+	snprintf(text, sizeof(text), TR(b, "Top %d destination ports", "宛先ポート番号トップ%d"), top);
 	t = doc_table(b->d, "top_ports", table_caption(b, text), 8);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
 	port_cols(b, t, 1);
@@ -161,40 +162,41 @@ static void top_ports(struct build *b)
 				break;
 			}
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		port_cells(t, r, 1, cur[i].proto, cur[i].port);
-		port_label(cur[i].proto, cur[i].port, label, sizeof(label));
+		port_cells(b, t, r, 1, cur[i].proto, cur[i].port);
+		port_label(cur[i].proto, cur[i].port, b->d->lang, label, sizeof(label));
 		table_set_u64(t, r, 4, cur[i].packets);
 		table_set_pct(t, r, 5, total ? 100.0 * (double)cur[i].packets / (double)total : 0);
 		prev_rank_cell(b, t, r, 6, prank, prank > 0);
 		table_set(t, r, 7, svc ? svc : "", svc ? svc : "");
 		if (!i)
 			snprintf(first, sizeof(first), "%s", label);
-		if (st->prev_seen && (prank == 0 || prank > 10)) {
+		if (st->prev_seen && (prank == 0 || prank > limit)) {
+			/* the same words as the table's column, for the same limit */
 			if (b->d->lang == LANG_JA)
-				doc_note(b->d, "%s が新たにトップ %d に入りました（前%s: %s）。", label,
-					 top, period_word(b), prank ? "TOP10外" : "観測なし");
+				doc_note(b->d, "%sが新たにトップ%dに入りました（前%s：%s）。", label,
+					 top, period_word(b), prank ? outside : "観測なし");
 			else
 				doc_note(b->d, "%s entered the top %d (previous %s: %s).", label, top,
-					 period_word(b), prank ? "outside the top 10" : "not seen");
+					 period_word(b), prank ? outside : "not seen");
 		}
 	}
-	doc_note(b->d, "%s", TR(b, "Service names follow /etc/services (the IANA registry); "
-				"packets need not follow the protocol named.",
-				"※サービス名は IANA の情報（/etc/services）をもとに記載していますが、"
-				"必ずしも各サービスプロトコルに則った形式のパケットが受信されているとは限りません。"));
+	doc_note(b->d, TR(b, "Service names follow the IANA registry (%d); packets need not "
+			  "follow the protocol named.",
+			  "※サービス名はIANAの情報（%d）をもとに記載していますが、必ずしも各サービス"
+			  "プロトコルに則った形式のパケットが受信されているとは限りません。"), REF_IANA + 1);
 	if (top)
 		doc_para(b->d, TR(b, "The most packets went to %s, %.1f%% of all packets.",
-				  "最も多く観測されたパケットは %s 宛で、全体の %.1f%% を占めました。"),
+				  "最も多く観測されたパケットは%s宛で、全体の%.1f%%を占めました。"),
 			 first, total ? 100.0 * (double)cur[0].packets / (double)total : 0);
 	snprintf(text, sizeof(text), TR(b, "Daily packets to the top %d destination ports",
-					"宛先ポート番号別パケット観測数トップ %d の推移"), top);
+					"宛先ポート番号別パケット観測数トップ%dの推移"), top);
 	c = doc_chart(b->d, "chart_top_ports", figure_caption(b, text), CHART_LINE,
 		      st->ndays, top);
 	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));
 	for (int d = 0; d < st->ndays; d++)
 		c->days[d] = b->o->from + d;
 	for (int i = 0; i < top; i++) {
-		port_label(cur[i].proto, cur[i].port, label, sizeof(label));
+		port_label(cur[i].proto, cur[i].port, b->d->lang, label, sizeof(label));
 		c->names[i] = xstrdup(label);
 		for (int d = 0; d < st->ndays; d++) {
 			const uint64_t *v = counters_find(&st->ports, rkey(K_PORT_DAY, ALL_SENSORS,
@@ -246,7 +248,7 @@ static void top_countries(struct build *b)
 	qsort(cur, (size_t)ncur, sizeof(*cur), cmp_cc_total);
 	qsort(prev, (size_t)nprev, sizeof(*prev), cmp_cc_total);
 	top = ncur < b->o->top ? ncur : b->o->top;
-	snprintf(text, sizeof(text), TR(b, "Top %d source regions", "送信元地域トップ %d"), top);
+	snprintf(text, sizeof(text), TR(b, "Top %d source regions", "送信元地域トップ%d"), top);
 	t = doc_table(b->d, "top_countries", table_caption(b, text), 6);
 	table_col(t, 0, TR(b, "Rank", "順位"), "rank", COL_BOTH | COL_NUM);
 	region_cols(b, t, 1);
@@ -270,11 +272,11 @@ static void top_countries(struct build *b)
 	}
 	if (top)
 		doc_para(b->d, TR(b, "Most packets came from %s, %.1f%% of all packets.",
-				  "送信元地域として最も多かったのは%sで、全体の %.1f%% を占めました。"),
+				  "送信元地域として最も多かったのは%sで、全体の%.1f%%を占めました。"),
 			 country_name(cur[0].cc, b->d->lang),
 			 total ? 100.0 * (double)cur[0].packets / (double)total : 0);
 	snprintf(text, sizeof(text), TR(b, "Daily packets from the top %d source regions",
-					"送信元地域別トップ %d ごとのパケット観測数の推移"), top);
+					"送信元地域別トップ%dごとのパケット観測数の推移"), top);
 	c = doc_chart(b->d, "chart_top_countries", figure_caption(b, text), CHART_LINE,
 		      st->ndays, top);
 	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));

@@ -7,6 +7,7 @@
  * Nothing is written for input that had none of it.
  */
 #include <stdio.h>
+#include <string.h>
 #include "report/sections/section.h"
 
 #define SHOW_MAX 10	/* files or late intervals named; the rest counted */
@@ -23,8 +24,8 @@ static void skipped_lines(struct build *b)
 	if (!all)
 		return;
 	if (b->d->lang == LANG_JA)
-		doc_note(b->d, "データ品質: 入力の %llu 行を集計から除外しました（不正な形式 %llu、"
-			 "範囲外の数値 %llu、合計が 2^64−1 を超える行 %llu、既に読んだ行の重複 %llu）。"
+		doc_note(b->d, "データ品質：入力の%llu行を集計から除外しました（不正な形式%llu、"
+			 "範囲外の数値%llu、合計が2^64−1を超える行%llu、既に読んだ行の重複%llu）。"
 			 "各理由の最初の行は警告に示しています。",
 			 (unsigned long long)all, (unsigned long long)n[ROW_BAD],
 			 (unsigned long long)n[ROW_RANGE], (unsigned long long)n[ROW_SUM],
@@ -39,6 +40,35 @@ static void skipped_lines(struct build *b)
 			 (unsigned long long)n[ROW_SUM], (unsigned long long)n[ROW_DUP]);
 }
 
+/*
+ * A file as the published note names it: the file, its day and the
+ * directory above (a sensor's, as synth and fleets lay them out), never
+ * the path on the machine that made the report (the warning has that).
+ */
+static void file_name(const char *path, char *buf, size_t len)
+{
+	const char *part[3] = { NULL, NULL, NULL };	/* file, day, above */
+	const char *end[3] = { NULL, NULL, NULL };
+	const char *p = path + strlen(path);
+
+	for (int k = 0; k < 3 && p > path; k++) {
+		end[k] = p;
+		while (p > path && p[-1] != '/')
+			p--;
+		part[k] = p;
+		while (p > path && p[-1] == '/')
+			p--;
+	}
+	if (part[2] && part[1])
+		snprintf(buf, len, "%.*s (%.*s, %.*s)", (int)(end[0] - part[0]), part[0],
+			 (int)(end[2] - part[2]), part[2], (int)(end[1] - part[1]), part[1]);
+	else if (part[1])
+		snprintf(buf, len, "%.*s (%.*s)", (int)(end[0] - part[0]), part[0],
+			 (int)(end[1] - part[1]), part[1]);
+	else
+		snprintf(buf, len, "%s", part[0] ? part[0] : path);
+}
+
 static void cut_files(struct build *b)
 {
 	size_t n = 0, shown = 0;
@@ -48,7 +78,7 @@ static void cut_files(struct build *b)
 	if (!n)
 		return;
 	if (b->d->lang == LANG_JA)
-		doc_note(b->d, "データ品質: %zu 個のファイルが途中で終わっており（gzip の途中切れ、"
+		doc_note(b->d, "データ品質：%zu個のファイルが途中で終わっており（gzipの途中切れ、"
 			 "読み取りエラー、行末のない最終行）、それ以降の行は失われています。", n);
 	else
 		doc_note(b->d, "Data quality: %zu file%s end early (a gzip stream cut short, a "
@@ -57,17 +87,19 @@ static void cut_files(struct build *b)
 	for (int k = 0; k < S_COUNT; k++)
 		for (size_t i = 0; i < b->st->read[k].ncuts && shown < SHOW_MAX; i++, shown++) {
 			const struct cut_file *c = &b->st->read[k].cuts[i];
+			char name[300];
 
+			file_name(c->path, name, sizeof(name));
 			if (b->d->lang == LANG_JA)
-				doc_note(b->d, "%s: %llu 行目以降（最後に読めた行の時刻: %s）", c->path,
+				doc_note(b->d, "%s：%llu行目以降（最後に読めた行の時刻：%s）", name,
 					 (unsigned long long)c->line, *c->last_time ? c->last_time : "なし");
 			else
 				doc_note(b->d, "%s: from line %llu on (the last row read whole: %s)",
-					 c->path, (unsigned long long)c->line,
+					 name, (unsigned long long)c->line,
 					 *c->last_time ? c->last_time : "none");
 		}
 	if (n > shown)
-		doc_note(b->d, TR(b, "… and %zu more (see the warnings).", "…ほか %zu 個（警告を参照）。"),
+		doc_note(b->d, TR(b, "… and %zu more (see the warnings).", "…ほか%zu個（警告を参照）。"),
 			 n - shown);
 }
 
@@ -82,7 +114,7 @@ static void late_rows(struct build *b)
 		format_minute(l->t, from);
 		format_minute(l->t + l->seconds, to);
 		if (b->d->lang == LANG_JA)
-			doc_note(b->d, "データ品質: %u 秒分のデータが遅れて1つの集計間隔として書かれました"
+			doc_note(b->d, "データ品質：%u秒分のデータが遅れて1つの集計間隔として書かれました"
 				 "（%s、%s～%s UTC）。そのパケット数は期間内の各日に時間の割合で配分しています。",
 				 (unsigned)l->seconds, sensor_display(st->sensors[l->sensor]), from, to);
 		else
@@ -93,7 +125,7 @@ static void late_rows(struct build *b)
 	}
 	if (st->nlate > SHOW_MAX)
 		doc_note(b->d, TR(b, "… and %zu more intervals written late.",
-				  "…ほか %zu 個の遅れて書かれた集計間隔。"), st->nlate - SHOW_MAX);
+				  "…ほか%zu個の遅れて書かれた集計間隔。"), st->nlate - SHOW_MAX);
 }
 
 void quality_notes(struct build *b)

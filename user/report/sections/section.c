@@ -19,14 +19,14 @@ void fmt_date(const struct build *b, int day, char *buf, size_t len)
 
 const char *table_caption(struct build *b, const char *text)
 {
-	snprintf(b->caption, sizeof(b->caption), TR(b, "Table %d: %s", "表 %d：%s"),
+	snprintf(b->caption, sizeof(b->caption), TR(b, "Table %d: %s", "表%d：%s"),
 		 ++b->tables, text);
 	return b->caption;
 }
 
 const char *figure_caption(struct build *b, const char *text)
 {
-	snprintf(b->caption, sizeof(b->caption), TR(b, "Figure %d: %s", "図 %d：%s"),
+	snprintf(b->caption, sizeof(b->caption), TR(b, "Figure %d: %s", "図%d：%s"),
 		 ++b->figures, text);
 	return b->caption;
 }
@@ -60,7 +60,7 @@ struct port_total *rank_ports(const struct hmap *m, enum key_kind kind,
 		uint64_t key = c->key, *v;
 
 		if (!key || key_kind(key) != kind ||
-		    ((kind == K_SENSOR_PORT_DAY || kind == K_TAG_PORT) &&
+		    ((kind == K_SENSOR_PORT_DAY || kind == K_TAG_PORT || kind == K_PORT_FOCUS) &&
 		     (int)key_sensor(key) != sensor))
 			continue;
 		v = counters_get(&sums, rkey(kind, 0, key_proto(key), key_port(key), 0));
@@ -114,11 +114,11 @@ void port_cols(struct build *b, struct table *t, int col)
 	table_col(t, col + 2, "", "port", COL_CSV);
 }
 
-void port_cells(struct table *t, int row, int col, uint8_t proto, uint16_t port)
+void port_cells(struct build *b, struct table *t, int row, int col, uint8_t proto, uint16_t port)
 {
 	char label[64], num[8];
 
-	port_label(proto, port, label, sizeof(label));
+	port_label(proto, port, b->d->lang, label, sizeof(label));
 	table_set(t, row, col, label, NULL);
 	table_set(t, row, col + 1, proto_name(proto, num), NULL);
 	snprintf(num, sizeof(num), "%u", port);
@@ -130,4 +130,34 @@ int cmp_count_name(uint64_t a, const char *a_name, uint64_t b, const char *b_nam
 	if (a != b)
 		return a > b ? -1 : 1;
 	return strcmp(a_name, b_name);
+}
+
+void mark_partial_days(struct build *b)
+{
+	const struct report_stats *st = b->st;
+	unsigned char *partial = xcalloc((size_t)st->ndays + 1, 1);
+
+	for (int d = 0; d < st->ndays; d++)
+		partial[d] = day_has_data(st, d) && stats_day_partial(st, d);
+	for (size_t i = 0; i < b->d->nblocks; i++) {
+		struct chart *c = b->d->blocks[i].chart;
+
+		if (b->d->blocks[i].kind != BLK_CHART || c->npoints != st->ndays ||
+		    !c->npoints || c->days[0] != b->o->from)
+			continue;
+		memcpy(c->partial, partial, (size_t)st->ndays);
+	}
+	free(partial);
+}
+
+void fmt_duration(struct build *b, int64_t secs, char *buf, size_t len)
+{
+	int64_t d = secs / 86400, h = secs % 86400 / 3600, m = secs % 3600 / 60;
+
+	if (b->d->lang == LANG_JA)
+		snprintf(buf, len, d ? "%lld日%lld時間%lld分" : "%.0lld%lld時間%lld分",
+			 (long long)d, (long long)h, (long long)m);
+	else
+		snprintf(buf, len, d ? "%lld d %lld h %lld min" : "%.0lld%lld h %lld min",
+			 (long long)d, (long long)h, (long long)m);
 }

@@ -4,6 +4,7 @@
  * from something one network sees. Each sensor's top ten ports side by
  * side, and the average packets a sensor receives a day, by month and group.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static void top_ten(struct build *b, const int *order)
 	struct table *t;
 
 	snprintf(text, sizeof(text), TR(b, "Each sensor's top %d destination ports",
-					"センサーごとのパケット TOP%d の比較"), SENSOR_TOP);
+					"センサーごとのパケット TOP%dの比較"), SENSOR_TOP);
 	t = doc_table(b->d, "sensor_top_ports", table_caption(b, text), 1 + SENSOR_TOP);
 	table_col(t, 0, TR(b, "Sensor", "センサー"), "sensor", COL_BOTH);
 	for (int k = 0; k < SENSOR_TOP; k++) {
@@ -148,12 +149,59 @@ static void top_ten(struct build *b, const int *order)
 				"考えられます。"));
 }
 
+/* Average packets a sensor of group g received a day in month (y * 12 +
+ * m - 1), over the days of st; false without a sensor-day of data. */
+static bool month_average(struct build *b, const struct report_stats *st, const char *g,
+			  int month, double *avg)
+{
+	uint64_t packets = 0, sensor_days = 0;
+
+	for (int i = 0; i < st->nsensors; i++) {
+		const struct sensor_stats *s = st->sensors[i];
+
+		if (!s->rows || strcmp(group_of(b, s), g))
+			continue;
+		for (int d = 0; d < st->ndays; d++) {
+			int y, m, dd;
+
+			ymd_from_day(st->opts->from + d, &y, &m, &dd);
+			if (y * 12 + m - 1 != month || !s->rows_day[d])
+				continue;
+			packets += s->packets_day[d];
+			sensor_days++;
+		}
+	}
+	*avg = sensor_days ? (double)packets / (double)sensor_days : 0;
+	return sensor_days > 0;
+}
+
+static void average_cell(struct table *t, int r, int col, bool have, double avg)
+{
+	char page[40], csv[32];
+
+	if (!have) {
+		table_set(t, r, col, "-", "");
+		return;
+	}
+	snprintf(csv, sizeof(csv), "%.0f", avg);
+	fmt_count(strtoull(csv, NULL, 10), page, sizeof(page));
+	table_set(t, r, col, page, csv);
+}
+
+/*
+ * The monthly averages by group, as seed 002 has them: a table and a
+ * chart, each group beside the same months a year earlier when the data
+ * hold them (its "-" columns and dashed lines).
+ */
 static void monthly(struct build *b, const int *order)
 {
-	const struct report_stats *st = b->st;
-	const char *groups[64];
-	int ngroups = 0, months[64], nmonths = 0;
+	const struct report_stats *st = b->st, *yb = b->year_before;
+	const char *groups[32];
+	int ngroups = 0, months[64], nmonths = 0, cols;
+	bool earlier[32] = { false };
+	char text[200];
 	struct table *t;
+	struct chart *c;
 
 	for (int i = 0; i < st->nsensors; i++) {
 		const char *g = group_of(b, st->sensors[order[i]]);
@@ -163,7 +211,7 @@ static void monthly(struct build *b, const int *order)
 			continue;
 		for (k = 0; k < ngroups && strcmp(groups[k], g); k++)
 			;
-		if (k == ngroups && ngroups < 64)
+		if (k == ngroups && ngroups < 32)
 			groups[ngroups++] = g;
 	}
 	for (int d = 0; d < st->ndays; d++) {
@@ -173,45 +221,55 @@ static void monthly(struct build *b, const int *order)
 		if ((!nmonths || months[nmonths - 1] != y * 12 + m - 1) && nmonths < 64)
 			months[nmonths++] = y * 12 + m - 1;
 	}
+	for (int g = 0; g < ngroups; g++)
+		for (int mi = 0; mi < nmonths && yb; mi++) {
+			double avg;
+
+			earlier[g] |= month_average(b, yb, groups[g], months[mi] - 12, &avg);
+		}
+	cols = ngroups;
+	for (int g = 0; g < ngroups; g++)
+		cols += earlier[g];
 	t = doc_table(b->d, "sensor_monthly",
 		      table_caption(b, TR(b, "Average packets a sensor received per day, by month",
 					  "センサー1台が1日あたりに受信したパケット数の平均（月別）")),
-		      1 + ngroups);
+		      1 + cols);
 	table_col(t, 0, TR(b, "Month", "月"), "month", COL_BOTH);
-	for (int g = 0; g < ngroups; g++)
-		table_col(t, 1 + g, groups[g], groups[g], COL_BOTH | COL_NUM);
+	for (int g = 0, col = 1; g < ngroups; g++) {
+		table_col(t, col++, groups[g], groups[g], COL_BOTH | COL_NUM);
+		if (earlier[g]) {
+			snprintf(text, sizeof(text), TR(b, "%s, a year earlier", "%s（前年同月）"), groups[g]);
+			table_col(t, col++, text, text, COL_BOTH | COL_NUM);
+		}
+	}
+	snprintf(text, sizeof(text), "%s", TR(b, "Average packets a sensor received per day, by month",
+					      "センサー1台あたりの1日平均パケット数の推移（月別）"));
+	c = doc_chart(b->d, "chart_sensor_monthly", figure_caption(b, text), CHART_LINE, nmonths, cols);
+	c->y_label = xstrdup(TR(b, "packets per sensor-day", "パケット数/センサー・日"));
+	for (int s = 0; s < cols; s++)	/* the series are the table's columns */
+		c->names[s] = xstrdup(t->head_page[1 + s]);
 	for (int mi = 0; mi < nmonths; mi++) {
 		char month[16];
 		int r = table_row(t);
 
+		c->days[mi] = day_from_ymd(months[mi] / 12, months[mi] % 12 + 1, 1);
 		snprintf(month, sizeof(month), "%04d-%02d", months[mi] / 12, months[mi] % 12 + 1);
 		table_set(t, r, 0, month, month);
-		for (int g = 0; g < ngroups; g++) {
-			uint64_t packets = 0, sensor_days = 0;
-			char page[40], csv[32];
+		for (int g = 0, col = 1; g < ngroups; g++) {
+			double avg;
+			bool have = month_average(b, st, groups[g], months[mi], &avg);
 
-			for (int i = 0; i < st->nsensors; i++) {
-				const struct sensor_stats *s = st->sensors[i];
-
-				if (!s->rows || strcmp(group_of(b, s), groups[g]))
-					continue;
-				for (int d = 0; d < st->ndays; d++) {
-					int y, m, dd;
-
-					ymd_from_day(b->o->from + d, &y, &m, &dd);
-					if (y * 12 + m - 1 != months[mi] || !s->rows_day[d])
-						continue;
-					packets += s->packets_day[d];
-					sensor_days++;
-				}
-			}
-			if (!sensor_days) {
-				table_set(t, r, 1 + g, "-", "");
+			average_cell(t, r, col, have, avg);
+			if (have)
+				chart_set(c, col - 1, mi, (uint64_t)llround(avg));
+			col++;
+			if (!earlier[g])
 				continue;
-			}
-			snprintf(csv, sizeof(csv), "%.0f", (double)packets / (double)sensor_days);
-			fmt_count(strtoull(csv, NULL, 10), page, sizeof(page));
-			table_set(t, r, 1 + g, page, csv);
+			have = month_average(b, yb, groups[g], months[mi] - 12, &avg);
+			average_cell(t, r, col, have, avg);
+			if (have)
+				chart_set(c, col - 1, mi, (uint64_t)llround(avg));
+			col++;
 		}
 	}
 	doc_note(b->d, "%s", TR(b, "Average = packets of the group's sensors in the month / "

@@ -82,7 +82,7 @@ static void intro(struct build *b, uint64_t all)
 	fmt_count(all, a, sizeof(a));
 	fmt_count(tagged, t, sizeof(t));
 	doc_para(b->d, TR(b, "Of the %s packets in the period, %s (%.2f%%) carried at least one tag.",
-			  "期間中のパケット %s のうち、タグが付いたパケットは %s（%.2f%%）でした。"),
+			  "期間中のパケット%sのうち、タグが付いたパケットは%s（%.2f%%）でした。"),
 		 a, t, pct(tagged, all));
 }
 
@@ -118,7 +118,7 @@ static void overview_table(struct build *b, struct tag_stats **order, uint64_t a
 		"sources of each interval and sensor, summed; a source seen in ten intervals counts ten "
 		"times.",
 		"割合：タグの付いたパケット数 ÷ 期間中の全パケット数。送信元数：集計間隔・センサーごとの"
-		"送信元 IP アドレス数の合計（10 の集計間隔で観測された送信元は 10 と数えます）。"));
+		"送信元 IPアドレス数の合計（10の集計間隔で観測された送信元は10と数えます）。"));
 }
 
 /* A table of one tag: a caption naming the tag, an id from its rank, the
@@ -130,7 +130,7 @@ static struct table *tag_table(struct build *b, const char *what_en, const char 
 	struct table *t;
 
 	if (b->d->lang == LANG_JA)
-		snprintf(text, sizeof(text), "%s：%sトップ %d", label, what_ja, top);
+		snprintf(text, sizeof(text), "%s：%sトップ%d", label, what_ja, top);
 	else
 		snprintf(text, sizeof(text), "%s: top %d %s", label, top, what_en);
 	snprintf(id, sizeof(id), "tag_%d_%s", rank, what_id);
@@ -172,7 +172,7 @@ static void ports_table(struct build *b, const struct tag_stats *tg, int rank, c
 		int r = table_row(t);
 
 		table_set_u64(t, r, 0, (unsigned long long)(i + 1));
-		port_cells(t, r, 1, p[i].proto, p[i].port);
+		port_cells(b, t, r, 1, p[i].proto, p[i].port);
 		tail_cells(t, r, 4, tg, p[i].packets, p[i].sources);
 	}
 }
@@ -226,7 +226,7 @@ static void daily_chart(struct build *b, const struct tag_stats *tg, int rank, c
 	char text[256], id[48];
 	struct chart *c;
 
-	snprintf(text, sizeof(text), TR(b, "Daily %s packets", "%s パケット観測数の推移"), label);
+	snprintf(text, sizeof(text), TR(b, "Daily %s packets", "%sパケット観測数の推移"), label);
 	snprintf(id, sizeof(id), "chart_tag_%d", rank);
 	c = doc_chart(b->d, id, figure_caption(b, text), CHART_LINE, st->ndays, 1);
 	c->y_label = xstrdup(TR(b, "packets per day", "パケット数/日"));
@@ -252,12 +252,12 @@ static void tag_section(struct build *b, const struct tag_stats *tg, int rank, u
 	doc_heading(b->d, 3, "%d.%d %s", b->section, rank, label);
 	fmt_count(tg->packets, count, sizeof(count));
 	if (nports)
-		port_label(p[0].proto, p[0].port, port, sizeof(port));
+		port_label(p[0].proto, p[0].port, b->d->lang, port, sizeof(port));
 	else
 		snprintf(port, sizeof(port), "-");
 	if (b->d->lang == LANG_JA)
-		doc_para(b->d, "%s（タグ %s、%s）：%s パケット（期間中の全パケットの %.2f%%）。"
-			 "最も多い宛先は %s、送信元地域は%sでした。", label, tg->name, kind, count,
+		doc_para(b->d, "%s（タグ%s、%s）：%sパケット（期間中の全パケットの%.2f%%）。"
+			 "最も多い宛先は%s、送信元地域は%sでした。", label, tg->name, kind, count,
 			 pct(tg->packets, all), port, ncc ? country_name(counts[0].cc, LANG_JA) : "-");
 	else
 		doc_para(b->d, "%s (tag %s, %s): %s packets, %.2f%% of all packets in the period. "
