@@ -67,6 +67,7 @@ lab_down() {
 
 cleanup() {
 	lab_down
+	rm -f "/run/xdp-telescope/$RX_IF.lock" # run's lock file: it outlives run
 	rm -rf "$SINK_PIN"
 	rm -rf "$WORK"
 }
@@ -76,6 +77,7 @@ trap 'exit 130' INT TERM
 lab_up() { # [QUEUES]: receive and transmit queues of each end (default 1)
 	local q=${1:-1}
 	lab_down
+	rm -f "/run/xdp-telescope/$RX_IF.lock" # run's lock file: it outlives run
 	ip netns add "$TX_NS"
 	ip netns add "$RX_NS"
 	ip link add "$TX_IF" numtxqueues "$q" numrxqueues "$q" netns "$TX_NS" type veth \
@@ -229,6 +231,7 @@ live_run() {
 	say "live $name ($receiver): sent $sent, wire drops (sender tx_dropped) $tx_drop," \
 		"delivered $tx_ok, counted $counted, lost at the receiver $lost"
 	lab_down
+	rm -f "/run/xdp-telescope/$RX_IF.lock" # run's lock file: it outlives run
 }
 
 # live_mq NAME QUEUES: the sensor on a veth of QUEUES receive queues, one
@@ -275,6 +278,7 @@ live_mq() {
 	say "live $name ($queues queue(s)): sent $sent, wire drops $tx_drop, counted $counted," \
 		"lost at the receiver $lost, $(val "live.$name.received_mpps") Mpps"
 	lab_down
+	rm -f "/run/xdp-telescope/$RX_IF.lock" # run's lock file: it outlives run
 }
 
 if ! skipping live; then
@@ -377,6 +381,7 @@ if ! skipping drain; then
 	row drain.loader_rss_before_feed "$hwm_before" KiB
 	row drain.bpf_map_memory "$map_bytes" bytes
 	lab_down
+	rm -f "/run/xdp-telescope/$RX_IF.lock" # run's lock file: it outlives run
 fi
 
 row bench.seconds "$((SECONDS - start))" s
