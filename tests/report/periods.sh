@@ -21,36 +21,48 @@ periods=("week --week=2022-W27 2022-07-04 2022-07-10"
 	 "month --month=2022-07 2022-07-01 2022-07-31"
 	 "quarter --quarter=2022Q3 2022-07-01 2022-09-30")
 plus() { date -u -d "$1 $2 days" +%F; }
+# one case: its own fleet and report; "ok", or what was wrong, in its file
+one_case() { # TYPE AT KIND OPT PFROM PTO POS CASEDIR
+	local type=$1 at=$2 kind=$3 opt=$4 pfrom=$5 pto=$6 pos=$7 c=$8 start from to
+	case $pos in
+	first) start=$pfrom ;;
+	last) start=$pto ;;
+	across) start=$(plus "$pfrom" -2) ;;
+	esac
+	from=$(plus "$start" -"$at")
+	to=$(plus "$start" 21)
+	[[ "$to" < "$pto" ]] && to=$pto
+	mkdir -p "$c"
+	"$BIN" synth --out "$c/data" --sensors 3 --from "$from" --to "$to" \
+		--seed 3 --interval 3600 --rate 2 >/dev/null
+	if ! grep -q "^$type," "$c/data/events.csv"; then
+		echo "synth lists no $type" >"$c/result"
+	elif ! "$BIN" report --data "$c/data" "$opt" --format csv --out "$c/csv" 2>"$c/stderr"; then
+		{ echo "$type on the $kind's $pos day: the report failed"; cat "$c/stderr"; } >"$c/result"
+	elif ! python3 tests/report/check_events.py "$c/data/events.csv" "$c/csv/events.csv" \
+		"$pfrom" "$pto" "$from" >"$c/check"; then
+		{ echo "$type on the $kind's $pos day ($start, synth from $from):"; cat "$c/check"; } >"$c/result"
+	else
+		echo ok >"$c/result"
+	fi
+	rm -rf "$c/data"	# 70 MB a fleet: only the verdicts stay
+}
+# Two cases at a time, one a core: each is a synth and a report.
 n=0
 for d in "${detectors[@]}"; do
-	set -- $d
-	type=$1 at=$2
 	for p in "${periods[@]}"; do
-		set -- $p
-		kind=$1 opt=$2 pfrom=$3 pto=$4
 		for pos in first last across; do
-			case $pos in
-			first) start=$pfrom ;;
-			last) start=$pto ;;
-			across) start=$(plus "$pfrom" -2) ;;
-			esac
-			from=$(plus "$start" -"$at")
-			to=$(plus "$start" 21)
-			[[ "$to" < "$pto" ]] && to=$pto
-			data="$work/$from-$to"
-			[ -d "$data" ] || { rm -rf "$work"/20*; "$BIN" synth --out "$data" --sensors 3 --from "$from" --to "$to" \
-				--seed 3 --interval 3600 --rate 2; }
-			grep -q "^$type," "$data/events.csv" || { echo "synth lists no $type"; exit 1; }
-			"$BIN" report --data "$data" "$opt" --format csv --out "$work/c" 2>/dev/null
-			if ! python3 tests/report/check_events.py "$data/events.csv" "$work/c/events.csv" \
-				"$pfrom" "$pto" "$from" >"$work/check"; then
-				echo "$type on the $kind's $pos day ($start, synth from $from):"
-				cat "$work/check"
-				exit 1
-			fi
+			[ "$(jobs -rp | wc -l)" -ge 2 ] && wait -n
 			n=$((n + 1))
+			one_case $d $p $pos "$work/case$n" &
 		done
 	done
+done
+wait
+for i in $(seq 1 $n); do
+	[ "$(cat "$work/case$i/result" 2>/dev/null)" = ok ] && continue
+	cat "$work/case$i/result" 2>/dev/null || echo "case $i left no verdict"
+	exit 1
 done
 # The first week of the data: nothing judged, and the report says so.
 # (Into files: grep -q on a pipe may close it before the report is done.)
