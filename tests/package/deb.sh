@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/src"
 git ls-files -co --exclude-standard | grep -v '^build/\|^data/' | tar -cf - -T - |
 	tar -xf - -C "$work/src"
-(cd "$work/src" && dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) ||
+(cd "$work/src" && dpkg-buildpackage -us -uc -b -J"$(nproc)" >"$work/build.log" 2>&1) ||
 	{ tail -30 "$work/build.log"; echo "FAIL: dpkg-buildpackage"; exit 1; }
 deb=$(ls "$work"/xdp-telescope_*_amd64.deb)
 lintian --fail-on error "$deb" >"$work/lintian.log" 2>&1 ||
