@@ -17,6 +17,7 @@
 #include "report/input.h"
 #include "report/categories.h"
 #include "report/stats.h"
+#include "report/zone.h"
 
 static bool write_output(const struct report_opts *o, const struct doc *d)
 {
@@ -71,6 +72,33 @@ static bool any_rows(const struct report_stats *st)
 	return false;
 }
 
+/* The first and last (local) days the data directories hold: each holds
+ * a UTC day, which --tz may spread over two local days. */
+static void data_days(const struct day_list *days, const struct tz_zone *z, int *first,
+		      int *last)
+{
+	*first = tz_day(z, (int64_t)days->v[0].day * 86400);
+	*last = tz_day(z, (int64_t)days->v[days->n - 1].day * 86400 + 86399);
+}
+
+/*
+ * The zone of --tz for every day the report can touch: the data's, the
+ * period's, the previous period's, the look-back's and a year earlier's.
+ */
+static bool build_zone(const struct report_opts *o, const struct day_list *days,
+		       struct tz_zone *z)
+{
+	int lo = days->v[0].day, hi = days->v[days->n - 1].day;
+
+	if (o->prev_from < lo)
+		lo = o->prev_from;
+	if (o->from - 400 < lo)
+		lo = o->from - 400;
+	if (o->to > hi)
+		hi = o->to;
+	return tz_build(z, o->tz_name, lo - 1, hi + 1);
+}
+
 /*
  * The EV_LOOKBACK_DAYS before the period, from the same data, into hist:
  * the detectors' baselines for the period's first days. False when the
@@ -79,7 +107,10 @@ static bool any_rows(const struct report_stats *st)
 static bool read_lookback(const struct report_opts *o, const struct day_list *days,
 			  struct report_opts *ho, struct report_stats *hist)
 {
-	if (days->v[0].day >= o->from)
+	int first, last;
+
+	data_days(days, o->tz, &first, &last);
+	if (first >= o->from)
 		return false;
 	*ho = *o;
 	ho->from = o->from - EV_LOOKBACK_DAYS;
@@ -88,7 +119,7 @@ static bool read_lookback(const struct report_opts *o, const struct day_list *da
 	ho->prev_to = 0;
 	ho->n_ports = 0;
 	ho->lookback = true;
-	stats_init(hist, ho, days->v[0].day, days->v[days->n - 1].day, days->n);
+	stats_init(hist, ho, first, last, days->n);
 	stats_read_days(hist, days);
 	stats_finish(hist);
 	return true;
@@ -102,20 +133,21 @@ static bool read_lookback(const struct report_opts *o, const struct day_list *da
 static bool read_year_before(const struct report_opts *o, const struct day_list *days,
 			     struct report_opts *yo, struct report_stats *yb)
 {
-	int y, m, d;
+	int y, m, d, first, last;
 
+	data_days(days, o->tz, &first, &last);
 	*yo = *o;
 	ymd_from_day(o->from, &y, &m, &d);
 	yo->from = day_from_ymd(y - 1, m, 1);
 	ymd_from_day(o->to, &y, &m, &d);
 	yo->to = (m == 12 ? day_from_ymd(y, 1, 1) : day_from_ymd(y - 1, m + 1, 1)) - 1;
-	if (days->v[0].day > yo->to)
+	if (first > yo->to)
 		return false;
 	yo->prev_from = 1;
 	yo->prev_to = 0;
 	yo->n_ports = 0;
 	yo->totals_only = true;
-	stats_init(yb, yo, days->v[0].day, days->v[days->n - 1].day, days->n);
+	stats_init(yb, yo, first, last, days->n);
 	if (o->sensors_file && !stats_load_sensor_file(yb, o->sensors_file)) {
 		stats_free(yb);
 		return false;
@@ -138,7 +170,9 @@ int cmd_report(int argc, char **argv)
 	bool lookback;
 	struct doc doc;
 	struct timespec t0, t1;
+	struct tz_zone zone = { 0 };
 	char a[11], b[11];
+	int first, last;
 	bool ok;
 	int rc;
 
@@ -156,19 +190,29 @@ int cmd_report(int argc, char **argv)
 		return OPT_EXIT_USAGE;
 	}
 	day_list_sort(&days);
+	if (o.tz_name) {
+		if (!build_zone(&o, &days, &zone)) {
+			day_list_free(&days);
+			return OPT_EXIT_USAGE;
+		}
+		o.tz = &zone;
+	}
 	if (o.categories_file) {
 		if (!categories_load(&cats, o.categories_file)) {
 			categories_free(&cats);
 			day_list_free(&days);
+			tz_free(&zone);
 			return 1;
 		}
 		o.categories = &cats;
 	}
-	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day, days.n);
+	data_days(&days, o.tz, &first, &last);
+	stats_init(&st, &o, first, last, days.n);
 	if (o.sensors_file && !stats_load_sensor_file(&st, o.sensors_file)) {
 		stats_free(&st);
 		categories_free(&cats);
 		day_list_free(&days);
+		tz_free(&zone);
 		return 1;
 	}
 	if (!st.nfocus)
@@ -182,6 +226,7 @@ int cmd_report(int argc, char **argv)
 		stats_free(&st);
 		categories_free(&cats);
 		day_list_free(&days);
+		tz_free(&zone);
 		return 1;
 	}
 	stats_finish(&st);
@@ -204,5 +249,6 @@ int cmd_report(int argc, char **argv)
 	event_list_free(&events);
 	stats_free(&st);
 	day_list_free(&days);
+	tz_free(&zone);
 	return ok ? 0 : 1;
 }

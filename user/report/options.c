@@ -12,6 +12,7 @@
 #include "lib/text.h"
 #include "report/report.h"
 #include "report/names.h"
+#include "report/zone.h"
 
 /* The options while they are parsed: the report's, and what checks them. */
 struct report_args {
@@ -124,6 +125,17 @@ static bool parse_port(const struct opt *opt, const char *s, void *cfg)
 	return true;
 }
 
+/* A zone the system's zoneinfo has: else the name is refused here, not
+ * read silently as UTC the way the C library would. */
+static bool parse_tz(const struct opt *opt, const char *s, void *cfg)
+{
+	(void)opt;
+	if (!tz_known(s))
+		return false;
+	((struct report_args *)cfg)->o.tz_name = s;
+	return true;
+}
+
 static const char *const formats[] = {
 	[FMT_HTML] = "html", [FMT_MD] = "md|markdown", [FMT_CSV] = "csv", [FMT_PDF] = "pdf", NULL,
 };
@@ -168,6 +180,9 @@ static const struct opt report_table[] = {
 	OPT_STRING(A, o.categories_file, "categories", 0, "FILE",
 		   "CSV match,english,japanese: the victims' categories for --anonymize "
 		   "(match: AS64512 or a prefix like 198.51.100.0/24)"),
+	OPT_CUSTOM(A, o.tz_name, "tz", 0, "ZONE", parse_tz,
+		   "an IANA time zone name of the system's zoneinfo, e.g. Asia/Tokyo",
+		   "count days and show times in this zone, e.g. Asia/Tokyo (default: UTC)"),
 	OPT_END,
 };
 #undef A

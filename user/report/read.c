@@ -13,14 +13,12 @@
  * the previous one, only the long-range port series elsewhere, and the
  * rows of an interval written late that reaches into the period. The
  * look-back days before a period need only what the detectors read. */
-static bool wanted(const struct report_stats *st, int day, enum series kind,
-		   const struct dir_marks *dm)
+static bool wanted_day(const struct report_stats *st, int day, enum series kind, bool span_in)
 {
 	if (st->opts->totals_only)
 		return kind == S_TOTALS && stats_day_index(st, day) >= 0;
 	if (st->opts->lookback)
-		return (stats_day_index(st, day) >= 0 ||
-			(kind != S_TOTALS && dm->span_end_day > st->opts->from)) &&
+		return (stats_day_index(st, day) >= 0 || (kind != S_TOTALS && span_in)) &&
 		       (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES ||
 			kind == S_BACKSCATTER);
 	if (stats_day_index(st, day) >= 0)
@@ -29,7 +27,23 @@ static bool wanted(const struct report_stats *st, int day, enum series kind,
 		return true;
 	if (st->opts->n_ports && (kind == S_TOTALS || kind == S_PORTS))
 		return true;
-	return kind != S_TOTALS && dm->span_end_day > st->opts->from;
+	return kind != S_TOTALS && span_in;
+}
+
+/* A directory holds one UTC day: with --tz its rows fall on two local
+ * days, and it is read when either needs the series. */
+static bool wanted(const struct report_stats *st, int dir_day, enum series kind,
+		   const struct dir_marks *dm)
+{
+	const struct tz_zone *z = st->opts->tz;
+	int64_t t = (int64_t)dir_day * 86400;
+	bool span_in = dm->span_end_day &&
+		       tz_day(z, (int64_t)dm->span_end_day * 86400 - 1) >= st->opts->from;
+
+	for (int day = tz_day(z, t); day <= tz_day(z, t + 86399); day++)
+		if (wanted_day(st, day, kind, span_in))
+			return true;
+	return false;
 }
 
 struct read_job {

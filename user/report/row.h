@@ -15,6 +15,7 @@
 #include "lib/text.h"
 #include "report/marks.h"
 #include "report/stats.h"
+#include "report/zone.h"
 
 struct reader {
 	struct report_stats *st;
@@ -96,7 +97,8 @@ static inline bool in_prev(const struct report_stats *st, int day)
 	return day >= st->opts->prev_from && day <= st->opts->prev_to;
 }
 
-/* The days a row covers: [t, t + seconds), or the day of t alone. */
+/* The days a row covers: [t, t + seconds), or the day of t alone; local
+ * days of --tz (report/zone.h), whichever source the row came from. */
 struct row_days {
 	int first, last;
 	bool period, prev, long_range;	/* it touches them */
@@ -107,8 +109,8 @@ static inline struct row_days row_days(const struct report_stats *st, int64_t t,
 {
 	struct row_days d;
 
-	d.first = (int)(t / 86400);
-	d.last = seconds ? (int)((t + (int64_t)seconds - 1) / 86400) : d.first;
+	d.first = tz_day(st->opts->tz, t);
+	d.last = seconds ? tz_day(st->opts->tz, t + (int64_t)seconds - 1) : d.first;
 	d.period = d.first <= st->opts->to && d.last >= st->opts->from;
 	d.prev = d.first <= st->opts->prev_to && d.last >= st->opts->prev_from;
 	d.long_range = d.first <= st->long_to && d.last >= st->long_from;

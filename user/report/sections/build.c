@@ -24,6 +24,7 @@ void build_report(struct doc *d, const struct report_stats *st,
 					st->opts->period_name, from, to);
 	else
 		d->subtitle = xasprintf(TR(&b, "%s – %s", "%s～%s"), from, to);
+	zone_label(&b);
 	build_overview(&b);
 	build_addresses(&b);
 	build_events(&b);

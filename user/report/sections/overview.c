@@ -87,6 +87,7 @@ static void summary(struct build *b)
 			 days == 1 ? "" : "s", countries,
 			 countries == 1 ? "country or region" : "countries and regions");
 
+	zone_sentence(b);
 	t = doc_table(b->d, "summary", TR(b, "Summary", "概要"), 2);
 	table_col(t, 0, TR(b, "Item", "項目"), "item", COL_BOTH);
 	table_col(t, 1, TR(b, "Value", "値"), "value", COL_BOTH | COL_NUM);
