@@ -100,6 +100,35 @@ static bool build_zone(const struct report_opts *o, const struct day_list *days,
 }
 
 /*
+ * --group: the names of the --sensors sensors of that group, for the
+ * row handlers of every thread (read-only once built). False (exit 2)
+ * when no sensor is in it: the groups there are named.
+ */
+static bool load_group(const struct report_stats *st, struct hmap *names)
+{
+	char known[256] = "";
+	size_t len = 0;
+
+	hmap_init_strings(names, 0);
+	for (int i = 0; i < st->nsensors; i++) {
+		const char *g = st->sensors[i]->group;
+
+		if (!g)
+			continue;
+		if (!strcmp(g, st->opts->group))
+			hmap_upsert(names, st->sensors[i]->name);
+		else if (len < sizeof(known) && !strstr(known, g))
+			len += (size_t)snprintf(known + len, sizeof(known) - len, "%s'%s'",
+						len ? ", " : "", g);
+	}
+	if (names->len)
+		return true;
+	pr_err("report: --group '%s': no sensor of %s is in it (its groups: %s)", st->opts->group,
+	       st->opts->sensors_file, *known ? known : "none");
+	return false;
+}
+
+/*
  * The EV_LOOKBACK_DAYS before the period, from the same data, into hist:
  * the detectors' baselines for the period's first days. False when the
  * data has no day before the period.
@@ -171,6 +200,7 @@ int cmd_report(int argc, char **argv)
 	struct doc doc;
 	struct timespec t0, t1;
 	struct tz_zone zone = { 0 };
+	struct hmap group = { 0 };
 	char a[11], b[11];
 	int first, last;
 	bool ok;
@@ -215,6 +245,17 @@ int cmd_report(int argc, char **argv)
 		tz_free(&zone);
 		return 1;
 	}
+	if (o.group) {
+		if (!load_group(&st, &group)) {
+			stats_free(&st);
+			categories_free(&cats);
+			day_list_free(&days);
+			tz_free(&zone);
+			hmap_free(&group);
+			return OPT_EXIT_USAGE;
+		}
+		o.group_sensors = &group;
+	}
 	if (!st.nfocus)
 		st.focus[st.nfocus++] = stats_default_country(&st);
 	stats_read_days(&st, &days);
@@ -227,6 +268,7 @@ int cmd_report(int argc, char **argv)
 		categories_free(&cats);
 		day_list_free(&days);
 		tz_free(&zone);
+		hmap_free(&group);
 		return 1;
 	}
 	stats_finish(&st);
@@ -250,5 +292,6 @@ int cmd_report(int argc, char **argv)
 	stats_free(&st);
 	day_list_free(&days);
 	tz_free(&zone);
+	hmap_free(&group);
 	return ok ? 0 : 1;
 }

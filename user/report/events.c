@@ -101,7 +101,8 @@ static void coverage(struct ctx *c)
 		int64_t secs = tz_day_seconds(st->opts->tz, c->from + e);
 
 		for (int s = 0; s < src->nsensors; s++)
-			if (sensor_active(st->opts->tz, src->sensors[s], c->from + e)) {
+			if (sensor_in_scope(src, src->sensors[s]) &&
+			    sensor_active(st->opts->tz, src->sensors[s], c->from + e)) {
 				expected += rows_per_day(src->sensors[s]->interval, secs);
 				rows += sensor_day_rows(src->sensors[s], di);
 			}
@@ -115,7 +116,9 @@ static void coverage(struct ctx *c)
 		nvalid = 0;
 		for (int e = 0; e < c->ndays; e++) {
 			int di;
-			const struct sensor_stats *ss = sensor_on(c, s, e, &di);
+			/* a sensor outside --group is never judged, nor asked */
+			const struct sensor_stats *ss = sensor_in_scope(st, st->sensors[s]) ?
+							sensor_on(c, s, e, &di) : NULL;
 			double cov = ss ? sensor_coverage(ss, di, tz_day_seconds(st->opts->tz,
 										c->from + e)) : 0;
 
@@ -343,7 +346,7 @@ static void note_sensor_spike(struct ctx *c, struct event_list *out, int sensor,
 	for (int o = 0; o < st->nsensors; o++) {
 		int r;
 
-		if (o == sensor || st->sensors[o]->interval <= 0)
+		if (o == sensor || st->sensors[o]->interval <= 0 || !sensor_in_scope(st, st->sensors[o]))
 			continue;
 		r = other_saw(c, o, proto, port, first, last);
 		if (r < 0)

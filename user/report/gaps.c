@@ -17,7 +17,7 @@ void find_gaps(const struct report_stats *st, struct event_list *out)
 	for (int s = 0; s < st->nsensors; s++) {
 		const struct sensor_stats *ss = st->sensors[s];
 
-		if (ss->interval <= 0)
+		if (ss->interval <= 0 || !sensor_in_scope(st, ss))
 			continue;
 		for (size_t r = 0; r < ss->nruns; r++) {
 			const struct spacing_run *run = &ss->runs[r];

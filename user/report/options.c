@@ -180,6 +180,9 @@ static const struct opt report_table[] = {
 	OPT_STRING(A, o.categories_file, "categories", 0, "FILE",
 		   "CSV match,english,japanese: the victims' categories for --anonymize "
 		   "(match: AS64512 or a prefix like 198.51.100.0/24)"),
+	OPT_STRING(A, o.group, "group", 0, "NAME",
+		   "the main tables and charts count this group of --sensors alone "
+		   "(the per-sensor comparison shows every sensor)"),
 	OPT_CUSTOM(A, o.tz_name, "tz", 0, "ZONE", parse_tz,
 		   "an IANA time zone name of the system's zoneinfo, e.g. Asia/Tokyo",
 		   "count days and show times in this zone, e.g. Asia/Tokyo (default: UTC)"),
@@ -223,6 +226,8 @@ int report_parse_args(int argc, char **argv, struct report_opts *opts)
 			       "--week, --from/--to");
 	if (o->format == FMT_CSV && !o->out)
 		return opt_error(&report_cmd, "--format csv writes a directory: give --out DIR");
+	if (o->group && !o->sensors_file)
+		return opt_error(&report_cmd, "--group names a group of the --sensors file: give both");
 	if (o->categories_file && !o->anonymize)
 		return opt_error(&report_cmd, "--categories names the victims for --anonymize: give both");
 	if (o->format == FMT_PDF && !o->out && isatty(STDOUT_FILENO))

@@ -19,6 +19,7 @@
 
 struct categories;
 struct tz_zone;
+struct hmap;
 
 enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV, FMT_PDF };
 enum rpt_lang { LANG_EN, LANG_JA };
@@ -53,6 +54,7 @@ struct report_opts {
 	const char *tz_name;	/* --tz, an IANA name; NULL: UTC */
 	const struct tz_zone *tz;	/* built from it once the days are known, else NULL */
 	const char *group;	/* --group: the main tables' sensors; NULL: all */
+	const struct hmap *group_sensors;	/* the names of its sensors (--sensors), else NULL */
 };
 
 /*

@@ -25,6 +25,8 @@ struct reader {
 	char last_time[24];
 	int64_t last_t;
 	struct { char *buf; size_t cap; } text[2];	/* cleaned text fields */
+	char scope_name[128];	/* the sensor last asked about for --group */
+	bool scope_in;		/* and whether it is of the group */
 };
 
 void reader_init(struct reader *r, struct report_stats *st);
@@ -45,6 +47,24 @@ static inline int64_t row_time(struct reader *r, const char *s)
 }
 
 const char *row_text_cleaned(struct reader *r, int which, const char *s);
+
+/* Whether the main tables count the sensor's rows (--group); the
+ * per-sensor ones count every sensor's. Read-only: any thread. */
+static inline bool row_in_scope(struct reader *r, const char *sensor)
+{
+	const struct hmap *g = r->st->opts->group_sensors;
+
+	if (!g)
+		return true;
+	if (strcmp(sensor, r->scope_name)) {
+		r->scope_in = hmap_find(g, sensor) != NULL;
+		if (strlen(sensor) < sizeof(r->scope_name))
+			strcpy(r->scope_name, sensor);
+		else
+			r->scope_name[0] = '\0';	/* too long to keep: asked again */
+	}
+	return r->scope_in;
+}
 
 /* A text field as valid UTF-8 without control characters (lib/text.h):
  * s itself, or its clean form in r's buffer `which` (0 or 1). */

@@ -114,6 +114,11 @@ const char *sensor_display(const struct sensor_stats *s)
 	return s->label && *s->label ? s->label : s->name;
 }
 
+bool sensor_in_scope(const struct report_stats *st, const struct sensor_stats *s)
+{
+	return !st->opts->group_sensors || hmap_find(st->opts->group_sensors, s->name);
+}
+
 bool sensor_active(const struct tz_zone *z, const struct sensor_stats *s, int day)
 {
 	int64_t last = s->end_t > s->last_t ? s->end_t - 1 : s->last_t;
@@ -139,7 +144,7 @@ bool stats_day_partial(const struct report_stats *st, int di)
 		const struct sensor_stats *ss = st->sensors[s];
 		double cov;
 
-		if (!sensor_active(st->opts->tz, ss, st->opts->from + di))
+		if (!sensor_in_scope(st, ss) || !sensor_active(st->opts->tz, ss, st->opts->from + di))
 			continue;
 		cov = sensor_coverage(ss, di, tz_day_seconds(st->opts->tz, st->opts->from + di));
 		any |= cov > 0;
@@ -285,13 +290,13 @@ void stats_finish(struct report_stats *st)
 		qsort(st->late, st->nlate, sizeof(*st->late), cmp_late);
 }
 
-/* The country most listed sensors sit in, else Japan. */
+/* The country most listed sensors (of --group) sit in, else Japan. */
 int stats_default_country(const struct report_stats *st)
 {
 	int count[CC_SLOTS] = { 0 }, best = cc_slot("JP");
 
 	for (int i = 0; i < st->nsensors; i++)
-		if (st->sensors[i]->country >= 0)
+		if (st->sensors[i]->country >= 0 && sensor_in_scope(st, st->sensors[i]))
 			count[st->sensors[i]->country]++;
 	for (int c = 0; c < CC_SLOTS; c++)
 		if (count[c] > count[best])

@@ -250,6 +250,8 @@ static inline int stats_day_index(const struct report_stats *st, int day)
 
 const char *sensor_display(const struct sensor_stats *s);
 
+/* Whether the fleet's tables count the sensor: of the --group, if any. */
+bool sensor_in_scope(const struct report_stats *st, const struct sensor_stats *s);
 /* Whether the sensor had started and not yet stopped on that day (its
  * first and last rows of the period): a day it is expected to cover. */
 bool sensor_active(const struct tz_zone *z, const struct sensor_stats *s, int day);

@@ -16,7 +16,7 @@ static int sensors_with_data(const struct report_stats *st)
 	int n = 0;
 
 	for (int s = 0; s < st->nsensors; s++)
-		n += st->sensors[s]->rows > 0;
+		n += st->sensors[s]->rows > 0 && sensor_in_scope(st, st->sensors[s]);
 	return n;
 }
 
