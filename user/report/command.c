@@ -46,8 +46,8 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 }
 
 /* One line per series and reason: how many rows were skipped, and where
- * the first one is. */
-static void warn_skipped(const struct report_stats *st)
+ * the first one is; `where` says which days when not the report's own. */
+static void warn_skipped(const struct report_stats *st, const char *where)
 {
 	static const char *const what[ROW_NVERDICTS][2] = {
 		[ROW_BAD] = { "malformed ", "" },
@@ -59,9 +59,9 @@ static void warn_skipped(const struct report_stats *st)
 	for (int k = 0; k < S_COUNT; k++)
 		for (int v = ROW_BAD; v < ROW_NVERDICTS; v++)
 			if (st->read[k].skipped[v])
-				pr_warn("report: skipped %llu %sline(s) of %s.csv%s (first at %s)",
+				pr_warn("report: skipped %llu %sline(s) of %s.csv%s%s (first at %s)",
 					(unsigned long long)st->read[k].skipped[v], what[v][0],
-					series_name[k], what[v][1], st->read[k].first[v]);
+					series_name[k], what[v][1], where, st->read[k].first[v]);
 }
 
 static bool any_rows(const struct report_stats *st)
@@ -148,6 +148,7 @@ static bool read_lookback(const struct report_opts *o, const struct day_list *da
 	ho->prev_to = 0;
 	ho->n_ports = 0;
 	ho->lookback = true;
+	ho->lookback_of = o;
 	stats_init(hist, ho, first, last, days->n);
 	stats_read_days(hist, days);
 	stats_finish(hist);
@@ -259,7 +260,7 @@ int cmd_report(int argc, char **argv)
 	if (!st.nfocus)
 		st.focus[st.nfocus++] = stats_default_country(&st);
 	stats_read_days(&st, &days);
-	warn_skipped(&st);
+	warn_skipped(&st, "");
 	if (!any_rows(&st)) {
 		format_day(o.from, a);
 		format_day(o.to, b);
@@ -274,8 +275,10 @@ int cmd_report(int argc, char **argv)
 	stats_finish(&st);
 	lookback = read_lookback(&o, &days, &ho, &hist);
 	detect_events(&st, lookback ? &hist : NULL, &events);
-	if (lookback)
+	if (lookback) {
+		warn_skipped(&hist, " in the look-back days before the period");
 		stats_free(&hist);
+	}
 	doc_init(&doc, o.lang);
 	year_before = read_year_before(&o, &days, &yo, &yb);
 	build_report(&doc, &st, &events, year_before ? &yb : NULL);

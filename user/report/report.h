@@ -47,6 +47,7 @@ struct report_opts {
 	int n_ports;
 	const char *sensors_file;
 	bool lookback;		/* the days before the period, for the detectors alone */
+	const struct report_opts *lookback_of;	/* then the report's own options */
 	bool totals_only;	/* the same months a year earlier: totals alone */
 	bool anonymize;		/* victims by category and letter, no addresses */
 	const char *categories_file;
