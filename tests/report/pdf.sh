@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # --format pdf: the report printed to A4 by headless Chromium. For each
 # language: A4 pages, a contents page listing every section heading of
-# the same report in Markdown, in order; "page / pages" at the foot of
+# the same report in Markdown, in order, each with the number of the page
+# it is on (the text of that page holds it, no page before it
+# does); "page / pages" at the foot of
 # every page; the references at the end; the page images (pdftoppm) kept
 # in $TS_ARTEFACTS. A browser that is missing is one clear error.
 set -euo pipefail
@@ -42,8 +44,18 @@ heads = [h.strip() for h in re.findall(r"^###? (.+)$", md, re.M)]
 contents = "目次" if lang == "ja" else "Contents"
 first = sheets[0]
 assert contents in first, "no contents on page 1"
-toc = [l.strip() for l in first.split(contents, 1)[1].splitlines() if l.strip()][:-1]
-assert toc == heads, f"contents {toc} != headings {heads}"
+toc = []
+for l in [l.strip() for l in first.split(contents, 1)[1].splitlines() if l.strip()][:-1]:
+    m = re.match(r"^(.*\S)\s+(\d+)$", l)
+    assert m, f"contents line {l!r} has no page number"
+    toc.append((m.group(1), int(m.group(2))))
+assert [t for t, _ in toc] == heads, f"contents {toc} != headings {heads}"
+flat = [" ".join(s.split()) for s in sheets]
+for h, n in toc:
+    h1 = " ".join(h.split())
+    assert 2 <= n <= pages, f"{h!r}: page {n} of {pages}"
+    assert h1 in flat[n - 1], f"{h!r} is listed on page {n}, but not there"
+    assert not any(h1 in flat[k] for k in range(1, n - 1)), f"{h!r} is before page {n}"
 # Every section heading is on some later page; the references close the report.
 body = "\n".join(sheets[1:])
 pos = 0
@@ -58,7 +70,8 @@ assert "(1) IANA, Service Name and Transport Protocol Port Number Registry" in l
     or "(1) IANA" in text.split(heads[-1])[-1], "references missing at the end"
 for bad in ("/etc/services", "docs/report.md", "file://", "/tmp/"):
     assert bad not in text, f"{bad} in the published text"
-print(f"{lang}: {pages} A4 pages, {len(heads)} headings in the contents, page numbers on each")
+print(f"{lang}: {pages} A4 pages, {len(heads)} headings in the contents with their pages, "
+      "page numbers on each")
 PY
 	pdftoppm -r 60 -png "$work/q3.$lang.pdf" "$ART/report-pdf-$lang"
 	n=$(ls "$ART"/report-pdf-$lang-*.png | wc -l)
