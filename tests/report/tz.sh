@@ -49,6 +49,7 @@ grep -v '^2022-10-30T12:00:00Z,' "$t" >"$t.new" && mv "$t.new" "$t"
 grep -q '^> Data from part of the fleet: 10/30\.$' "$work/fall.md" ||
 	{ echo "2022-10-30 (25 h, one hour missing) is not partial"; grep -n 'part of' "$work/fall.md"; exit 1; }
 grep -q 'CET, UTC+1' "$work/fall.md" && grep -q 'CEST, UTC+2' "$work/fall.md"
+python3 tests/report/check_partial.py "$work/fall" "$work/fall.md" 2022-10-28 2022-10-31 Europe/Berlin
 "$BIN" report --data "$work/fall" --from 2022-10-28 --to 2022-10-31 --tz Europe/Berlin \
 	--format csv --out "$work/fc" 2>/dev/null
 python3 tests/report/check_tz.py Europe/Berlin "$work/fall" "$work/fc" --gaps
@@ -59,6 +60,7 @@ python3 tests/report/check_tz.py Europe/Berlin "$work/fall" - \
 synth --out "$work/spring" --from 2022-03-24 --to 2022-03-30 --no-events
 "$BIN" report --data "$work/spring" --from 2022-03-25 --to 2022-03-29 --tz Europe/Berlin \
 	--format md >"$work/spring.md" 2>/dev/null
+python3 tests/report/check_partial.py "$work/spring" "$work/spring.md" 2022-03-25 2022-03-29 Europe/Berlin
 if grep -q 'part of the fleet' "$work/spring.md"; then
 	echo "2022-03-27 (23 h, complete) is partial"; exit 1
 fi
