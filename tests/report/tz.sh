@@ -29,7 +29,9 @@ for day in 2022-10-01 2022-10-02 2022-10-17 2022-10-21; do
 		--day-total $day "$(csv_cell "$work/d$day/summary.csv" packets)"
 done
 "$BIN" report --data "$work/tokyo" --from 2022-10-02 --to 2022-10-08 --tz Asia/Tokyo \
-	--format md 2>/dev/null | grep 'local time in Asia/Tokyo (JST, UTC+9)' >/dev/null
+	--format md >"$work/tokyo.md" 2>/dev/null
+grep 'local time in Asia/Tokyo (JST, UTC+9)' "$work/tokyo.md" >/dev/null
+grep -x '2022-10-02 – 2022-10-08, JST' "$work/tokyo.md" >/dev/null
 "$BIN" report --data "$work/tokyo" --from 2022-10-02 --to 2022-10-08 --tz Asia/Tokyo \
 	--format md --lang ja 2>/dev/null | grep 'すべて日本標準時（JST、UTC+9）' >/dev/null
 

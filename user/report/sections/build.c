@@ -23,12 +23,17 @@ void build_report(struct doc *d, const struct report_stats *st,
 					"インターネット定点観測レポート（%sセンサー）"), st->opts->group);
 	else
 		d->title = xstrdup(TR(&b, "Darknet observation report", "インターネット定点観測レポート"));
-	if (st->opts->period_name[0])
+	zone_label(&b);
+	if (st->opts->tz)	/* whose days they are, under the title too */
+		d->subtitle = xasprintf(TR(&b, "%s%s%s – %s, %s%s", "%s%s%s～%s、%s%s"),
+					st->opts->period_name,
+					st->opts->period_name[0] ? TR(&b, " (", "（") : "", from, to,
+					b.zone, st->opts->period_name[0] ? TR(&b, ")", "）") : "");
+	else if (st->opts->period_name[0])
 		d->subtitle = xasprintf(TR(&b, "%s (%s – %s)", "%s（%s～%s）"),
 					st->opts->period_name, from, to);
 	else
 		d->subtitle = xasprintf(TR(&b, "%s – %s", "%s～%s"), from, to);
-	zone_label(&b);
 	build_overview(&b);
 	build_addresses(&b);
 	build_events(&b);
