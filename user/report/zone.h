@@ -32,7 +32,10 @@ struct tz_zone {
 /* A name the system's zoneinfo holds (TZDIR or /usr/share/zoneinfo). */
 bool tz_known(const char *name);
 
-/* z for the local days lo .. hi; false (its line on stderr) on failure. */
+/* z for the local days lo .. hi, which must hold every day a row can
+ * fall on (rows outside get the offset at the table's nearer end, which
+ * is right only when no clock change lies between); false (its line on
+ * stderr) on failure. */
 bool tz_build(struct tz_zone *z, const char *name, int lo, int hi);
 void tz_free(struct tz_zone *z);
 
