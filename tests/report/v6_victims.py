@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The fixture of pdf_wide.sh: in a synth fleet (DIR), Japan's backscatter
+"""The fixture of pdf.sh's widest table: in a synth fleet (DIR), Japan's backscatter
 victims become IPv6 addresses of eight groups (39 characters), and
 sensor-01 gets two more bursts of such victims with long organisation
 names 5 days before and after the injected one (days 30-31), so Japan's
