@@ -50,6 +50,8 @@ expect_not --quarter "$BIN" run --q
 expect skb "$BIN" run lo --mode s
 expect ja "$BIN" report --lang j
 expect csv "$BIN" report --format c
+expect Asia/Tokyo "$BIN" report --tz Asia/Tok
+expect_not Asia "$BIN" report --tz As
 expect lo "$BIN" status l
 expect lo "$BIN" run l
 expect_not lo "$BIN" report l

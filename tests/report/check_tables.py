@@ -6,7 +6,9 @@ the days it covers, come from report_input.py, written again from
 docs/report.md; neither shares code with the report. Usage:
   check_tables.py --data DIR [--data DIR...] --report CSVDIR --from D --to D
                   --prev-from D --prev-to D [--top N] [--country CC]
-                  [--port P/proto ...] [--sensors FILE]
+                  [--port P/proto ...] [--sensors FILE] [--skip NAME ...]
+(--skip: leave out the tables whose names start with NAME, e.g. the
+per-sensor ones of a --group report, which show every sensor.)
 Exit 0 when every compared cell matches; prints each mismatch otherwise.
 """
 import argparse
@@ -130,6 +132,7 @@ def main():
     ap.add_argument("--country", action="append", default=[])
     ap.add_argument("--port", action="append", default=[])
     ap.add_argument("--sensors", default=None)
+    ap.add_argument("--skip", action="append", default=[])
     a = ap.parse_args()
 
     frm, to = dt.date.fromisoformat(a.frm), dt.date.fromisoformat(a.to)
@@ -516,6 +519,9 @@ def main():
         bad += 1
     if not tags_ranked:
         del expect["tags"]
+
+    for name in [n for n in expect if any(n.startswith(p) for p in a.skip)]:
+        del expect[name]
 
     # --- compare
     checked = 0

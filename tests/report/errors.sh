@@ -125,4 +125,16 @@ grep -q 'lab' "$work/m.md"
 # A 3-minute gap between 10:00 and 10:03 rows at a 1-minute interval? Only
 # two good rows: interval 180 s, no gap. The demo case: one day, minutes.
 grep -q 'Every sensor wrote a row for every interval' "$work/m.md"
+
+# A malformed line in a look-back day that the week itself does not read
+# (ports.csv 20 days before it, outside the previous week) is warned about
+# too; one in a day both read (the previous week), once.
+"$BIN" synth --out "$work/lb" --sensors 1 --from 2022-08-01 --to 2022-09-11 --seed 5 \
+	--interval 3600 --rate 4 --no-events
+echo "2022-08-15T10:00:00Z,sensor-01,tcp,23,many" >>"$work/lb/sensor-01/2022-08-15/ports.csv"
+echo "2022-08-30T10:00:00Z,sensor-01,tcp,23,many" >>"$work/lb/sensor-01/2022-08-30/ports.csv"
+"$BIN" report --data "$work/lb" --week 2022-W36 --format md >/dev/null 2>"$work/lb.err"
+grep -q "skipped 1 malformed line(s) of ports.csv (first at .*2022-08-30/ports.csv:" "$work/lb.err"
+grep -q "skipped 1 malformed line(s) of ports.csv in the look-back days before the period (first at .*2022-08-15/ports.csv:" "$work/lb.err"
+[ "$(grep -c 'skipped' "$work/lb.err")" -eq 2 ] || { cat "$work/lb.err"; exit 1; }
 echo "report_errors: ok"

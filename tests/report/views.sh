@@ -3,8 +3,10 @@
 # screenshot (headless Chromium) in $TS_ARTEFACTS/view-*.png: the JP and
 # TW backscatter incidents, the same anonymised, Mirai-type by country,
 # a --port from one country and a --port never seen, the hatched days
-# with data from part of the fleet, a fleet-wide outage told once, and
-# the monthly averages by group beside the same months a year earlier.
+# with data from part of the fleet (and, in Markdown, exactly the days
+# check_partial.py finds in totals.csv, also in local days of --tz), a
+# fleet-wide outage told once, and the monthly averages by group beside
+# the same months a year earlier (every cell recomputed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TS_BIN:-build/xdp-telescope}
@@ -25,6 +27,12 @@ q=(--data "$work/data" --quarter 2022Q3 --sensors "$work/data/sensors.csv" --cou
 "$BIN" report "${q[@]}" --lang ja --out "$work/ja.html" 2>/dev/null
 "$BIN" report "${q[@]}" --lang ja --anonymize --categories "$work/categories.csv" \
 	--out "$work/anon.html" 2>/dev/null
+# the partial days of the fleet's charts, from totals.csv alone: in UTC,
+# and in two zones whose days cut the outage and the data's ends apart
+for tz in UTC Asia/Tokyo America/New_York; do
+	"$BIN" report "${q[@]}" --tz $tz --format md --out "$work/partial.md" 2>/dev/null
+	python3 tests/report/check_partial.py "$work/data" "$work/partial.md" 2022-07-01 2022-09-30 $tz
+done
 
 # Each view: what must be in it; then a page of just those elements.
 python3 - "$work" <<'PY'
@@ -74,9 +82,14 @@ page("fleet", "en", [top, gaps])
 print("views: incidents (JP, TW, anonymised), Mirai-type by country, --port views, partial days, outage")
 PY
 # The monthly averages by group beside the same months a year earlier
-# (seed 002): a fleet of 15 months; one cell recomputed from totals.csv.
+# (seed 002): a fleet of 15 months, sensor-01 without three days and with
+# half of another a year earlier; every cell of the table and of its
+# chart recomputed from totals.csv.
 "$BIN" synth --out "$work/year" --sensors 2 --from 2021-07-01 --to 2022-09-30 --seed 4 \
 	--interval 3600 --rate 1 --no-events
+rm -r "$work"/year/sensor-01/2021-08-0[345]
+t="$work/year/sensor-01/2021-09-10/totals.csv"
+head -13 "$t" >"$t.half" && mv "$t.half" "$t"
 "$BIN" report --data "$work/year" --quarter 2022Q3 --sensors "$work/year/sensors.csv" --lang ja \
 	--out "$work/year.html" 2>/dev/null
 "$BIN" report --data "$work/year" --quarter 2022Q3 --sensors "$work/year/sensors.csv" --format csv \
@@ -87,13 +100,24 @@ work = sys.argv[1]
 rows = list(csv.DictReader(open(f"{work}/year-csv/sensor_monthly.csv")))
 assert list(rows[0]) == ["month", "domestic", "domestic, a year earlier", "overseas",
                          "overseas, a year earlier"], list(rows[0])
-pk, days = 0, set()
-for f in glob.glob(f"{work}/year/sensor-01/2021-07-*/totals.csv"):
+group = {r["sensor"]: r["group"] for r in csv.DictReader(open(f"{work}/year/sensors.csv"))}
+pk, days = collections.Counter(), collections.defaultdict(set)	# (group, month)
+for f in glob.glob(f"{work}/year/sensor-*/*/totals.csv"):
     for r in csv.DictReader(open(f)):
-        pk += int(r["packets"])
-        days.add(r["time"][:10])
-want = round(pk / len(days))
-assert rows[0]["domestic, a year earlier"] == str(want), (rows[0], want)
+        key = (group[r["sensor"]], r["time"][:7])
+        pk[key] += int(r["packets"])
+        days[key].add((r["sensor"], r["time"][:10]))	# sensor-days with a row
+chart = list(csv.DictReader(open(f"{work}/year-csv/chart_sensor_monthly.csv")))
+cells = 0
+for row, point in zip(rows, chart):
+    assert point["day"] == row["month"] + "-01", (point, row)
+    for g in ("domestic", "overseas"):
+        for col, year in ((g, 0), (f"{g}, a year earlier", 1)):
+            month = f"{int(row['month'][:4]) - year}{row['month'][4:]}"
+            want = f"{pk[(g, month)] / len(days[(g, month)]):.0f}"
+            assert row[col] == want and point[col] == want, (row["month"], col, row[col], point[col], want)
+            cells += 2
+assert [r["month"] for r in rows] == ["2022-07", "2022-08", "2022-09"] and cells == 24
 doc = open(f"{work}/year.html", encoding="utf-8").read()
 fig = re.search(r'<figure[^>]* id="chart_sensor_monthly".*?</figure>', doc, re.S).group(0)
 tab = re.search(r'<table[^>]* id="sensor_monthly".*?</table>', doc, re.S).group(0)
@@ -101,7 +125,8 @@ assert "domestic（前年同月）" in fig and fig.count("<polyline") >= 4
 style = re.search(r"<style>.*?</style>", doc, re.S).group(0)
 open(f"{work}/view-monthly.html", "w", encoding="utf-8").write(
     f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">{style}</head><body><main>{tab}{fig}</main></body></html>')
-print(f"monthly averages: 2021-07 domestic {want}, as the report says")
+print(f"monthly averages: {cells} cells of the table and chart, the year before's too, "
+      "as totals.csv gives them")
 PY
 for v in incidents incidents-tw mirai ports fleet monthly; do
 	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \

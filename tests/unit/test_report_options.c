@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* report/options.c: periods and the period before them. */
+/* report/options.c: periods and the period before them; --tz, --group. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,10 +43,37 @@ static void test_periods(void **state)
 	assert_false(parse(two, 7, &o));
 }
 
+/* --tz names a zone of the system's zoneinfo, or is refused; --group
+ * wants the --sensors file its groups are in. */
+static void test_zone_and_group(void **state)
+{
+	struct report_opts o;
+	const char *tokyo[] = { "report", "--data", "x", "--month", "2022-09", "--tz", "Asia/Tokyo" };
+	const char *mars[] = { "report", "--data", "x", "--month", "2022-09", "--tz", "Mars/Olympus" };
+	const char *path[] = { "report", "--data", "x", "--month", "2022-09", "--tz", "/etc/localtime" };
+	const char *group[] = { "report", "--data", "x", "--month", "2022-09", "--sensors", "s.csv",
+				"--group", "domestic" };
+	const char *alone[] = { "report", "--data", "x", "--month", "2022-09", "--group", "domestic" };
+
+	(void)state;
+	assert_true(parse(tokyo, 7, &o));
+	assert_string_equal(o.tz_name, "Asia/Tokyo");
+	assert_null(o.tz);	/* built once the data's days are known */
+	assert_false(parse(mars, 7, &o));
+	assert_false(parse(path, 7, &o));
+	assert_true(parse(group, 9, &o));
+	assert_string_equal(o.group, "domestic");
+	assert_null(o.group_sensors);
+	assert_false(parse(alone, 7, &o));
+	assert_true(parse(tokyo, 5, &o));
+	assert_null(o.tz_name);	/* UTC */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_periods),
+		cmocka_unit_test(test_zone_and_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include "report/input.h"
 #include "report/categories.h"
 #include "report/stats.h"
+#include "report/zone.h"
 
 static bool write_output(const struct report_opts *o, const struct doc *d)
 {
@@ -45,8 +46,8 @@ static bool write_output(const struct report_opts *o, const struct doc *d)
 }
 
 /* One line per series and reason: how many rows were skipped, and where
- * the first one is. */
-static void warn_skipped(const struct report_stats *st)
+ * the first one is; `where` says which days when not the report's own. */
+static void warn_skipped(const struct report_stats *st, const char *where)
 {
 	static const char *const what[ROW_NVERDICTS][2] = {
 		[ROW_BAD] = { "malformed ", "" },
@@ -58,9 +59,9 @@ static void warn_skipped(const struct report_stats *st)
 	for (int k = 0; k < S_COUNT; k++)
 		for (int v = ROW_BAD; v < ROW_NVERDICTS; v++)
 			if (st->read[k].skipped[v])
-				pr_warn("report: skipped %llu %sline(s) of %s.csv%s (first at %s)",
+				pr_warn("report: skipped %llu %sline(s) of %s.csv%s%s (first at %s)",
 					(unsigned long long)st->read[k].skipped[v], what[v][0],
-					series_name[k], what[v][1], st->read[k].first[v]);
+					series_name[k], what[v][1], where, st->read[k].first[v]);
 }
 
 static bool any_rows(const struct report_stats *st)
@@ -68,6 +69,62 @@ static bool any_rows(const struct report_stats *st)
 	for (int d = 0; d < st->ndays; d++)
 		if (st->day[d].rows)
 			return true;
+	return false;
+}
+
+/* The first and last (local) days the data directories hold: each holds
+ * a UTC day, which --tz may spread over two local days. */
+static void data_days(const struct day_list *days, const struct tz_zone *z, int *first,
+		      int *last)
+{
+	*first = tz_day(z, (int64_t)days->v[0].day * 86400);
+	*last = tz_day(z, (int64_t)days->v[days->n - 1].day * 86400 + 86399);
+}
+
+/*
+ * The zone of --tz for every day the report can touch: the data's, the
+ * period's, the previous period's, the look-back's and a year earlier's.
+ */
+static bool build_zone(const struct report_opts *o, const struct day_list *days,
+		       struct tz_zone *z)
+{
+	int lo = days->v[0].day, hi = days->v[days->n - 1].day;
+
+	if (o->prev_from < lo)
+		lo = o->prev_from;
+	if (o->from - 400 < lo)
+		lo = o->from - 400;
+	if (o->to > hi)
+		hi = o->to;
+	return tz_build(z, o->tz_name, lo - 1, hi + 1);
+}
+
+/*
+ * --group: the names of the --sensors sensors of that group, for the
+ * row handlers of every thread (read-only once built). False (exit 2)
+ * when no sensor is in it: the groups there are named.
+ */
+static bool load_group(const struct report_stats *st, struct hmap *names)
+{
+	char known[256] = "";
+	size_t len = 0;
+
+	hmap_init_strings(names, 0);
+	for (int i = 0; i < st->nsensors; i++) {
+		const char *g = st->sensors[i]->group;
+
+		if (!g)
+			continue;
+		if (!strcmp(g, st->opts->group))
+			hmap_upsert(names, st->sensors[i]->name);
+		else if (len < sizeof(known) && !strstr(known, g))
+			len += (size_t)snprintf(known + len, sizeof(known) - len, "%s'%s'",
+						len ? ", " : "", g);
+	}
+	if (names->len)
+		return true;
+	pr_err("report: --group '%s': no sensor of %s is in it (its groups: %s)", st->opts->group,
+	       st->opts->sensors_file, *known ? known : "none");
 	return false;
 }
 
@@ -79,7 +136,10 @@ static bool any_rows(const struct report_stats *st)
 static bool read_lookback(const struct report_opts *o, const struct day_list *days,
 			  struct report_opts *ho, struct report_stats *hist)
 {
-	if (days->v[0].day >= o->from)
+	int first, last;
+
+	data_days(days, o->tz, &first, &last);
+	if (first >= o->from)
 		return false;
 	*ho = *o;
 	ho->from = o->from - EV_LOOKBACK_DAYS;
@@ -88,7 +148,8 @@ static bool read_lookback(const struct report_opts *o, const struct day_list *da
 	ho->prev_to = 0;
 	ho->n_ports = 0;
 	ho->lookback = true;
-	stats_init(hist, ho, days->v[0].day, days->v[days->n - 1].day, days->n);
+	ho->lookback_of = o;
+	stats_init(hist, ho, first, last, days->n);
 	stats_read_days(hist, days);
 	stats_finish(hist);
 	return true;
@@ -102,20 +163,21 @@ static bool read_lookback(const struct report_opts *o, const struct day_list *da
 static bool read_year_before(const struct report_opts *o, const struct day_list *days,
 			     struct report_opts *yo, struct report_stats *yb)
 {
-	int y, m, d;
+	int y, m, d, first, last;
 
+	data_days(days, o->tz, &first, &last);
 	*yo = *o;
 	ymd_from_day(o->from, &y, &m, &d);
 	yo->from = day_from_ymd(y - 1, m, 1);
 	ymd_from_day(o->to, &y, &m, &d);
 	yo->to = (m == 12 ? day_from_ymd(y, 1, 1) : day_from_ymd(y - 1, m + 1, 1)) - 1;
-	if (days->v[0].day > yo->to)
+	if (first > yo->to)
 		return false;
 	yo->prev_from = 1;
 	yo->prev_to = 0;
 	yo->n_ports = 0;
 	yo->totals_only = true;
-	stats_init(yb, yo, days->v[0].day, days->v[days->n - 1].day, days->n);
+	stats_init(yb, yo, first, last, days->n);
 	if (o->sensors_file && !stats_load_sensor_file(yb, o->sensors_file)) {
 		stats_free(yb);
 		return false;
@@ -138,7 +200,10 @@ int cmd_report(int argc, char **argv)
 	bool lookback;
 	struct doc doc;
 	struct timespec t0, t1;
+	struct tz_zone zone = { 0 };
+	struct hmap group = { 0 };
 	char a[11], b[11];
+	int first, last;
 	bool ok;
 	int rc;
 
@@ -156,25 +221,46 @@ int cmd_report(int argc, char **argv)
 		return OPT_EXIT_USAGE;
 	}
 	day_list_sort(&days);
+	if (o.tz_name) {
+		if (!build_zone(&o, &days, &zone)) {
+			day_list_free(&days);
+			return OPT_EXIT_USAGE;
+		}
+		o.tz = &zone;
+	}
 	if (o.categories_file) {
 		if (!categories_load(&cats, o.categories_file)) {
 			categories_free(&cats);
 			day_list_free(&days);
+			tz_free(&zone);
 			return 1;
 		}
 		o.categories = &cats;
 	}
-	stats_init(&st, &o, days.v[0].day, days.v[days.n - 1].day, days.n);
+	data_days(&days, o.tz, &first, &last);
+	stats_init(&st, &o, first, last, days.n);
 	if (o.sensors_file && !stats_load_sensor_file(&st, o.sensors_file)) {
 		stats_free(&st);
 		categories_free(&cats);
 		day_list_free(&days);
+		tz_free(&zone);
 		return 1;
+	}
+	if (o.group) {
+		if (!load_group(&st, &group)) {
+			stats_free(&st);
+			categories_free(&cats);
+			day_list_free(&days);
+			tz_free(&zone);
+			hmap_free(&group);
+			return OPT_EXIT_USAGE;
+		}
+		o.group_sensors = &group;
 	}
 	if (!st.nfocus)
 		st.focus[st.nfocus++] = stats_default_country(&st);
 	stats_read_days(&st, &days);
-	warn_skipped(&st);
+	warn_skipped(&st, "");
 	if (!any_rows(&st)) {
 		format_day(o.from, a);
 		format_day(o.to, b);
@@ -182,13 +268,17 @@ int cmd_report(int argc, char **argv)
 		stats_free(&st);
 		categories_free(&cats);
 		day_list_free(&days);
+		tz_free(&zone);
+		hmap_free(&group);
 		return 1;
 	}
 	stats_finish(&st);
 	lookback = read_lookback(&o, &days, &ho, &hist);
 	detect_events(&st, lookback ? &hist : NULL, &events);
-	if (lookback)
+	if (lookback) {
+		warn_skipped(&hist, " in the look-back days before the period");
 		stats_free(&hist);
+	}
 	doc_init(&doc, o.lang);
 	year_before = read_year_before(&o, &days, &yo, &yb);
 	build_report(&doc, &st, &events, year_before ? &yb : NULL);
@@ -204,5 +294,7 @@ int cmd_report(int argc, char **argv)
 	event_list_free(&events);
 	stats_free(&st);
 	day_list_free(&days);
+	tz_free(&zone);
+	hmap_free(&group);
 	return ok ? 0 : 1;
 }

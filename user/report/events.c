@@ -13,6 +13,7 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 #include "report/events.h"
+#include "report/zone.h"
 
 /* A compacted daily series: only the days with enough data. */
 struct day_series {
@@ -78,9 +79,9 @@ static void map_sensors(struct ctx *c)
 	}
 }
 
-static double rows_per_day(int64_t interval)
+static double rows_per_day(int64_t interval, int64_t day_seconds)
 {
-	return interval > 0 ? 86400.0 / (double)interval : 0;
+	return interval > 0 ? (double)day_seconds / (double)interval : 0;
 }
 
 static void coverage(struct ctx *c)
@@ -97,10 +98,12 @@ static void coverage(struct ctx *c)
 		double expected = 0, rows = 0;
 		int di;
 		const struct report_stats *src = day_at(c, e, &di);
+		int64_t secs = tz_day_seconds(st->opts->tz, c->from + e);
 
 		for (int s = 0; s < src->nsensors; s++)
-			if (sensor_active(src->sensors[s], c->from + e)) {
-				expected += rows_per_day(src->sensors[s]->interval);
+			if (sensor_in_scope(src, src->sensors[s]) &&
+			    sensor_active(st->opts->tz, src->sensors[s], c->from + e)) {
+				expected += rows_per_day(src->sensors[s]->interval, secs);
 				rows += sensor_day_rows(src->sensors[s], di);
 			}
 		c->fleet_cov[e] = expected > 0 ? fmin(rows / expected, 1.0) : 0;
@@ -113,8 +116,11 @@ static void coverage(struct ctx *c)
 		nvalid = 0;
 		for (int e = 0; e < c->ndays; e++) {
 			int di;
-			const struct sensor_stats *ss = sensor_on(c, s, e, &di);
-			double cov = ss ? sensor_coverage(ss, di) : 0;
+			/* a sensor outside --group is never judged, nor asked */
+			const struct sensor_stats *ss = sensor_in_scope(st, st->sensors[s]) ?
+							sensor_on(c, s, e, &di) : NULL;
+			double cov = ss ? sensor_coverage(ss, di, tz_day_seconds(st->opts->tz,
+										c->from + e)) : 0;
 
 			c->sensor_cov[s][e] = cov;
 			if (cov >= EV_MIN_COVERAGE)
@@ -340,7 +346,7 @@ static void note_sensor_spike(struct ctx *c, struct event_list *out, int sensor,
 	for (int o = 0; o < st->nsensors; o++) {
 		int r;
 
-		if (o == sensor || st->sensors[o]->interval <= 0)
+		if (o == sensor || st->sensors[o]->interval <= 0 || !sensor_in_scope(st, st->sensors[o]))
 			continue;
 		r = other_saw(c, o, proto, port, first, last);
 		if (r < 0)

@@ -6,6 +6,7 @@
  * the next row.
  */
 #include "report/events.h"
+#include "report/zone.h"
 
 #define MAX_GAPS 1000
 
@@ -16,7 +17,7 @@ void find_gaps(const struct report_stats *st, struct event_list *out)
 	for (int s = 0; s < st->nsensors; s++) {
 		const struct sensor_stats *ss = st->sensors[s];
 
-		if (ss->interval <= 0)
+		if (ss->interval <= 0 || !sensor_in_scope(st, ss))
 			continue;
 		for (size_t r = 0; r < ss->nruns; r++) {
 			const struct spacing_run *run = &ss->runs[r];
@@ -33,8 +34,8 @@ void find_gaps(const struct report_stats *st, struct event_list *out)
 				e->sensor = s;
 				e->start_t = prev + cover;
 				e->end_t = prev + run->spacing;
-				e->first_day = (int)(e->start_t / 86400);
-				e->last_day = (int)((e->end_t - 1) / 86400);
+				e->first_day = tz_day(st->opts->tz, e->start_t);
+				e->last_day = tz_day(st->opts->tz, e->end_t - 1);
 			}
 		}
 	}

@@ -12,6 +12,7 @@
 #include "lib/text.h"
 #include "report/report.h"
 #include "report/names.h"
+#include "report/zone.h"
 
 /* The options while they are parsed: the report's, and what checks them. */
 struct report_args {
@@ -124,6 +125,17 @@ static bool parse_port(const struct opt *opt, const char *s, void *cfg)
 	return true;
 }
 
+/* A zone the system's zoneinfo has: else the name is refused here, not
+ * read silently as UTC the way the C library would. */
+static bool parse_tz(const struct opt *opt, const char *s, void *cfg)
+{
+	(void)opt;
+	if (!tz_known(s))
+		return false;
+	((struct report_args *)cfg)->o.tz_name = s;
+	return true;
+}
+
 static const char *const formats[] = {
 	[FMT_HTML] = "html", [FMT_MD] = "md|markdown", [FMT_CSV] = "csv", [FMT_PDF] = "pdf", NULL,
 };
@@ -168,6 +180,12 @@ static const struct opt report_table[] = {
 	OPT_STRING(A, o.categories_file, "categories", 0, "FILE",
 		   "CSV match,english,japanese: the victims' categories for --anonymize "
 		   "(match: AS64512 or a prefix like 198.51.100.0/24)"),
+	OPT_STRING(A, o.group, "group", 0, "NAME",
+		   "the main tables and charts count this group of --sensors alone "
+		   "(the per-sensor comparison shows every sensor)"),
+	OPT_CUSTOM(A, o.tz_name, "tz", 0, "ZONE", parse_tz,
+		   "an IANA time zone name of the system's zoneinfo, e.g. Asia/Tokyo",
+		   "count days and show times in this zone, e.g. Asia/Tokyo (default: UTC)"),
 	OPT_END,
 };
 #undef A
@@ -208,6 +226,8 @@ int report_parse_args(int argc, char **argv, struct report_opts *opts)
 			       "--week, --from/--to");
 	if (o->format == FMT_CSV && !o->out)
 		return opt_error(&report_cmd, "--format csv writes a directory: give --out DIR");
+	if (o->group && !o->sensors_file)
+		return opt_error(&report_cmd, "--group names a group of the --sensors file: give both");
 	if (o->categories_file && !o->anonymize)
 		return opt_error(&report_cmd, "--categories names the victims for --anonymize: give both");
 	if (o->format == FMT_PDF && !o->out && isatty(STDOUT_FILENO))

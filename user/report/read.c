@@ -13,23 +13,39 @@
  * the previous one, only the long-range port series elsewhere, and the
  * rows of an interval written late that reaches into the period. The
  * look-back days before a period need only what the detectors read. */
-static bool wanted(const struct report_stats *st, int day, enum series kind,
-		   const struct dir_marks *dm)
+static bool wanted_day(const struct report_opts *o, int day, enum series kind, bool span_in)
 {
-	if (st->opts->totals_only)
-		return kind == S_TOTALS && stats_day_index(st, day) >= 0;
-	if (st->opts->lookback)
-		return (stats_day_index(st, day) >= 0 ||
-			(kind != S_TOTALS && dm->span_end_day > st->opts->from)) &&
+	bool period = day >= o->from && day <= o->to;
+
+	if (o->totals_only)
+		return kind == S_TOTALS && period;
+	if (o->lookback)
+		return (period || (kind != S_TOTALS && span_in)) &&
 		       (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES ||
 			kind == S_BACKSCATTER);
-	if (stats_day_index(st, day) >= 0)
+	if (period)
 		return true;
-	if (in_prev(st, day) && (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES))
+	if (day >= o->prev_from && day <= o->prev_to &&
+	    (kind == S_TOTALS || kind == S_PORTS || kind == S_COUNTRIES))
 		return true;
-	if (st->opts->n_ports && (kind == S_TOTALS || kind == S_PORTS))
+	if (o->n_ports && (kind == S_TOTALS || kind == S_PORTS))
 		return true;
-	return kind != S_TOTALS && dm->span_end_day > st->opts->from;
+	return kind != S_TOTALS && span_in;
+}
+
+/* A directory holds one UTC day: with --tz its rows fall on two local
+ * days, and it is read when either needs the series. */
+static bool wanted(const struct report_opts *o, int dir_day, enum series kind,
+		   const struct dir_marks *dm)
+{
+	int64_t t = (int64_t)dir_day * 86400;
+	bool span_in = dm->span_end_day &&
+		       tz_day(o->tz, (int64_t)dm->span_end_day * 86400 - 1) >= o->from;
+
+	for (int day = tz_day(o->tz, t); day <= tz_day(o->tz, t + 86399); day++)
+		if (wanted_day(o, day, kind, span_in))
+			return true;
+	return false;
 }
 
 struct read_job {
@@ -44,6 +60,8 @@ static void *read_job_run(void *arg)
 	struct read_job *job = arg;
 	struct report_stats *st = job->st;
 	bool totals = job->series[0].kind == S_TOTALS;
+	const struct report_opts *own = st->opts->lookback_of;
+	struct csv_read_stats counted = { 0 };
 	struct reader r;
 
 	reader_init(&r, st);
@@ -57,16 +75,21 @@ static void *read_job_run(void *arg)
 		for (int s = 0; s < job->nseries; s++) {
 			const struct series_reader *sr = &job->series[s];
 
-			if (wanted(st, dd->day, sr->kind, dm)) {
+			if (wanted(st->opts, dd->day, sr->kind, dm)) {
+				/* a file the report read for itself already counted its
+				 * skipped lines, and is warned about there: once */
+				bool twice = own && wanted(own, dd->day, sr->kind, dm);
+
 				mark_filter_file(&r.filter, sr->kind == S_TOTALS ? NULL : dm);
 				rpt_read_csv(dd->path, sr->kind, sr->cols, sr->ncols, sr->fn,
-					     &r, &st->read[sr->kind]);
+					     &r, twice ? &counted : &st->read[sr->kind]);
 			}
 			if (sr->kind == S_TOTALS)
 				marks_publish(&st->marks, d);
 		}
 	}
 	reader_free(&r);
+	csv_read_stats_free(&counted);
 	return NULL;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The report command: options shared by its parts. Days are counted from
- * 1970-01-01 (UTC) so a period is a pair of integers.
+ * 1970-01-01 so a period is a pair of integers: UTC days, or the local
+ * calendar days of --tz (report/zone.h turns times into them).
  */
 #ifndef TS_REPORT_H
 #define TS_REPORT_H
@@ -17,6 +18,8 @@
 #define RPT_MAX_COUNTRIES 8
 
 struct categories;
+struct tz_zone;
+struct hmap;
 
 enum rpt_format { FMT_HTML, FMT_MD, FMT_CSV, FMT_PDF };
 enum rpt_lang { LANG_EN, LANG_JA };
@@ -44,10 +47,15 @@ struct report_opts {
 	int n_ports;
 	const char *sensors_file;
 	bool lookback;		/* the days before the period, for the detectors alone */
+	const struct report_opts *lookback_of;	/* then the report's own options */
 	bool totals_only;	/* the same months a year earlier: totals alone */
 	bool anonymize;		/* victims by category and letter, no addresses */
 	const char *categories_file;
 	const struct categories *categories;	/* loaded from it, else NULL */
+	const char *tz_name;	/* --tz, an IANA name; NULL: UTC */
+	const struct tz_zone *tz;	/* built from it once the days are known, else NULL */
+	const char *group;	/* --group: the main tables' sensors; NULL: all */
+	const struct hmap *group_sensors;	/* the names of its sensors (--sensors), else NULL */
 };
 
 /*

@@ -42,7 +42,7 @@ void each_day_spread(struct reader *r, int64_t t, uint64_t seconds, const struct
 	int day;
 
 	(void)d;
-	span_init(&sp, t, (uint32_t)seconds, r->lo, r->hi);
+	span_init(&sp, r->st->opts->tz, t, (uint32_t)seconds, r->lo, r->hi);
 	while (span_next(&sp, &day, &before, &in)) {
 		for (int i = 0; i < nv; i++)
 			share[i] = span_share(&sp, v[i], before, in);

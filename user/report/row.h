@@ -15,6 +15,7 @@
 #include "lib/text.h"
 #include "report/marks.h"
 #include "report/stats.h"
+#include "report/zone.h"
 
 struct reader {
 	struct report_stats *st;
@@ -24,6 +25,8 @@ struct reader {
 	char last_time[24];
 	int64_t last_t;
 	struct { char *buf; size_t cap; } text[2];	/* cleaned text fields */
+	char scope_name[128];	/* the sensor last asked about for --group */
+	bool scope_in;		/* and whether it is of the group */
 };
 
 void reader_init(struct reader *r, struct report_stats *st);
@@ -44,6 +47,24 @@ static inline int64_t row_time(struct reader *r, const char *s)
 }
 
 const char *row_text_cleaned(struct reader *r, int which, const char *s);
+
+/* Whether the main tables count the sensor's rows (--group); the
+ * per-sensor ones count every sensor's. Read-only: any thread. */
+static inline bool row_in_scope(struct reader *r, const char *sensor)
+{
+	const struct hmap *g = r->st->opts->group_sensors;
+
+	if (!g)
+		return true;
+	if (strcmp(sensor, r->scope_name)) {
+		r->scope_in = hmap_find(g, sensor) != NULL;
+		if (strlen(sensor) < sizeof(r->scope_name))
+			strcpy(r->scope_name, sensor);
+		else
+			r->scope_name[0] = '\0';	/* too long to keep: asked again */
+	}
+	return r->scope_in;
+}
 
 /* A text field as valid UTF-8 without control characters (lib/text.h):
  * s itself, or its clean form in r's buffer `which` (0 or 1). */
@@ -96,7 +117,8 @@ static inline bool in_prev(const struct report_stats *st, int day)
 	return day >= st->opts->prev_from && day <= st->opts->prev_to;
 }
 
-/* The days a row covers: [t, t + seconds), or the day of t alone. */
+/* The days a row covers: [t, t + seconds), or the day of t alone; local
+ * days of --tz (report/zone.h), whichever source the row came from. */
 struct row_days {
 	int first, last;
 	bool period, prev, long_range;	/* it touches them */
@@ -107,8 +129,8 @@ static inline struct row_days row_days(const struct report_stats *st, int64_t t,
 {
 	struct row_days d;
 
-	d.first = (int)(t / 86400);
-	d.last = seconds ? (int)((t + (int64_t)seconds - 1) / 86400) : d.first;
+	d.first = tz_day(st->opts->tz, t);
+	d.last = seconds ? tz_day(st->opts->tz, t + (int64_t)seconds - 1) : d.first;
 	d.period = d.first <= st->opts->to && d.last >= st->opts->from;
 	d.prev = d.first <= st->opts->prev_to && d.last >= st->opts->prev_from;
 	d.long_range = d.first <= st->long_to && d.last >= st->long_from;

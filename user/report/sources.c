@@ -82,6 +82,7 @@ static enum row_verdict on_sources(void *ctx, char **f, const int *col)
 	int64_t t = row_time(r, f[col[0]]);
 	int cc = cc_slot(f[col[3]]);
 	uint64_t asn = 0, v[R_N], seconds;
+	const char *sensor;
 	struct row_days days;
 	enum row_verdict bad;
 	struct src_row row;
@@ -91,9 +92,11 @@ static enum row_verdict on_sources(void *ctx, char **f, const int *col)
 	bad = worse(bad, opt_u64(f, col[4], &asn));
 	if (t < 0 || cc < 0 || !*f[col[2]])
 		bad = ROW_BAD;
-	if (bad != ROW_OK ||
-	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+	sensor = row_text(r, 0, f[col[1]]);
+	if (bad != ROW_OK || (bad = filter_row(r, sensor, t, &seconds, &days)) != ROW_OK)
 		return bad;
+	if (!row_in_scope(r, sensor))
+		return ROW_OK;	/* --group: the fleet's tables alone read sources.csv */
 	if (!days.period)
 		return ROW_OK;
 	if (!sums_fit(st->sums[S_SOURCES], v, R_N))

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * A row that covers [t, t + seconds) over the UTC days it touches: each
+ * A row that covers [t, t + seconds) over the days it touches (UTC, or
+ * local days split at local midnights with --tz): each
  * day gets a share of each count in proportion to the seconds it holds.
  * Shares are floor(v * end / seconds) - floor(v * start / seconds), start
  * and end counted from t, so they are whole numbers that add up to v
@@ -11,18 +12,22 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "report/zone.h"
 
 struct span {
+	const struct tz_zone *z;
 	int64_t t;		/* the row's time */
 	uint64_t seconds;	/* what it covers */
 	int day, last;		/* the next day to give, the last one */
 };
 
 /* Only the days lo .. hi are given (days outside count nowhere). */
-static inline void span_init(struct span *s, int64_t t, uint32_t seconds, int lo, int hi)
+static inline void span_init(struct span *s, const struct tz_zone *z, int64_t t,
+			     uint32_t seconds, int lo, int hi)
 {
-	int first = (int)(t / 86400), last = (int)((t + seconds - 1) / 86400);
+	int first = tz_day(z, t), last = tz_day(z, t + seconds - 1);
 
+	s->z = z;
 	s->t = t;
 	s->seconds = seconds;
 	s->day = first > lo ? first : lo;
@@ -38,8 +43,8 @@ static inline bool span_next(struct span *s, int *day, uint64_t *before, uint64_
 	if (s->day > s->last)
 		return false;
 	*day = s->day++;
-	start = (int64_t)*day * 86400;
-	end = start + 86400;
+	start = tz_day_start(s->z, *day);
+	end = tz_day_start(s->z, *day + 1);
 	if (start < s->t)
 		start = s->t;
 	if (end > s->t + (int64_t)s->seconds)

@@ -15,6 +15,7 @@
 #include "lib/text.h"
 #include "report/stats.h"
 #include "report/csvfile.h"
+#include "report/zone.h"
 
 void stats_init(struct report_stats *st, const struct report_opts *opts,
 		int long_from, int long_to, size_t ndirs)
@@ -113,16 +114,21 @@ const char *sensor_display(const struct sensor_stats *s)
 	return s->label && *s->label ? s->label : s->name;
 }
 
-bool sensor_active(const struct sensor_stats *s, int day)
+bool sensor_in_scope(const struct report_stats *st, const struct sensor_stats *s)
+{
+	return !st->opts->group_sensors || hmap_find(st->opts->group_sensors, s->name);
+}
+
+bool sensor_active(const struct tz_zone *z, const struct sensor_stats *s, int day)
 {
 	int64_t last = s->end_t > s->last_t ? s->end_t - 1 : s->last_t;
 
-	return s->rows && s->interval > 0 && day >= s->first_t / 86400 && day <= last / 86400;
+	return s->rows && s->interval > 0 && day >= tz_day(z, s->first_t) && day <= tz_day(z, last);
 }
 
-double sensor_coverage(const struct sensor_stats *s, int di)
+double sensor_coverage(const struct sensor_stats *s, int di, int64_t day_seconds)
 {
-	double per_day = s && s->interval > 0 ? 86400.0 / (double)s->interval : 0;
+	double per_day = s && s->interval > 0 ? (double)day_seconds / (double)s->interval : 0;
 
 	return per_day > 0 ? fmin(sensor_day_rows(s, di) / per_day, 1.0) : 0;
 }
@@ -138,9 +144,9 @@ bool stats_day_partial(const struct report_stats *st, int di)
 		const struct sensor_stats *ss = st->sensors[s];
 		double cov;
 
-		if (!sensor_active(ss, st->opts->from + di))
+		if (!sensor_in_scope(st, ss) || !sensor_active(st->opts->tz, ss, st->opts->from + di))
 			continue;
-		cov = sensor_coverage(ss, di);
+		cov = sensor_coverage(ss, di, tz_day_seconds(st->opts->tz, st->opts->from + di));
 		any |= cov > 0;
 		short_one |= cov < FULL_DAY;
 	}
@@ -284,13 +290,13 @@ void stats_finish(struct report_stats *st)
 		qsort(st->late, st->nlate, sizeof(*st->late), cmp_late);
 }
 
-/* The country most listed sensors sit in, else Japan. */
+/* The country most listed sensors (of --group) sit in, else Japan. */
 int stats_default_country(const struct report_stats *st)
 {
 	int count[CC_SLOTS] = { 0 }, best = cc_slot("JP");
 
 	for (int i = 0; i < st->nsensors; i++)
-		if (st->sensors[i]->country >= 0)
+		if (st->sensors[i]->country >= 0 && sensor_in_scope(st, st->sensors[i]))
 			count[st->sensors[i]->country]++;
 	for (int c = 0; c < CC_SLOTS; c++)
 		if (count[c] > count[best])

@@ -114,7 +114,7 @@ struct late_row {
 };
 
 /* The share of its sensor's day d that the sensor's rows cover, in
- * rows of the usual interval (coverage: these / 86400 * interval). */
+ * rows of the usual interval (coverage: these / day length * interval). */
 static inline double sensor_day_rows(const struct sensor_stats *s, int d)
 {
 	return s->plain_day[d] + (s->interval > 0 ? (double)s->cover_day[d] / (double)s->interval : 0);
@@ -250,12 +250,15 @@ static inline int stats_day_index(const struct report_stats *st, int day)
 
 const char *sensor_display(const struct sensor_stats *s);
 
+/* Whether the fleet's tables count the sensor: of the --group, if any. */
+bool sensor_in_scope(const struct report_stats *st, const struct sensor_stats *s);
 /* Whether the sensor had started and not yet stopped on that day (its
  * first and last rows of the period): a day it is expected to cover. */
-bool sensor_active(const struct sensor_stats *s, int day);
-/* The share of day index di its rows cover, 0 … 1 (rows of its usual
+bool sensor_active(const struct tz_zone *z, const struct sensor_stats *s, int day);
+/* The share of day index di, day_seconds long (23 or 25 hours on a
+ * daylight-saving day of --tz), its rows cover, 0 … 1 (rows of its usual
  * interval, late intervals by their seconds). */
-double sensor_coverage(const struct sensor_stats *s, int di);
+double sensor_coverage(const struct sensor_stats *s, int di, int64_t day_seconds);
 /* Whether period day di has data from some sensor but not the whole day
  * from every sensor active on it (a partial day on the fleet's charts). */
 bool stats_day_partial(const struct report_stats *st, int di);

@@ -59,6 +59,7 @@ enum { T_PACKETS, T_BYTES, T_MALFORMED, T_NON_IP, T_OVERFLOW, T_TAGGED, T_N };
 struct totals_row {
 	int id;
 	bool with_seconds;
+	bool scope;		/* of --group: the fleet's sums count it too */
 };
 
 static void totals_day(struct reader *r, const void *row, int day, uint64_t in,
@@ -68,7 +69,7 @@ static void totals_day(struct reader *r, const void *row, int day, uint64_t in,
 	struct report_stats *st = r->st;
 	int di = stats_day_index(st, day);
 
-	if (day >= st->long_from && day <= st->long_to)
+	if (tr->scope && day >= st->long_from && day <= st->long_to)
 		st->long_seen[day - st->long_from] = true;
 	if (di >= 0) {
 		struct sensor_stats *s = st->sensors[tr->id];
@@ -82,6 +83,8 @@ static void totals_day(struct reader *r, const void *row, int day, uint64_t in,
 		s->packets += v[T_PACKETS];
 		s->bytes += v[T_BYTES];
 		s->packets_day[di] += v[T_PACKETS];
+		if (!tr->scope)
+			return;
 		d->rows++;
 		d->packets += v[T_PACKETS];
 		d->bytes += v[T_BYTES];
@@ -89,7 +92,7 @@ static void totals_day(struct reader *r, const void *row, int day, uint64_t in,
 		d->non_ip += v[T_NON_IP];
 		d->overflow += v[T_OVERFLOW];
 		d->tagged += v[T_TAGGED];
-	} else if (in_prev(st, day)) {
+	} else if (tr->scope && in_prev(st, day)) {
 		st->prev.packets += v[T_PACKETS];
 		st->prev.bytes += v[T_BYTES];
 	}
@@ -131,6 +134,7 @@ static enum row_verdict on_totals(void *ctx, char **f, const int *col)
 		if (row.id < 0)
 			return ROW_BAD;
 	}
+	row.scope = row_in_scope(r, sensor);
 	if ((days.period || days.prev) && !sums_fit(st->sums[S_TOTALS], v, T_N))
 		return ROW_SUM;
 	if (days.period) {
@@ -144,7 +148,7 @@ static enum row_verdict on_totals(void *ctx, char **f, const int *col)
 			s->plain_rows++;
 		st->tagged_seen |= col[7] >= 0;
 	}
-	if (days.prev) {
+	if (days.prev && row.scope) {
 		st->prev.rows++;
 		st->prev_seen = true;
 	}
@@ -160,6 +164,7 @@ enum { P_PACKETS, P_MIRAI, P_BYTES, P_N };
 struct ports_row {
 	int id, proto, focus;
 	uint64_t port;
+	bool scope;		/* of --group: the fleet's sums count it too */
 };
 
 static void ports_day(struct reader *r, const void *row, int day, uint64_t in,
@@ -170,6 +175,11 @@ static void ports_day(struct reader *r, const void *row, int day, uint64_t in,
 	int di = stats_day_index(st, day);
 
 	(void)in;
+	if (di >= 0)
+		counters_get(&st->ports, rkey(K_SENSOR_PORT_DAY, (unsigned)pr->id, (unsigned)pr->proto,
+					      (unsigned)pr->port, (unsigned)di))[0] += v[P_PACKETS];
+	if (!pr->scope)
+		return;
 	if (pr->focus >= 0 && day >= st->long_from && day <= st->long_to)
 		st->long_port[pr->focus][day - st->long_from] += v[P_PACKETS];
 	if (di >= 0) {
@@ -179,8 +189,6 @@ static void ports_day(struct reader *r, const void *row, int day, uint64_t in,
 		c[0] += v[P_PACKETS];
 		c[1] += v[P_MIRAI];
 		c[2] += v[P_BYTES];
-		counters_get(&st->ports, rkey(K_SENSOR_PORT_DAY, (unsigned)pr->id, (unsigned)pr->proto,
-					      (unsigned)pr->port, (unsigned)di))[0] += v[P_PACKETS];
 	} else if (in_prev(st, day)) {
 		counters_get(&st->ports, rkey(K_PORT_PREV, ALL_SENSORS, (unsigned)pr->proto,
 					      (unsigned)pr->port, 0))[0] += v[P_PACKETS];
@@ -206,6 +214,7 @@ static enum row_verdict on_ports(void *ctx, char **f, const int *col)
 	if (bad != ROW_OK || (bad = filter_row(r, sensor, t, &seconds, &days)) != ROW_OK)
 		return bad;
 	row.focus = focus_port(st->opts, row.proto, (int)row.port);
+	row.scope = row_in_scope(r, sensor);
 	if (days.period) {
 		row.id = stats_sensor_id(st, sensor);
 		if (row.id < 0)
@@ -245,15 +254,18 @@ static enum row_verdict on_countries(void *ctx, char **f, const int *col)
 	int64_t t = row_time(r, f[col[0]]);
 	int cc = cc_slot(f[col[2]]);
 	uint64_t v[C_N], seconds;
+	const char *sensor;
 	struct row_days days;
 	enum row_verdict bad;
 
 	bad = worse(field_u64(f[col[3]], &v[C_PACKETS]), field_u64(f[col[4]], &v[C_SOURCES]));
 	if (t < 0 || cc < 0)
 		bad = ROW_BAD;
-	if (bad != ROW_OK ||
-	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+	sensor = row_text(r, 0, f[col[1]]);
+	if (bad != ROW_OK || (bad = filter_row(r, sensor, t, &seconds, &days)) != ROW_OK)
 		return bad;
+	if (!row_in_scope(r, sensor))
+		return ROW_OK;	/* --group: only the fleet's tables read this series */
 	if ((days.period || days.prev) && !sums_fit(st->sums[S_COUNTRIES], v, C_N))
 		return ROW_SUM;
 	each_day(r, t, seconds, &days, v, C_N, countries_day, &cc);
@@ -306,6 +318,7 @@ static enum row_verdict on_port_countries(void *ctx, char **f, const int *col)
 	int64_t t = row_time(r, f[col[0]]);
 	struct cross_row row = { .proto = proto_parse(f[col[2]]), .cc = cc_slot(f[col[4]]) };
 	uint64_t v[X_N], seconds;
+	const char *sensor;
 	struct row_days days;
 	enum row_verdict bad;
 
@@ -313,9 +326,11 @@ static enum row_verdict on_port_countries(void *ctx, char **f, const int *col)
 	bad = worse(bad, opt_u64(f, col[6], &v[X_MIRAI]));
 	if (t < 0 || row.cc < 0 || row.proto < 0)
 		bad = ROW_BAD;
-	if (bad != ROW_OK ||
-	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+	sensor = row_text(r, 0, f[col[1]]);
+	if (bad != ROW_OK || (bad = filter_row(r, sensor, t, &seconds, &days)) != ROW_OK)
 		return bad;
+	if (!row_in_scope(r, sensor))
+		return ROW_OK;	/* --group: only the fleet's tables read this series */
 	if (!days.period)
 		return ROW_OK;
 	if (!sums_fit(st->sums[S_PORT_COUNTRIES], v, X_N))
@@ -384,6 +399,7 @@ static enum row_verdict on_backscatter(void *ctx, char **f, const int *col)
 	int64_t t = row_time(r, f[col[0]]);
 	int cc = cc_slot(f[col[3]]), proto = proto_parse(f[col[5]]);
 	uint64_t asn, port = 0, packets = 0, seconds;
+	const char *sensor;
 	struct row_days days;
 	enum row_verdict bad;
 	struct bs_row row;
@@ -394,9 +410,11 @@ static enum row_verdict on_backscatter(void *ctx, char **f, const int *col)
 	bad = worse(bad, opt_u64(f, col[4], &asn));
 	if (t < 0 || cc < 0 || !*f[col[2]] || proto < 0)
 		bad = ROW_BAD;
-	if (bad != ROW_OK ||
-	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+	sensor = row_text(r, 0, f[col[1]]);
+	if (bad != ROW_OK || (bad = filter_row(r, sensor, t, &seconds, &days)) != ROW_OK)
 		return bad;
+	if (!row_in_scope(r, sensor))
+		return ROW_OK;	/* --group: only the fleet's tables read this series */
 	if (!days.period)
 		return ROW_OK;
 	if (!sums_fit(st->sums[S_BACKSCATTER], &packets, 1))
@@ -481,6 +499,7 @@ static enum row_verdict on_tags(void *ctx, char **f, const int *col)
 	const char *name = f[col[2]];
 	struct tag_row row = { .proto = proto_parse(f[col[3]]), .cc = cc_slot(f[col[5]]) };
 	uint64_t v[G_N], seconds;
+	const char *sensor;
 	struct row_days days;
 	enum row_verdict bad;
 
@@ -490,9 +509,11 @@ static enum row_verdict on_tags(void *ctx, char **f, const int *col)
 	bad = worse(bad, field_u64(f[col[7]], &v[G_SOURCES]));
 	if (t < 0 || !*name || row.cc < 0 || row.proto < 0)
 		bad = ROW_BAD;
-	if (bad != ROW_OK ||
-	    (bad = filter_row(r, row_text(r, 0, f[col[1]]), t, &seconds, &days)) != ROW_OK)
+	sensor = row_text(r, 0, f[col[1]]);
+	if (bad != ROW_OK || (bad = filter_row(r, sensor, t, &seconds, &days)) != ROW_OK)
 		return bad;
+	if (!row_in_scope(r, sensor))
+		return ROW_OK;	/* --group: only the fleet's tables read this series */
 	if (!days.period)
 		return ROW_OK;
 	if (!sums_fit(st->sums[S_TAGS], v, G_N))

@@ -46,17 +46,21 @@ static const char style[] =
 " figure.chart, table { break-inside: avoid; } h2, h3 { break-after: avoid; } }\n";
 
 /* Printed (--format pdf): page numbers in the margin of every page, the
- * contents on a page of their own, their links kept inside the file. */
+ * contents on a page of their own, their links kept inside the file, each
+ * entry's page number right-aligned in a box as wide whether it is known
+ * yet or not (the first printing finds the pages: pdf.c). */
 static const char print_style[] =
 "@page { @bottom-center { content: counter(page) \" / \" counter(pages);"
 " font-size: 8.5pt; color: #555; } }\n"
 "nav.toc { break-after: page; }\n"
 "nav.toc ol { list-style: none; padding-left: 0; }\n"
 "nav.toc ol ol { padding-left: 1.5em; }\n"
-"nav.toc a { color: inherit; text-decoration: none; }\n";
+"nav.toc a { color: inherit; text-decoration: none; display: flex; }\n"
+"nav.toc a .t { flex: 1; }\n"
+"nav.toc a .p { min-width: 2.5em; text-align: right; font-variant-numeric: tabular-nums; }\n";
 
 /* The contents: every heading of levels 2 and 3, linked to its id. */
-static void toc_html(const struct doc *d, FILE *f)
+static void toc_html(const struct doc *d, FILE *f, const int *pages)
 {
 	bool open3 = false;
 
@@ -74,9 +78,12 @@ static void toc_html(const struct doc *d, FILE *f)
 			fprintf(f, "</ol>\n");
 			open3 = false;
 		}
-		fprintf(f, "<li><a href=\"#h%zu\">", i);
+		fprintf(f, "<li><a href=\"#h%zu\"><span class=\"t\">", i);
 		html_escape(f, b->text);
-		fprintf(f, "</a></li>\n");
+		fprintf(f, "</span><span class=\"p\">");
+		if (pages && pages[i] > 0)
+			fprintf(f, "%d", pages[i]);
+		fprintf(f, "</span></a></li>\n");
 	}
 	fprintf(f, "%s</ol>\n</nav>\n", open3 ? "</ol>\n" : "");
 }
@@ -110,7 +117,7 @@ static void table_html(const struct table *t, FILE *f)
 	fprintf(f, "</tbody>\n</table>\n");
 }
 
-bool render_html(const struct doc *d, FILE *f, bool print)
+static bool html_doc(const struct doc *d, FILE *f, bool print, const int *pages)
 {
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -125,7 +132,7 @@ bool render_html(const struct doc *d, FILE *f, bool print)
 	html_escape(f, d->subtitle);
 	fprintf(f, "</p>\n</header>\n");
 	if (print)
-		toc_html(d, f);
+		toc_html(d, f, pages);
 	fprintf(f, "<main>\n");
 	for (size_t i = 0; i < d->nblocks; i++) {
 		const struct block *b = &d->blocks[i];
@@ -158,4 +165,14 @@ bool render_html(const struct doc *d, FILE *f, bool print)
 		d->lang == LANG_JA ? "xdp-telescope report により、センサーが出力した CSV から作成。"
 				   : "Made by xdp-telescope report from the CSV the sensors wrote.");
 	return !ferror(f);
+}
+
+bool render_html(const struct doc *d, FILE *f, bool print)
+{
+	return html_doc(d, f, print, NULL);
+}
+
+bool render_html_paged(const struct doc *d, FILE *f, const int *pages)
+{
+	return html_doc(d, f, true, pages);
 }

@@ -138,12 +138,76 @@ static bool copy_pdf(const char *from, const char *path)
 	return ok;
 }
 
+/* The print form, with the contents' page numbers (or blank boxes), into
+ * html, printed to pdf. */
+static bool print_once(const struct doc *d, const char *dir, const char *html, const char *pdf,
+		       const int *pages)
+{
+	FILE *f = fopen(html, "w");
+	bool written;
+
+	if (!f) {
+		pr_err("report: cannot write %s: %s", html, strerror(errno));
+		return false;
+	}
+	written = render_html_paged(d, f, pages);
+	written = !fclose(f) && written;
+	if (!written) {
+		pr_err("report: cannot write %s: %s", html, strerror(errno));
+		return false;
+	}
+	return run_browser(dir, html, pdf);
+}
+
+/* The headings the contents list, each a link target in the PDF. */
+static int toc_headings(const struct doc *d)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < d->nblocks; i++)
+		n += d->blocks[i].kind == BLK_HEADING && d->blocks[i].level >= 2 &&
+		     d->blocks[i].level <= 3;
+	return n;
+}
+
+/*
+ * Chromium cannot number the contents (no target-counter()), so the
+ * report is printed once with blank number boxes, each heading's page is
+ * read from that PDF, and it is printed again with the numbers. The boxes
+ * are as wide either way, so the pages stay where they were; that is
+ * checked, and a third printing follows if they moved after all.
+ */
+static bool print_paged(const struct doc *d, const char *dir, const char *html,
+			const char *pdf)
+{
+	int *pages = xcalloc(d->nblocks + 1, sizeof(int));
+	int *again = xcalloc(d->nblocks + 1, sizeof(int));
+	int want = toc_headings(d);
+	bool ok = print_once(d, dir, html, pdf, NULL), same = false;
+
+	if (ok && pdf_heading_pages(pdf, pages, d->nblocks) != want) {
+		pr_warn("report: the PDF's contents have no page numbers: chromium's PDF does not "
+			"say where its headings are");
+		want = -1;
+	}
+	for (int pass = 0; ok && want >= 0 && !same && pass < 2; pass++) {
+		ok = print_once(d, dir, html, pdf, pages);
+		same = ok && pdf_heading_pages(pdf, again, d->nblocks) == want &&
+		       !memcmp(again, pages, d->nblocks * sizeof(int));
+		memcpy(pages, again, d->nblocks * sizeof(int));
+	}
+	if (ok && want >= 0 && !same)
+		pr_warn("report: the PDF's contents may be a page off: the pages moved twice");
+	free(pages);
+	free(again);
+	return ok;
+}
+
 bool render_pdf(const struct doc *d, const char *path)
 {
 	const char *tmp = getenv("TMPDIR");
 	char *dir, *html, *pdf;
-	FILE *f;
-	bool ok = false;
+	bool ok;
 
 	dir = xasprintf("%s/xdp-telescope-pdf.XXXXXX", tmp && tmp[0] == '/' ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
@@ -153,18 +217,7 @@ bool render_pdf(const struct doc *d, const char *path)
 	}
 	html = xasprintf("%s/report.html", dir);
 	pdf = xasprintf("%s/report.pdf", dir);
-	f = fopen(html, "w");
-	if (!f) {
-		pr_err("report: cannot write %s: %s", html, strerror(errno));
-	} else {
-		bool written = render_html(d, f, true);
-
-		written = !fclose(f) && written;
-		if (!written)
-			pr_err("report: cannot write %s: %s", html, strerror(errno));
-		else
-			ok = run_browser(dir, html, pdf) && copy_pdf(pdf, path);
-	}
+	ok = print_paged(d, dir, html, pdf) && copy_pdf(pdf, path);
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(html);
 	free(pdf);

@@ -18,8 +18,18 @@ void build_report(struct doc *d, const struct report_stats *st,
 
 	fmt_date(&b, st->opts->from, from, sizeof(from));
 	fmt_date(&b, st->opts->to, to, sizeof(to));
-	d->title = xstrdup(TR(&b, "Darknet observation report", "インターネット定点観測レポート"));
-	if (st->opts->period_name[0])
+	if (st->opts->group)	/* the scope in the title: the tables are of a group alone */
+		d->title = xasprintf(TR(&b, "Darknet observation report: %s sensors",
+					"インターネット定点観測レポート（%sセンサー）"), st->opts->group);
+	else
+		d->title = xstrdup(TR(&b, "Darknet observation report", "インターネット定点観測レポート"));
+	zone_label(&b);
+	if (st->opts->tz)	/* whose days they are, under the title too */
+		d->subtitle = xasprintf(TR(&b, "%s%s%s – %s, %s%s", "%s%s%s～%s、%s%s"),
+					st->opts->period_name,
+					st->opts->period_name[0] ? TR(&b, " (", "（") : "", from, to,
+					b.zone, st->opts->period_name[0] ? TR(&b, ")", "）") : "");
+	else if (st->opts->period_name[0])
 		d->subtitle = xasprintf(TR(&b, "%s (%s – %s)", "%s（%s～%s）"),
 					st->opts->period_name, from, to);
 	else

@@ -16,7 +16,7 @@ static int sensors_with_data(const struct report_stats *st)
 	int n = 0;
 
 	for (int s = 0; s < st->nsensors; s++)
-		n += st->sensors[s]->rows > 0;
+		n += st->sensors[s]->rows > 0 && sensor_in_scope(st, st->sensors[s]);
 	return n;
 }
 
@@ -40,8 +40,8 @@ static void gap_sentence(struct build *b, const struct event *e, int shared, int
 {
 	char t1[20], t2[20], dur[48], who[160];
 
-	format_minute(e->start_t, t1);
-	format_minute(e->end_t, t2);
+	fmt_clock(b, e->start_t, t1);
+	fmt_clock(b, e->end_t, t2);
 	fmt_duration(b, e->end_t - e->start_t, dur, sizeof(dur));
 	if (shared == all && all > 1)
 		snprintf(who, sizeof(who), TR(b, "All %d sensors", "全%d台のセンサー"), all);
@@ -50,8 +50,8 @@ static void gap_sentence(struct build *b, const struct event *e, int shared, int
 	else
 		snprintf(who, sizeof(who), TR(b, "Sensor %s", "センサー「%s」"),
 			 sensor_display(b->st->sensors[e->sensor]));
-	doc_para(b->d, TR(b, "%s wrote no data from %s to %s UTC (%s).",
-			  "%sのデータが%sから%s（UTC）まで欠落しています（%s）。"), who, t1, t2, dur);
+	doc_para(b->d, TR(b, "%s wrote no data from %s to %s %s (%s).",
+			  "%sのデータが%sから%s（%s）まで欠落しています（%s）。"), who, t1, t2, b->zone, dur);
 }
 
 static void gap_row(struct build *b, struct table *t, const struct event *e, int shared, int all,
@@ -66,9 +66,9 @@ static void gap_row(struct build *b, struct table *t, const struct event *e, int
 	else
 		snprintf(who, sizeof(who), "%s", sensor_display(s));
 	table_set(t, r, 0, who, s->name);
-	format_minute(e->start_t, t1);
+	fmt_clock(b, e->start_t, t1);
 	table_set(t, r, 1, t1, t1);
-	format_minute(e->end_t, t2);
+	fmt_clock(b, e->end_t, t2);
 	table_set(t, r, 2, t2, t2);
 	fmt_duration(b, e->end_t - e->start_t, page, sizeof(page));
 	snprintf(num, sizeof(num), "%lld", (long long)(e->end_t - e->start_t));
@@ -80,11 +80,14 @@ static void gap_row(struct build *b, struct table *t, const struct event *e, int
 static struct table *gap_table(struct build *b, const char *caption, unsigned where)
 {
 	struct table *t = doc_table(b->d, "gaps", caption, 5);
+	char from[96], to[96];
 
 	t->where = where;
 	table_col(t, 0, TR(b, "Sensor", "センサー"), "sensor", COL_BOTH);
-	table_col(t, 1, TR(b, "From (UTC)", "開始（UTC）"), "start", COL_BOTH);
-	table_col(t, 2, TR(b, "To (UTC)", "終了（UTC）"), "end", COL_BOTH);
+	snprintf(from, sizeof(from), TR(b, "From (%s)", "開始（%s）"), b->zone);
+	snprintf(to, sizeof(to), TR(b, "To (%s)", "終了（%s）"), b->zone);
+	table_col(t, 1, from, "start", COL_BOTH);
+	table_col(t, 2, to, "end", COL_BOTH);
 	table_col(t, 3, TR(b, "Duration", "長さ"), "seconds", COL_BOTH | COL_NUM);
 	table_col(t, 4, "", "missing_intervals", COL_CSV);
 	return t;

@@ -157,8 +157,8 @@ static void event_row(struct build *b, struct table *t, const struct event *e)
 
 	table_set(t, r, 0, type_label(b, e->type), event_type_name[e->type]);
 	if (e->type == EV_GAP) {
-		format_minute(e->start_t, from);
-		format_minute(e->end_t, to);
+		fmt_clock(b, e->start_t, from);
+		fmt_clock(b, e->end_t, to);
 	} else {
 		format_day(e->first_day, from);
 		format_day(e->last_day, to);

@@ -42,6 +42,28 @@ static void prev_rank_cell(struct build *b, struct table *t, int row, int col,
 	}
 }
 
+/* --group: what the tables count, and what the per-sensor section does. */
+static void scope_sentence(struct build *b)
+{
+	const struct report_stats *st = b->st;
+	int in = 0, all = 0;
+
+	if (!b->o->group)
+		return;
+	for (int s = 0; s < st->nsensors; s++) {
+		all += st->sensors[s]->rows > 0;
+		in += st->sensors[s]->rows > 0 && sensor_in_scope(st, st->sensors[s]);
+	}
+	if (b->d->lang == LANG_JA)
+		doc_para(b->d, "本レポートの表とグラフは、グループ「%s」のセンサー（データのある%d台中%d台）"
+			 "で観測されたパケットのみを集計しています。センサーごとの比較には、すべてのセンサーを示します。",
+			 b->o->group, all, in);
+	else
+		doc_para(b->d, "Its tables and charts count the packets of the sensors of the group "
+			 "“%s” alone (%d of the %d sensors with data); the comparison of "
+			 "sensors shows every sensor.", b->o->group, in, all);
+}
+
 static void summary(struct build *b)
 {
 	const struct report_stats *st = b->st;
@@ -66,7 +88,7 @@ static void summary(struct build *b)
 		countries += sum > 0 && c != CC_UNKNOWN;
 	}
 	for (int s = 0; s < st->nsensors; s++)
-		active += st->sensors[s]->rows > 0;
+		active += st->sensors[s]->rows > 0 && sensor_in_scope(st, st->sensors[s]);
 	fmt_date(b, b->o->from, from, sizeof(from));
 	fmt_date(b, b->o->to, to, sizeof(to));
 	fmt_count(packets, total, sizeof(total));
@@ -87,6 +109,8 @@ static void summary(struct build *b)
 			 days == 1 ? "" : "s", countries,
 			 countries == 1 ? "country or region" : "countries and regions");
 
+	zone_sentence(b);
+	scope_sentence(b);
 	t = doc_table(b->d, "summary", TR(b, "Summary", "概要"), 2);
 	table_col(t, 0, TR(b, "Item", "項目"), "item", COL_BOTH);
 	table_col(t, 1, TR(b, "Value", "値"), "value", COL_BOTH | COL_NUM);

@@ -111,17 +111,18 @@ static void late_rows(struct build *b)
 		const struct late_row *l = &st->late[i];
 		char from[20], to[20];
 
-		format_minute(l->t, from);
-		format_minute(l->t + l->seconds, to);
+		fmt_clock(b, l->t, from);
+		fmt_clock(b, l->t + l->seconds, to);
 		if (b->d->lang == LANG_JA)
 			doc_note(b->d, "データ品質：%u秒分のデータが遅れて1つの集計間隔として書かれました"
-				 "（%s、%s～%s UTC）。そのパケット数は期間内の各日に時間の割合で配分しています。",
-				 (unsigned)l->seconds, sensor_display(st->sensors[l->sensor]), from, to);
+				 "（%s、%s～%s %s）。そのパケット数は期間内の各日に時間の割合で配分しています。",
+				 (unsigned)l->seconds, sensor_display(st->sensors[l->sensor]), from, to,
+				 b->zone);
 		else
 			doc_note(b->d, "Data quality: %u s of data written late as one interval "
-				 "(%s, %s–%s UTC); its packets are spread over the days it covers in "
+				 "(%s, %s–%s %s); its packets are spread over the days it covers in "
 				 "proportion to time.", (unsigned)l->seconds,
-				 sensor_display(st->sensors[l->sensor]), from, to);
+				 sensor_display(st->sensors[l->sensor]), from, to, b->zone);
 	}
 	if (st->nlate > SHOW_MAX)
 		doc_note(b->d, TR(b, "… and %zu more intervals written late.",

@@ -21,6 +21,7 @@ struct build {
 	int section;
 	char caption[320];	/* the last caption made */
 	struct anon_state *anon;	/* --anonymize: the labels given (anonymize.c) */
+	char zone[64];		/* what times are labelled with: "UTC", "JST" (zonetext.c) */
 };
 
 /* en or ja text, picked by the document's language. */
@@ -96,6 +97,11 @@ void port_cells(struct build *b, struct table *t, int row, int col, uint8_t prot
 
 /* "3 d 18 h 30 min", 「3日18時間30分」 */
 void fmt_duration(struct build *b, int64_t secs, char *buf, size_t len);
+/* The zone's name for the text, into b->zone; the sentence naming it
+ * (none without --tz); a time as "YYYY-MM-DD HH:MM" in it (zonetext.c). */
+void zone_label(struct build *b);
+void zone_sentence(struct build *b);
+void fmt_clock(const struct build *b, int64_t t, char buf[17]);
 /* en: 2022-07-01; ja: 2022年7月1日 */
 void fmt_date(const struct build *b, int day, char *buf, size_t len);
 const char *table_caption(struct build *b, const char *text);

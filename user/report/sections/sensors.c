@@ -68,6 +68,7 @@ static void overview(struct build *b, const int *order)
 	const struct report_stats *st = b->st;
 	struct table *t = doc_table(b->d, "sensors",
 				    table_caption(b, TR(b, "Sensors", "センサー一覧")), 8);
+	char head[96];
 
 	table_col(t, 0, TR(b, "Sensor", "センサー"), "sensor", COL_BOTH);
 	table_col(t, 1, TR(b, "Group", "グループ"), "group", COL_BOTH);
@@ -75,8 +76,10 @@ static void overview(struct build *b, const int *order)
 	table_col(t, 3, TR(b, "Days with data", "データのある日数"), "days", COL_BOTH | COL_NUM);
 	table_col(t, 4, TR(b, "Interval (s)", "集計間隔（秒）"), "interval", COL_BOTH | COL_NUM);
 	table_col(t, 5, TR(b, "Coverage", "データ充足率"), "coverage_pct", COL_BOTH | COL_NUM);
-	table_col(t, 6, TR(b, "First data (UTC)", "最初のデータ（UTC）"), "first", COL_BOTH);
-	table_col(t, 7, TR(b, "Last data (UTC)", "最後のデータ（UTC）"), "last", COL_BOTH);
+	snprintf(head, sizeof(head), TR(b, "First data (%s)", "最初のデータ（%s）"), b->zone);
+	table_col(t, 6, head, "first", COL_BOTH);
+	snprintf(head, sizeof(head), TR(b, "Last data (%s)", "最後のデータ（%s）"), b->zone);
+	table_col(t, 7, head, "last", COL_BOTH);
 	for (int i = 0; i < st->nsensors; i++) {
 		const struct sensor_stats *s = st->sensors[order[i]];
 		char buf[32];
@@ -93,9 +96,9 @@ static void overview(struct build *b, const int *order)
 		table_set_u64(t, r, 3, (unsigned long long)days);
 		table_set_u64(t, r, 4, (unsigned long long)s->interval);
 		table_set_pct(t, r, 5, coverage_pct(s));
-		format_minute(s->first_t, buf);
+		fmt_clock(b, s->first_t, buf);
 		table_set(t, r, 6, buf, NULL);
-		format_minute(s->last_t, buf);
+		fmt_clock(b, s->last_t, buf);
 		table_set(t, r, 7, buf, NULL);
 	}
 }
