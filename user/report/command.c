@@ -15,6 +15,7 @@
 #include "report/render/render.h"
 #include "report/events.h"
 #include "report/input.h"
+#include "report/dbread.h"
 #include "report/categories.h"
 #include "report/stats.h"
 
@@ -125,6 +126,25 @@ static bool read_year_before(const struct report_opts *o, const struct day_list 
 	return true;
 }
 
+/* The days to read: the --data directories', or the database's (with
+ * days->db set). 0, or the exit status after saying why not. */
+static int find_days(const struct report_opts *o, struct day_list *days)
+{
+	if (o->db)
+		return db_fleet_open(o->db, days) ? 0 : 1;
+	for (int i = 0; i < o->n_data_dirs; i++)
+		if (!rpt_scan_data_dir(o->data_dirs[i], i, days)) {
+			day_list_free(days);
+			return 1;
+		}
+	if (!day_list_check_unique(days, o->data_dirs)) {
+		day_list_free(days);
+		return OPT_EXIT_USAGE;
+	}
+	day_list_sort(days);
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
@@ -138,6 +158,7 @@ int cmd_report(int argc, char **argv)
 	bool lookback;
 	struct doc doc;
 	struct timespec t0, t1;
+	struct db_fleet *db;
 	char a[11], b[11];
 	bool ok;
 	int rc;
@@ -146,20 +167,15 @@ int cmd_report(int argc, char **argv)
 	if (rc != OPT_GO)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < o.n_data_dirs; i++)
-		if (!rpt_scan_data_dir(o.data_dirs[i], i, &days)) {
-			day_list_free(&days);
-			return 1;
-		}
-	if (!day_list_check_unique(&days, o.data_dirs)) {
-		day_list_free(&days);
-		return OPT_EXIT_USAGE;
-	}
-	day_list_sort(&days);
+	rc = find_days(&o, &days);
+	if (rc)
+		return rc;
+	db = days.db;
 	if (o.categories_file) {
 		if (!categories_load(&cats, o.categories_file)) {
 			categories_free(&cats);
 			day_list_free(&days);
+			db_fleet_close(db);
 			return 1;
 		}
 		o.categories = &cats;
@@ -169,20 +185,24 @@ int cmd_report(int argc, char **argv)
 		stats_free(&st);
 		categories_free(&cats);
 		day_list_free(&days);
+		db_fleet_close(db);
 		return 1;
 	}
 	if (!st.nfocus)
 		st.focus[st.nfocus++] = stats_default_country(&st);
 	stats_read_days(&st, &days);
 	warn_skipped(&st);
+	if (db && !db_fleet_ok(db)) {
+		rc = 1;
+		goto read_failed;
+	}
 	if (!any_rows(&st)) {
 		format_day(o.from, a);
 		format_day(o.to, b);
-		pr_err("report: no totals rows between %s and %s in the --data directories", a, b);
-		stats_free(&st);
-		categories_free(&cats);
-		day_list_free(&days);
-		return 1;
+		pr_err("report: no totals rows between %s and %s in the %s", a, b,
+		       db ? "database" : "--data directories");
+		rc = 1;
+		goto read_failed;
 	}
 	stats_finish(&st);
 	lookback = read_lookback(&o, &days, &ho, &hist);
@@ -194,15 +214,23 @@ int cmd_report(int argc, char **argv)
 	build_report(&doc, &st, &events, year_before ? &yb : NULL);
 	if (year_before)
 		stats_free(&yb);
-	ok = write_output(&o, &doc);
+	/* the look-back and the year before are read from the database too */
+	ok = (!db || db_fleet_ok(db)) && write_output(&o, &doc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	pr_info("report: %zu day directories, %llu totals rows, %zu events, %.2f s",
-		days.n, (unsigned long long)st.read[S_TOTALS].rows, events.n,
+	pr_info("report: %zu %s, %llu totals rows, %zu events, %.2f s",
+		days.n, db ? "days of the database" : "day directories", (unsigned long long)st.read[S_TOTALS].rows, events.n,
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	doc_free(&doc);
 	categories_free(&cats);
 	event_list_free(&events);
 	stats_free(&st);
 	day_list_free(&days);
+	db_fleet_close(db);
 	return ok ? 0 : 1;
+read_failed:
+	stats_free(&st);
+	categories_free(&cats);
+	day_list_free(&days);
+	db_fleet_close(db);
+	return rc;
 }

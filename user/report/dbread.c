@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The database side of the report's input. Every reading thread has a
+ * connection of its own; all of them read one snapshot (exported by the
+ * first connection, imported by the others), so a `ship` loading
+ * meanwhile cannot make one series of the report newer than another.
+ * Read-only: the reader role (`db init --reader-role`) is enough.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lib/alloc.h"
+#include "lib/csv.h"
+#include "lib/log.h"
+#include "lib/pg.h"
+#include "lib/strbuf.h"
+#include "common/schema.h"
+#include "report/dbread.h"
+
+#define MAX_FIELDS 40
+
+struct db_fleet {
+	char *conninfo;
+	PGconn *main;			/* holds the snapshot the readers share */
+	char snapshot[64];
+	PGconn *conn[DB_READERS];	/* opened when first needed */
+	atomic_bool failed;
+	pthread_mutex_t say;		/* the first failure alone is said */
+};
+
+static void sqlf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sqlf(struct strbuf *sb, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sb_append(sb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* The day as the literal of its first instant, in UTC. */
+static void day_start(int day, char out[32])
+{
+	char d[11];
+
+	format_day(day, d);
+	snprintf(out, 32, "'%s 00:00:00+00'", d);
+}
+
+static void fail(struct db_fleet *db, const char *what, const char *why)
+{
+	pthread_mutex_lock(&db->say);
+	if (!atomic_exchange(&db->failed, true))
+		pr_err("report: --db: %s: %s", what, why);
+	pthread_mutex_unlock(&db->say);
+}
+
+/* One repeatable-read, read-only transaction; its snapshot is the shared
+ * one when snapshot is given. */
+static bool begin_reading(PGconn *c, const char *snapshot, struct pg_err *e)
+{
+	char sql[160];
+
+	if (!pg_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e))
+		return false;
+	/* a quarter's rows are sorted by day in memory, not on disk */
+	if (!pg_exec(c, "SET work_mem = '64MB'", e))
+		return false;
+	if (!snapshot)
+		return true;
+	snprintf(sql, sizeof(sql), "SET TRANSACTION SNAPSHOT '%s'", snapshot);
+	return pg_exec(c, sql, e);
+}
+
+/* The days of the database: those `ship` loaded a file of (the ledger
+ * keeps every day, even once `db prune` dropped its minute rows). */
+static bool add_days(PGconn *c, struct day_list *list, struct pg_err *e)
+{
+	PGresult *r = pg_query(c, "SELECT DISTINCT day FROM telescope.loaded ORDER BY day", 0,
+			       NULL, e);
+
+	if (!r)
+		return false;
+	for (int i = 0; i < PQntuples(r); i++) {
+		int day = parse_day(PQgetvalue(r, i, 0));
+
+		if (day >= 0)
+			day_list_add(list, day, PQgetvalue(r, i, 0), 0, 0, (unsigned long long)day);
+	}
+	PQclear(r);
+	return true;
+}
+
+struct db_fleet *db_fleet_open(const char *conninfo, struct day_list *list)
+{
+	struct db_fleet *db = xcalloc(1, sizeof(*db));
+	struct pg_err e;
+	PGresult *r;
+
+	db->conninfo = xstrdup(conninfo);
+	pthread_mutex_init(&db->say, NULL);
+	db->main = pg_connect(conninfo, &e);
+	if (!db->main || !schema_ready(db->main, &e) || !begin_reading(db->main, NULL, &e))
+		goto fail;
+	r = pg_query(db->main, "SELECT pg_export_snapshot()", 0, NULL, &e);
+	if (!r)
+		goto fail;
+	snprintf(db->snapshot, sizeof(db->snapshot), "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (!add_days(db->main, list, &e))
+		goto fail;
+	if (!list->n) {
+		pr_err("report: --db: the database holds no rows yet ('xdp-telescope ship' loads them)");
+		db_fleet_close(db);
+		return NULL;
+	}
+	list->db = db;
+	return db;
+fail:
+	pr_err("report: --db: %s", e.msg);
+	db_fleet_close(db);
+	return NULL;
+}
+
+bool db_fleet_ok(const struct db_fleet *db)
+{
+	return !atomic_load(&db->failed);
+}
+
+void db_fleet_close(struct db_fleet *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < DB_READERS; i++)
+		PQfinish(db->conn[i]);
+	PQfinish(db->main);
+	pthread_mutex_destroy(&db->say);
+	free(db->conninfo);
+	free(db);
+}
+
+static PGconn *reader_conn(struct db_fleet *db, int reader)
+{
+	struct pg_err e;
+
+	if (db->conn[reader])
+		return db->conn[reader];
+	db->conn[reader] = pg_connect(db->conninfo, &e);
+	if (db->conn[reader] && begin_reading(db->conn[reader], db->snapshot, &e))
+		return db->conn[reader];
+	fail(db, "a reading connection", e.msg);
+	return NULL;
+}
+
+/* A text as the CSV writes it: with the apostrophe its guard against
+ * formulas puts before some first characters (lib/csv.c), which `ship`
+ * took off to store the text itself. */
+static void guarded(struct strbuf *sql, const char *col)
+{
+	sqlf(sql, "CASE WHEN left(%s, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
+	     "THEN '''' || %s ELSE %s END", col, col, col);
+}
+
+/*
+ * What the database has for one CSV column of a series: the column of
+ * the same name, but the sensor's and protocol's names, the time as the
+ * CSV writes it, and in an hourly table the hour for the interval and
+ * the sum of the per-interval sources for `sources` (the only series
+ * that read it, countries and tags, add it up: docs/fleet.md).
+ */
+static void column(struct strbuf *sql, const char *name, bool hourly)
+{
+	if (!strcmp(name, "time"))
+		sqlf(sql, "to_char(h.%s AT TIME ZONE 'UTC', "
+			       "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", hourly ? "hour" : "time");
+	else if (!strcmp(name, "sensor"))
+		guarded(sql, "s.name");
+	else if (!strcmp(name, "tag") || !strcmp(name, "as_org"))
+		guarded(sql, name[0] == 't' ? "h.tag" : "h.as_org");
+	else if (!strcmp(name, "proto"))
+		sqlf(sql, "CASE h.proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' "
+			       "WHEN 1 THEN 'icmp' WHEN 58 THEN 'icmpv6' ELSE h.proto::text END");
+	else if (!strcmp(name, "src_ip"))
+		sqlf(sql, "host(h.src_ip)");
+	else if (!strcmp(name, "sources") && hourly)
+		sqlf(sql, "h.sources_sum");
+	else
+		sqlf(sql, "h.%s", name);
+	sqlf(sql, " AS \"%s\"", name);
+}
+
+static void series_sql(struct strbuf *sql, int first, int last, enum series kind, bool hourly,
+		       const struct db_want *w, const char *const *want, int nwant)
+{
+	const char *t = hourly ? "hour" : "time";
+	char from[32], to[32];
+
+	day_start(first, from);
+	day_start(last + 1, to);
+	sqlf(sql, "COPY (SELECT ");
+	for (int i = 0; i < nwant; i++) {
+		if (i)
+			sqlf(sql, ", ");
+		column(sql, want[i] + (want[i][0] == '?'), hourly);
+	}
+	sqlf(sql, " FROM telescope.%s%s h JOIN telescope.sensor s ON s.id = h.sensor "
+		       "WHERE h.%s >= %s AND h.%s < %s", series_name[kind], hourly ? "_hour" : "",
+		       t, from, t, to);
+	if (w->ports && w->nports) {
+		sqlf(sql, " AND (h.proto, h.port) IN (");
+		for (int i = 0; i < w->nports; i++)
+			sqlf(sql, "%s(%d, %d)", i ? ", " : "", w->ports[i].proto,
+				       w->ports[i].port);
+		sqlf(sql, ")");
+	}
+	/* Day by day, each in a day directory's order: sensor by sensor, each
+	 * in time order. */
+	sqlf(sql, " ORDER BY date_trunc('day', h.%s AT TIME ZONE 'UTC'), s.name COLLATE \"C\", "
+	     "h.%s) TO STDOUT (FORMAT csv, HEADER)", t, t);
+}
+
+/* The rows of one COPY, header first, into fn. */
+struct copy_rows {
+	char label[64];		/* "--db DAY/SERIES", for the skipped rows */
+	enum series kind;
+	char day[11];		/* of the rows so far */
+	void (*next_day)(void *day_ctx, int day);
+	void *day_ctx;
+	const char *const *want;
+	int nwant, col[MAX_FIELDS], header_fields;
+	bool header_done, skip;
+	uint64_t line;
+	char *out;
+	size_t cap;
+	rpt_row_fn fn;
+	void *ctx;
+	struct csv_read_stats *st;
+};
+
+static void copy_row(struct copy_rows *cr, const char *buf, int len)
+{
+	char *fields[MAX_FIELDS];
+	struct csv_record rec = { .fields = fields, .max = MAX_FIELDS };
+	int col[MAX_FIELDS];
+	enum row_verdict v;
+
+	cr->line++;
+	if (cr->skip)
+		return;
+	XGROW(cr->out, cr->cap, (size_t)len + 1, 4096);
+	if (csv_read_record(buf, buf + len, true, cr->out, &rec) != CSV_RECORD) {
+		rpt_note_skip(cr->st, ROW_BAD, cr->label, cr->line);
+		return;
+	}
+	if (!cr->header_done) {
+		cr->header_done = true;
+		cr->header_fields = rec.n;
+		cr->skip = !rpt_map_header(fields, rec.n, cr->want, cr->nwant, cr->col, cr->label);
+		return;
+	}
+	if (rec.n != cr->header_fields) {
+		rpt_note_skip(cr->st, ROW_BAD, cr->label, cr->line);
+		return;
+	}
+	/* want[0] is the time, YYYY-MM-DDTHH:MM:SSZ: its day first */
+	if (strncmp(fields[cr->col[0]], cr->day, 10)) {
+		snprintf(cr->day, sizeof(cr->day), "%.10s", fields[cr->col[0]]);
+		snprintf(cr->label, sizeof(cr->label), "--db %s/%s", cr->day, series_name[cr->kind]);
+		if (parse_day(cr->day) >= 0)
+			cr->next_day(cr->day_ctx, parse_day(cr->day));
+	}
+	/* NULL is a column the row's file did not have: as if the header
+	 * lacked it, which is what an optional column's absence means. */
+	for (int i = 0; i < cr->nwant; i++)
+		col[i] = cr->want[i][0] == '?' && cr->col[i] >= 0 && !fields[cr->col[i]][0] ?
+			 -1 : cr->col[i];
+	v = cr->fn(cr->ctx, fields, col);
+	if (v == ROW_OK)
+		cr->st->rows++;
+	else
+		rpt_note_skip(cr->st, v, cr->label, cr->line);
+}
+
+/* Whether the minute partitions of kind still hold every day of
+ * [first, last] (db prune drops them). */
+static bool minute_rows_kept(PGconn *c, int first, int last, enum series kind,
+			     struct pg_err *e, bool *kept)
+{
+	*kept = true;
+	for (int day = first; day <= last && *kept; day++) {
+		char name[80];
+		const char *p[1] = { name };
+		PGresult *r;
+		int y, m, d;
+
+		ymd_from_day(day, &y, &m, &d);
+		snprintf(name, sizeof(name), "telescope.%s_d%04d%02d%02d", series_name[kind], y, m, d);
+		r = pg_query(c, "SELECT to_regclass($1) IS NOT NULL", 1, p, e);
+		if (!r)
+			return false;
+		*kept = PQgetvalue(r, 0, 0)[0] == 't';
+		PQclear(r);
+	}
+	return true;
+}
+
+void db_read_days(struct db_fleet *db, int reader, int first, int last, enum series kind,
+		  const struct db_want *w, const char *const *want, int nwant,
+		  rpt_row_fn fn, void *ctx, struct csv_read_stats *st,
+		  void (*next_day)(void *day_ctx, int day), void *day_ctx)
+{
+	PGconn *c = atomic_load(&db->failed) ? NULL : reader_conn(db, reader);
+	bool hourly = kind != S_TOTALS && !w->minute;
+	struct strbuf sql = { 0 };
+	struct copy_rows cr = { .kind = kind, .want = want, .nwant = nwant, .fn = fn,
+				.ctx = ctx, .st = st, .next_day = next_day, .day_ctx = day_ctx };
+	struct pg_err e;
+	PGresult *r;
+	char *buf;
+	int len;
+
+	if (!c)
+		return;
+	format_day(first, cr.day);
+	snprintf(cr.label, sizeof(cr.label), "--db %s/%s", cr.day, series_name[kind]);
+	if (kind != S_TOTALS && w->minute) {
+		bool kept;
+
+		if (!minute_rows_kept(c, first, last, kind, &e, &kept)) {
+			fail(db, cr.label, e.msg);
+			return;
+		}
+		if (!kept) {
+			pr_warn("report: %s: a late interval of the day is counted in the day it "
+				"starts: its minute rows are pruned", cr.label);
+			hourly = true;
+		}
+	}
+	series_sql(&sql, first, last, kind, hourly, w, want, nwant);
+	r = PQexec(c, sql.buf);
+	sb_free(&sql);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		pg_fail(c, r, &e);
+		PQclear(r);
+		fail(db, cr.label, e.msg);
+		return;
+	}
+	PQclear(r);
+	while ((len = PQgetCopyData(c, &buf, 0)) > 0) {
+		copy_row(&cr, buf, len);
+		PQfreemem(buf);
+	}
+	free(cr.out);
+	r = PQgetResult(c);
+	if (len == -2 || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_fail(c, r, &e);
+		fail(db, cr.label, e.msg);
+	}
+	PQclear(r);
+	while ((r = PQgetResult(c)))
+		PQclear(r);
+}
