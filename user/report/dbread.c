@@ -19,6 +19,7 @@
 #include "lib/strbuf.h"
 #include "common/schema.h"
 #include "report/dbread.h"
+#include "report/names.h"
 
 #define MAX_FIELDS 40
 
@@ -27,6 +28,8 @@ struct db_fleet {
 	PGconn *main;			/* holds the snapshot the readers share */
 	char snapshot[64];
 	PGconn *conn[DB_READERS];	/* opened when first needed */
+	char **names;			/* [id]: telescope.sensor's names, as the CSV has them */
+	size_t nnames;
 	atomic_bool failed;
 	pthread_mutex_t say;		/* the first failure alone is said */
 };
@@ -42,6 +45,15 @@ static void sqlf(struct strbuf *sb, const char *fmt, ...)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	sb_append(sb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* A text as the CSV writes it: with the apostrophe its guard against
+ * formulas puts before some first characters (lib/csv.c), which `ship`
+ * took off to store the text itself. */
+static void guarded(struct strbuf *sql, const char *col)
+{
+	sqlf(sql, "CASE WHEN left(%s, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
+	     "THEN '''' || %s ELSE %s END", col, col, col);
 }
 
 /* The day as the literal of its first instant, in UTC. */
@@ -97,6 +109,33 @@ static bool add_days(PGconn *c, struct day_list *list, struct pg_err *e)
 	return true;
 }
 
+/* The sensors' names by id, with the CSV's guard (guarded()). */
+static bool load_names(struct db_fleet *db, struct pg_err *e)
+{
+	struct strbuf sql = { 0 };
+	PGresult *r;
+
+	sqlf(&sql, "SELECT id, ");
+	guarded(&sql, "name");
+	sqlf(&sql, " FROM telescope.sensor");
+	r = pg_query(db->main, sql.buf, 0, NULL, e);
+	sb_free(&sql);
+	if (!r)
+		return false;
+	for (int i = 0; i < PQntuples(r); i++) {
+		size_t id = (size_t)atoi(PQgetvalue(r, i, 0));
+
+		if (id >= db->nnames) {
+			db->names = xrealloc(db->names, (id + 1) * sizeof(*db->names));
+			memset(db->names + db->nnames, 0, (id + 1 - db->nnames) * sizeof(*db->names));
+			db->nnames = id + 1;
+		}
+		db->names[id] = xstrdup(PQgetvalue(r, i, 1));
+	}
+	PQclear(r);
+	return true;
+}
+
 struct db_fleet *db_fleet_open(const char *conninfo, struct day_list *list)
 {
 	struct db_fleet *db = xcalloc(1, sizeof(*db));
@@ -113,7 +152,7 @@ struct db_fleet *db_fleet_open(const char *conninfo, struct day_list *list)
 		goto fail;
 	snprintf(db->snapshot, sizeof(db->snapshot), "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
-	if (!add_days(db->main, list, &e))
+	if (!add_days(db->main, list, &e) || !load_names(db, &e))
 		goto fail;
 	if (!list->n) {
 		pr_err("report: --db: the database holds no rows yet ('xdp-telescope ship' loads them)");
@@ -140,6 +179,9 @@ void db_fleet_close(struct db_fleet *db)
 	for (int i = 0; i < DB_READERS; i++)
 		PQfinish(db->conn[i]);
 	PQfinish(db->main);
+	for (size_t i = 0; i < db->nnames; i++)
+		free(db->names[i]);
+	free(db->names);
 	pthread_mutex_destroy(&db->say);
 	free(db->conninfo);
 	free(db);
@@ -158,34 +200,44 @@ static PGconn *reader_conn(struct db_fleet *db, int reader)
 	return NULL;
 }
 
-/* A text as the CSV writes it: with the apostrophe its guard against
- * formulas puts before some first characters (lib/csv.c), which `ship`
- * took off to store the text itself. */
-static void guarded(struct strbuf *sql, const char *col)
+/* The columns an hourly row adds to its day's (the others are its key). */
+static bool is_sum(const char *name)
 {
-	sqlf(sql, "CASE WHEN left(%s, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-	     "THEN '''' || %s ELSE %s END", col, col, col);
+	return !strcmp(name, "packets") || !strcmp(name, "bytes") || !strcmp(name, "mirai") ||
+	       !strcmp(name, "sources");
 }
 
 /*
  * What the database has for one CSV column of a series: the column of
- * the same name, but the sensor's and protocol's names, the time as the
- * CSV writes it, and in an hourly table the hour for the interval and
+ * the same name, but in an hourly table the hour for the interval and
  * the sum of the per-interval sources for `sources` (the only series
- * that read it, countries and tags, add it up: docs/fleet.md).
+ * that read it, countries and tags, add it up: docs/fleet.md). The time
+ * comes as seconds and the sensor as its id, which copy_row() turns into
+ * the CSV's text (cheaper than the server's to_char() and a join); the
+ * protocol as its number, which the handlers read as the CSV's name.
+ *
+ * An hourly table is read a day at a time (by_day): its hours added up
+ * into one row per day and key, stamped with the day's first instant,
+ * which gives every handler the same day totals as the hours do (they
+ * add per day, or count an address once a day). Only ports keeps the
+ * sensor (a table by sensor); for the others any sensor of the group
+ * stands for it, as none of their handlers tells sensors apart.
  */
-static void column(struct strbuf *sql, const char *name, bool hourly)
+static void column(struct strbuf *sql, enum series kind, const char *name, bool hourly,
+		   bool by_day)
 {
-	if (!strcmp(name, "time"))
-		sqlf(sql, "to_char(h.%s AT TIME ZONE 'UTC', "
-			       "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", hourly ? "hour" : "time");
-	else if (!strcmp(name, "sensor"))
-		guarded(sql, "s.name");
+	const char *t = hourly ? "hour" : "time";
+
+	if (!strcmp(name, "time") && by_day)
+		sqlf(sql, "extract(epoch FROM date_trunc('day', h.hour, 'UTC'))::bigint");
+	else if (!strcmp(name, "time"))
+		sqlf(sql, "extract(epoch FROM h.%s)::bigint", t);
+	else if (!strcmp(name, "sensor") && by_day && kind != S_PORTS)
+		sqlf(sql, "min(h.sensor)");
+	else if (is_sum(name) && by_day)
+		sqlf(sql, "sum(h.%s)", strcmp(name, "sources") ? name : "sources_sum");
 	else if (!strcmp(name, "tag") || !strcmp(name, "as_org"))
 		guarded(sql, name[0] == 't' ? "h.tag" : "h.as_org");
-	else if (!strcmp(name, "proto"))
-		sqlf(sql, "CASE h.proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' "
-			       "WHEN 1 THEN 'icmp' WHEN 58 THEN 'icmpv6' ELSE h.proto::text END");
 	else if (!strcmp(name, "src_ip"))
 		sqlf(sql, "host(h.src_ip)");
 	else if (!strcmp(name, "sources") && hourly)
@@ -195,11 +247,21 @@ static void column(struct strbuf *sql, const char *name, bool hourly)
 	sqlf(sql, " AS \"%s\"", name);
 }
 
+static void port_list(struct strbuf *sql, const struct port_id *p, int n)
+{
+	sqlf(sql, "(h.proto, h.port) IN (");
+	for (int i = 0; i < n; i++)
+		sqlf(sql, "%s(%d, %d)", i ? ", " : "", p[i].proto, p[i].port);
+	sqlf(sql, ")");
+}
+
 static void series_sql(struct strbuf *sql, int first, int last, enum series kind, bool hourly,
 		       const struct db_want *w, const char *const *want, int nwant)
 {
 	const char *t = hourly ? "hour" : "time";
+	bool by_day = hourly;
 	char from[32], to[32];
+	int keys = 0;
 
 	day_start(first, from);
 	day_start(last + 1, to);
@@ -207,29 +269,54 @@ static void series_sql(struct strbuf *sql, int first, int last, enum series kind
 	for (int i = 0; i < nwant; i++) {
 		if (i)
 			sqlf(sql, ", ");
-		column(sql, want[i] + (want[i][0] == '?'), hourly);
+		column(sql, kind, want[i] + (want[i][0] == '?'), hourly, by_day);
 	}
-	sqlf(sql, " FROM telescope.%s%s h JOIN telescope.sensor s ON s.id = h.sensor "
-		       "WHERE h.%s >= %s AND h.%s < %s", series_name[kind], hourly ? "_hour" : "",
-		       t, from, t, to);
+	sqlf(sql, " FROM telescope.%s%s h WHERE h.%s >= %s AND h.%s < %s", series_name[kind],
+	     hourly ? "_hour" : "", t, from, t, to);
 	if (w->ports && w->nports) {
-		sqlf(sql, " AND (h.proto, h.port) IN (");
-		for (int i = 0; i < w->nports; i++)
-			sqlf(sql, "%s(%d, %d)", i ? ", " : "", w->ports[i].proto,
-				       w->ports[i].port);
+		sqlf(sql, " AND ");
+		port_list(sql, w->ports, w->nports);
+	}
+	if (w->countries) {
+		/* port × country: only the focus countries' rows and the --port
+		 * ports' rows add to a table */
+		char cc[3];
+
+		sqlf(sql, " AND (h.country IN ('--'");
+		for (int i = 0; i < w->ncountries; i++) {
+			cc_code(w->countries[i], cc);
+			sqlf(sql, ", '%.2s'", cc);
+		}
+		sqlf(sql, ")");
+		if (w->nfocus_ports) {
+			sqlf(sql, " OR ");
+			port_list(sql, w->focus_ports, w->nfocus_ports);
+		}
 		sqlf(sql, ")");
 	}
-	/* Day by day, each in a day directory's order: sensor by sensor, each
-	 * in time order. */
-	sqlf(sql, " ORDER BY date_trunc('day', h.%s AT TIME ZONE 'UTC'), s.name COLLATE \"C\", "
-	     "h.%s) TO STDOUT (FORMAT csv, HEADER)", t, t);
+	if (by_day) {
+		sqlf(sql, " GROUP BY ");
+		for (int i = 0; i < nwant; i++) {
+			const char *name = want[i] + (want[i][0] == '?');
+
+			if (is_sum(name) || (!strcmp(name, "sensor") && kind != S_PORTS))
+				continue;
+			sqlf(sql, "%s%d", keys++ ? ", " : "", i + 1);
+		}
+	}
+	/* Each sensor's totals in time order (its intervals and gaps: the key's
+	 * order); the other rows add up in any order. */
+	if (kind == S_TOTALS)
+		sqlf(sql, " ORDER BY h.sensor, h.time");
+	sqlf(sql, ") TO STDOUT (FORMAT csv, HEADER)");
 }
 
 /* The rows of one COPY, header first, into fn. */
 struct copy_rows {
+	const struct db_fleet *db;
 	char label[64];		/* "--db DAY/SERIES", for the skipped rows */
 	enum series kind;
-	char day[11];		/* of the rows so far */
+	int day;		/* of the last row */
 	void (*next_day)(void *day_ctx, int day);
 	void *day_ctx;
 	const char *const *want;
@@ -238,10 +325,44 @@ struct copy_rows {
 	uint64_t line;
 	char *out;
 	size_t cap;
+	char time_s[24], time[21];	/* the last time, as seconds and as the CSV's text */
 	rpt_row_fn fn;
 	void *ctx;
 	struct csv_read_stats *st;
 };
+
+static void set_label(struct copy_rows *cr)
+{
+	char d[11];
+
+	format_day(cr->day, d);
+	snprintf(cr->label, sizeof(cr->label), "--db %s/%s", d, series_name[cr->kind]);
+}
+
+/* The time and sensor fields as the CSV has them; false if they are not
+ * what the query gives. */
+static bool csv_fields(struct copy_rows *cr, char **fields)
+{
+	char **t = &fields[cr->col[0]], **s = &fields[cr->col[1]];
+	uint64_t secs, id;
+
+	if (strcmp(*t, cr->time_s)) {
+		if (field_u64(*t, &secs) != ROW_OK || strlen(*t) >= sizeof(cr->time_s))
+			return false;
+		snprintf(cr->time_s, sizeof(cr->time_s), "%s", *t);
+		format_time((int64_t)secs, cr->time);
+		if ((int)(secs / 86400) != cr->day) {
+			cr->day = (int)(secs / 86400);
+			set_label(cr);
+			cr->next_day(cr->day_ctx, cr->day);
+		}
+	}
+	*t = cr->time;
+	if (field_u64(*s, &id) != ROW_OK || id >= cr->db->nnames || !cr->db->names[id])
+		return false;
+	*s = cr->db->names[id];
+	return true;
+}
 
 static void copy_row(struct copy_rows *cr, const char *buf, int len)
 {
@@ -264,16 +385,9 @@ static void copy_row(struct copy_rows *cr, const char *buf, int len)
 		cr->skip = !rpt_map_header(fields, rec.n, cr->want, cr->nwant, cr->col, cr->label);
 		return;
 	}
-	if (rec.n != cr->header_fields) {
+	if (rec.n != cr->header_fields || !csv_fields(cr, fields)) {
 		rpt_note_skip(cr->st, ROW_BAD, cr->label, cr->line);
 		return;
-	}
-	/* want[0] is the time, YYYY-MM-DDTHH:MM:SSZ: its day first */
-	if (strncmp(fields[cr->col[0]], cr->day, 10)) {
-		snprintf(cr->day, sizeof(cr->day), "%.10s", fields[cr->col[0]]);
-		snprintf(cr->label, sizeof(cr->label), "--db %s/%s", cr->day, series_name[cr->kind]);
-		if (parse_day(cr->day) >= 0)
-			cr->next_day(cr->day_ctx, parse_day(cr->day));
 	}
 	/* NULL is a column the row's file did not have: as if the header
 	 * lacked it, which is what an optional column's absence means. */
@@ -318,8 +432,9 @@ void db_read_days(struct db_fleet *db, int reader, int first, int last, enum ser
 	PGconn *c = atomic_load(&db->failed) ? NULL : reader_conn(db, reader);
 	bool hourly = kind != S_TOTALS && !w->minute;
 	struct strbuf sql = { 0 };
-	struct copy_rows cr = { .kind = kind, .want = want, .nwant = nwant, .fn = fn,
-				.ctx = ctx, .st = st, .next_day = next_day, .day_ctx = day_ctx };
+	struct copy_rows cr = { .db = db, .kind = kind, .day = first, .next_day = next_day,
+				.day_ctx = day_ctx, .want = want, .nwant = nwant, .fn = fn,
+				.ctx = ctx, .st = st };
 	struct pg_err e;
 	PGresult *r;
 	char *buf;
@@ -327,8 +442,7 @@ void db_read_days(struct db_fleet *db, int reader, int first, int last, enum ser
 
 	if (!c)
 		return;
-	format_day(first, cr.day);
-	snprintf(cr.label, sizeof(cr.label), "--db %s/%s", cr.day, series_name[kind]);
+	set_label(&cr);
 	if (kind != S_TOTALS && w->minute) {
 		bool kept;
 

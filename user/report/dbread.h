@@ -34,6 +34,10 @@ struct db_want {
 	bool minute;			/* its minute rows (the day has a late interval) */
 	const struct port_id *ports;	/* ports: only these (the long-range chart); NULL: all */
 	int nports;
+	const int *countries;		/* port x country: only these countries' rows (slots) */
+	int ncountries;			/* and those of these ports: */
+	const struct port_id *focus_ports;
+	int nfocus_ports;
 };
 
 /*

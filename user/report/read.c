@@ -56,6 +56,12 @@ static struct db_want db_want_of(struct report_stats *st, int day, enum series k
 		w.ports = st->opts->ports;
 		w.nports = st->opts->n_ports;
 	}
+	if (kind == S_PORT_COUNTRIES) {
+		w.countries = st->focus;
+		w.ncountries = st->nfocus;
+		w.focus_ports = st->opts->ports;
+		w.nfocus_ports = st->opts->n_ports;
+	}
 	return w;
 }
 
