@@ -146,7 +146,7 @@ END {
 		d = v("fleet.report." r ".data.seconds"); b = v("fleet.report." r ".db.seconds")
 		printf "    %-8s --data %7.2f s %7.0f MiB   --db %7.2f s %7.0f MiB   %5.2fx faster, %s, %d minute-table scans\n",
 			r, d, v("fleet.report." r ".data.peak_rss") / 1024, b,
-			v("fleet.report." r ".db.peak_rss") / 1024, b > 0 ? d / b : 0,
+			v("fleet.report." r ".db.peak_rss") / 1024, (b > 0 ? d / b : 0),
 			v("fleet.report." r ".identical") ? "identical" : "DIFFERENT", v("fleet.report." r ".minute_scans")
 	}
 	got = v("fleet.owner.rows_per_s") + 0

@@ -88,13 +88,27 @@ static void db_next_day(void *arg, int day)
 	mark_filter_file(&dd->r->filter, dd->totals ? NULL : &dd->r->st->marks.dirs[d]);
 }
 
-/*
- * A job over the database: up to DB_RUN_DAYS days at a time, each
- * series as runs of consecutive days it wants alike, one query a run.
- * The others wait for the totals of those days (their marks) first.
- */
-#define DB_RUN_DAYS 32
+/* The index after the last day of the month of day index d. */
+static size_t month_end(const struct day_list *days, size_t d)
+{
+	int y, m, dd, y2, m2;
+	size_t e = d + 1;
 
+	ymd_from_day(days->v[d].day, &y, &m, &dd);
+	for (; e < days->n; e++) {
+		ymd_from_day(days->v[e].day, &y2, &m2, &dd);
+		if (y2 != y || m2 != m)
+			break;
+	}
+	return e;
+}
+
+/*
+ * A job over the database: a calendar month at a time (the hourly
+ * tables' partitions: a query reads one, from its start), each series as
+ * runs of consecutive days it wants alike, one query a run. The others
+ * wait for the totals of the month (their marks) first.
+ */
 static void *read_job_db(struct read_job *job)
 {
 	struct report_stats *st = job->st;
@@ -103,9 +117,8 @@ static void *read_job_db(struct read_job *job)
 	struct reader r;
 
 	reader_init(&r, st);
-	for (size_t c0 = 0; c0 < days->n; c0 += DB_RUN_DAYS) {
-		size_t c1 = c0 + DB_RUN_DAYS < days->n ? c0 + DB_RUN_DAYS : days->n;
-
+	for (size_t c0 = 0, c1; c0 < days->n; c0 = c1) {
+		c1 = month_end(days, c0);
 		if (!totals)
 			marks_wait(&st->marks, c1 - 1);
 		for (int s = 0; s < job->nseries; s++) {
