@@ -221,18 +221,22 @@ static bool is_sum(const char *name)
  * which gives every handler the same day totals as the hours do (they
  * add per day, or count an address once a day). Only ports keeps the
  * sensor (a table by sensor); for the others any sensor of the group
- * stands for it, as none of their handlers tells sensors apart.
+ * stands for it, as none of their handlers tells sensors apart. Where
+ * only the run's total counts (whole_run >= 0: the previous period's
+ * ranks), one row a key for the whole run, stamped with its first day.
  */
 static void column(struct strbuf *sql, enum series kind, const char *name, bool hourly,
-		   bool by_day)
+		   bool by_day, int whole_run)
 {
 	const char *t = hourly ? "hour" : "time";
 
-	if (!strcmp(name, "time") && by_day)
+	if (!strcmp(name, "time") && whole_run >= 0)
+		sqlf(sql, "%lld::bigint", (long long)whole_run * 86400);
+	else if (!strcmp(name, "time") && by_day)
 		sqlf(sql, "extract(epoch FROM date_trunc('day', h.hour, 'UTC'))::bigint");
 	else if (!strcmp(name, "time"))
 		sqlf(sql, "extract(epoch FROM h.%s)::bigint", t);
-	else if (!strcmp(name, "sensor") && by_day && kind != S_PORTS)
+	else if (!strcmp(name, "sensor") && by_day && (kind != S_PORTS || whole_run >= 0))
 		sqlf(sql, "min(h.sensor)");
 	else if (is_sum(name) && by_day)
 		sqlf(sql, "sum(h.%s)", strcmp(name, "sources") ? name : "sources_sum");
@@ -269,7 +273,8 @@ static void series_sql(struct strbuf *sql, int first, int last, enum series kind
 	for (int i = 0; i < nwant; i++) {
 		if (i)
 			sqlf(sql, ", ");
-		column(sql, kind, want[i] + (want[i][0] == '?'), hourly, by_day);
+		column(sql, kind, want[i] + (want[i][0] == '?'), hourly, by_day,
+		       by_day && w->whole_run ? first : -1);
 	}
 	sqlf(sql, " FROM telescope.%s%s h WHERE h.%s >= %s AND h.%s < %s", series_name[kind],
 	     hourly ? "_hour" : "", t, from, t, to);
@@ -299,7 +304,9 @@ static void series_sql(struct strbuf *sql, int first, int last, enum series kind
 		for (int i = 0; i < nwant; i++) {
 			const char *name = want[i] + (want[i][0] == '?');
 
-			if (is_sum(name) || (!strcmp(name, "sensor") && kind != S_PORTS))
+			if (is_sum(name) || (!strcmp(name, "sensor") &&
+					      (kind != S_PORTS || w->whole_run)) ||
+			    (!strcmp(name, "time") && w->whole_run))
 				continue;
 			sqlf(sql, "%s%d", keys++ ? ", " : "", i + 1);
 		}

@@ -32,6 +32,7 @@ void db_fleet_close(struct db_fleet *db);
 /* What of a day's series a reader needs. */
 struct db_want {
 	bool minute;			/* its minute rows (the day has a late interval) */
+	bool whole_run;			/* one row a key for all the days (the previous period) */
 	const struct port_id *ports;	/* ports: only these (the long-range chart); NULL: all */
 	int nports;
 	const int *countries;		/* port x country: only these countries' rows (slots) */

@@ -56,6 +56,11 @@ static struct db_want db_want_of(struct report_stats *st, int day, enum series k
 		w.ports = st->opts->ports;
 		w.nports = st->opts->n_ports;
 	}
+	/* the previous period's ports and countries count for its total alone
+	 * (the ranks), unless a --port chart wants each day */
+	w.whole_run = !w.minute && stats_day_index(st, day) < 0 && in_prev(st, day) &&
+		      !dm->span_end_day && (kind == S_COUNTRIES ||
+					    (kind == S_PORTS && !st->opts->n_ports));
 	if (kind == S_PORT_COUNTRIES) {
 		w.countries = st->focus;
 		w.ncountries = st->nfocus;
@@ -67,7 +72,7 @@ static struct db_want db_want_of(struct report_stats *st, int day, enum series k
 
 static bool same_want(const struct db_want *a, const struct db_want *b)
 {
-	return a->minute == b->minute && a->ports == b->ports;
+	return a->minute == b->minute && a->ports == b->ports && a->whole_run == b->whole_run;
 }
 
 /* The database's rows come a run of days at a time: the reader follows
