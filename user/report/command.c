@@ -130,8 +130,12 @@ static bool read_year_before(const struct report_opts *o, const struct day_list 
  * days->db set). 0, or the exit status after saying why not. */
 static int find_days(const struct report_opts *o, struct day_list *days)
 {
+	if (o->db && !db_fleet_open(o->db, days)) {
+		day_list_free(days);
+		return 1;
+	}
 	if (o->db)
-		return db_fleet_open(o->db, days) ? 0 : 1;
+		return 0;
 	for (int i = 0; i < o->n_data_dirs; i++)
 		if (!rpt_scan_data_dir(o->data_dirs[i], i, days)) {
 			day_list_free(days);

@@ -37,14 +37,23 @@ struct db_fleet {
 static void sqlf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void sqlf(struct strbuf *sb, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[512], *big = NULL;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	sb_append(sb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf)) {	/* a long piece: again, into its own room */
+		big = xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	sb_append(sb, big ? big : buf, (size_t)n);
+	free(big);
 }
 
 /* A text as the CSV writes it: with the apostrophe its guard against
@@ -81,7 +90,7 @@ static bool begin_reading(PGconn *c, const char *snapshot, struct pg_err *e)
 
 	if (!pg_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e))
 		return false;
-	/* a quarter's rows are sorted by day in memory, not on disk */
+	/* a month's hours are added up by day in memory, not on disk */
 	if (!pg_exec(c, "SET work_mem = '64MB'", e))
 		return false;
 	if (!snapshot)
@@ -94,8 +103,8 @@ static bool begin_reading(PGconn *c, const char *snapshot, struct pg_err *e)
  * keeps every day, even once `db prune` dropped its minute rows). */
 static bool add_days(PGconn *c, struct day_list *list, struct pg_err *e)
 {
-	PGresult *r = pg_query(c, "SELECT DISTINCT day FROM telescope.loaded ORDER BY day", 0,
-			       NULL, e);
+	PGresult *r = pg_query(c, "SELECT DISTINCT to_char(day, 'YYYY-MM-DD') FROM telescope.loaded "
+			       "ORDER BY 1", 0, NULL, e);
 
 	if (!r)
 		return false;
