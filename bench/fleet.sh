@@ -71,6 +71,54 @@ pg_sql "SELECT p.relname, sum(pg_total_relation_size(c.oid)) / $sd FROM pg_inher
 	done
 row fleet.rows_per_sensor_day "$(pg_sql "SELECT (sum(rows) / $sd)::bigint FROM telescope.loaded")" rows
 
+# The report from the database beside the report from the CSV: a year
+# of TS_BENCH_REPORT_SENSORS synth sensors (default 10) at 20-minute
+# intervals and half a flow a sensor-minute (docs/bench.md says why),
+# shipped into a database of its own; then the year's last quarter and
+# the whole year with the long-range chart of two ports, each from
+# --data and from --db (as the reader role), wall time and peak RSS by
+# /usr/bin/time. The two must be byte-identical, and the year's report
+# from --db must scan no minute table but totals.
+RSENSORS=${TS_BENCH_REPORT_SENSORS:-10}
+year=$PG_DIR/year
+"$TS_BIN" synth --out "$year" --sensors "$RSENSORS" --from 2025-01-01 --to 2025-12-31 \
+	--interval 1200 --rate 0.5 >/dev/null
+psql -X -q -d postgres -c 'CREATE DATABASE telescope_year'
+export PGDATABASE=telescope_year
+"$TS_BIN" db init --reader-role bench_reader 2>/dev/null
+ship year "$TS_BIN" ship "$year"
+pg_sql "VACUUM ANALYZE" >/dev/null
+row fleet.report.sensor_days $((RSENSORS * 365)) sensor-days
+report() { # NAME SOURCE ARGS...: one timed report into $PG_DIR/NAME.SOURCE.md
+	local name=$1 source=$2 out=$PG_DIR/$1.$2.md
+	shift 2
+	/usr/bin/time -v -o "$PG_DIR/time.log" "$TS_BIN" report "$@" --format md --out "$out" \
+		2>"$PG_DIR/report.log" || { cat "$PG_DIR/report.log" "$PG_DIR/time.log" >&2; exit 1; }
+	row "fleet.report.$name.$source.seconds" "$(awk -F': ' '/Elapsed/ { n = split($2, t, ":");
+		s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s }' "$PG_DIR/time.log")" s
+	row "fleet.report.$name.$source.peak_rss" "$(awk -F': ' '/Maximum resident/ { print $2 }' \
+		"$PG_DIR/time.log")" KiB
+}
+minute_scans() {
+	pg_sql "SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0)
+		FROM pg_stat_user_tables WHERE schemaname = 'telescope'
+		AND relname ~ '^(ports|countries|port_countries|sources|backscatter|tags)_d[0-9]{8}$'"
+}
+for name in quarter year; do
+	case $name in
+	quarter) args=(--quarter 2025Q4) ;;
+	year) args=(--from 2025-01-01 --to 2025-12-31 --port 1433/tcp --port 23/tcp) ;;
+	esac
+	report "$name" data --data "$year" "${args[@]}"
+	pg_sql "SELECT pg_stat_reset()" >/dev/null
+	PGUSER=bench_reader report "$name" db --db "" "${args[@]}"
+	sleep 1	# the report's backends send their statistics as they end
+	row "fleet.report.$name.minute_scans" "$(minute_scans)" scans
+	cmp -s "$PG_DIR/$name.data.md" "$PG_DIR/$name.db.md" && same=1 || same=0
+	row "fleet.report.$name.identical" "$same" bool
+done
+unset PGDATABASE
+
 awk -F, '
 function v(k) { return val[k] }
 { val[$1] = $2 }
@@ -91,7 +139,21 @@ END {
 	for (i = 1; i <= n; i++)
 		printf "%s %s %.2f MiB", (i - 1) % 4 ? "," : "\n   ", names[i], v("fleet.table." names[i] ".bytes_per_sensor_day") / 1048576
 	print ""
+	printf "  report from the database, %d sensor-days shipped at %d rows/s:\n",
+		v("fleet.report.sensor_days"), v("fleet.year.rows_per_s")
+	for (k = 1; k <= 2; k++) {
+		r = k == 1 ? "quarter" : "year"
+		d = v("fleet.report." r ".data.seconds"); b = v("fleet.report." r ".db.seconds")
+		printf "    %-8s --data %7.2f s %7.0f MiB   --db %7.2f s %7.0f MiB   %5.2fx faster, %s, %d minute-table scans\n",
+			r, d, v("fleet.report." r ".data.peak_rss") / 1024, b,
+			v("fleet.report." r ".db.peak_rss") / 1024, (b > 0 ? d / b : 0),
+			v("fleet.report." r ".identical") ? "identical" : "DIFFERENT", v("fleet.report." r ".minute_scans")
+	}
 	got = v("fleet.owner.rows_per_s") + 0
 	printf "\n  %-56s %10d %s %d  %s\n", "ship rows/s (target of issue 10)", got, ">=", 100000,
 		(got >= 100000) ? "met" : "MISSED"
+	b = v("fleet.report.quarter.db.seconds")
+	got = b > 0 ? v("fleet.report.quarter.data.seconds") / b : 0
+	printf "  %-56s %10.2f %s %d  %s\n", "a quarter: --data seconds / --db seconds", got, ">=", 5,
+		(got >= 5) ? "met" : "MISSED"
 }' "$CSV"

@@ -39,7 +39,7 @@ fails "$work/sensors.csv:2: bad country 'QQ'" "$BIN" report --data "$work/d" --m
 printf 'sensor-01,domestic,Tokyo,JP,extra\n' >"$work/sensors.csv"
 fails "$work/sensors.csv:1: want sensor,group,label" "$BIN" report --data "$work/d" --month 2022-09 \
 	--sensors "$work/sensors.csv" --format md
-fails "--data DIR is required" "$BIN" report --month 2022-09
+fails "give --data DIR or --db CONNINFO" "$BIN" report --month 2022-09
 fails "cannot read --data" "$BIN" report --data "$work/nowhere" --month 2022-09
 mkdir "$work/empty"
 fails "holds no YYYY-MM-DD" "$BIN" report --data "$work/empty" --month 2022-09

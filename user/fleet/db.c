@@ -9,8 +9,9 @@
 #include "lib/log.h"
 #include "lib/options.h"
 #include "fleet/commands.h"
+#include "common/schema.h"
 #include "fleet/migrate.h"
-#include "fleet/pg.h"
+#include "lib/pg.h"
 #include "fleet/prune.h"
 #include "fleet/roles.h"
 
@@ -71,7 +72,7 @@ static PGconn *connect_ready(const char *cmd, const char *db, bool need_schema)
 		pr_err("%s: cannot connect to the database: %s", cmd, e.msg);
 		return NULL;
 	}
-	if (need_schema && !fleet_schema_ready(c, &e)) {
+	if (need_schema && !schema_ready(c, &e)) {
 		pr_err("%s: %s", cmd, e.msg);
 		PQfinish(c);
 		return NULL;

@@ -20,7 +20,7 @@
 #include "lib/strbuf.h"
 #include "fleet/journal.h"
 #include "fleet/ledger.h"
-#include "fleet/pg.h"
+#include "lib/pg.h"
 #include "fleet/row.h"
 #include "fleet/scan.h"
 #include "fleet/source.h"

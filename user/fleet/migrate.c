@@ -4,6 +4,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "lib/version.h"
+#include "common/schema.h"
 #include "fleet/migrate.h"
 #include "fleet_sql.gen.h"	/* fleet_sql[N]: sql/vN.sql */
 
@@ -14,58 +15,8 @@ int fleet_schema_version(void)
 	return (int)(sizeof(fleet_sql) / sizeof(fleet_sql[0])) - 1;
 }
 
-/* The database's version: 0 with no schema, -1 on error (e). */
-static int found_version(PGconn *c, struct pg_err *e)
-{
-	PGresult *r = pg_query(c, "SELECT to_regnamespace('telescope') IS NOT NULL, "
-			       "to_regclass('telescope.schema_version') IS NOT NULL", 0, NULL, e);
-	bool schema, table;
-	int v = -1;
-
-	if (!r)
-		return -1;
-	schema = PQgetvalue(r, 0, 0)[0] == 't';
-	table = PQgetvalue(r, 0, 1)[0] == 't';
-	PQclear(r);
-	if (!schema)
-		return 0;
-	if (!table) {
-		snprintf(e->msg, sizeof(e->msg), "the database has a schema 'telescope' that "
-			 "xdp-telescope did not make (no telescope.schema_version)");
-		e->state[0] = '\0';
-		e->lost = false;
-		return -1;
-	}
-	r = pg_query(c, "SELECT coalesce(max(version), 0) FROM telescope.schema_version", 0,
-		     NULL, e);
-	if (r) {
-		v = atoi(PQgetvalue(r, 0, 0));
-		PQclear(r);
-	}
-	return v;
-}
-
-bool fleet_schema_ready(PGconn *c, struct pg_err *e)
-{
-	int want = fleet_schema_version(), v = found_version(c, e);
-
-	if (v == want)
-		return true;
-	if (v < 0)
-		return false;
-	e->state[0] = '\0';
-	e->lost = false;
-	if (v == 0)
-		snprintf(e->msg, sizeof(e->msg), "the database has no telescope schema: "
-			 "'xdp-telescope db init' makes it");
-	else if (v < want)
-		snprintf(e->msg, sizeof(e->msg), "the database schema is version %d, older than "
-			 "this xdp-telescope's %d: 'xdp-telescope db init' migrates it", v, want);
-	else
-		snprintf(e->msg, sizeof(e->msg), "the database schema is version %d, newer than "
-			 "this xdp-telescope's %d: upgrade xdp-telescope", v, want);
-	return false;
-}
+_Static_assert(sizeof(fleet_sql) / sizeof(fleet_sql[0]) - 1 == TS_SCHEMA_VERSION,
+	       "common/schema.h: TS_SCHEMA_VERSION is the last sql/vN.sql");
 
 bool fleet_schema_migrate(PGconn *c)
 {
@@ -75,7 +26,7 @@ bool fleet_schema_migrate(PGconn *c)
 
 	if (!pg_exec(c, "BEGIN; SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")", &e))
 		goto fail;
-	v = found_version(c, &e);
+	v = schema_found_version(c, &e);
 	if (v < 0)
 		goto fail;
 	if (v > want) {

@@ -2,23 +2,18 @@
 /*
  * The schema's version. user/fleet/sql/vN.sql brings a database from
  * version N-1 to N (v1 from nothing); the Makefile makes them strings.
- * A binary works only with a database at its own version: `db init`
- * migrates an older one, and an older binary refuses a newer one.
+ * A binary works only with a database at its own version (common/schema.h
+ * checks it): `db init` migrates an older one, and an older binary
+ * refuses a newer one.
  */
 #ifndef TS_FLEET_MIGRATE_H
 #define TS_FLEET_MIGRATE_H
 
 #include <stdbool.h>
-#include "fleet/pg.h"
+#include "lib/pg.h"
 
 /* The version this binary speaks. */
 int fleet_schema_version(void);
-
-/*
- * True when the database is at this binary's version; else false, with
- * the reason (no schema yet, older: migrate, newer: upgrade) in e.
- */
-bool fleet_schema_ready(PGconn *c, struct pg_err *e);
 
 /* Create or migrate to this binary's version, saying what it did;
  * false with the reason on stderr. */

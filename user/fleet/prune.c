@@ -6,7 +6,7 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 #include "common/calendar.h"
-#include "fleet/pg.h"
+#include "lib/pg.h"
 #include "fleet/prune.h"
 
 /* Every day table of a minute table, attached or left detached by a

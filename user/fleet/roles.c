@@ -5,7 +5,7 @@
 #include <string.h>
 #include "lib/alloc.h"
 #include "lib/log.h"
-#include "fleet/pg.h"
+#include "lib/pg.h"
 #include "fleet/roles.h"
 
 /* The first line of path, without its newline: the password. */

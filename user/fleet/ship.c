@@ -19,6 +19,7 @@
 #include "lib/options.h"
 #include "fleet/commands.h"
 #include "fleet/load.h"
+#include "common/schema.h"
 #include "fleet/migrate.h"
 #include "fleet/scan.h"
 
@@ -131,7 +132,7 @@ static PGconn *connect_ready(const char *db, struct pg_err *e, bool *fatal)
 	*fatal = false;
 	if (!c)
 		return NULL;
-	if (!fleet_schema_ready(c, e)) {
+	if (!schema_ready(c, e)) {
 		*fatal = !e->lost;	/* a schema of another version stays so */
 		PQfinish(c);
 		return NULL;

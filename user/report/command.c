@@ -15,6 +15,7 @@
 #include "report/render/render.h"
 #include "report/events.h"
 #include "report/input.h"
+#include "report/dbread.h"
 #include "report/categories.h"
 #include "report/stats.h"
 #include "report/zone.h"
@@ -187,23 +188,98 @@ static bool read_year_before(const struct report_opts *o, const struct day_list 
 	return true;
 }
 
+/* The days to read: the --data directories', or the database's (with
+ * days->db set). 0, or the exit status after saying why not. */
+static int find_days(const struct report_opts *o, struct day_list *days)
+{
+	if (o->db && !db_fleet_open(o->db, days)) {
+		day_list_free(days);
+		return 1;
+	}
+	if (o->db)
+		return 0;
+	for (int i = 0; i < o->n_data_dirs; i++)
+		if (!rpt_scan_data_dir(o->data_dirs[i], i, days)) {
+			day_list_free(days);
+			return 1;
+		}
+	if (!day_list_check_unique(days, o->data_dirs)) {
+		day_list_free(days);
+		return OPT_EXIT_USAGE;
+	}
+	day_list_sort(days);
+	return 0;
+}
+
+/* What cmd_report holds until it returns. */
+struct report_run {
+	struct day_list days;
+	struct db_fleet *db;
+	struct tz_zone zone;
+	struct categories cats;
+	struct hmap group;
+	struct report_stats st;
+	bool st_made;
+};
+
+static void report_run_free(struct report_run *r)
+{
+	if (r->st_made)
+		stats_free(&r->st);
+	categories_free(&r->cats);
+	day_list_free(&r->days);
+	db_fleet_close(r->db);
+	tz_free(&r->zone);
+	hmap_free(&r->group);
+}
+
+/* Everything before the read: days, zone, categories, sensors, group.
+ * 0, or the exit status after saying why not. */
+static int prepare(struct report_opts *o, struct report_run *r)
+{
+	int first, last;
+	int rc = find_days(o, &r->days);
+
+	if (rc)
+		return rc;
+	r->db = r->days.db;
+	if (o->tz_name) {
+		if (!build_zone(o, &r->days, &r->zone))
+			return OPT_EXIT_USAGE;
+		o->tz = &r->zone;
+	}
+	if (o->categories_file) {
+		if (!categories_load(&r->cats, o->categories_file))
+			return 1;
+		o->categories = &r->cats;
+	}
+	data_days(&r->days, o->tz, &first, &last);
+	stats_init(&r->st, o, first, last, r->days.n);
+	r->st_made = true;
+	if (o->sensors_file && !stats_load_sensor_file(&r->st, o->sensors_file))
+		return 1;
+	if (o->group) {
+		if (!load_group(&r->st, &r->group))
+			return OPT_EXIT_USAGE;
+		o->group_sensors = &r->group;
+	}
+	if (!r->st.nfocus)
+		r->st.focus[r->st.nfocus++] = stats_default_country(&r->st);
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
-	struct day_list days = { 0 };
+	struct report_run run = { 0 };
+	struct report_stats *st = &run.st;
 	struct report_opts ho, yo;
-	struct report_stats yb;
-	bool year_before;
-	struct categories cats = { 0 };
-	struct report_stats st, hist;
+	struct report_stats yb, hist;
+	bool year_before, lookback;
 	struct event_list events;
-	bool lookback;
 	struct doc doc;
 	struct timespec t0, t1;
-	struct tz_zone zone = { 0 };
-	struct hmap group = { 0 };
 	char a[11], b[11];
-	int first, last;
 	bool ok;
 	int rc;
 
@@ -211,90 +287,46 @@ int cmd_report(int argc, char **argv)
 	if (rc != OPT_GO)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < o.n_data_dirs; i++)
-		if (!rpt_scan_data_dir(o.data_dirs[i], i, &days)) {
-			day_list_free(&days);
-			return 1;
-		}
-	if (!day_list_check_unique(&days, o.data_dirs)) {
-		day_list_free(&days);
-		return OPT_EXIT_USAGE;
+	rc = prepare(&o, &run);
+	if (rc) {
+		report_run_free(&run);
+		return rc;
 	}
-	day_list_sort(&days);
-	if (o.tz_name) {
-		if (!build_zone(&o, &days, &zone)) {
-			day_list_free(&days);
-			return OPT_EXIT_USAGE;
-		}
-		o.tz = &zone;
-	}
-	if (o.categories_file) {
-		if (!categories_load(&cats, o.categories_file)) {
-			categories_free(&cats);
-			day_list_free(&days);
-			tz_free(&zone);
-			return 1;
-		}
-		o.categories = &cats;
-	}
-	data_days(&days, o.tz, &first, &last);
-	stats_init(&st, &o, first, last, days.n);
-	if (o.sensors_file && !stats_load_sensor_file(&st, o.sensors_file)) {
-		stats_free(&st);
-		categories_free(&cats);
-		day_list_free(&days);
-		tz_free(&zone);
+	stats_read_days(st, &run.days);
+	warn_skipped(st, "");
+	if (run.db && !db_fleet_ok(run.db)) {
+		report_run_free(&run);
 		return 1;
 	}
-	if (o.group) {
-		if (!load_group(&st, &group)) {
-			stats_free(&st);
-			categories_free(&cats);
-			day_list_free(&days);
-			tz_free(&zone);
-			hmap_free(&group);
-			return OPT_EXIT_USAGE;
-		}
-		o.group_sensors = &group;
-	}
-	if (!st.nfocus)
-		st.focus[st.nfocus++] = stats_default_country(&st);
-	stats_read_days(&st, &days);
-	warn_skipped(&st, "");
-	if (!any_rows(&st)) {
+	if (!any_rows(st)) {
 		format_day(o.from, a);
 		format_day(o.to, b);
-		pr_err("report: no totals rows between %s and %s in the --data directories", a, b);
-		stats_free(&st);
-		categories_free(&cats);
-		day_list_free(&days);
-		tz_free(&zone);
-		hmap_free(&group);
+		pr_err("report: no totals rows between %s and %s in the %s", a, b,
+		       run.db ? "database" : "--data directories");
+		report_run_free(&run);
 		return 1;
 	}
-	stats_finish(&st);
-	lookback = read_lookback(&o, &days, &ho, &hist);
-	detect_events(&st, lookback ? &hist : NULL, &events);
+	stats_finish(st);
+	lookback = read_lookback(&o, &run.days, &ho, &hist);
+	detect_events(st, lookback ? &hist : NULL, &events);
 	if (lookback) {
 		warn_skipped(&hist, " in the look-back days before the period");
 		stats_free(&hist);
 	}
 	doc_init(&doc, o.lang);
-	year_before = read_year_before(&o, &days, &yo, &yb);
-	build_report(&doc, &st, &events, year_before ? &yb : NULL);
+	year_before = read_year_before(&o, &run.days, &yo, &yb);
+	build_report(&doc, st, &events, year_before ? &yb : NULL);
 	if (year_before)
 		stats_free(&yb);
-	ok = write_output(&o, &doc);
+	/* the look-back and the year before are read from the database too */
+	ok = (!run.db || db_fleet_ok(run.db)) && write_output(&o, &doc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	pr_info("report: %zu day directories, %llu totals rows, %zu events, %.2f s",
-		days.n, (unsigned long long)st.read[S_TOTALS].rows, events.n,
+	pr_info("report: %zu %s, %llu totals rows, %zu events, %.2f s", run.days.n,
+		run.db ? "days of the database" : "day directories",
+		(unsigned long long)st->read[S_TOTALS].rows, events.n,
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	doc_free(&doc);
-	categories_free(&cats);
 	event_list_free(&events);
-	stats_free(&st);
-	day_list_free(&days);
-	tz_free(&zone);
-	hmap_free(&group);
+	report_run_free(&run);
 	return ok ? 0 : 1;
 }

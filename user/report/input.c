@@ -26,13 +26,11 @@ static bool dir_id(const char *path, struct stat *st)
 	return !stat(path, st) && S_ISDIR(st->st_mode);
 }
 
-static void day_list_add(struct day_list *list, int day, const char *path, int data,
-			 const struct stat *st)
+void day_list_add(struct day_list *list, int day, const char *path, int data,
+		  unsigned long long dev, unsigned long long ino)
 {
 	XGROW(list->v, list->cap, list->n + 1, 64);
-	list->v[list->n] = (struct day_dir){ day, xstrdup(path), data,
-					     (unsigned long long)st->st_dev,
-					     (unsigned long long)st->st_ino };
+	list->v[list->n] = (struct day_dir){ day, xstrdup(path), data, dev, ino };
 	list->n++;
 }
 
@@ -55,7 +53,8 @@ static int scan_days(const char *dir, int data, struct day_list *list)
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (!dir_id(path, &st))
 			continue;
-		day_list_add(list, day, path, data, &st);
+		day_list_add(list, day, path, data, (unsigned long long)st.st_dev,
+			     (unsigned long long)st.st_ino);
 		found++;
 	}
 	closedir(d);
@@ -176,17 +175,16 @@ void csv_read_stats_free(struct csv_read_stats *st)
 	st->ncuts = st->cap_cuts = 0;
 }
 
-static void note(struct csv_read_stats *st, enum row_verdict v, const char *path,
-		 uint64_t line)
+void rpt_note_skip(struct csv_read_stats *st, enum row_verdict v, const char *path,
+		   uint64_t line)
 {
 	if (!st->skipped[v]++)
 		snprintf(st->first[v], sizeof(st->first[v]), "%.480s:%llu", path,
 			 (unsigned long long)line);
 }
 
-/* Maps the wanted column names onto the header's fields. */
-static bool map_header(char **fields, int n, const char *const *want, int nwant,
-		       int *col, const char *path)
+bool rpt_map_header(char **fields, int n, const char *const *want, int nwant,
+		    int *col, const char *path)
 {
 	for (int i = 0; i < nwant; i++) {
 		bool optional = want[i][0] == '?';
@@ -279,7 +277,7 @@ static bool one_record(struct reading *r, enum csv_status status, struct csv_rec
 	if (!r->header_done) {
 		r->header_done = true;
 		if (status != CSV_RECORD ||
-		    !map_header(rec->fields, rec->n, r->want, r->nwant, r->col, r->path)) {
+		    !rpt_map_header(rec->fields, rec->n, r->want, r->nwant, r->col, r->path)) {
 			if (status != CSV_RECORD)
 				pr_warn("report: %s: the header is not a CSV header, file skipped",
 					r->path);
@@ -290,7 +288,7 @@ static bool one_record(struct reading *r, enum csv_status status, struct csv_rec
 		return true;
 	}
 	if (status != CSV_RECORD || rec->n != r->header_fields) {
-		note(r->st, ROW_BAD, r->path, line);
+		rpt_note_skip(r->st, ROW_BAD, r->path, line);
 		return true;
 	}
 	r->last_time = rec->fields[r->col[0]];
@@ -298,7 +296,7 @@ static bool one_record(struct reading *r, enum csv_status status, struct csv_rec
 	if (v == ROW_OK)
 		r->st->rows++;
 	else
-		note(r->st, v, r->path, line);
+		rpt_note_skip(r->st, v, r->path, line);
 	return true;
 }
 
@@ -366,13 +364,13 @@ void rpt_read_csv(const char *daydir, enum series kind,
 				have = 0;
 				if (!eof)
 					continue;
-				note(st, ROW_BAD, path, r.line + 1);
+				rpt_note_skip(st, ROW_BAD, path, r.line + 1);
 				if (!cut)
 					cut = "the last line is cut short";
 				break;
 			}
 			skipping = false;
-			note(st, ROW_BAD, path, r.line + 1);
+			rpt_note_skip(st, ROW_BAD, path, r.line + 1);
 			r.line += 1 + skip.lines;
 		}
 		while (go_on && p < end) {

@@ -19,9 +19,14 @@ struct day_dir {
 	unsigned long long dev, ino;	/* the directory itself, however reached */
 };
 
+struct db_fleet;
+
+/* The days to read, in date order once sorted: directories of --data, or
+ * with --db one entry a day of the database (path: the day, as text). */
 struct day_list {
 	struct day_dir *v;
 	size_t n, cap;
+	struct db_fleet *db;	/* --db (report/dbread.h), else NULL */
 };
 
 /*
@@ -37,6 +42,9 @@ bool rpt_scan_data_dir(const char *dir, int data, struct day_list *list);
  * link): its rows would count twice. data_dirs names the --data options.
  */
 bool day_list_check_unique(const struct day_list *list, const char *const *data_dirs);
+/* Adds one day (path: where its series are, or its name). */
+void day_list_add(struct day_list *list, int day, const char *path, int data,
+		  unsigned long long dev, unsigned long long ino);
 /* Sorts by day (stable for equal days: the order given). */
 void day_list_sort(struct day_list *list);
 void day_list_free(struct day_list *list);
@@ -70,11 +78,20 @@ struct csv_read_stats {
 
 void csv_read_stats_free(struct csv_read_stats *st);
 
+/* Counts a skipped row; the first of each verdict is remembered as PATH:LINE. */
+void rpt_note_skip(struct csv_read_stats *st, enum row_verdict v, const char *path,
+		   uint64_t line);
+
 /*
  * Called for each data row; col[i] is the field index of want[i], or -1
  * for an optional column ("?name" in want) the header lacks.
  */
 typedef enum row_verdict (*rpt_row_fn)(void *ctx, char **fields, const int *col);
+
+/* Maps the wanted column names onto a header's fields (col[i], as for
+ * rpt_row_fn); false, with a warning naming path, when one is missing. */
+bool rpt_map_header(char **fields, int n, const char *const *want, int nwant,
+		    int *col, const char *path);
 
 /*
  * Streams DAYDIR/KIND.csv[.gz] if present (a missing file is no error):

@@ -145,7 +145,10 @@ static const char *const langs[] = { [LANG_EN] = "en", [LANG_JA] = "ja", NULL };
 static const struct opt report_table[] = {
 	OPT_LIST(A, o.data_dirs, o.n_data_dirs, "data", 0, "DIR",
 		 "a directory of YYYY-MM-DD/ day directories written by 'run', or a "
-		 "directory of such directories (one per sensor)", .required = true),
+		 "directory of such directories (one per sensor)"),
+	OPT_STRING(A, o.db, "db", 0, "CONNINFO",
+		   "or the fleet database 'ship' loads: a libpq connection string or URI "
+		   "(\"\": the PG* environment; a password from ~/.pgpass, never here)"),
 	OPT_CUSTOM(A, o, "quarter", 0, "YYYYQN", parse_quarter, "a quarter like 2022Q3",
 		   "the period: a quarter, e.g. 2022Q3"),
 	OPT_CUSTOM(A, o, "month", 0, "YYYY-MM", parse_month, "a month like 2022-09",
@@ -209,6 +212,9 @@ int report_parse_args(int argc, char **argv, struct report_opts *opts)
 
 	if (rc != OPT_GO)
 		return rc;
+	if (!o->n_data_dirs == !o->db)
+		return opt_error(&report_cmd, o->db ? "--data and --db exclude each other: "
+				 "give one" : "give --data DIR or --db CONNINFO");
 	if ((a.from >= 0) != (a.to >= 0))
 		return opt_error(&report_cmd, "--from and --to go together");
 	if (a.from >= 0) {

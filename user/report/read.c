@@ -6,6 +6,7 @@
  * its totals.
  */
 #include <pthread.h>
+#include "report/dbread.h"
 #include "report/row.h"
 #include "report/tally.h"
 
@@ -53,7 +54,127 @@ struct read_job {
 	const struct day_list *days;
 	const struct series_reader *series;	/* totals first, if at all */
 	int nseries;
+	int db_reader;		/* its connection, with --db */
 };
+
+/*
+ * What of a day's series the database gives: its minute rows where a
+ * late interval's rows must be told from the others of their hour, and
+ * of a day that only the long-range chart reads, the chart's ports alone.
+ */
+static struct db_want db_want_of(struct report_stats *st, int day, enum series kind,
+				 const struct dir_marks *dm)
+{
+	struct db_want w = { .minute = kind != S_TOTALS && dm->n };
+
+	if (kind == S_PORTS && stats_day_index(st, day) < 0 && !in_prev(st, day) &&
+	    !dm->span_end_day) {
+		w.ports = st->opts->ports;
+		w.nports = st->opts->n_ports;
+	}
+	/* the previous period's ports and countries count for its total alone
+	 * (the ranks), unless a --port chart wants each day */
+	w.whole_run = !w.minute && stats_day_index(st, day) < 0 && in_prev(st, day) &&
+		      !dm->span_end_day && (kind == S_COUNTRIES ||
+					    (kind == S_PORTS && !st->opts->n_ports));
+	if (kind == S_PORT_COUNTRIES) {
+		w.countries = st->focus;
+		w.ncountries = st->nfocus;
+		w.focus_ports = st->opts->ports;
+		w.nfocus_ports = st->opts->n_ports;
+	}
+	return w;
+}
+
+static bool same_want(const struct db_want *a, const struct db_want *b)
+{
+	return a->minute == b->minute && a->ports == b->ports && a->whole_run == b->whole_run;
+}
+
+/* The database's rows come a run of days at a time: the reader follows
+ * them into each day's directory (index: one entry per day, in order). */
+struct db_days {
+	struct reader *r;
+	const struct day_list *days;
+	size_t first;		/* the run's first day (its index) */
+	bool totals;
+};
+
+static void db_next_day(void *arg, int day)
+{
+	struct db_days *dd = arg;
+	size_t d = dd->first + (size_t)(day - dd->days->v[dd->first].day);
+
+	dd->r->dir = d;
+	mark_filter_file(&dd->r->filter, dd->totals ? NULL : &dd->r->st->marks.dirs[d]);
+}
+
+/* The index after the last day of the month of day index d. */
+static size_t month_end(const struct day_list *days, size_t d)
+{
+	int y, m, dd, y2, m2;
+	size_t e = d + 1;
+
+	ymd_from_day(days->v[d].day, &y, &m, &dd);
+	for (; e < days->n; e++) {
+		ymd_from_day(days->v[e].day, &y2, &m2, &dd);
+		if (y2 != y || m2 != m)
+			break;
+	}
+	return e;
+}
+
+/*
+ * A job over the database: a calendar month at a time (the hourly
+ * tables' partitions: a query reads one, from its start), each series as
+ * runs of consecutive days it wants alike, one query a run. The others
+ * wait for the totals of the month (their marks) first.
+ */
+static void *read_job_db(struct read_job *job)
+{
+	struct report_stats *st = job->st;
+	const struct day_list *days = job->days;
+	bool totals = job->series[0].kind == S_TOTALS;
+	struct reader r;
+
+	reader_init(&r, st);
+	for (size_t c0 = 0, c1; c0 < days->n; c0 = c1) {
+		c1 = month_end(days, c0);
+		if (!totals)
+			marks_wait(&st->marks, c1 - 1);
+		for (int s = 0; s < job->nseries; s++) {
+			const struct series_reader *sr = &job->series[s];
+
+			for (size_t d = c0, e; d < c1; d = e) {
+				const struct dir_marks *dm = &st->marks.dirs[d];
+				struct db_want w = db_want_of(st, days->v[d].day, sr->kind, dm);
+				struct db_days dd = { &r, days, d, sr->kind == S_TOTALS };
+
+				e = d + 1;
+				if (!wanted(st, days->v[d].day, sr->kind, dm))
+					continue;
+				while (e < c1 && days->v[e].day == days->v[e - 1].day + 1 &&
+				       wanted(st, days->v[e].day, sr->kind, &st->marks.dirs[e])) {
+					struct db_want we = db_want_of(st, days->v[e].day, sr->kind,
+								       &st->marks.dirs[e]);
+
+					if (!same_want(&w, &we))
+						break;
+					e++;
+				}
+				db_next_day(&dd, days->v[d].day);
+				db_read_days(days->db, job->db_reader, days->v[d].day,
+					     days->v[e - 1].day, sr->kind, &w, sr->cols, sr->ncols,
+					     sr->fn, &r, &st->read[sr->kind], db_next_day, &dd);
+			}
+			if (sr->kind == S_TOTALS)
+				for (size_t d = c0; d < c1; d++)
+					marks_publish(&st->marks, d);
+		}
+	}
+	reader_free(&r);
+	return NULL;
+}
 
 static void *read_job_run(void *arg)
 {
@@ -64,6 +185,8 @@ static void *read_job_run(void *arg)
 	struct csv_read_stats counted = { 0 };
 	struct reader r;
 
+	if (job->days->db)
+		return read_job_db(job);
 	reader_init(&r, st);
 	for (size_t d = 0; d < job->days->n; d++) {
 		const struct day_dir *dd = &job->days->v[d];
@@ -95,9 +218,9 @@ static void *read_job_run(void *arg)
 
 void stats_read_days(struct report_stats *st, const struct day_list *days)
 {
-	struct read_job a = { st, days, tally_thread_a, tally_thread_a_n };
-	struct read_job b = { st, days, tally_thread_b, tally_thread_b_n };
-	struct read_job c = { st, days, tally_sources, tally_sources_n };
+	struct read_job a = { st, days, tally_thread_a, tally_thread_a_n, 0 };
+	struct read_job b = { st, days, tally_thread_b, tally_thread_b_n, 1 };
+	struct read_job c = { st, days, tally_sources, tally_sources_n, 2 };
 	struct read_job *jobs[] = { &b, &c };
 	pthread_t tid[2];
 	bool started[2];

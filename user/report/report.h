@@ -33,6 +33,7 @@ struct port_id {
 struct report_opts {
 	const char *data_dirs[RPT_MAX_DATA];
 	int n_data_dirs;
+	const char *db;		/* --db: the fleet database's conninfo; NULL: --data */
 	int from, to;		/* the period, inclusive day numbers */
 	int prev_from, prev_to;	/* the period before it, same kind */
 	char period_kind;	/* 'q' quarter, 'm' month, 'w' week, 'r' range */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
-#include "fleet/pg.h"
+#include "lib/pg.h"
 
 /* libpq's messages end in a newline and may span lines ("connection to
  * server … failed: FATAL: …\n"): one line, the parts joined by "; ". */

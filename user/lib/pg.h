@@ -6,8 +6,8 @@
  * line with their SQLSTATE, so every command can say what went wrong in
  * the same words.
  */
-#ifndef TS_FLEET_PG_H
-#define TS_FLEET_PG_H
+#ifndef TS_LIB_PG_H
+#define TS_LIB_PG_H
 
 #include <stdbool.h>
 #include <stddef.h>
