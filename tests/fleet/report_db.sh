@@ -5,7 +5,8 @@
 # shipped into a throwaway PostgreSQL 15, then `report --db` must write
 # byte for byte what `report --data` writes of the CSV: a quarter, a month
 # and a week, in English and Japanese, as Markdown and as CSV, read as
-# the reader role (SELECT only); also with --port and --country. The
+# the reader role (SELECT only); also with --port and --country, --tz
+# on both sides of UTC and --group. The
 # long-range chart and every series but totals come from the hourly
 # tables alone (no minute table of another series is scanned), but for
 # the day of a late interval, which must be read from its minute rows
@@ -61,6 +62,19 @@ for period in "--quarter 2022Q3" "--month 2022-06" "--week 2022-W33"; do
 	*W33) grep -q '^country_spike,.*,RO,' "$dir/a/events.csv" || pg_fail "the week has no spike" ;;
 	esac
 done
+
+# Local days (--tz: the hours added up by local day, on both sides of
+# UTC) and one group of sensors (--group: each sensor's rows apart).
+same "--tz Asia/Tokyo quarter" --quarter 2022Q3 --tz Asia/Tokyo --format csv
+same "--tz America/New_York month" --month 2022-07 --tz America/New_York --lang ja --format md
+same "--group domestic" --quarter 2022Q3 --sensors "$fleet/sensors.csv" --group domestic --format csv
+same "--group overseas --tz Asia/Tokyo" --week 2022-W33 --sensors "$fleet/sensors.csv" \
+	--group overseas --tz Asia/Tokyo --format md
+# A zone not a whole number of hours from UTC: the hours count on the
+# local day they begin in, and the report says so once.
+PGUSER=rd report b "$TS_BIN" report --db "" --week 2022-W33 --tz Asia/Kolkata --format csv
+[ "$(grep -c 'not a whole number of hours from UTC' "$dir/b.err")" = 1 ] ||
+	pg_fail "--tz Asia/Kolkata: no warning: $(cat "$dir/b.err")"
 
 # --port (the long-range chart over every day) and --country; the
 # statistics of the minute tables say which the report read.

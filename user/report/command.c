@@ -244,7 +244,7 @@ static int prepare(struct report_opts *o, struct report_run *r)
 		return rc;
 	r->db = r->days.db;
 	if (o->tz_name) {
-		if (!build_zone(o, &r->days, &r->zone))
+		if (!build_zone(o, &r->days, &r->zone) || (r->db && !db_zone_ok(&r->zone)))
 			return OPT_EXIT_USAGE;
 		o->tz = &r->zone;
 	}

@@ -20,6 +20,7 @@
 #include "common/schema.h"
 #include "report/dbread.h"
 #include "report/names.h"
+#include "report/zone.h"
 
 #define MAX_FIELDS 40
 
@@ -229,23 +230,30 @@ static bool is_sum(const char *name)
  * into one row per day and key, stamped with the day's first instant,
  * which gives every handler the same day totals as the hours do (they
  * add per day, or count an address once a day). Only ports keeps the
- * sensor (a table by sensor); for the others any sensor of the group
- * stands for it, as none of their handlers tells sensors apart. Where
- * only the run's total counts (whole_run >= 0: the previous period's
- * ranks), one row a key for the whole run, stamped with its first day.
+ * sensor (a table by sensor), and with --group every series (its
+ * handlers count only the group's sensors in the main tables); for the
+ * others any sensor of the group stands for it, as none of their
+ * handlers tells sensors apart. With --tz the day is the local day, and
+ * the stamp its first hour in the run (a UTC day directory of a run
+ * holds it). Where only the run's total counts (whole_run >= 0: the
+ * previous period's ranks), one row a key for the whole run, stamped
+ * with its first day.
  */
 static void column(struct strbuf *sql, enum series kind, const char *name, bool hourly,
-		   bool by_day, int whole_run)
+		   bool by_day, int whole_run, const struct db_want *w)
 {
 	const char *t = hourly ? "hour" : "time";
 
 	if (!strcmp(name, "time") && whole_run >= 0)
 		sqlf(sql, "%lld::bigint", (long long)whole_run * 86400);
+	else if (!strcmp(name, "time") && by_day && w->zone)
+		sqlf(sql, "extract(epoch FROM min(h.hour))::bigint");
 	else if (!strcmp(name, "time") && by_day)
 		sqlf(sql, "extract(epoch FROM date_trunc('day', h.hour, 'UTC'))::bigint");
 	else if (!strcmp(name, "time"))
 		sqlf(sql, "extract(epoch FROM h.%s)::bigint", t);
-	else if (!strcmp(name, "sensor") && by_day && (kind != S_PORTS || whole_run >= 0))
+	else if (!strcmp(name, "sensor") && by_day && !w->by_sensor &&
+		 (kind != S_PORTS || whole_run >= 0))
 		sqlf(sql, "min(h.sensor)");
 	else if (is_sum(name) && by_day)
 		sqlf(sql, "sum(h.%s)", strcmp(name, "sources") ? name : "sources_sum");
@@ -283,7 +291,7 @@ static void series_sql(struct strbuf *sql, int first, int last, enum series kind
 		if (i)
 			sqlf(sql, ", ");
 		column(sql, kind, want[i] + (want[i][0] == '?'), hourly, by_day,
-		       by_day && w->whole_run ? first : -1);
+		       by_day && w->whole_run ? first : -1, w);
 	}
 	sqlf(sql, " FROM telescope.%s%s h WHERE h.%s >= %s AND h.%s < %s", series_name[kind],
 	     hourly ? "_hour" : "", t, from, t, to);
@@ -313,10 +321,17 @@ static void series_sql(struct strbuf *sql, int first, int last, enum series kind
 		for (int i = 0; i < nwant; i++) {
 			const char *name = want[i] + (want[i][0] == '?');
 
-			if (is_sum(name) || (!strcmp(name, "sensor") &&
+			if (is_sum(name) || (!strcmp(name, "sensor") && !w->by_sensor &&
 					      (kind != S_PORTS || w->whole_run)) ||
 			    (!strcmp(name, "time") && w->whole_run))
 				continue;
+			if (!strcmp(name, "time") && w->zone) {
+				/* the local day, stamped with its first hour in the
+				 * run (the name is one db_zone_ok() let through) */
+				sqlf(sql, "%sdate_trunc('day', h.hour, '%s')", keys++ ? ", " : "",
+				     w->zone);
+				continue;
+			}
 			sqlf(sql, "%s%d", keys++ ? ", " : "", i + 1);
 		}
 	}
@@ -437,6 +452,24 @@ static bool minute_rows_kept(PGconn *c, int first, int last, enum series kind,
 		*kept = PQgetvalue(r, 0, 0)[0] == 't';
 		PQclear(r);
 	}
+	return true;
+}
+
+bool db_zone_ok(const struct tz_zone *z)
+{
+	bool whole = true;
+
+	/* it is written into the queries as a literal */
+	if (strspn(z->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+	    strlen(z->name)) {
+		pr_err("report: --db: --tz '%s': a zone name is letters, digits and / _ + -", z->name);
+		return false;
+	}
+	for (size_t i = 0; i < z->n; i++)
+		whole = whole && z->v[i].off % 3600 == 0;
+	if (!whole)
+		pr_warn("report: --db: %s is not a whole number of hours from UTC: the database's "
+			"hours count whole on the local day they begin in (docs/fleet.md)", z->name);
 	return true;
 }
 

@@ -29,10 +29,20 @@ struct db_fleet *db_fleet_open(const char *conninfo, struct day_list *list);
 bool db_fleet_ok(const struct db_fleet *db);
 void db_fleet_close(struct db_fleet *db);
 
+struct tz_zone;
+/*
+ * Whether --tz's zone can go into the queries (false: its line on
+ * stderr); warns once when the zone is not a whole number of hours from
+ * UTC, whose local days cut the hourly aggregates' hours.
+ */
+bool db_zone_ok(const struct tz_zone *z);
+
 /* What of a day's series a reader needs. */
 struct db_want {
 	bool minute;			/* its minute rows (the day has a late interval) */
 	bool whole_run;			/* one row a key for all the days (the previous period) */
+	const char *zone;		/* --tz: hours added up by local day; NULL: UTC */
+	bool by_sensor;			/* --group: each sensor's rows apart */
 	const struct port_id *ports;	/* ports: only these (the long-range chart); NULL: all */
 	int nports;
 	const int *countries;		/* port x country: only these countries' rows (slots) */

@@ -62,26 +62,39 @@ struct read_job {
  * late interval's rows must be told from the others of their hour, and
  * of a day that only the long-range chart reads, the chart's ports alone.
  */
+/* Whether the UTC day directory dir_day holds a part of a local day in
+ * lo .. hi. */
+static bool dir_touches(const struct report_opts *o, int dir_day, int lo, int hi)
+{
+	int64_t t = (int64_t)dir_day * 86400;
+
+	return tz_day(o->tz, t) <= hi && tz_day(o->tz, t + 86399) >= lo;
+}
+
 static struct db_want db_want_of(struct report_stats *st, int day, enum series kind,
 				 const struct dir_marks *dm)
 {
-	struct db_want w = { .minute = kind != S_TOTALS && dm->n };
+	const struct report_opts *o = st->opts;
+	bool period = dir_touches(o, day, o->from, o->to);
+	bool prev = dir_touches(o, day, o->prev_from, o->prev_to);
+	struct db_want w = { .minute = kind != S_TOTALS && dm->n,
+			     .zone = o->tz ? o->tz->name : NULL, .by_sensor = o->group_sensors };
 
-	if (kind == S_PORTS && stats_day_index(st, day) < 0 && !in_prev(st, day) &&
-	    !dm->span_end_day) {
-		w.ports = st->opts->ports;
-		w.nports = st->opts->n_ports;
+	if (kind == S_PORTS && !period && !prev && !dm->span_end_day) {
+		w.ports = o->ports;
+		w.nports = o->n_ports;
 	}
 	/* the previous period's ports and countries count for its total alone
-	 * (the ranks), unless a --port chart wants each day */
-	w.whole_run = !w.minute && stats_day_index(st, day) < 0 && in_prev(st, day) &&
-		      !dm->span_end_day && (kind == S_COUNTRIES ||
-					    (kind == S_PORTS && !st->opts->n_ports));
+	 * (the ranks), unless a --port chart wants each day; in a zone a
+	 * directory can hold hours of a day outside the previous period, so
+	 * there its rows are added up by day */
+	w.whole_run = !w.minute && !o->tz && !period && prev && !dm->span_end_day &&
+		      (kind == S_COUNTRIES || (kind == S_PORTS && !o->n_ports));
 	if (kind == S_PORT_COUNTRIES) {
 		w.countries = st->focus;
 		w.ncountries = st->nfocus;
-		w.focus_ports = st->opts->ports;
-		w.nfocus_ports = st->opts->n_ports;
+		w.focus_ports = o->ports;
+		w.nfocus_ports = o->n_ports;
 	}
 	return w;
 }
@@ -151,10 +164,10 @@ static void *read_job_db(struct read_job *job)
 				struct db_days dd = { &r, days, d, sr->kind == S_TOTALS };
 
 				e = d + 1;
-				if (!wanted(st, days->v[d].day, sr->kind, dm))
+				if (!wanted(st->opts, days->v[d].day, sr->kind, dm))
 					continue;
 				while (e < c1 && days->v[e].day == days->v[e - 1].day + 1 &&
-				       wanted(st, days->v[e].day, sr->kind, &st->marks.dirs[e])) {
+				       wanted(st->opts, days->v[e].day, sr->kind, &st->marks.dirs[e])) {
 					struct db_want we = db_want_of(st, days->v[e].day, sr->kind,
 								       &st->marks.dirs[e]);
 
