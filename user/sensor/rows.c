@@ -6,7 +6,6 @@
  * per-source sums. Each distinct source is geolocated once.
  */
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "sensor/rows.h"
 #include "lib/hmap.h"
 #include "sensor/sources.h"
+#include "sensor/srcrows.h"
 
 struct agg_val {
 	__u64 packets, bytes, sources, mirai;
@@ -73,62 +73,6 @@ struct ctx {
 	struct hmap port_ccs;
 	__u32 *flow_src;      /* record in `src` of each flow entry */
 };
-
-static void format_addr(const __u8 *addr, __u8 family, char *buf, size_t len)
-{
-	char *p = buf;
-
-	if (family != TS_FAMILY_IPV4) {
-		inet_ntop(AF_INET6, addr, buf, (socklen_t)len);
-		return;
-	}
-	/* dotted quad by hand: inet_ntop's printf is most of a drain's cost */
-	for (int i = 0; i < 4; i++) {
-		unsigned v = addr[i];
-
-		if (v >= 100)
-			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
-		*p++ = i < 3 ? '.' : '\0';
-	}
-}
-
-/* Rows of sources [from, to) (of those with packets) into sb. */
-struct source_rows {
-	const struct source_table *t;
-	const char *time, *sensor;
-	size_t from, to;
-	struct strbuf *sb;
-};
-
-static void *source_rows(void *arg)
-{
-	const struct source_rows *p = arg;
-	char addr[INET6_ADDRSTRLEN];
-	struct csv_row r;
-
-	for (size_t i = p->from; i < p->to; i++) {
-		const struct src_key *k = hmap_key(&p->t->sources, i);
-		const struct src_val *s = source_val(p->t, i);
-
-		if (!s->packets)
-			continue; /* no flow: only seen through backscatter or a tag */
-		format_addr(k->addr, k->family, addr, sizeof(addr));
-		csv_begin(&r, p->sb);
-		csv_raw(&r, p->time);
-		csv_text(&r, p->sensor);
-		csv_raw(&r, addr);
-		csv_raw(&r, s->country);
-		csv_u64(&r, s->asn);
-		csv_u64(&r, s->packets);
-		csv_u64(&r, s->bytes);
-		csv_text(&r, source_org(p->t, s));
-		csv_end(&r);
-	}
-	return NULL;
-}
 
 static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
 		      const char *sensor)
@@ -245,11 +189,8 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 {
 	struct ctx c;
 	char time[21], pbuf[4], addr[INET6_ADDRSTRLEN];
-	struct source_rows second;
-	struct strbuf rest;
+	struct source_rows_job sources;
 	struct csv_row r;
-	pthread_t tid;
-	bool threaded;
 
 	c.flow_src = xcalloc(snap->nflows, sizeof(*c.flow_src));
 	source_table_init(&c.src, snap->nflows + snap->nbs + snap->ntags);
@@ -318,11 +259,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	 * sources.csv, the longest series by far, while this one writes the
 	 * others and then the rest of it.
 	 */
-	second = (struct source_rows){ &c.src, time, sensor, 0, nsrc * 3 / 4,
-				       &out[S_SOURCES] };
-	threaded = nsrc >= 65536 && !pthread_create(&tid, NULL, source_rows, &second);
-	if (!threaded)
-		second.to = 0;
+	source_rows_start(&sources, &c.src, nsrc, time, sensor, &out[S_SOURCES]);
 
 	/* Countries: each distinct source once (sources with packets only). */
 	for (size_t i = 0; i < nsrc; i++) {
@@ -403,7 +340,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		const struct bs_entry *b = &snap->bs[i];
 		const struct src_val *s = source_find(&c.src, b->key.addr, b->key.family);
 
-		format_addr(b->key.addr, b->key.family, addr, sizeof(addr));
+		addr_text(b->key.addr, b->key.family, addr);
 		begin_row(&r, &out[S_BACKSCATTER], time, sensor);
 		csv_raw(&r, addr);
 		csv_raw(&r, s->country);
@@ -420,15 +357,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 
 	/* sources in the order first seen: sorting a million rows costs more
 	 * than it helps (spreadsheets sort) */
-	sb_init(&rest);
-	source_rows(&(struct source_rows){ &c.src, time, sensor, second.to, nsrc,
-					   threaded ? &rest : &out[S_SOURCES] });
-	if (threaded) {
-		pthread_join(tid, NULL);
-		sb_append(&out[S_SOURCES], rest.buf, rest.len);
-	}
-	sb_free(&rest);
-
+	source_rows_finish(&sources);
 	source_table_free(&c.src);
 	hmap_free(&c.ports);
 	hmap_free(&c.ccs);
