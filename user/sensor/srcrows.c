@@ -59,6 +59,12 @@ static void *write_rows(void *arg)
 	char *row = xmalloc(cap);
 
 	memcpy(row, w->prefix.buf, w->prefix.len);
+	/* room for rows of the usual length at once: growing a buffer of
+	 * tens of MB by doubling copies it over and over */
+	if (w->to > w->from)
+		w->sb->buf = xgrow(w->sb->buf, &w->sb->cap,
+				   w->sb->len + (w->to - w->from) * (w->prefix.len + 40) + 1,
+				   1, 256);
 	for (size_t i = w->from; i < w->to; i++) {
 		const struct src_key *k = hmap_key(&w->t->sources, i);
 		const struct src_val *s = source_val(w->t, i);
@@ -120,6 +126,9 @@ void source_rows_start(struct source_rows_job *j, const struct source_table *t,
 	w->sb = out;
 	j->rest.from = w->to;
 	j->rest.to = n;
+	if (n >= 65536) /* the rest goes after the first part */
+		out->buf = xgrow(out->buf, &out->cap, out->len + n * (w->prefix.len + 40) + 1,
+				 1, 256);
 	j->threaded = n >= 65536 && !pthread_create(&j->tid, NULL, write_rows, w);
 	if (!j->threaded) {
 		j->rest.from = 0;
