@@ -236,6 +236,70 @@ static void test_asn_hostile_names(void **state)
 	geo_close(g);
 }
 
+/* A walk of addresses a + step * i, i < n, each looked up both ways. */
+static void assert_near_walk(struct geo *g, struct geo_near *near, const char *from,
+			     int step, int n)
+{
+	int family = strchr(from, ':') ? 6 : 4;
+	uint8_t addr[16] = { 0 };
+
+	assert_int_equal(inet_pton(family == 4 ? AF_INET : AF_INET6, from, addr), 1);
+	for (int i = 0; i < n; i++) {
+		struct geo_info plain, fast;
+		char text[INET6_ADDRSTRLEN];
+
+		memset(&fast, 0x55, sizeof(fast)); /* every field must be written */
+		geo_lookup(g, family, addr, &plain);
+		geo_lookup_near(g, near, family, addr, &fast);
+		inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, text, sizeof(text));
+		if (strcmp(plain.country, fast.country) || plain.asn != fast.asn ||
+		    strcmp(plain.as_org, fast.as_org))
+			fail_msg("%s: %s %u '%s' from the last network, %s %u '%s' looked up",
+				 text, fast.country, fast.asn, fast.as_org, plain.country,
+				 plain.asn, plain.as_org);
+		/* the last bytes of the address step (up or down), with carries */
+		for (int b = family == 4 ? 3 : 15, d = step; d && b >= 0; b--) {
+			int v = addr[b] + d;
+
+			addr[b] = (uint8_t)v;
+			d = v < 0 ? -1 : v > 255 ? 1 : 0;
+		}
+	}
+}
+
+/*
+ * Answers from the network of the last answer are those of a lookup,
+ * across every edge of the test networks, up and down, with either
+ * database missing, and between the families.
+ */
+static void test_lookup_near(void **state)
+{
+	const char *const dbs[][2] = {
+		{ country_db, asn_db }, { country_db, NULL }, { flat_db, asn_db },
+	};
+	char err[512] = "";
+
+	(void)state;
+	for (size_t d = 0; d < sizeof(dbs) / sizeof(dbs[0]); d++) {
+		struct geo *g = geo_open(dbs[d][0], dbs[d][1], err, sizeof(err));
+		struct geo_near near;
+
+		if (!g)
+			fail_msg("geo_open: %s", err);
+		geo_near_init(&near);
+		assert_near_walk(g, &near, "198.51.99.250", 1, 270);
+		assert_near_walk(g, &near, "198.51.101.4", -1, 270);
+		assert_near_walk(g, &near, "2001:db7:ffff:ffff:ffff:ffff:ffff:fff0", 1, 40);
+		assert_near_walk(g, &near, "203.0.112.250", 1, 270);
+		assert_near_walk(g, &near, "2001:db8:ffff:ffff:ffff:ffff:ffff:fff0", 1, 40);
+		assert_near_walk(g, &near, "203.0.114.4", -1, 270);
+		assert_near_walk(g, &near, "::ffff:198.51.100.120", 1, 20);
+		assert_near_walk(g, &near, "0.0.0.0", 1, 3);
+		assert_near_walk(g, &near, "255.255.255.250", 1, 5);
+		geo_close(g);
+	}
+}
+
 static void test_asn_without_country(void **state)
 {
 	char err[512] = "";
@@ -407,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_asn),
 		cmocka_unit_test(test_asn_hostile_names),
 		cmocka_unit_test(test_asn_without_country),
+		cmocka_unit_test(test_lookup_near),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_corrupt_file),
 		cmocka_unit_test(test_wrong_kind_of_database),

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * From a hand-made snapshot to CSV rows: the derived series (ports,
- * countries, port_countries, sources, backscatter) and their sums.
+ * countries, port_countries, sources, backscatter) and their sums; and
+ * a drain with many sources, where building them takes two threads
+ * (geolocation in address order, sources.csv in two parts).
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include "sensor/rows.h"
+
+#define SOURCES 150000 /* well above what takes the second threads */
 
 static char dir[] = "/tmp/ts-rows-XXXXXX";
 static char country_db[256], asn_db[256];
@@ -209,12 +214,181 @@ static void test_names(void **state)
 		assert_non_null(bs_kind_name((__u8)k));
 }
 
+/*
+ * Many sources: every source once, in the order its first flow was
+ * read, with its sums and its place, and the backscatter's own sources
+ * located too.
+ */
+/*
+ * Source i: spread over the address space, every 997th in the test
+ * networks (198.51.100.0/24 is JP below .128, NL above; 203.0.113.0/24
+ * US), every 89th IPv6 (2001:db8::/32 is DE).
+ */
+static void source_addr(size_t i, __u8 *family, __u8 addr[16])
+{
+	__u32 a = (__u32)((i + 1) * 2654435761ULL);
+
+	memset(addr, 0, 16);
+	*family = TS_FAMILY_IPV4;
+	if (i % 89 == 5) {
+		*family = TS_FAMILY_IPV6;
+		addr[0] = 0x20, addr[1] = 0x01;
+		addr[2] = i % 2 ? 0x0d : 0x0e, addr[3] = 0xb8;
+		memcpy(addr + 12, &a, 4);
+		return;
+	}
+	memcpy(addr, &a, 4);
+	if (i % 997 == 3) {
+		addr[0] = i % 2 ? 198 : 203, addr[1] = i % 2 ? 51 : 0;
+		addr[2] = i % 2 ? 100 : 113, addr[3] = (__u8)(i / 997);
+	}
+}
+
+static const char *country_of(__u8 family, const __u8 addr[16])
+{
+	if (family == TS_FAMILY_IPV6)
+		return addr[2] == 0x0d ? "DE" : "ZZ";
+	if (addr[0] == 198 && addr[1] == 51 && addr[2] == 100)
+		return addr[3] < 128 ? "JP" : "NL";
+	if (addr[0] == 203 && addr[1] == 0 && addr[2] == 113)
+		return "US";
+	return "ZZ";
+}
+
+static const char *org_of(const char *cc)
+{
+	return !strcmp(cc, "JP") ? "Example JP Net" :
+	       !strcmp(cc, "NL") ? "'=Research Scanner NL" :
+	       !strcmp(cc, "US") ? "\"Example, \"\"US\"\" Hosting\"" :
+	       !strcmp(cc, "DE") ? "Example DE" : "";
+}
+
+static unsigned asn_of(const char *cc)
+{
+	return !strcmp(cc, "JP") ? 64500 : !strcmp(cc, "NL") ? 64501 :
+	       !strcmp(cc, "US") ? 64502 : !strcmp(cc, "DE") ? 64503 : 0;
+}
+
+static void format(__u8 family, const __u8 addr[16], char *buf, size_t len)
+{
+	inet_ntop(family == TS_FAMILY_IPV4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)len);
+}
+
+/* The first line of *p, advanced past it. */
+static int next_line(const char **p, const char *end, char *line, size_t len)
+{
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	size_t n = nl ? (size_t)(nl - *p) : 0;
+
+	if (!nl || n >= len)
+		return 0;
+	memcpy(line, *p, n);
+	line[n] = '\0';
+	*p = nl + 1;
+	return 1;
+}
+
+static void test_many_sources(void **state)
+{
+	/* flow j: source (j * 7919) % SOURCES, so sources appear out of order
+	 * and most have two flows (ports 23 and 80) */
+	size_t nflows = SOURCES * 2, *first = calloc(SOURCES, sizeof(*first));
+	struct snapshot snap = { .since = 1764633600, .seconds = 300 };
+	__u64 *packets = calloc(SOURCES, sizeof(*packets));
+	size_t *seen_order = calloc(SOURCES, sizeof(*seen_order)), nseen = 0;
+	struct strbuf out[S_COUNT];
+	char line[512], want[512], text[64];
+	const char *p, *end;
+
+	(void)state;
+	assert_non_null(first && packets && seen_order);
+	snap.flows = calloc(nflows, sizeof(*snap.flows));
+	assert_non_null(snap.flows);
+	for (size_t j = 0; j < nflows; j++) {
+		struct flow_entry *f = &snap.flows[snap.nflows++];
+		size_t s = (j * 7919) % SOURCES;
+
+		source_addr(s, &f->key.family, f->key.addr);
+		f->key.proto = 6;
+		f->key.port = j < SOURCES ? 23 : 80;
+		f->val.packets = 1 + s % 5;
+		f->val.bytes = 40 * f->val.packets;
+		if (!packets[s])
+			seen_order[nseen++] = s;
+		packets[s] += f->val.packets;
+		snap.totals.packets += f->val.packets;
+	}
+	assert_int_equal(nseen, SOURCES);
+	/* backscatter from sources of no flow, and from one of a flow */
+	snap.nbs = 3;
+	snap.bs = calloc(snap.nbs, sizeof(*snap.bs));
+	assert_non_null(snap.bs);
+	for (size_t i = 0; i < snap.nbs; i++) {
+		snap.bs[i].key.family = TS_FAMILY_IPV4;
+		snap.bs[i].key.proto = 6;
+		snap.bs[i].key.src_port = 80;
+		snap.bs[i].key.kind = TS_BS_SYNACK;
+		snap.bs[i].packets = 1;
+	}
+	memcpy(snap.bs[0].key.addr, (__u8[]){ 198, 51, 100, 200 }, 4);
+	memcpy(snap.bs[1].key.addr, (__u8[]){ 203, 0, 113, 250 }, 4);
+	source_addr(3, &snap.bs[2].key.family, snap.bs[2].key.addr);
+
+	for (int i = 0; i < S_COUNT; i++)
+		sb_init(&out[i]);
+	rows_build(&snap, geo, NULL, "s1", out);
+
+	/* sources.csv: each source once, in the order of its first flow */
+	p = out[S_SOURCES].buf;
+	end = p + out[S_SOURCES].len;
+	for (size_t i = 0; i < nseen; i++) {
+		__u8 family, addr[16];
+		const char *cc;
+
+		source_addr(seen_order[i], &family, addr);
+		cc = country_of(family, addr);
+		format(family, addr, text, sizeof(text));
+		snprintf(want, sizeof(want), "2025-12-02T00:00:00Z,s1,%s,%s,%u,%llu,%llu,%s",
+			 text, cc, asn_of(cc), (unsigned long long)packets[seen_order[i]],
+			 (unsigned long long)packets[seen_order[i]] * 40, org_of(cc));
+		if (!next_line(&p, end, line, sizeof(line)))
+			fail_msg("sources.csv ends after %zu rows of %d", i, SOURCES);
+		if (strcmp(line, want))
+			fail_msg("sources.csv row %zu: '%s', expected '%s'", i + 1, line, want);
+	}
+	assert_true(p == end);
+
+	/* the backscatter's own sources are located like the others */
+	p = out[S_BACKSCATTER].buf;
+	end = p + out[S_BACKSCATTER].len;
+	assert_true(next_line(&p, end, line, sizeof(line)));
+	assert_string_equal(line, "2025-12-02T00:00:00Z,s1,198.51.100.200,NL,64501,tcp,80,"
+			    "synack,1,'=Research Scanner NL");
+	assert_true(next_line(&p, end, line, sizeof(line)));
+	assert_string_equal(line, "2025-12-02T00:00:00Z,s1,203.0.113.250,US,64502,tcp,80,"
+			    "synack,1,\"Example, \"\"US\"\" Hosting\"");
+	assert_true(next_line(&p, end, line, sizeof(line)));
+
+	/* totals: the flows' sources, not the backscatter's */
+	snprintf(want, sizeof(want), "2025-12-02T00:00:00Z,s1,%llu,0,%d,",
+		 (unsigned long long)snap.totals.packets, SOURCES);
+	assert_int_equal(strncmp(out[S_TOTALS].buf, want, strlen(want)), 0);
+
+	for (int i = 0; i < S_COUNT; i++)
+		sb_free(&out[i]);
+	snapshot_free(&snap);
+	free(first);
+	free(packets);
+	free(seen_order);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derived_series),
 		cmocka_unit_test(test_empty_interval_writes_totals_only),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_many_sources),
 	};
 
 	return cmocka_run_group_tests(tests, make_dbs, remove_dbs);

@@ -97,6 +97,12 @@ int drain_stop(struct drain *d);
  */
 int drain_resume(struct drain *d);
 
+/*
+ * Keep the memory drains use mapped between drains (the process's
+ * allocator settings: call once, before the first drain).
+ */
+void drain_keep_memory(void);
+
 /* The two steps of drain_interval(), for tests. */
 int drain_flip(const struct drain *d, __u64 next_since); /* the old generation, or -1 */
 int drain_generation(const struct drain *d, int gen, bool skip_if_empty);

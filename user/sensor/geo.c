@@ -251,26 +251,41 @@ fail:
 	return -1;
 }
 
-/* Look addr up; false when the database has no record for it. */
-static bool find(MMDB_s *db, const struct sockaddr *sa, MMDB_entry_s *entry)
+/*
+ * Look addr up; false when the database has no record for it. *prefix:
+ * how many leading bits of addr (of its family) the network of the
+ * answer has — every address there gets the same answer, found or not —
+ * or -1 when the lookup failed.
+ */
+static bool find(MMDB_s *db, int family, const struct sockaddr *sa,
+		 MMDB_entry_s *entry, int *prefix)
 {
 	int mmdb_error;
 	MMDB_lookup_result_s res = MMDB_lookup_sockaddr(db, sa, &mmdb_error);
 
 	/* An IPv6 address in an IPv4-only database is simply unknown. */
-	if (mmdb_error != MMDB_SUCCESS || !res.found_entry)
+	if (mmdb_error != MMDB_SUCCESS) {
+		*prefix = -1;
+		return false;
+	}
+	/* IPv4 in an IPv6 database is looked up as ::a.b.c.d: 96 bits first */
+	*prefix = res.netmask;
+	if (family == 4 && db->metadata.ip_version == 6)
+		*prefix = res.netmask > 96 ? res.netmask - 96 : 0;
+	if (!res.found_entry)
 		return false;
 	*entry = res.entry;
 	return true;
 }
 
-static void lookup_country(MMDB_s *db, const struct sockaddr *sa, char cc[3])
+static void lookup_country(MMDB_s *db, int family, const struct sockaddr *sa,
+			   char cc[3], int *prefix)
 {
 	const char *const *const *path;
 	MMDB_entry_data_s data;
 	MMDB_entry_s entry;
 
-	if (!find(db, sa, &entry))
+	if (!find(db, family, sa, &entry, prefix))
 		return;
 	for (path = country_paths; *path; path++) {
 		if (MMDB_aget_value(&entry, &data, *path) != MMDB_SUCCESS ||
@@ -303,13 +318,13 @@ static uint32_t entry_u32(const MMDB_entry_data_s *data)
 	}
 }
 
-static void lookup_asn(MMDB_s *db, const struct sockaddr *sa,
-		       struct geo_info *out)
+static void lookup_asn(MMDB_s *db, int family, const struct sockaddr *sa,
+		       struct geo_info *out, int *prefix)
 {
 	MMDB_entry_data_s data;
 	MMDB_entry_s entry;
 
-	if (!find(db, sa, &entry))
+	if (!find(db, family, sa, &entry, prefix))
 		return;
 	if (MMDB_aget_value(&entry, &data, asn_number_path) == MMDB_SUCCESS &&
 	    data.has_data)
@@ -324,17 +339,54 @@ static void lookup_asn(MMDB_s *db, const struct sockaddr *sa,
 			   data.data_size);
 }
 
-void geo_lookup(struct geo *g, int family, const uint8_t addr[16],
-		struct geo_info *out)
+void geo_near_init(struct geo_near *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->country_net.prefix = n->asn_net.prefix = -1;
+}
+
+/* Is addr in the network of the last answer? */
+static bool in_net(const struct geo_net *net, int family, const uint8_t addr[16])
+{
+	int whole = net->prefix / 8, rest = net->prefix % 8;
+
+	if (net->prefix < 0 || net->family != family)
+		return false;
+	if (memcmp(net->addr, addr, (size_t)whole))
+		return false;
+	return !rest || !((net->addr[whole] ^ addr[whole]) & (0xff00 >> rest));
+}
+
+static void set_net(struct geo_net *net, int family, const uint8_t addr[16], int prefix)
+{
+	net->family = family;
+	net->prefix = prefix;
+	memcpy(net->addr, addr, family == 4 ? 4 : 16);
+}
+
+void geo_lookup_near(struct geo *g, struct geo_near *near, int family,
+		     const uint8_t addr[16], struct geo_info *out)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	const struct sockaddr *sa;
+	bool country_known, asn_known;
+	int prefix;
 
 	memcpy(out->country, COUNTRY_UNKNOWN, 3);
 	out->asn = 0;
 	out->as_org[0] = '\0';
 	if (!g)
+		return;
+	country_known = near && g->has_country && in_net(&near->country_net, family, addr);
+	asn_known = near && g->has_asn && in_net(&near->asn_net, family, addr);
+	if (country_known)
+		memcpy(out->country, near->last.country, 3);
+	if (asn_known) {
+		out->asn = near->last.asn;
+		memcpy(out->as_org, near->last.as_org, sizeof(out->as_org));
+	}
+	if ((country_known || !g->has_country) && (asn_known || !g->has_asn))
 		return;
 	if (family == 4) {
 		memcpy(&sin.sin_addr, addr, 4);
@@ -343,10 +395,27 @@ void geo_lookup(struct geo *g, int family, const uint8_t addr[16],
 		memcpy(&sin6.sin6_addr, addr, 16);
 		sa = (const struct sockaddr *)&sin6;
 	}
-	if (g->has_country)
-		lookup_country(&g->country_db, sa, out->country);
-	if (g->has_asn)
-		lookup_asn(&g->asn_db, sa, out);
+	if (g->has_country && !country_known) {
+		lookup_country(&g->country_db, family, sa, out->country, &prefix);
+		if (near) {
+			set_net(&near->country_net, family, addr, prefix);
+			memcpy(near->last.country, out->country, 3);
+		}
+	}
+	if (g->has_asn && !asn_known) {
+		lookup_asn(&g->asn_db, family, sa, out, &prefix);
+		if (near) {
+			set_net(&near->asn_net, family, addr, prefix);
+			near->last.asn = out->asn;
+			memcpy(near->last.as_org, out->as_org, sizeof(out->as_org));
+		}
+	}
+}
+
+void geo_lookup(struct geo *g, int family, const uint8_t addr[16],
+		struct geo_info *out)
+{
+	geo_lookup_near(g, NULL, family, addr, out);
 }
 
 const char *geo_country_path(const struct geo *g)

@@ -39,6 +39,29 @@ int geo_reload(struct geo *g, char *err, size_t errlen);
 void geo_lookup(struct geo *g, int family, const uint8_t addr[16],
 		struct geo_info *out);
 
+/*
+ * The networks of the last answers of each database: the database
+ * answers alike for every address in a network, so lookups made in
+ * address order ask it once per network instead of once per address.
+ * One per thread and batch of lookups; not kept across geo_reload().
+ */
+struct geo_net {
+	int family;
+	int prefix; /* leading bits of addr; -1: none */
+	uint8_t addr[16];
+};
+
+struct geo_near {
+	struct geo_net country_net, asn_net;
+	struct geo_info last; /* their answers */
+};
+
+void geo_near_init(struct geo_near *n);
+
+/* geo_lookup(), answering from `near` when addr is in its networks. */
+void geo_lookup_near(struct geo *g, struct geo_near *near, int family,
+		     const uint8_t addr[16], struct geo_info *out);
+
 /* Path of the country database in use, or NULL. */
 const char *geo_country_path(const struct geo *g);
 

@@ -12,7 +12,6 @@
 #include "sensor/layout.h"
 #include "sensor/maps.h"
 
-#define BATCH 8192
 
 /* Map (and pin) names without the _0/_1 suffix, in enum gen_map order. */
 static const char *const gen_map_names[GM_COUNT] = {
@@ -189,26 +188,20 @@ int totals_read(int fd, struct ts_totals *t)
 	return 0;
 }
 
-/* What walk_batches() hands each batch of entries to. */
-typedef void (*batch_fn)(const char *keys, const char *vals, __u32 count, void *arg);
-
-/*
- * Every entry of a hash map, a batch at a time, to take(). The map must
- * have these key and value sizes: the kernel writes that much a entry.
- */
-static int walk_batches(int fd, size_t ksz, size_t vsz, batch_fn take, void *arg)
+int map_walk(int fd, size_t ksz, size_t vsz, __u64 from, __u64 to,
+	     map_batch_fn take, void *arg)
 {
-	__u64 in_batch = 0, out_batch = 0;
-	bool first = true;
+	__u64 in_batch = from, out_batch = 0;
+	bool first = !from;
 	char *keys, *vals;
 	int err = 0;
 
 	if (map_has_sizes(fd, ksz, vsz))
 		return -EPROTO;
-	keys = xmalloc(BATCH * ksz);
-	vals = xmalloc(BATCH * vsz);
+	keys = xmalloc(MAP_BATCH * ksz);
+	vals = xmalloc(MAP_BATCH * vsz);
 	for (;;) {
-		__u32 count = BATCH;
+		__u32 count = MAP_BATCH;
 
 		err = bpf_map_lookup_batch(fd, first ? NULL : &in_batch,
 					   &out_batch, keys, vals, &count, NULL);
@@ -218,7 +211,7 @@ static int walk_batches(int fd, size_t ksz, size_t vsz, batch_fn take, void *arg
 			break;
 		}
 		take(keys, vals, count, arg);
-		if (err) { /* ENOENT: that was the last batch */
+		if (err || (to && out_batch >= to)) { /* ENOENT: that was the last batch */
 			err = 0;
 			break;
 		}
@@ -228,145 +221,6 @@ static int walk_batches(int fd, size_t ksz, size_t vsz, batch_fn take, void *arg
 	free(keys);
 	free(vals);
 	return err;
-}
-
-/* Records of {key at 0, value at voff}, rec bytes each. */
-struct records {
-	size_t ksz, vsz, rec, voff;
-	char *recs;
-	size_t cap, len;
-};
-
-static void take_records(const char *keys, const char *vals, __u32 count, void *arg)
-{
-	struct records *r = arg;
-
-	r->recs = xgrow(r->recs, &r->cap, r->len + count, r->rec, BATCH);
-	for (__u32 i = 0; i < count; i++) {
-		memcpy(r->recs + (r->len + i) * r->rec, keys + i * r->ksz, r->ksz);
-		memcpy(r->recs + (r->len + i) * r->rec + r->voff, vals + i * r->vsz,
-		       r->vsz);
-	}
-	r->len += count;
-}
-
-/*
- * Read a whole hash map into an array of {key, value} records of
- * `rec` bytes (key at offset 0, value at `voff`).
- */
-static int read_hash(int fd, size_t ksz, size_t vsz, size_t rec, size_t voff,
-		     void **out, size_t *n)
-{
-	struct records r = { .ksz = ksz, .vsz = vsz, .rec = rec, .voff = voff };
-	int err = walk_batches(fd, ksz, vsz, take_records, &r);
-
-	if (err) {
-		free(r.recs);
-		r.recs = NULL;
-		r.len = 0;
-	}
-	*out = r.recs;
-	*n = r.len;
-	return err;
-}
-
-/* One family's flows into the snapshot, in the form user space handles. */
-struct flow_reader {
-	struct snapshot *snap;
-	size_t cap, ksz;
-	__u8 family;
-};
-
-static void take_flows(const char *keys, const char *vals, __u32 count, void *arg)
-{
-	struct flow_reader *r = arg;
-	struct snapshot *snap = r->snap;
-
-	snap->flows = xgrow(snap->flows, &r->cap, snap->nflows + count,
-			    sizeof(*snap->flows), BATCH);
-	for (__u32 i = 0; i < count; i++) {
-		struct flow_entry *f = &snap->flows[snap->nflows + i];
-		const void *k = keys + i * r->ksz;
-
-		memset(&f->key, 0, sizeof(f->key));
-		f->key.family = r->family;
-		if (r->family == TS_FAMILY_IPV4) {
-			const struct ts_flow4_key *k4 = k;
-
-			memcpy(f->key.addr, k4->addr, sizeof(k4->addr));
-			f->key.proto = k4->proto;
-			f->key.port = k4->port;
-		} else {
-			const struct ts_flow6_key *k6 = k;
-
-			memcpy(f->key.addr, k6->addr, sizeof(k6->addr));
-			f->key.proto = k6->proto;
-			f->key.port = k6->port;
-		}
-		ts_flow_counts((const struct ts_flow_val *)(vals + i * sizeof(struct ts_flow_val)),
-			       &f->val);
-	}
-	snap->nflows += count;
-}
-
-/*
- * Flow entries generation g holds, both families, from the room they
- * took (0 if unknown): the snapshot's array is made that size at once
- * instead of grown through a million entries.
- */
-static size_t flows_held(const struct sensor_maps *m, int g)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), key = (__u32)g;
-	struct ts_room r;
-
-	if (m->room_fd < 0 || bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS4], &info, &len) ||
-	    info.value_size != sizeof(struct ts_flow_val) ||
-	    bpf_map_lookup_elem(m->room_fd, &key, &r) || r.free < 0 ||
-	    r.free > info.max_entries)
-		return 0;
-	return info.max_entries - (size_t)r.free;
-}
-
-/* Append the flows of one family's map to snap->flows (snapshot.h). */
-static int read_flows(int fd, __u8 family, struct flow_reader *r)
-{
-	r->family = family;
-	r->ksz = family == TS_FAMILY_IPV4 ? sizeof(struct ts_flow4_key)
-					 : sizeof(struct ts_flow6_key);
-	return walk_batches(fd, r->ksz, sizeof(struct ts_flow_val), take_flows, r);
-}
-
-#define READ_HASH(fd, type, keyf, valf, out, n)                              \
-	read_hash(fd, sizeof(((type *)0)->keyf), sizeof(((type *)0)->valf),    \
-		  sizeof(type), offsetof(type, valf), (void **)(out), n)
-
-int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap)
-{
-	struct flow_reader fr = { .snap = snap };
-	struct ts_ctl ctl;
-
-	memset(snap, 0, sizeof(*snap));
-	if (ctl_read(m, &ctl))
-		return -1;
-	snap->since = ctl.since[g];
-	fr.cap = flows_held(m, g);
-	snap->flows = fr.cap ? xmalloc(fr.cap * sizeof(*snap->flows)) : NULL;
-	if (totals_read(m->gen[g][GM_TOTALS], &snap->totals) ||
-	    read_flows(m->gen[g][GM_FLOWS4], TS_FAMILY_IPV4, &fr) ||
-	    read_flows(m->gen[g][GM_FLOWS6], TS_FAMILY_IPV6, &fr) ||
-	    READ_HASH(m->gen[g][GM_OVPORTS], struct port_entry, key, val,
-		      &snap->ovports, &snap->novports) ||
-	    READ_HASH(m->gen[g][GM_BSCAT], struct bs_entry, key, packets,
-		      &snap->bs, &snap->nbs) ||
-	    READ_HASH(m->gen[g][GM_TAGGED], struct tag_entry, key, packets,
-		      &snap->tags, &snap->ntags) ||
-	    READ_HASH(m->gen[g][GM_TAGOV], struct tagov_entry, key, packets,
-		      &snap->tagov, &snap->ntagov)) {
-		snapshot_free(snap);
-		return -1;
-	}
-	return 0;
 }
 
 /* Buffers sized as the kernel reports the map: it writes that much. */
@@ -381,11 +235,11 @@ static int clear_hash(int fd)
 		pr_err("cannot inspect a map to clear it: %s", strerror(errno));
 		return -1;
 	}
-	keys = xmalloc((size_t)BATCH * info.key_size);
-	vals = xmalloc((size_t)BATCH * info.value_size);
+	keys = xmalloc((size_t)MAP_BATCH * info.key_size);
+	vals = xmalloc((size_t)MAP_BATCH * info.value_size);
 	/* Nothing writes this map: read a batch of keys, delete them, repeat. */
 	for (;;) {
-		__u32 count = BATCH;
+		__u32 count = MAP_BATCH;
 		__u64 out_batch;
 
 		err = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, vals,
@@ -418,11 +272,11 @@ static int clear_hash(int fd)
 static int delete_keys(int fd, const void *recs, size_t n, size_t rec,
 		       size_t ksz)
 {
-	char *keys = xmalloc(BATCH * ksz);
+	char *keys = xmalloc(MAP_BATCH * ksz);
 	int err = 0;
 
 	for (size_t done = 0; done < n && !err;) {
-		__u32 count = (__u32)(n - done < BATCH ? n - done : BATCH);
+		__u32 count = (__u32)(n - done < MAP_BATCH ? n - done : MAP_BATCH);
 
 		for (__u32 i = 0; i < count; i++)
 			memcpy(keys + i * ksz,
@@ -452,8 +306,8 @@ struct flow_deleter {
 static void *delete_flow_share(void *arg)
 {
 	struct flow_deleter *d = arg;
-	struct ts_flow4_key *k4 = xmalloc(BATCH * sizeof(*k4));
-	struct ts_flow6_key *k6 = xmalloc(BATCH * sizeof(*k6));
+	struct ts_flow4_key *k4 = xmalloc(MAP_BATCH * sizeof(*k4));
+	struct ts_flow6_key *k6 = xmalloc(MAP_BATCH * sizeof(*k6));
 	__u32 n4 = 0, n6 = 0;
 
 	for (size_t i = d->from; i <= d->to && !d->err; i++) {
@@ -467,11 +321,11 @@ static void *delete_flow_share(void *arg)
 			memcpy(k6[n6++].addr, k->addr, 16);
 		}
 		/* a batch when full, and the rest after the last entry */
-		if (n4 && (n4 == BATCH || !k)) {
+		if (n4 && (n4 == MAP_BATCH || !k)) {
 			d->err = bpf_map_delete_batch(d->fd4, k4, &n4, NULL) ? errno : 0;
 			n4 = 0;
 		}
-		if (n6 && (n6 == BATCH || !k) && !d->err) {
+		if (n6 && (n6 == MAP_BATCH || !k) && !d->err) {
 			d->err = bpf_map_delete_batch(d->fd6, k6, &n6, NULL) ? errno : 0;
 			n6 = 0;
 		}
@@ -498,7 +352,7 @@ static int delete_flows(const struct sensor_maps *m, int g, const struct snapsho
 			.flows = snap->flows, .from = h ? snap->nflows / 2 : 0,
 			.to = h ? snap->nflows : snap->nflows / 2,
 		};
-	threaded = snap->nflows >= 2 * BATCH &&
+	threaded = snap->nflows >= 2 * MAP_BATCH &&
 		   !pthread_create(&second, NULL, delete_flow_share, &half[1]);
 	if (!threaded) { /* few flows, or no thread: all of them here */
 		half[0].to = snap->nflows;
@@ -575,18 +429,21 @@ int gen_clear(const struct sensor_maps *m, int g)
 	return room_reset(m, g);
 }
 
+static void count_entries(const char *keys, const char *vals, __u32 count, void *arg)
+{
+	(void)keys;
+	(void)vals;
+	*(long *)arg += count;
+}
+
 long map_count(int fd)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	void *recs;
-	size_t n;
-	int err;
+	long n = 0;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    map_walk(fd, info.key_size, info.value_size, 0, 0, count_entries, &n))
 		return -1;
-	err = read_hash(fd, info.key_size, info.value_size,
-			info.key_size + info.value_size, info.key_size, &recs, &n);
-	free(recs);
-	return err ? -1 : (long)n;
+	return n;
 }

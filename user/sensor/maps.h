@@ -87,11 +87,27 @@ int totals_read(int fd, struct ts_totals *t);
 int room_reset(const struct sensor_maps *m, int g);
 
 /* Read generation g whole; since is taken from ctl. */
-int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap);
+int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap); /* sensor/genread.c */
 /* Empty generation g (nothing may be writing it). */
 int gen_clear(const struct sensor_maps *m, int g);
 /* The same, knowing its contents: snap was read by gen_read() since. */
 int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *snap);
+
+/* Entries a batch call of map_walk() asks the kernel for. */
+#define MAP_BATCH 8192
+
+/* What map_walk() hands each batch of entries to. */
+typedef void (*map_batch_fn)(const char *keys, const char *vals, __u32 count, void *arg);
+
+/*
+ * Every entry of a hash map, a batch at a time, to take(); the map must
+ * have these key and value sizes (the kernel writes that much an
+ * entry). from, to: the batch positions (a hash map's bucket numbers)
+ * to start at, and to stop at once a batch ends at or past (0: the
+ * first, the end). 0, or -errno (printed).
+ */
+int map_walk(int fd, size_t ksz, size_t vsz, __u64 from, __u64 to,
+	     map_batch_fn take, void *arg);
 
 /* Number of entries in a hash map (for fill levels). */
 long map_count(int fd);

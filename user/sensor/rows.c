@@ -6,7 +6,6 @@
  * per-source sums. Each distinct source is geolocated once.
  */
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +13,8 @@
 #include "common/calendar.h"
 #include "sensor/rows.h"
 #include "lib/hmap.h"
-
-struct src_key {
-	__u8 addr[16];
-	__u8 family;
-};
-
-struct src_val {
-	__u64 packets, bytes;
-	char country[3];
-	__u32 asn;
-	__u32 org; /* record number in the org table */
-};
-
-struct org_key {
-	char name[GEO_ORG_MAX];
-};
+#include "sensor/sources.h"
+#include "sensor/srcrows.h"
 
 struct agg_val {
 	__u64 packets, bytes, sources, mirai;
@@ -82,123 +67,12 @@ static int cmp_tag_row(const void *a, const void *b)
 }
 
 struct ctx {
-	struct geo *geo;
-	struct hmap sources; /* src_key -> src_val */
-	struct hmap orgs;    /* org_key -> (nothing) */
-	struct hmap ports;   /* u64 -> agg_val */
-	struct hmap ccs;     /* u64 (cc) -> agg_val */
+	struct source_table src;
+	struct hmap ports;    /* u64 -> agg_val */
+	struct hmap ccs;      /* u64 (cc) -> agg_val */
 	struct hmap port_ccs;
-	__u32 *flow_src;      /* record in `sources` of each flow entry */
+	__u32 *flow_src;      /* record in `src` of each flow entry */
 };
-
-/* Country, AS and AS name of a new source; its org numbered in `orgs`. */
-static void locate(struct geo *geo, struct hmap *orgs, const struct src_key *k,
-		   struct src_val *v)
-{
-	struct geo_info gi;
-	struct org_key ok;
-
-	geo_lookup(geo, k->family, k->addr, &gi);
-	memcpy(v->country, gi.country, 3);
-	v->asn = gi.asn;
-	if (!gi.as_org[0])
-		return; /* org 0, "" (zeroed by upsert) */
-	memset(&ok, 0, sizeof(ok));
-	snprintf(ok.name, sizeof(ok.name), "%s", gi.as_org);
-	v->org = (__u32)hmap_pos(orgs, hmap_upsert(orgs, &ok));
-}
-
-static struct src_val *source_of(struct ctx *c, const __u8 addr[16], __u8 family)
-{
-	struct src_key k;
-	struct src_val *v;
-	int created;
-
-	memset(&k, 0, sizeof(k));
-	memcpy(k.addr, addr, 16);
-	k.family = family;
-	v = hmap_insert(&c->sources, &k, &created);
-	if (created)
-		locate(c->geo, &c->orgs, &k, v);
-	return v;
-}
-
-/* Sources [from, to) to geolocate, their orgs numbered in `orgs`. */
-struct geo_share {
-	struct ctx *c;
-	struct hmap *orgs;
-	size_t from, to;
-};
-
-static void *locate_share(void *arg)
-{
-	struct geo_share *g = arg;
-
-	for (size_t i = g->from; i < g->to; i++)
-		locate(g->c->geo, g->orgs, hmap_key(&g->c->sources, i),
-		       hmap_val(&g->c->sources, i));
-	return NULL;
-}
-
-/*
- * Geolocate sources [first, len) of c->sources. A million database
- * lookups are the largest part of building the rows: a second thread
- * takes half of them, with an org table of its own (tables are not
- * shared), whose numbers are then turned into the main table's.
- */
-static void locate_sources(struct ctx *c, size_t first)
-{
-	size_t len = c->sources.len, mid = first + (len - first) / 2;
-	struct geo_share mine = { c, &c->orgs, first, mid }, other;
-	struct hmap orgs;
-	pthread_t tid;
-
-	hmap_init(&orgs, sizeof(struct org_key), 0);
-	hmap_upsert(&orgs, &(struct org_key){ "" }); /* record 0: no org */
-	other = (struct geo_share){ c, &orgs, mid, len };
-	if (len - first < 65536 || pthread_create(&tid, NULL, locate_share, &other)) {
-		mine.to = len; /* few, or no thread: all here */
-		other.to = other.from;
-	}
-	locate_share(&mine);
-	if (other.to > other.from) {
-		__u32 *to_main;
-
-		pthread_join(tid, NULL);
-		to_main = xcalloc(orgs.len, sizeof(*to_main));
-		for (size_t i = 1; i < orgs.len; i++)
-			to_main[i] = (__u32)hmap_pos(&c->orgs,
-						     hmap_upsert(&c->orgs, hmap_key(&orgs, i)));
-		for (size_t i = mid; i < len; i++) {
-			struct src_val *v = hmap_val(&c->sources, i);
-
-			v->org = to_main[v->org];
-		}
-		free(to_main);
-	}
-	hmap_free(&orgs);
-}
-
-static void format_addr(const __u8 *addr, __u8 family, char *buf, size_t len)
-{
-	char *p = buf;
-
-	if (family != TS_FAMILY_IPV4) {
-		inet_ntop(AF_INET6, addr, buf, (socklen_t)len);
-		return;
-	}
-	/* dotted quad by hand: inet_ntop's printf is most of a drain's cost */
-	for (int i = 0; i < 4; i++) {
-		unsigned v = addr[i];
-
-		if (v >= 100)
-			*p++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*p++ = (char)('0' + v / 10 % 10);
-		*p++ = (char)('0' + v % 10);
-		*p++ = i < 3 ? '.' : '\0';
-	}
-}
 
 static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
 		      const char *sensor)
@@ -257,7 +131,7 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 		const struct flow_entry *f = &snap->flows[i];
 
 		if (f->val.tagged)
-			tag_row_add(hmap_val(&c->sources, c->flow_src[i]), &rows,
+			tag_row_add(source_val(&c->src, c->flow_src[i]), &rows,
 				    snap->ntags ? &seen : NULL, f->key.addr,
 				    f->key.family, f->key.proto, f->key.port,
 				    f->val.tags, f->val.tagged);
@@ -265,7 +139,7 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 	for (size_t i = 0; i < snap->ntags; i++) {
 		const struct tag_entry *e = &snap->tags[i];
 
-		tag_row_add(source_of(c, e->key.addr, e->key.family), &rows,
+		tag_row_add(source_find(&c->src, e->key.addr, e->key.family), &rows,
 			    &seen, e->key.addr, e->key.family, e->key.proto,
 			    e->key.port, e->key.tags, e->packets);
 	}
@@ -313,15 +187,13 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		const struct tag_names *names, const char *sensor,
 		struct strbuf out[S_COUNT])
 {
-	struct ctx c = { .geo = geo };
+	struct ctx c;
 	char time[21], pbuf[4], addr[INET6_ADDRSTRLEN];
+	struct source_rows_job sources;
 	struct csv_row r;
 
 	c.flow_src = xcalloc(snap->nflows, sizeof(*c.flow_src));
-	hmap_init(&c.sources, sizeof(struct src_key), sizeof(struct src_val));
-	hmap_reserve(&c.sources, snap->nflows + snap->nbs);
-	hmap_init(&c.orgs, sizeof(struct org_key), 0);
-	hmap_upsert(&c.orgs, &(struct org_key){ "" }); /* record 0: no org */
+	source_table_init(&c.src, snap->nflows + snap->nbs + snap->ntags);
 	hmap_init(&c.ports, sizeof(__u64), sizeof(struct agg_val));
 	hmap_init(&c.ccs, sizeof(__u64), sizeof(struct agg_val));
 	hmap_init(&c.port_ccs, sizeof(__u64), sizeof(struct agg_val));
@@ -334,24 +206,27 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	 */
 	for (size_t i = 0; i < snap->nflows; i++) {
 		const struct flow_entry *f = &snap->flows[i];
-		struct src_key k = { .family = f->key.family };
-		int created;
 
 		/* a million random lookups: fetch ahead, they are cache misses */
-		if (i + 8 < snap->nflows) {
-			struct src_key ahead = { .family = snap->flows[i + 8].key.family };
-
-			memcpy(ahead.addr, snap->flows[i + 8].key.addr, 16);
-			hmap_prefetch(&c.sources, &ahead);
-		}
-		memcpy(k.addr, f->key.addr, 16);
-		c.flow_src[i] = (__u32)hmap_pos(&c.sources,
-						hmap_insert(&c.sources, &k, &created));
+		if (i + 8 < snap->nflows)
+			source_prefetch(&c.src, snap->flows[i + 8].key.addr,
+					snap->flows[i + 8].key.family);
+		c.flow_src[i] = (__u32)source_add(&c.src, f->key.addr, f->key.family);
 	}
-	locate_sources(&c, 0);
+	/*
+	 * The flows' sources are the ones with packets (sources.csv, the
+	 * countries); backscatter and the tagged map may add others, which
+	 * are located with them.
+	 */
+	size_t nsrc = c.src.sources.len;
+	for (size_t i = 0; i < snap->nbs; i++)
+		source_add(&c.src, snap->bs[i].key.addr, snap->bs[i].key.family);
+	for (size_t i = 0; i < snap->ntags; i++)
+		source_add(&c.src, snap->tags[i].key.addr, snap->tags[i].key.family);
+	source_table_locate(&c.src, geo);
 	for (size_t i = 0; i < snap->nflows; i++) {
 		const struct flow_entry *f = &snap->flows[i];
-		struct src_val *s = hmap_val(&c.sources, c.flow_src[i]);
+		struct src_val *s = source_val(&c.src, c.flow_src[i]);
 		__u64 pk = port_key(f->key.proto, f->key.port);
 		__u64 pck = port_cc_key(f->key.proto, f->key.port, s->country);
 		struct agg_val *p = hmap_upsert(&c.ports, &pk);
@@ -379,10 +254,16 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		p->bytes += o->val.bytes;
 		p->mirai += o->val.mirai;
 	}
+	/*
+	 * The sums are made: a second thread writes the first part of
+	 * sources.csv, the longest series by far, while this one writes the
+	 * others and then the rest of it.
+	 */
+	source_rows_start(&sources, &c.src, nsrc, time, sensor, &out[S_SOURCES]);
+
 	/* Countries: each distinct source once (sources with packets only). */
-	size_t nsrc_with_packets = c.sources.len;
-	for (size_t i = 0; i < c.sources.len; i++) {
-		struct src_val *s = hmap_val(&c.sources, i);
+	for (size_t i = 0; i < nsrc; i++) {
+		struct src_val *s = source_val(&c.src, i);
 		__u64 ck = (__u64)(__u8)s->country[0] << 8 | (__u8)s->country[1];
 		struct agg_val *a = hmap_upsert(&c.ccs, &ck);
 
@@ -396,7 +277,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 	const struct ts_totals *t = &snap->totals;
 	csv_u64(&r, t->packets);
 	csv_u64(&r, t->bytes);
-	csv_u64(&r, nsrc_with_packets);
+	csv_u64(&r, nsrc);
 	csv_u64(&r, t->malformed);
 	csv_u64(&r, t->non_ip);
 	csv_u64(&r, t->overflow);
@@ -454,13 +335,12 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		csv_end(&r);
 	}
 
-	/* Backscatter before sorting sources: it may add sources of its own. */
+	/* Backscatter: its sources are in the table, located. */
 	for (size_t i = 0; i < snap->nbs; i++) {
 		const struct bs_entry *b = &snap->bs[i];
-		struct src_val *s = source_of(&c, b->key.addr, b->key.family);
-		const struct org_key *org = hmap_key(&c.orgs, s->org);
+		const struct src_val *s = source_find(&c.src, b->key.addr, b->key.family);
 
-		format_addr(b->key.addr, b->key.family, addr, sizeof(addr));
+		addr_text(b->key.addr, b->key.family, addr);
 		begin_row(&r, &out[S_BACKSCATTER], time, sensor);
 		csv_raw(&r, addr);
 		csv_raw(&r, s->country);
@@ -469,7 +349,7 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		csv_u64(&r, b->key.src_port);
 		csv_raw(&r, bs_kind_name(b->key.kind));
 		csv_u64(&r, b->packets);
-		csv_text(&r, org->name);
+		csv_text(&r, source_org(&c.src, s));
 		csv_end(&r);
 	}
 
@@ -477,26 +357,8 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 
 	/* sources in the order first seen: sorting a million rows costs more
 	 * than it helps (spreadsheets sort) */
-	for (size_t i = 0; i < c.sources.len; i++) {
-		const struct src_key *k = hmap_key(&c.sources, i);
-		const struct src_val *s = hmap_val(&c.sources, i);
-		const struct org_key *org = hmap_key(&c.orgs, s->org);
-
-		if (!s->packets)
-			continue; /* only seen through backscatter that overflowed */
-		format_addr(k->addr, k->family, addr, sizeof(addr));
-		begin_row(&r, &out[S_SOURCES], time, sensor);
-		csv_raw(&r, addr);
-		csv_raw(&r, s->country);
-		csv_u64(&r, s->asn);
-		csv_u64(&r, s->packets);
-		csv_u64(&r, s->bytes);
-		csv_text(&r, org->name);
-		csv_end(&r);
-	}
-
-	hmap_free(&c.sources);
-	hmap_free(&c.orgs);
+	source_rows_finish(&sources);
+	source_table_free(&c.src);
 	hmap_free(&c.ports);
 	hmap_free(&c.ccs);
 	hmap_free(&c.port_ccs);

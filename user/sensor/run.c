@@ -412,6 +412,7 @@ int cmd_run(int argc, char **argv)
 	if (!r.sensor_name[0] && gethostname(r.sensor_name, sizeof(r.sensor_name) - 1))
 		snprintf(r.sensor_name, sizeof(r.sensor_name), "sensor");
 	ts_quiet_libbpf();
+	drain_keep_memory();
 
 	if (output_init(&r.out, r.out_dir, ifname, r.gzip))
 		return 1;
