@@ -35,15 +35,25 @@ static bool wanted_day(const struct report_opts *o, int day, enum series kind, b
 }
 
 /* A directory holds one UTC day: with --tz its rows fall on two local
- * days, and it is read when either needs the series. */
+ * days, *first and *last. */
+static void dir_local_days(const struct report_opts *o, int dir_day, int *first, int *last)
+{
+	int64_t t = (int64_t)dir_day * 86400;
+
+	*first = tz_day(o->tz, t);
+	*last = tz_day(o->tz, t + 86399);
+}
+
+/* A directory is read when any local day of it needs the series. */
 static bool wanted(const struct report_opts *o, int dir_day, enum series kind,
 		   const struct dir_marks *dm)
 {
-	int64_t t = (int64_t)dir_day * 86400;
 	bool span_in = dm->span_end_day &&
 		       tz_day(o->tz, (int64_t)dm->span_end_day * 86400 - 1) >= o->from;
+	int first, last;
 
-	for (int day = tz_day(o->tz, t); day <= tz_day(o->tz, t + 86399); day++)
+	dir_local_days(o, dir_day, &first, &last);
+	for (int day = first; day <= last; day++)
 		if (wanted_day(o, day, kind, span_in))
 			return true;
 	return false;
@@ -66,9 +76,10 @@ struct read_job {
  * lo .. hi. */
 static bool dir_touches(const struct report_opts *o, int dir_day, int lo, int hi)
 {
-	int64_t t = (int64_t)dir_day * 86400;
+	int first, last;
 
-	return tz_day(o->tz, t) <= hi && tz_day(o->tz, t + 86399) >= lo;
+	dir_local_days(o, dir_day, &first, &last);
+	return first <= hi && last >= lo;
 }
 
 static struct db_want db_want_of(struct report_stats *st, int day, enum series kind,
