@@ -184,7 +184,8 @@ static int check_pinned_compat(const char *dir, const char *ifname,
 	}
 
 	struct { const char *name; __u32 want; const char *flag; } sizes[] = {
-		{ "flows4_0", sz->max_sources, "--max-sources" },
+		/* flows4_0 is made TS_FLOW4_SLOTS_PER_SOURCE times as large */
+		{ "flows6_0", sz->max_sources, "--max-sources" },
 		{ "bscat_0", sz->max_backscatter, "--max-backscatter" },
 		{ "tagged_0", sz->max_tagged, "--max-tagged" },
 		{ "labels", sz->max_labels, "--max-labels" },
