@@ -125,7 +125,11 @@ struct flows4_view {
 	struct ts_flow4_slot *slot;
 	size_t slots;
 	size_t bytes; /* of the mapping */
+	bool kept;    /* stays mapped after flows4_close() (flows4_keep_mapped()) */
 };
+
+/* From now on keep each table mapped for the next open (a loader's drains). */
+void flows4_keep_mapped(void);
 
 /* 0, or -1 (printed). */
 int flows4_open(const struct sensor_maps *m, int g, bool writable, struct flows4_view *v);
