@@ -392,10 +392,15 @@ int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *sn
 	return room_reset(m, g);
 }
 
+/*
+ * A table no flow took room from holds none (a slot is claimed only with
+ * room taken, and the room comes back only once the table is clear): it
+ * is not written, as a new mapping's first writes fault page by page.
+ */
 int gen_clear(const struct sensor_maps *m, int g)
 {
 	if (clear_totals(m, g) ||
-	    flows4_clear(m, g) || clear_hash(m->gen[g][GM_FLOWS6]) ||
+	    (flows_held(m, g) && flows4_clear(m, g)) || clear_hash(m->gen[g][GM_FLOWS6]) ||
 	    clear_hash(m->gen[g][GM_OVPORTS]) || clear_hash(m->gen[g][GM_BSCAT]) ||
 	    clear_hash(m->gen[g][GM_TAGGED]) || clear_hash(m->gen[g][GM_TAGOV]))
 		return -1;
