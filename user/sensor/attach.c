@@ -402,7 +402,8 @@ int sensor_open(struct sensor *s, const char *ifname,
 	maps_from_object(&s->maps, s->skel->obj);
 	prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
 	/* new maps: room for their flows before the first packet */
-	if (!s->adopted && (room_reset(&s->maps, 0) || room_reset(&s->maps, 1)))
+	if (!s->adopted && (room_reset(&s->maps, 0) || room_reset(&s->maps, 1) ||
+			    flows4_warm(&s->maps)))
 		goto fail;
 
 	if (s->adopted) {

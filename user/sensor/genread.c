@@ -86,7 +86,8 @@ static int flows_read(const struct sensor_maps *m, int g, struct snapshot *snap)
 		r.cap = (size_t)held;
 		r.flows = xmalloc(r.cap * sizeof(*r.flows));
 	}
-	err = read_flows4(m, g, &r);
+	/* no room taken: no slot claimed (and a table not mapped yet is not touched) */
+	err = held ? read_flows4(m, g, &r) : 0;
 	snap->nflows4 = r.n;
 	if (!err)
 		err = map_walk(m->gen[g][GM_FLOWS6], sizeof(struct ts_flow6_key),

@@ -145,6 +145,8 @@ int flows4_clear(const struct sensor_maps *m, int g);
  */
 struct ts_flow4_slot *flows4_slot(const struct flows4_view *v, const struct ts_flow4_key *k,
 				  bool claim);
+/* Touch every page of both (new, empty) tables through the kernel: 0 or -1. */
+int flows4_warm(const struct sensor_maps *m);
 /* Claimed slots. */
 size_t flows4_count(const struct flows4_view *v);
 
