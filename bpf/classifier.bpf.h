@@ -34,15 +34,23 @@ struct totals_inner {
 } totals_0 SEC(".maps"), totals_1 SEC(".maps");
 
 /*
- * The flows of each family. IPv4's are preallocated (the hot path of a
- * telescope); IPv6's are allocated as they come, so that the room the
- * two share (`room`, --max-sources in all) costs memory only once.
+ * The flows of each family. IPv4's are an open-addressing table of
+ * one-cache-line slots (include/telescope.h: struct ts_flow4_slot),
+ * TS_FLOW4_SLOTS_PER_SOURCE per --max-sources entry, preallocated (the
+ * hot path of a telescope); IPv6's a hash map allocated as flows come,
+ * so that the room the two share (`room`, --max-sources in all) costs
+ * memory only once. flows4's size is set by the loader
+ * (sensor/maps.c), so its inner maps may differ in size from this
+ * definition (BPF_F_INNER_MAP); the program finds it in `room`.
  */
+#define TS_FLOW4_SLOTS_DEFAULT (TS_FLOW4_SLOTS_PER_SOURCE * 524288)
+
 struct flows4_inner {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 524288); /* --max-sources */
-	__type(key, struct ts_flow4_key);
-	__type(value, struct ts_flow_val);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TS_FLOW4_SLOTS_DEFAULT);
+	__uint(map_flags, BPF_F_MMAPABLE | BPF_F_INNER_MAP);
+	__type(key, __u32);
+	__type(value, struct ts_flow4_slot);
 } flows4_0 SEC(".maps"), flows4_1 SEC(".maps");
 
 struct flows6_inner {
@@ -206,6 +214,86 @@ static __always_inline struct ts_flow_val *flow_find(void *outer, const void *ke
 	return v ? v : flow_create(inner, key, gen);
 }
 
+/* An IPv4 flow without a slot of its own: in flows6, marked IPv4. */
+static __always_inline struct ts_flow_val *flow4_spill(const struct ts_flow4_key *k,
+						       __u32 gen)
+{
+	struct ts_flow6_key k6 = { .proto = k->proto, .pad = TS_FAMILY_IPV4,
+				   .port = k->port };
+
+	__builtin_memcpy(k6.addr, k->addr, 4);
+	return flow_find(&flows6, &k6, gen);
+}
+
+/* What flow4_claim() made of a free slot. */
+enum claim { CLAIM_OURS, CLAIM_TAKEN, CLAIM_NO_ROOM };
+
+/*
+ * Claim the free slot whose key is *sk for key, if the generation has
+ * room for one more flow. Another CPU may claim it first: for the same
+ * key (then it is ours all the same) or for another (the room goes back
+ * and the probe goes on). Without room the key can still have been
+ * claimed here meanwhile; it cannot be further on, as a key takes the
+ * first free slot of its probe sequence and slots are never freed.
+ */
+static __always_inline enum claim flow4_claim(struct ts_room *r, __u64 *sk, __u64 key)
+{
+	__u64 have;
+
+	if (__sync_fetch_and_add(&r->free, -1) <= 0) {
+		__sync_fetch_and_add(&r->free, 1);
+		return *(volatile __u64 *)sk == key ? CLAIM_OURS : CLAIM_NO_ROOM;
+	}
+	have = __sync_val_compare_and_swap(sk, 0, key);
+	if (!have)
+		return CLAIM_OURS;
+	__sync_fetch_and_add(&r->free, 1);
+	return have == key ? CLAIM_OURS : CLAIM_TAKEN;
+}
+
+/*
+ * The flow's counters in flows4: the slot holding its key, or the first
+ * free one of its TS_FLOW4_PROBES (include/telescope.h), which it claims.
+ * NULL when the generation has no room left.
+ */
+static __always_inline struct ts_flow_val *flow4_find(const struct ts_flow4_key *k,
+						      __u32 gen)
+{
+	void *slots = bpf_map_lookup_elem(&flows4, &gen);
+	struct ts_room *r = bpf_map_lookup_elem(&room, &gen);
+	__u32 n, i;
+	__u64 key;
+
+	if (!slots || !r)
+		return NULL; /* cannot happen: both generations always exist */
+	n = r->slots;
+	if (!n)
+		return flow4_spill(k, gen);
+	__builtin_memcpy(&key, k, sizeof(key));
+	i = ts_flow4_home(key, n);
+	for (int p = 0; p < TS_FLOW4_PROBES; p++) {
+		struct ts_flow4_slot *s = bpf_map_lookup_elem(slots, &i);
+		__u64 have;
+
+		if (!s)
+			break;
+		have = *(volatile __u64 *)&s->key;
+		if (have == key)
+			return &s->val;
+		if (!have) {
+			enum claim c = flow4_claim(r, (__u64 *)&s->key, key);
+
+			if (c == CLAIM_OURS)
+				return &s->val;
+			if (c == CLAIM_NO_ROOM)
+				return NULL;
+		}
+		if (++i >= n)
+			i = 0;
+	}
+	return flow4_spill(k, gen);
+}
+
 /*
  * Add inc to a packed counter (include/telescope.h): if the add set the
  * carry flag of a field, move that flag's weight into the field's carry
@@ -319,10 +407,11 @@ static __always_inline void count_ip(struct ts_pkt *pkt, __u64 tags,
 	t->quote_mismatch += pkt->quote_mismatch;
 
 	if (pkt->family == TS_FAMILY_IPV4) {
-		struct ts_flow4_key k = { .proto = pkt->proto, .port = pkt->port };
+		struct ts_flow4_key k = { .proto = pkt->proto, .pad = TS_FLOW4_USED,
+					  .port = pkt->port };
 
 		__builtin_memcpy(k.addr, pkt->src, 4);
-		v = flow_find(&flows4, &k, gen);
+		v = flow4_find(&k, gen);
 	} else {
 		struct ts_flow6_key k = { .proto = pkt->proto, .port = pkt->port };
 

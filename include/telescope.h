@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #endif
 
-#define TELESCOPE_LAYOUT 4
+#define TELESCOPE_LAYOUT 5
 
 /* Address families as stored in keys (not AF_*: the kernel side has none). */
 #define TS_FAMILY_IPV4 4
@@ -52,21 +52,21 @@ enum ts_bs_kind {
  * One entry per (source address, protocol, destination port) seen in an
  * interval. Every per-source series (sources, countries, port_countries,
  * the `sources` columns) is derived from these maps, so the hot path
- * touches a single large hash map per packet: flows4 for IPv4 (an 8-byte
- * key, the commonest packet's), flows6 for IPv6. Together they hold at
- * most --max-sources entries (the `room` map keeps the count).
+ * touches one entry of one large map per packet: flows4 for IPv4 (an
+ * 8-byte key, the commonest packet's), flows6 for IPv6. Together they
+ * hold at most --max-sources entries (the `room` map keeps the count).
  */
 struct ts_flow4_key {
 	__u8 addr[4];
 	__u8 proto;    /* IP protocol number */
-	__u8 pad;
+	__u8 pad;      /* TS_FLOW4_USED in flows4's slots */
 	__u16 port;    /* TCP/UDP destination port, ICMP type; host order */
 };
 
 struct ts_flow6_key {
 	__u8 addr[16];
 	__u8 proto;
-	__u8 pad;
+	__u8 pad;      /* 0; TS_FAMILY_IPV4 for an IPv4 flow flows4 had no slot for */
 	__u16 port;
 };
 
@@ -122,6 +122,45 @@ struct ts_flow_val {
 
 #define TS_LABELS_GEN_MASK 0x7fULL
 
+/*
+ * flows4 is not a kernel hash map but an open-addressing table in an
+ * array of 64-byte slots, each a key and its counters in one cache line:
+ * a packet costs one cache miss, where a hash map costs one for the
+ * bucket and one or two for the element (48 bytes of header, then key
+ * and value). A flow's slot is the first free or matching one of the
+ * TS_FLOW4_PROBES slots from ts_flow4_home(); a slot is claimed by one
+ * compare-and-swap of its key (0: free; a claimed key has pad =
+ * TS_FLOW4_USED, so it is never 0) and never freed during an interval,
+ * so a key once found stays where it was found. The table has
+ * TS_FLOW4_SLOTS_PER_SOURCE slots per --max-sources entry, so it is at
+ * most half full and a probe sequence is 1.5 slots long on average; a
+ * flow whose TS_FLOW4_PROBES slots are all taken by other keys (at a
+ * full table, about 3 in 10,000) is counted in flows6 instead, under a
+ * key with pad = TS_FAMILY_IPV4. The table's size is in the generation's
+ * `room` entry (ts_room.slots). The loader reads and clears the table
+ * through a memory map of the array (BPF_F_MMAPABLE).
+ */
+#define TS_FLOW4_USED 1
+#define TS_FLOW4_PROBES 16
+#define TS_FLOW4_SLOTS_PER_SOURCE 2
+
+struct ts_flow4_slot {
+	struct ts_flow4_key key;
+	struct ts_flow_val val;
+	__u64 spare; /* to 64 bytes: a slot never straddles two cache lines */
+};
+
+_Static_assert(sizeof(struct ts_flow4_slot) == 64, "a flows4 slot is one cache line");
+
+/* A key's first slot of `slots`: a 64-bit mix, then a multiply-shift into range. */
+static inline __u32 ts_flow4_home(__u64 key, __u32 slots)
+{
+	key ^= key >> 32;
+	key *= 0xd6e8feb86659fd93ULL;
+	key ^= key >> 32;
+	return (__u32)(((key & 0xffffffffULL) * slots) >> 32);
+}
+
 /* Unpacked counters: what user space makes of a flow (and ovports' value). */
 struct ts_counts {
 	__u64 packets;
@@ -131,10 +170,16 @@ struct ts_counts {
 	__u64 tagged;
 };
 
-/* Free flow entries of each generation, counted down by the program. */
+/*
+ * Free flow entries of each generation, counted down by the program, and
+ * the size of its flows4 table (the loader sets both while the
+ * generation is empty: room_reset(); a table of 0 slots is never used).
+ */
 struct ts_room {
 	__s64 free;
-	__u64 pad[7]; /* a cache line of its own for each generation */
+	__u32 slots;
+	__u32 pad0;
+	__u64 pad[6]; /* a cache line of its own for each generation */
 };
 
 /* Packets whose flow did not fit: still counted by port (ports.csv). */

@@ -88,12 +88,18 @@ static void expect_gen_empty(struct fixture *f, int g)
 	struct ts_room room;
 
 	assert_memory_equal(&t, &zero, sizeof(t));
-	for (int i = GM_FLOWS4; i < GM_COUNT; i++)
+	struct flows4_view slots;
+
+	for (int i = GM_FLOWS6; i < GM_COUNT; i++)
 		if (map_count(f->maps.gen[g][i]) != 0)
 			fail_msg("generation %d: map %d (enum gen_map) holds %ld entries",
 				 g, i, map_count(f->maps.gen[g][i]));
+	assert_int_equal(flows4_open(&f->maps, g, false, &slots), 0);
+	if (flows4_count(&slots))
+		fail_msg("generation %d: flows4 holds %zu flows", g, flows4_count(&slots));
+	flows4_close(&slots);
 	/* and all its room for new flows back */
-	assert_int_equal(bpf_obj_get_info_by_fd(f->maps.gen[g][GM_FLOWS4], &info, &len), 0);
+	assert_int_equal(bpf_obj_get_info_by_fd(f->maps.gen[g][GM_FLOWS6], &info, &len), 0);
 	assert_int_equal(bpf_map_lookup_elem(f->maps.room_fd, &key, &room), 0);
 	assert_int_equal(room.free, info.max_entries);
 }

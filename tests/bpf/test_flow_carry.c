@@ -66,15 +66,22 @@ static struct ts_flow4_key flow_key(void)
 static void run_from(struct telescope_bpf *skel, const struct ts_flow_val *seed,
 		     __u32 n, struct ts_flow_val *after, size_t *ip_len)
 {
-	int fd = bpf_map__fd(skel->maps.flows4_0);
 	struct ts_flow4_key k = flow_key();
 	uint8_t frame[PB_MAX_FRAME];
+	struct ts_flow4_slot *s;
+	struct sensor_maps m;
+	struct flows4_view t;
 	size_t len;
 
 	*ip_len = mirai_frame(frame, &len);
-	assert_int_equal(bpf_map_update_elem(fd, &k, seed, BPF_NOEXIST), 0);
+	maps_from_object(&m, skel->obj);
+	assert_int_equal(flows4_open(&m, 0, true, &t), 0);
+	s = flows4_slot(&t, &k, true);
+	assert_non_null(s);
+	s->val = *seed;
 	assert_int_equal(bpftest_run(skel, frame, len, n), XDP_DROP);
-	assert_int_equal(bpf_map_lookup_elem(fd, &k, after), 0);
+	*after = s->val;
+	flows4_close(&t);
 }
 
 static void packets_and_bytes_carry(void **state)

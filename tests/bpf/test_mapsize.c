@@ -75,10 +75,6 @@ static void failed_map_named(void **state)
 		struct map_sizes sz;
 		const char *map, *line;
 	} cases[] = {
-		{ { .max_sources = TS_MAX_HASH_ENTRIES + 1 }, "flows4_0",
-		  "cannot create the map flows4_0 for --max-sources 134217729: the "
-		  "kernel refuses a map of so many entries (Argument list too long); "
-		  "lower --max-sources" },
 		{ { .max_tagged = TS_MAX_HASH_ENTRIES + 1 }, "tagged_0",
 		  "cannot create the map tagged_0 for --max-tagged 134217729: the "
 		  "kernel refuses a map of so many entries (Argument list too long); "

@@ -82,6 +82,8 @@ static int create(enum bpf_map_type type, const char *name, __u32 key,
 
 	if (type == BPF_MAP_TYPE_LPM_TRIE)
 		o.map_flags = BPF_F_NO_PREALLOC;
+	if (type == BPF_MAP_TYPE_ARRAY && value == sizeof(struct ts_flow4_slot))
+		o.map_flags = BPF_F_MMAPABLE | BPF_F_INNER_MAP;
 	if (inner_fd >= 0)
 		o.inner_map_fd = (__u32)inner_fd;
 	fd = bpf_map_create(type, name, key, value, entries, &o);
@@ -111,9 +113,14 @@ static void make_generation(struct pins *p, const struct shape *sh, int g,
 			    (__u32)((int)sizeof(struct ts_totals) + sh->totals_delta), 1, -1);
 	pin(p, name, *totals_fd);
 	snprintf(name, sizeof(name), "flows4_%d", g);
-	*flows_fd = create(BPF_MAP_TYPE_HASH, name, sizeof(struct ts_flow4_key),
-			   (__u32)((int)sizeof(struct ts_flow_val) + sh->counts_delta +
-				   (g ? sh->flows1_delta : 0)), 16384, -1);
+	if (sh->layout == TELESCOPE_LAYOUT) /* this layout's table of slots */
+		*flows_fd = create(BPF_MAP_TYPE_ARRAY, name, 4,
+				   (__u32)((int)sizeof(struct ts_flow4_slot) +
+					   (g ? sh->flows1_delta : 0)), 32768, -1);
+	else /* the hash map of layouts up to 4 */
+		*flows_fd = create(BPF_MAP_TYPE_HASH, name, sizeof(struct ts_flow4_key),
+				   (__u32)((int)sizeof(struct ts_flow_val) + sh->counts_delta +
+					   (g ? sh->flows1_delta : 0)), 16384, -1);
 	pin(p, name, *flows_fd);
 	snprintf(name, sizeof(name), "flows6_%d", g);
 	fd = create(BPF_MAP_TYPE_HASH, name, sizeof(struct ts_flow6_key),
@@ -355,8 +362,8 @@ static void one_map_differs(void **state)
 	const struct shape sh = { .layout = TELESCOPE_LAYOUT, .flows1_delta = 8 };
 	char why[128];
 
-	snprintf(why, sizeof(why), "(flows4_1: map type %u, %zu-byte keys, %zu-byte values;",
-		 BPF_MAP_TYPE_HASH, sizeof(struct ts_flow4_key), sizeof(struct ts_flow_val) + 8);
+	snprintf(why, sizeof(why), "(flows4_1: map type %u, 4-byte keys, %zu-byte values;",
+		 BPF_MAP_TYPE_ARRAY, sizeof(struct ts_flow4_slot) + 8);
 	refused_then_removed(p, &sh, -EPROTO, why);
 }
 

@@ -41,23 +41,29 @@ __u32 bpftest_run(struct telescope_bpf *skel, const uint8_t *frame, size_t len,
 int bpftest_flow(struct telescope_bpf *skel, int g, const struct ts_flow_key *k,
 		 struct ts_counts *c)
 {
+	struct ts_flow6_key k6 = { .proto = k->proto, .port = k->port };
 	struct sensor_maps m;
 	struct ts_flow_val v;
-	int err;
 
 	maps_from_object(&m, skel->obj);
 	if (k->family == TS_FAMILY_IPV4) {
 		struct ts_flow4_key k4 = { .proto = k->proto, .port = k->port };
+		const struct ts_flow4_slot *s;
+		struct flows4_view t;
 
 		memcpy(k4.addr, k->addr, 4);
-		err = bpf_map_lookup_elem(m.gen[g][GM_FLOWS4], &k4, &v);
-	} else {
-		struct ts_flow6_key k6 = { .proto = k->proto, .port = k->port };
-
-		memcpy(k6.addr, k->addr, 16);
-		err = bpf_map_lookup_elem(m.gen[g][GM_FLOWS6], &k6, &v);
+		if (flows4_open(&m, g, false, &t))
+			return -1;
+		s = flows4_slot(&t, &k4, false);
+		if (s)
+			ts_flow_counts(&s->val, c);
+		flows4_close(&t);
+		if (s)
+			return 0;
+		k6.pad = TS_FAMILY_IPV4; /* no slot: in flows6, marked IPv4 */
 	}
-	if (err)
+	memcpy(k6.addr, k->addr, k->family == TS_FAMILY_IPV4 ? 4 : 16);
+	if (bpf_map_lookup_elem(m.gen[g][GM_FLOWS6], &k6, &v))
 		return -1;
 	ts_flow_counts(&v, c);
 	return 0;
@@ -81,6 +87,13 @@ size_t bpftest_flow_entries(struct telescope_bpf *skel, int g)
 {
 	struct sensor_maps m;
 
+	struct flows4_view t;
+	size_t n4;
+
 	maps_from_object(&m, skel->obj);
-	return bpftest_entries(m.gen[g][GM_FLOWS4]) + bpftest_entries(m.gen[g][GM_FLOWS6]);
+	if (flows4_open(&m, g, false, &t))
+		return (size_t)-1;
+	n4 = flows4_count(&t);
+	flows4_close(&t);
+	return n4 + bpftest_entries(m.gen[g][GM_FLOWS6]);
 }

@@ -46,7 +46,7 @@ struct fz_verdict {
 	__u32 action;
 	unsigned flows4, flows6, bscat, tagged;
 	__s64 room_taken;        /* of the generation's room for flows */
-	struct ts_flow4_key f4;  /* the IPv4 flow entry, as the map holds it */
+	struct ts_flow4_key f4;  /* the IPv4 flow entry, as its slot holds it */
 	struct ts_flow6_key f6;  /* or the IPv6 one */
 	struct ts_flow_val fv;   /* its packed counters, raw */
 	struct ts_bs_key bk;
@@ -67,7 +67,7 @@ struct telescope_bpf;
 
 struct fz_kernel {
 	struct telescope_bpf *skel;
-	int prog, totals, flows4, flows6, bscat, tagged;
+	int prog, totals, flows6, bscat, tagged;
 	struct sensor_maps maps; /* for the room of generation 0 */
 	struct ts_totals seen; /* totals so far: a frame's are the change */
 };

@@ -37,7 +37,6 @@ void fz_kernel_open(struct fz_kernel *k, const char *rules_path,
 	k->prog = bpf_program__fd(k->skel->progs.xdp_telescope);
 	k->totals = s.gen[0][GM_TOTALS];
 	k->maps = s;
-	k->flows4 = s.gen[0][GM_FLOWS4];
 	k->flows6 = s.gen[0][GM_FLOWS6];
 	k->bscat = s.gen[0][GM_BSCAT];
 	k->tagged = s.gen[0][GM_TAGGED];
@@ -98,6 +97,31 @@ static int take(int fd, void *key, size_t ksz, void *val, size_t vsz,
 	}
 }
 
+/* Take every claimed slot out of flows4: how many, the first one in key and val. */
+static int take_slots(const struct sensor_maps *m, struct ts_flow4_key *key,
+		      struct ts_flow_val *val, unsigned *n)
+{
+	struct flows4_view t;
+
+	*n = 0;
+	if (flows4_open(m, 0, true, &t))
+		return -1;
+	for (size_t i = 0; i < t.slots; i++) {
+		__u64 claimed;
+
+		memcpy(&claimed, &t.slot[i].key, sizeof(claimed));
+		if (!claimed)
+			continue;
+		if (!(*n)++) {
+			*key = t.slot[i].key;
+			*val = t.slot[i].val;
+		}
+		memset(&t.slot[i], 0, sizeof(t.slot[i]));
+	}
+	flows4_close(&t);
+	return 0;
+}
+
 int fz_kernel_run(struct fz_kernel *k, const uint8_t *frame, size_t len,
 		  struct fz_verdict *v)
 {
@@ -115,7 +139,7 @@ int fz_kernel_run(struct fz_kernel *k, const uint8_t *frame, size_t len,
 	for (size_t i = 0; i < sizeof(now) / sizeof(__u64); i++)
 		d[i] = a[i] - b[i];
 	k->seen = now;
-	if (take(k->flows4, &v->f4, sizeof(v->f4), &v->fv, sizeof(v->fv), &v->flows4) ||
+	if (take_slots(&k->maps, &v->f4, &v->fv, &v->flows4) ||
 	    take(k->flows6, &v->f6, sizeof(v->f6), &v->fv, sizeof(v->fv), &v->flows6) ||
 	    take(k->bscat, &v->bk, sizeof(v->bk), &v->bn, sizeof(v->bn), &v->bscat) ||
 	    take(k->tagged, &v->tk, sizeof(v->tk), &v->tn, sizeof(v->tn), &v->tagged))

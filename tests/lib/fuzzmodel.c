@@ -81,6 +81,7 @@ static void count_ip(struct fz_verdict *v, const struct ts_pkt *p, __u64 tags)
 		v->flows4 = 1;
 		memcpy(v->f4.addr, p->src, 4);
 		v->f4.proto = p->proto;
+		v->f4.pad = TS_FLOW4_USED;
 		v->f4.port = p->port;
 	} else {
 		v->flows6 = 1;

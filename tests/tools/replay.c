@@ -26,11 +26,11 @@
 #define MAX_FRAME 16384
 
 /* Deterministic hash maps: the counting maps and the templates of their
- * ARRAY_OF_MAPS (whose flags must match the inner maps'). */
+ * ARRAY_OF_MAPS (whose flags must match the inner maps'). flows4 is a
+ * table whose slots depend on its keys alone. */
 static void zero_seed(struct bpf_object *obj)
 {
-	static const char *const names[] = { "flows4", "flows6", "bscat", "tagged", "tagov",
-					     "ovports" };
+	static const char *const names[] = { "flows6", "bscat", "tagged", "tagov", "ovports" };
 	char name[32];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -184,7 +184,8 @@ static int check_pinned_compat(const char *dir, const char *ifname,
 	}
 
 	struct { const char *name; __u32 want; const char *flag; } sizes[] = {
-		{ "flows4_0", sz->max_sources, "--max-sources" },
+		/* flows4_0 is made TS_FLOW4_SLOTS_PER_SOURCE times as large */
+		{ "flows6_0", sz->max_sources, "--max-sources" },
 		{ "bscat_0", sz->max_backscatter, "--max-backscatter" },
 		{ "tagged_0", sz->max_tagged, "--max-tagged" },
 		{ "labels", sz->max_labels, "--max-labels" },
@@ -401,7 +402,8 @@ int sensor_open(struct sensor *s, const char *ifname,
 	maps_from_object(&s->maps, s->skel->obj);
 	prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
 	/* new maps: room for their flows before the first packet */
-	if (!s->adopted && (room_reset(&s->maps, 0) || room_reset(&s->maps, 1)))
+	if (!s->adopted && (room_reset(&s->maps, 0) || room_reset(&s->maps, 1) ||
+			    flows4_warm(&s->maps)))
 		goto fail;
 
 	if (s->adopted) {

@@ -32,7 +32,7 @@ static const struct pinned_map {
 	{ "ctl", 1, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ts_ctl) },
 	{ "totals", 1, BPF_MAP_TYPE_ARRAY_OF_MAPS, sizeof(__u32), sizeof(__u32) },
 	{ "totals", 2, BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(struct ts_totals) },
-	{ "flows4", 2, BPF_MAP_TYPE_HASH, sizeof(struct ts_flow4_key), sizeof(struct ts_flow_val) },
+	{ "flows4", 2, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ts_flow4_slot) },
 	{ "flows6", 2, BPF_MAP_TYPE_HASH, sizeof(struct ts_flow6_key), sizeof(struct ts_flow_val) },
 	{ "room", 1, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct ts_room) },
 	{ "ovports", 2, BPF_MAP_TYPE_HASH, sizeof(struct ts_port_key), sizeof(struct ts_counts) },

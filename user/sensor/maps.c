@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +52,13 @@ static int set_size(struct bpf_object *obj, const char *name, int generations, _
 
 int maps_set_sizes(struct bpf_object *obj, const struct map_sizes *sz)
 {
-	return set_size(obj, "flows4", 2, sz->max_sources) ||
+	__u32 slots = TS_FLOW4_SLOTS_PER_SOURCE * sz->max_sources;
+
+	if (sz->max_sources > UINT32_MAX / TS_FLOW4_SLOTS_PER_SOURCE) {
+		errno = E2BIG;
+		return -1;
+	}
+	return set_size(obj, "flows4", 2, slots) ||
 	       set_size(obj, "flows6", 2, sz->max_sources) ||
 	       set_size(obj, "bscat", 2, sz->max_backscatter) ||
 	       set_size(obj, "tagged", 2, sz->max_tagged) ||
@@ -294,79 +300,36 @@ static int delete_keys(int fd, const void *recs, size_t n, size_t rec,
 #define DELETE_KEYS(fd, arr, n) \
 	delete_keys(fd, arr, n, sizeof((arr)[0]), sizeof((arr)[0].key))
 
-/* One thread's share of the flows to delete: [from, to) of the snapshot. */
-struct flow_deleter {
-	int fd4, fd6;
-	const struct flow_entry *flows;
-	size_t from, to;
-	int err;
-};
-
-/* Delete a share of the flows just read, each from its family's map. */
-static void *delete_flow_share(void *arg)
+/*
+ * Delete the flows6 entries just read (snap->flows from nflows4 on):
+ * IPv6 flows, and the IPv4 flows flows4 had no slot for.
+ */
+static int delete_flows6(const struct sensor_maps *m, int g, const struct snapshot *snap)
 {
-	struct flow_deleter *d = arg;
-	struct ts_flow4_key *k4 = xmalloc(MAP_BATCH * sizeof(*k4));
 	struct ts_flow6_key *k6 = xmalloc(MAP_BATCH * sizeof(*k6));
-	__u32 n4 = 0, n6 = 0;
+	__u32 n6 = 0;
+	int err = 0;
 
-	for (size_t i = d->from; i <= d->to && !d->err; i++) {
-		const struct ts_flow_key *k = i < d->to ? &d->flows[i].key : NULL;
+	for (size_t i = snap->nflows4; i <= snap->nflows && !err; i++) {
+		const struct ts_flow_key *k = i < snap->nflows ? &snap->flows[i].key : NULL;
 
-		if (k && k->family == TS_FAMILY_IPV4) {
-			k4[n4] = (struct ts_flow4_key){ .proto = k->proto, .port = k->port };
-			memcpy(k4[n4++].addr, k->addr, 4);
-		} else if (k) {
-			k6[n6] = (struct ts_flow6_key){ .proto = k->proto, .port = k->port };
-			memcpy(k6[n6++].addr, k->addr, 16);
+		if (k) {
+			bool v4 = k->family == TS_FAMILY_IPV4;
+
+			k6[n6] = (struct ts_flow6_key){ .proto = k->proto, .port = k->port,
+							.pad = v4 ? TS_FAMILY_IPV4 : 0 };
+			memcpy(k6[n6++].addr, k->addr, v4 ? 4 : 16);
 		}
 		/* a batch when full, and the rest after the last entry */
-		if (n4 && (n4 == MAP_BATCH || !k)) {
-			d->err = bpf_map_delete_batch(d->fd4, k4, &n4, NULL) ? errno : 0;
-			n4 = 0;
-		}
-		if (n6 && (n6 == MAP_BATCH || !k) && !d->err) {
-			d->err = bpf_map_delete_batch(d->fd6, k6, &n6, NULL) ? errno : 0;
+		if (n6 && (n6 == MAP_BATCH || !k)) {
+			err = bpf_map_delete_batch(m->gen[g][GM_FLOWS6], k6, &n6, NULL) ? errno : 0;
 			n6 = 0;
 		}
 	}
-	free(k4);
 	free(k6);
-	return NULL;
-}
-
-/*
- * Delete the flows just read. A million deletes are the longest step of
- * clearing, and each takes only its bucket's lock: two threads, each
- * with half of the keys, do it in about half the time.
- */
-static int delete_flows(const struct sensor_maps *m, int g, const struct snapshot *snap)
-{
-	struct flow_deleter half[2];
-	pthread_t second;
-	bool threaded;
-
-	for (int h = 0; h < 2; h++)
-		half[h] = (struct flow_deleter){
-			.fd4 = m->gen[g][GM_FLOWS4], .fd6 = m->gen[g][GM_FLOWS6],
-			.flows = snap->flows, .from = h ? snap->nflows / 2 : 0,
-			.to = h ? snap->nflows : snap->nflows / 2,
-		};
-	threaded = snap->nflows >= 2 * MAP_BATCH &&
-		   !pthread_create(&second, NULL, delete_flow_share, &half[1]);
-	if (!threaded) { /* few flows, or no thread: all of them here */
-		half[0].to = snap->nflows;
-		half[1].from = half[1].to;
-	}
-	delete_flow_share(&half[0]);
-	if (threaded)
-		pthread_join(second, NULL);
-	for (int h = 0; h < 2; h++)
-		if (half[h].err) {
-			pr_err("cannot clear a flow map: %s", strerror(half[h].err));
-			return -1;
-		}
-	return 0;
+	if (err)
+		pr_err("cannot clear a flow map: %s", strerror(err));
+	return err ? -1 : 0;
 }
 
 int room_reset(const struct sensor_maps *m, int g)
@@ -375,12 +338,21 @@ int room_reset(const struct sensor_maps *m, int g)
 	__u32 len = sizeof(info), key = (__u32)g;
 	struct ts_room r = { 0 };
 
-	if (bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS4], &info, &len) ||
+	/* flows6 holds --max-sources entries, the room of both families */
+	if (bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS6], &info, &len) ||
 	    map_has_sizes(m->room_fd, sizeof(key), sizeof(r))) {
 		pr_err("cannot inspect the flow map: %s", strerror(errno));
 		return -1;
 	}
 	r.free = info.max_entries;
+	/* and the size of its flows4, which the program's probes take */
+	memset(&info, 0, sizeof(info));
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS4], &info, &len)) {
+		pr_err("cannot inspect the flow map: %s", strerror(errno));
+		return -1;
+	}
+	r.slots = info.max_entries;
 	if (bpf_map_update_elem(m->room_fd, &key, &r, BPF_ANY)) {
 		pr_err("cannot reset the flow room: %s", strerror(errno));
 		return -1;
@@ -410,7 +382,8 @@ static int clear_totals(const struct sensor_maps *m, int g)
 
 int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *snap)
 {
-	if (clear_totals(m, g) || delete_flows(m, g, snap) ||
+	if (clear_totals(m, g) || (snap->nflows4 && flows4_clear(m, g)) ||
+	    delete_flows6(m, g, snap) ||
 	    DELETE_KEYS(m->gen[g][GM_OVPORTS], snap->ovports, snap->novports) ||
 	    DELETE_KEYS(m->gen[g][GM_BSCAT], snap->bs, snap->nbs) ||
 	    DELETE_KEYS(m->gen[g][GM_TAGGED], snap->tags, snap->ntags) ||
@@ -419,10 +392,15 @@ int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *sn
 	return room_reset(m, g);
 }
 
+/*
+ * A table no flow took room from holds none (a slot is claimed only with
+ * room taken, and the room comes back only once the table is clear): it
+ * is not written, as a new mapping's first writes fault page by page.
+ */
 int gen_clear(const struct sensor_maps *m, int g)
 {
 	if (clear_totals(m, g) ||
-	    clear_hash(m->gen[g][GM_FLOWS4]) || clear_hash(m->gen[g][GM_FLOWS6]) ||
+	    (flows_held(m, g) && flows4_clear(m, g)) || clear_hash(m->gen[g][GM_FLOWS6]) ||
 	    clear_hash(m->gen[g][GM_OVPORTS]) || clear_hash(m->gen[g][GM_BSCAT]) ||
 	    clear_hash(m->gen[g][GM_TAGGED]) || clear_hash(m->gen[g][GM_TAGOV]))
 		return -1;

@@ -14,17 +14,21 @@ static const struct sized_map {
 	const char *name;   /* without the generation's _0 / _1 */
 	int generations;
 	const char *option;
-	__u32 key_size, value_size;
+	__u32 type, flags, key_size, value_size;
+	__u32 per_unit;     /* entries per unit of the option */
 	bool prealloc;      /* all entries allocated at load */
 } sized_maps[] = {
 	/* both families share --max-sources entries (the room map) */
-	{ "flows4", 2, "--max-sources", sizeof(struct ts_flow4_key),
-	  sizeof(struct ts_flow_val), true },
-	{ "flows6", 2, "--max-sources", sizeof(struct ts_flow6_key),
-	  sizeof(struct ts_flow_val), false },
-	{ "bscat", 2, "--max-backscatter", sizeof(struct ts_bs_key), sizeof(__u64), true },
-	{ "tagged", 2, "--max-tagged", sizeof(struct ts_tag_key), sizeof(__u64), true },
-	{ "labels", 1, "--max-labels", sizeof(struct ts_label_key), sizeof(__u64), false },
+	{ "flows4", 2, "--max-sources", BPF_MAP_TYPE_ARRAY, BPF_F_MMAPABLE, sizeof(__u32),
+	  sizeof(struct ts_flow4_slot), TS_FLOW4_SLOTS_PER_SOURCE, true },
+	{ "flows6", 2, "--max-sources", BPF_MAP_TYPE_HASH, BPF_F_NO_PREALLOC,
+	  sizeof(struct ts_flow6_key), sizeof(struct ts_flow_val), 1, false },
+	{ "bscat", 2, "--max-backscatter", BPF_MAP_TYPE_HASH, 0, sizeof(struct ts_bs_key),
+	  sizeof(__u64), 1, true },
+	{ "tagged", 2, "--max-tagged", BPF_MAP_TYPE_HASH, 0, sizeof(struct ts_tag_key),
+	  sizeof(__u64), 1, true },
+	{ "labels", 1, "--max-labels", BPF_MAP_TYPE_LPM_TRIE, BPF_F_NO_PREALLOC,
+	  sizeof(struct ts_label_key), sizeof(__u64), 1, false },
 };
 #define NSIZED (sizeof(sized_maps) / sizeof(sized_maps[0]))
 
@@ -64,8 +68,8 @@ unsigned long long map_memlock(int fd)
 static unsigned long long probe_memlock(const struct sized_map *m, __u32 entries)
 {
 	unsigned long long v;
-	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "ts_probe", m->key_size,
-				m->value_size, entries, NULL);
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = m->flags);
+	int fd = bpf_map_create(m->type, "ts_probe", m->key_size, m->value_size, entries, &o);
 
 	if (fd < 0)
 		return 0;
@@ -75,15 +79,15 @@ static unsigned long long probe_memlock(const struct sized_map *m, __u32 entries
 }
 
 /*
- * What one more entry costs, from two small maps of the same key and
- * value: the kernel's per-entry overhead differs between versions, so it
+ * What one more unit of the map's option costs, from two small maps of
+ * the same type, key and value: the kernel's per-entry overhead differs between versions, so it
  * is measured rather than assumed. 0 if it cannot be measured.
  */
 static unsigned long long entry_cost(const struct sized_map *m)
 {
 	unsigned long long small = probe_memlock(m, 1024), big = probe_memlock(m, 2048);
 
-	return small && big > small ? (big - small) / 1024 : 0;
+	return small && big > small ? (big - small) / 1024 * m->per_unit : 0;
 }
 
 /* MemAvailable in bytes, 0 if unknown. */

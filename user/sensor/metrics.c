@@ -188,7 +188,7 @@ static void drains(struct strbuf *out, const struct metrics_source *src)
 static void maps(struct strbuf *out, const struct metrics_source *src)
 {
 	static const struct { const char *name; enum gen_map map; } m[3] = {
-		{ "flows", GM_FLOWS4 } /* with flows6: one room */, { "backscatter", GM_BSCAT }, { "tagged", GM_TAGGED },
+		{ "flows", GM_FLOWS6 } /* --max-sources: the room of both families */, { "backscatter", GM_BSCAT }, { "tagged", GM_TAGGED },
 	};
 	char num[24];
 

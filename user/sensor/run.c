@@ -413,6 +413,7 @@ int cmd_run(int argc, char **argv)
 		snprintf(r.sensor_name, sizeof(r.sensor_name), "sensor");
 	ts_quiet_libbpf();
 	drain_keep_memory();
+	flows4_keep_mapped();
 
 	if (output_init(&r.out, r.out_dir, ifname, r.gzip))
 		return 1;

@@ -52,6 +52,7 @@ struct snapshot {
 	struct ts_totals totals;
 	struct flow_entry *flows;
 	size_t nflows;
+	size_t nflows4; /* the first of them, from flows4's slots (the rest from flows6) */
 	struct port_entry *ovports;
 	size_t novports;
 	struct bs_entry *bs;

@@ -31,17 +31,19 @@ static void print_totals(const char *label, const struct ts_totals *t)
 	       (unsigned long long)t->tagged, (unsigned long long)t->tag_overflow);
 }
 
-/* Entries of a map (and of a second one that shares its room, or -1). */
-static void print_fill(const char *what, int fd, int also)
+/*
+ * The fill of a map: n of its capacity entries, and the memory of it
+ * (and of a second map that shares its room, or -1).
+ */
+static void print_fill(const char *what, long n, int fd, int also)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	long n = map_count(fd), more = also >= 0 ? map_count(also) : 0;
 	unsigned long long mem = map_memlock(fd) + (also >= 0 ? map_memlock(also) : 0);
+	int cap_fd = also >= 0 ? also : fd;
 
-	if (n < 0 || more < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+	if (n < 0 || bpf_obj_get_info_by_fd(cap_fd, &info, &len))
 		return;
-	n += more;
 	printf("  %-9s %ld of %u entries (%.1f%%) in the current interval, "
 	       "%.1f MiB per generation\n", what, n, info.max_entries,
 	       info.max_entries ? 100.0 * (double)n / info.max_entries : 0.0,
@@ -109,10 +111,13 @@ static int show(const char *ifname)
 		       (unsigned long long)per_tag[b]);
 	}
 	printf("\n");
-	/* IPv4 and IPv6 flows share the room of --max-sources */
-	print_fill("flows", s.maps.gen[active][GM_FLOWS4], s.maps.gen[active][GM_FLOWS6]);
-	print_fill("bscat", s.maps.gen[active][GM_BSCAT], -1);
-	print_fill("tagged", s.maps.gen[active][GM_TAGGED], -1);
+	/* IPv4 and IPv6 flows share the room of --max-sources, flows6's size */
+	print_fill("flows", flows_held(&s.maps, active), s.maps.gen[active][GM_FLOWS4],
+		   s.maps.gen[active][GM_FLOWS6]);
+	print_fill("bscat", map_count(s.maps.gen[active][GM_BSCAT]),
+		   s.maps.gen[active][GM_BSCAT], -1);
+	print_fill("tagged", map_count(s.maps.gen[active][GM_TAGGED]),
+		   s.maps.gen[active][GM_TAGGED], -1);
 	printf("  pins      %s\n", s.pin_dir);
 	int ok = s.link_fd >= 0 && s.ifindex;
 	sensor_close(&s);
