@@ -107,10 +107,7 @@ static int take_slots(const struct sensor_maps *m, struct ts_flow4_key *key,
 	if (flows4_open(m, 0, true, &t))
 		return -1;
 	for (size_t i = 0; i < t.slots; i++) {
-		__u64 claimed;
-
-		memcpy(&claimed, &t.slot[i].key, sizeof(claimed));
-		if (!claimed)
+		if (!flows4_claimed(&t.slot[i]))
 			continue;
 		if (!(*n)++) {
 			*key = t.slot[i].key;

@@ -158,12 +158,8 @@ size_t flows4_count(const struct flows4_view *v)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < v->slots; i++) {
-		__u64 key;
-
-		memcpy(&key, &v->slot[i].key, sizeof(key));
-		n += key != 0;
-	}
+	for (size_t i = 0; i < v->slots; i++)
+		n += flows4_claimed(&v->slot[i]);
 	return n;
 }
 

@@ -56,10 +56,8 @@ static int read_flows4(const struct sensor_maps *m, int g, struct flow_reader *r
 	for (size_t i = 0; i < t.slots; i++) {
 		const struct ts_flow4_slot *s = &t.slot[i];
 		struct flow_entry *f;
-		__u64 key;
 
-		memcpy(&key, &s->key, sizeof(key));
-		if (!key)
+		if (!flows4_claimed(s))
 			continue;
 		f = next_flow(r, TS_FAMILY_IPV4);
 		memcpy(f->key.addr, s->key.addr, sizeof(s->key.addr));

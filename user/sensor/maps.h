@@ -150,4 +150,13 @@ int flows4_warm(const struct sensor_maps *m);
 /* Claimed slots. */
 size_t flows4_count(const struct flows4_view *v);
 
+/* Has a flow claimed this slot? (A free slot is all zero; a claimed key never is.) */
+static inline bool flows4_claimed(const struct ts_flow4_slot *s)
+{
+	__u64 key;
+
+	__builtin_memcpy(&key, &s->key, sizeof(key));
+	return key != 0;
+}
+
 #endif

@@ -80,8 +80,9 @@ static unsigned long long probe_memlock(const struct sized_map *m, __u32 entries
 
 /*
  * What one more unit of the map's option costs, from two small maps of
- * the same type, key and value: the kernel's per-entry overhead differs between versions, so it
- * is measured rather than assumed. 0 if it cannot be measured.
+ * the same type, key and value: the kernel's per-entry overhead differs
+ * between versions, so it is measured rather than assumed. 0 if it
+ * cannot be measured.
  */
 static unsigned long long entry_cost(const struct sized_map *m)
 {
