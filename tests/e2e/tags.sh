@@ -69,6 +69,22 @@ sys.exit(1 if errors else 0)
 PYEOF
 }
 
+# status_while_sending PID: `status` again and again while PID sends;
+# the packets it shows never go down, though drains keep moving counts
+# out of a generation into what was drained behind its back.
+status_while_sending() {
+	local pid=$1 n=0 last=0 now
+	while kill -0 "$pid" 2>/dev/null; do
+		now=$(in_sensor "$TS_BIN" status "$SENSOR_IF" |
+			sed -n 's/^  total *packets \([0-9]*\),.*/\1/p')
+		[ -n "$now" ] || { kill "$pid"; lab_fail "status shows no total packets"; }
+		[ "$now" -ge "$last" ] || { kill "$pid"
+			lab_fail "status showed $now packets after $last: a drain hid some"; }
+		last=$now n=$((n + 1))
+	done
+	echo "status: $n readings while sending, never fewer packets than before"
+}
+
 # check_tags OUT ACCOUNT: tags.csv against the account.
 check_tags() {
 	python3 - "$@" <<'PYEOF'
@@ -186,7 +202,9 @@ drops_before=$(lab_wire_drops)
 echo "phase 1: the tags mix for 4 s"
 lab_start_loader "$log" "${run_args[@]}"
 lab_wait_log "$log" "tags: 4 payload rules from $rules, 5 listed prefixes"
-send tags 1 4
+send tags 1 4 &
+status_while_sending $!
+wait $! || exit 1
 sleep 0.3
 check_status
 

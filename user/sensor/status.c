@@ -50,6 +50,43 @@ static void print_fill(const char *what, long n, int fd, int also)
 	       (double)mem / (1 << 20));
 }
 
+/*
+ * What was drained (ctl) and what waits in the generations, from one
+ * moment: a drain that moves counts from a generation into ctl between
+ * reading ctl and reading the generation would hide them from both, so
+ * the reading is repeated until ctl is the same before and after it.
+ */
+static int read_counts(const struct sensor_maps *m, struct ts_ctl *ctl,
+		       struct ts_totals *pending, __u64 per_tag[TS_TAG_MAX])
+{
+	struct ts_ctl after;
+
+	for (int tries = 0; tries < 50; tries++) {
+		if (ctl_read(m, ctl))
+			return -1;
+		memset(pending, 0, sizeof(*pending));
+		memcpy(per_tag, ctl->tag_drained, sizeof(ctl->tag_drained));
+		for (int g = 0; g < 2; g++) {
+			struct snapshot snap;
+
+			/* a generation whose rows are written but not yet cleared */
+			if (ctl->drain_phase == TS_DRAIN_WRITTEN && (int)ctl->drain_gen == g)
+				continue;
+			if (gen_read(m, g, &snap))
+				continue;
+			totals_add(pending, &snap.totals);
+			snapshot_tag_packets(&snap, per_tag);
+			snapshot_free(&snap);
+		}
+		if (ctl_read(m, &after))
+			return -1;
+		if (!memcmp(ctl, &after, sizeof(after)))
+			return 0;
+	}
+	pr_err("the counts kept changing under a drain; try again");
+	return -1;
+}
+
 /* 0 when attached and shown, 1 otherwise. */
 static int show(const char *ifname)
 {
@@ -71,24 +108,11 @@ static int show(const char *ifname)
 		sensor_close(&s);
 		return 1;
 	}
-	if (ctl_read(&s.maps, &ctl)) {
+	if (read_counts(&s.maps, &ctl, &pending, per_tag)) {
 		sensor_close(&s);
 		return 1;
 	}
 	active = (int)(ctl.gen & 1);
-	memcpy(per_tag, ctl.tag_drained, sizeof(per_tag));
-	for (int g = 0; g < 2; g++) {
-		struct snapshot snap;
-
-		/* a generation whose rows are written but not yet cleared */
-		if (ctl.drain_phase == TS_DRAIN_WRITTEN && (int)ctl.drain_gen == g)
-			continue;
-		if (gen_read(&s.maps, g, &snap))
-			continue;
-		totals_add(&pending, &snap.totals);
-		snapshot_tag_packets(&snap, per_tag);
-		snapshot_free(&snap);
-	}
 	all = ctl.drained;
 	totals_add(&all, &pending);
 	format_time(ctl.attached_at, since);
