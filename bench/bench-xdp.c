@@ -6,10 +6,13 @@
  *
  * One pass sends `--packets` frames: each frame of the mix in turn, run
  * with a repeat count in proportion to its share, each packet from the
- * frame's next source (the program rewrites it: rewrite.bpf.h). The
- * programs take turns pass by pass so drift hits them alike; the first
- * pass fills the maps and is reported apart ("fill"); the median of the
- * next --runs passes is the result. Every mix starts from fresh maps.
+ * frame's next source (the program rewrites it: rewrite.bpf.h). Every
+ * mix starts from fresh maps, which an arrival pass fills first: each
+ * source's first packet, one packet a run, the frames interleaved in a
+ * random order (mix_arrivals(): so a hash map's entries lie in memory as
+ * traffic would leave them), reported apart ("fill"). Then the programs
+ * take turns pass by pass so drift hits them alike; the median of the
+ * --runs passes is the result.
  * Optionally writes each mix as a pcap file for the userspace baseline.
  */
 #define _GNU_SOURCE
@@ -182,6 +185,80 @@ static uint64_t frame_repeat(const struct mix *m, int f, uint64_t packets)
 	return packets * m->frame[f].share / 100;
 }
 
+/* The control block's flags for program id: the payload rules on or off. */
+static int set_ctl_flags(struct bench_bpf *skel, enum prog_id id)
+{
+	int fd = bpf_map__fd(skel->maps.ctl);
+	struct ts_ctl ctl;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, &ctl))
+		return -1;
+	ctl.flags = id == P_NO_RULES ? TS_CTL_LABELS : TS_CTL_RULES | TS_CTL_LABELS;
+	if (bpf_map_update_elem(fd, &zero, &ctl, BPF_ANY)) {
+		fprintf(stderr, "bench-xdp: cannot set the control flags\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Run frame fr `repeat` times from the rewrite's current settings; the
+ * kernel's duration (ns per run), or -1. */
+static double test_run(struct bench_bpf *skel, enum prog_id id,
+		       const struct mix_frame *fr, int repeat)
+{
+	uint8_t out[MIX_FRAME_BYTES];
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = fr->bytes,
+		.data_size_in = (uint32_t)fr->len,
+		.data_out = out,
+		.data_size_out = sizeof(out),
+		.repeat = repeat,
+	);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(program(skel, id)), &opts)) {
+		fprintf(stderr, "bench-xdp: test run of %s: %s\n", prog_name[id],
+			strerror(errno));
+		return -1;
+	}
+	if (opts.retval != XDP_DROP) {
+		fprintf(stderr, "bench-xdp: %s returned %u, not XDP_DROP\n",
+			prog_name[id], opts.retval);
+		return -1;
+	}
+	return opts.duration;
+}
+
+/*
+ * The arrival pass of program id: one run of one packet for each
+ * arrival. Returns ns per packet (the run's whole time, which for one
+ * packet includes the kernel timer's own cost: bare XDP_DROP shows it),
+ * or a negative value on error.
+ */
+static double arrival_pass(struct bench_bpf *skel, const struct mix *m, enum prog_id id,
+			   const struct mix_arrival *a, size_t n)
+{
+	double total_ns = 0;
+
+	if (set_ctl_flags(skel, id))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct mix_frame *fr = &m->frame[a[i].frame];
+		double ns;
+
+		skel->bss->bench_src_off = (uint32_t)fr->src_off;
+		skel->bss->bench_pick = BENCH_PICK_UNIFORM;
+		skel->bss->bench_base = a[i].source;
+		skel->bss->bench_count = 1;
+		skel->bss->bench_cursor = 0;
+		ns = test_run(skel, id, fr, 1);
+		if (ns < 0)
+			return -1;
+		total_ns += ns;
+	}
+	return n ? total_ns / (double)n : 0;
+}
+
 /*
  * One pass of program `id` over the mix. Returns ns per packet, or a
  * negative value on error. The time is the kernel's own `duration` (the
@@ -190,62 +267,32 @@ static uint64_t frame_repeat(const struct mix *m, int f, uint64_t packets)
  * every call with repeat > 1 installs the program in the XDP dispatcher
  * and removes it again, two RCU grace periods that cost milliseconds.
  */
-/* The control block's flags: the payload rules on or off. */
-static int set_ctl_flags(struct bench_bpf *skel, __u32 flags)
-{
-	int fd = bpf_map__fd(skel->maps.ctl);
-	struct ts_ctl ctl;
-	__u32 zero = 0;
-
-	if (bpf_map_lookup_elem(fd, &zero, &ctl))
-		return -1;
-	ctl.flags = flags;
-	return bpf_map_update_elem(fd, &zero, &ctl, BPF_ANY);
-}
-
 static double run_pass(struct bench_bpf *skel, const struct mix *m,
 		       enum prog_id id, uint64_t packets, uint32_t *cursor)
 {
-	int fd = bpf_program__fd(program(skel, id));
 	double total_ns = 0;
 	uint64_t sent = 0;
 	int f;
 
-	if (set_ctl_flags(skel, id == P_NO_RULES ? TS_CTL_LABELS
-						 : TS_CTL_RULES | TS_CTL_LABELS)) {
-		fprintf(stderr, "bench-xdp: cannot set the control flags\n");
+	if (set_ctl_flags(skel, id))
 		return -1;
-	}
 
 	for (f = 0; f < m->frames; f++) {
 		const struct mix_frame *fr = &m->frame[f];
-		uint8_t out[MIX_FRAME_BYTES];
-		LIBBPF_OPTS(bpf_test_run_opts, opts,
-			.data_in = fr->bytes,
-			.data_size_in = (uint32_t)fr->len,
-			.data_out = out,
-			.data_size_out = sizeof(out),
-			.repeat = (int)frame_repeat(m, f, packets),
-		);
+		int repeat = (int)frame_repeat(m, f, packets);
+		double ns;
 
 		skel->bss->bench_src_off = (uint32_t)fr->src_off;
 		skel->bss->bench_pick = (uint32_t)fr->pick;
 		skel->bss->bench_base = fr->base;
 		skel->bss->bench_count = fr->count;
 		skel->bss->bench_cursor = cursor[f];
-		if (bpf_prog_test_run_opts(fd, &opts)) {
-			fprintf(stderr, "bench-xdp: test run of %s: %s\n",
-				prog_name[id], strerror(errno));
+		ns = test_run(skel, id, fr, repeat);
+		if (ns < 0)
 			return -1;
-		}
-		total_ns += (double)opts.duration * opts.repeat;
-		sent += (uint64_t)opts.repeat;
+		total_ns += ns * repeat;
+		sent += (uint64_t)repeat;
 		cursor[f] = skel->bss->bench_cursor;
-		if (opts.retval != XDP_DROP) {
-			fprintf(stderr, "bench-xdp: %s returned %u, not XDP_DROP\n",
-				prog_name[id], opts.retval);
-			return -1;
-		}
 	}
 	return total_ns / (double)sent;
 }
@@ -282,6 +329,26 @@ static int read_totals(struct bench_bpf *skel, struct ts_totals *sum)
 	return 0;
 }
 
+/* Whether frame f's packets carry a fingerprint, or match a shipped rule. */
+static int frame_fp(const struct mix *m, int f)
+{
+	const char *what = m->frame[f].what;
+
+	return strstr(what, "mirai") || strstr(what, "zmap") || strstr(what, "masscan") ||
+	       strstr(what, "sip");
+}
+
+static int frame_rule(const struct mix *m, int f)
+{
+	return strstr(m->frame[f].what, "ssdp") != NULL; /* the shipped SSDP rule */
+}
+
+/* Whether the list holds the source of a packet of frame f (IPv4 only). */
+static int frame_listed(const struct mix *m, int f, const struct listed *l, uint32_t src)
+{
+	return m->frame[f].family == 4 && l->by_index[src];
+}
+
 /*
  * Tagged packets of one frame over n packets with and without the rules
  * on: those of a fingerprint or rule, and those whose source the list
@@ -290,17 +357,14 @@ static int read_totals(struct bench_bpf *skel, struct ts_totals *sum)
 static void frame_tagged(const struct mix *m, int f, const struct listed *l,
 			 uint64_t n, uint64_t *with_rules, uint64_t *without)
 {
-	const char *what = m->frame[f].what;
-	int fp = strstr(what, "mirai") || strstr(what, "zmap") ||
-		 strstr(what, "masscan") || strstr(what, "sip");
-	int rule = strstr(what, "ssdp") != NULL; /* the shipped SSDP rule */
+	int fp = frame_fp(m, f);
 	uint64_t listed = 0;
 	uint32_t cursor = 0;
 
-	if (m->frame[f].family == 4 && !fp)
+	if (!fp)
 		for (uint64_t k = 0; k < n; k++)
-			listed += l->by_index[mix_next_source(m, &m->frame[f], &cursor)];
-	*with_rules = fp || rule ? n : listed;
+			listed += frame_listed(m, f, l, mix_next_source(m, &m->frame[f], &cursor));
+	*with_rules = fp || frame_rule(m, f) ? n : listed;
 	*without = fp ? n : listed;
 }
 
@@ -309,8 +373,8 @@ static void frame_tagged(const struct mix *m, int f, const struct listed *l,
  * packet counted, none malformed, nothing overflowed, Mirai, backscatter
  * and tags in the mix's shares.
  */
-static int check_totals(struct bench_bpf *skel, const struct mix *m,
-			uint64_t packets, int passes)
+static int check_totals(struct bench_bpf *skel, const struct mix *m, uint64_t packets,
+			int passes, const struct mix_arrival *arrivals, size_t narrivals)
 {
 	uint64_t want_pkts = 0, want_mirai = 0, want_bs = 0, want_tagged = 0;
 	struct ts_totals t;
@@ -330,6 +394,17 @@ static int check_totals(struct bench_bpf *skel, const struct mix *m,
 			want_bs += 2 * n;
 		frame_tagged(m, f, &l, n, &a, &b);
 		want_tagged += a + b;
+	}
+	/* and both the arrival pass */
+	for (size_t i = 0; i < narrivals; i++) {
+		int f = arrivals[i].frame;
+		int listed = frame_listed(m, f, &l, arrivals[i].source);
+
+		want_pkts += 2;
+		want_mirai += strstr(m->frame[f].what, "mirai") ? 2 : 0;
+		want_bs += strstr(m->frame[f].what, "backscatter") ? 2 : 0;
+		want_tagged += (frame_fp(m, f) || frame_rule(m, f) || listed) +
+			       (frame_fp(m, f) || listed);
 	}
 	listed_free(&l);
 	if (read_totals(skel, &t)) {
@@ -364,7 +439,9 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf, int mi
 	double ns[PROGS][MAX_RUNS], fill[PROGS];
 	uint32_t cursor[PROGS][MIX_MAX_FRAMES];
 	struct spread s[PROGS];
+	struct mix_arrival *arrivals = NULL;
 	struct bench_bpf *skel;
+	size_t narrivals = 0;
 	struct mix m;
 	char name[96];
 	int run, p, rc = -1;
@@ -383,30 +460,36 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf, int mi
 			return -1;
 		}
 	}
-	skel = load(&m);
-	if (!skel) {
+	if (mix_arrivals(&m, 0x5eed0a11u, &arrivals, &narrivals)) {
 		mix_free(&m);
 		return -1;
 	}
+	skel = load(&m);
+	if (!skel) {
+		free(arrivals);
+		mix_free(&m);
+		return -1;
+	}
+	for (p = 0; p < PROGS; p++) {
+		fill[p] = arrival_pass(skel, &m, p, arrivals, narrivals);
+		if (fill[p] < 0)
+			goto out;
+	}
 	memset(cursor, 0, sizeof(cursor));
-	for (run = -1; run < o->runs; run++) {
+	for (run = 0; run < o->runs; run++) {
 		for (p = 0; p < PROGS; p++) {
-			double v = run_pass(skel, &m, p, o->packets, cursor[p]);
-
-			if (v < 0)
+			ns[p][run] = run_pass(skel, &m, p, o->packets, cursor[p]);
+			if (ns[p][run] < 0)
 				goto out;
-			if (run < 0)
-				fill[p] = v;
-			else
-				ns[p][run] = v;
 		}
 	}
-	if (check_totals(skel, &m, o->packets, o->runs + 1))
+	if (check_totals(skel, &m, o->packets, o->runs, arrivals, narrivals))
 		goto out;
 
-	printf("\n%s sources (%s, %u flow keys, maps of %u entries), %llu packets a pass, median of %d passes:\n",
-	       m.name, zipf ? "Zipf-like" : "uniform", sources,
-	       flow_entries(sources), (unsigned long long)o->packets, o->runs);
+	printf("\n%s sources (%s, %u flow keys, maps of %u entries), %zu first packets in random "
+	       "order, then %llu packets a pass, median of %d passes:\n",
+	       m.name, zipf ? "Zipf-like" : "uniform", sources, flow_entries(sources), narrivals,
+	       (unsigned long long)o->packets, o->runs);
 	printf("  %-32s %9s %17s %8s %7s %7s %7s %9s\n", "program", "ns/pkt",
 	       "min-max", "Mpps", "xdrop", "xfloor", "xmin", "fill ns");
 	for (p = 0; p < PROGS; p++)
@@ -439,6 +522,7 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf, int mi
 	rc = 0;
 out:
 	bench_bpf__destroy(skel);
+	free(arrivals);
 	mix_free(&m);
 	return rc;
 }

@@ -308,6 +308,55 @@ int mix_init(struct mix *m, uint32_t sources, int zipf, int mirai, uint64_t seed
 	return 0;
 }
 
+int mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out, size_t *n)
+{
+	uint8_t *seen = malloc(m->sources);
+	struct mix_arrival *a = NULL;
+	size_t len = 0, cap = 0;
+	uint64_t rng = seed;
+
+	if (!seen)
+		goto oom;
+	for (int f = 0; f < m->frames; f++) {
+		uint32_t cursor = 0;
+
+		memset(seen, 0, m->sources);
+		for (uint32_t k = 0; k < m->frame[f].count; k++) {
+			uint32_t src = mix_next_source(m, &m->frame[f], &cursor);
+
+			if (seen[src])
+				continue;
+			seen[src] = 1;
+			if (len == cap) {
+				struct mix_arrival *more;
+
+				cap = cap ? 2 * cap : 4096;
+				more = realloc(a, sizeof(*a) * cap);
+				if (!more)
+					goto oom;
+				a = more;
+			}
+			a[len++] = (struct mix_arrival){ src, f };
+		}
+	}
+	for (size_t i = len; i > 1; i--) {
+		size_t j = (size_t)(next_random(&rng) % i);
+		struct mix_arrival t = a[i - 1];
+
+		a[i - 1] = a[j];
+		a[j] = t;
+	}
+	free(seen);
+	*out = a;
+	*n = len;
+	return 0;
+oom:
+	fprintf(stderr, "mix: out of memory\n");
+	free(seen);
+	free(a);
+	return -1;
+}
+
 void mix_free(struct mix *m)
 {
 	free(m->table);

@@ -54,6 +54,24 @@ struct mix {
 int mix_init(struct mix *m, uint32_t sources, int zipf, int mirai, uint64_t seed);
 void mix_free(struct mix *m);
 
+/*
+ * Each source's first packet, in the order they reach a telescope: every
+ * (frame, source) pair that the frames' sequences hold, once, shuffled.
+ * The passes send each frame's packets in one run of BPF_PROG_TEST_RUN,
+ * so if they also created the entries, a frame's sources would be
+ * created back to back and a hash map would hold them in one contiguous
+ * run of its preallocated elements: a frame's pass would then touch a
+ * compact region, which traffic that interleaves the frames never
+ * gives. bench-xdp sends these first (docs/bench.md).
+ */
+struct mix_arrival {
+	uint32_t source;
+	int frame;
+};
+
+/* *out (malloc'd, *n pairs), or -1 with a message on stderr. */
+int mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out, size_t *n);
+
 /* The source index at `cursor` of frame f, advancing the cursor the way
  * bench_rewrite() does. */
 uint32_t mix_next_source(const struct mix *m, const struct mix_frame *f,
