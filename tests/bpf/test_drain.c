@@ -26,6 +26,7 @@
 #include "telescope.skel.h"
 #include "common/contract.h"
 #include "sensor/drain.h"
+#include "sensor/flows4.h"
 #include "sensor/rows.h"
 #include "pktbuild.h"
 #include "bpftest.h"
@@ -94,7 +95,7 @@ static void expect_gen_empty(struct fixture *f, int g)
 		if (map_count(f->maps.gen[g][i]) != 0)
 			fail_msg("generation %d: map %d (enum gen_map) holds %ld entries",
 				 g, i, map_count(f->maps.gen[g][i]));
-	assert_int_equal(flows4_open(&f->maps, g, false, &slots), 0);
+	assert_int_equal(flows4_open(f->maps.gen[g][GM_FLOWS4], false, &slots), 0);
 	if (flows4_count(&slots))
 		fail_msg("generation %d: flows4 holds %zu flows", g, flows4_count(&slots));
 	flows4_close(&slots);

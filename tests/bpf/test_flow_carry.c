@@ -21,6 +21,7 @@
 #include "pktbuild.h"
 #include "tagpkt.h"
 #include "bpftest.h"
+#include "sensor/flows4.h"
 
 #define US4 "198.51.100.1"
 #define SRC "203.0.113.9"
@@ -75,7 +76,7 @@ static void run_from(struct telescope_bpf *skel, const struct ts_flow_val *seed,
 
 	*ip_len = mirai_frame(frame, &len);
 	maps_from_object(&m, skel->obj);
-	assert_int_equal(flows4_open(&m, 0, true, &t), 0);
+	assert_int_equal(flows4_open(m.gen[0][GM_FLOWS4], true, &t), 0);
 	s = flows4_slot(&t, &k, true);
 	assert_non_null(s);
 	s->val = *seed;

@@ -22,6 +22,7 @@
 
 #include "telescope.h"
 #include "telescope.skel.h"
+#include "sensor/flows4.h"
 #include "sensor/maps.h"
 #include "pktbuild.h"
 #include "bpftest.h"
@@ -86,7 +87,7 @@ static size_t fill(struct fixture *f, size_t n, size_t s, size_t n6)
 	__u32 key = 0;
 
 	assert_int_equal(gen_clear(&f->maps, 0), 0);
-	assert_int_equal(flows4_open(&f->maps, 0, true, &t), 0);
+	assert_int_equal(flows4_open(f->maps.gen[0][GM_FLOWS4], true, &t), 0);
 	for (size_t i = 0; i < n + s; i++) {
 		struct ts_flow4_key k = { .proto = 6, .port = (__u16)(i % 7) };
 		struct ts_flow_val v = { .pb = (__u64)(1 + i % 3) << TS_PB_PKT_SHIFT | i };

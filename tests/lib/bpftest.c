@@ -9,6 +9,7 @@
 #include "telescope.skel.h"
 #include "bpftest.h"
 #include "pktbuild.h"
+#include "sensor/flows4.h"
 
 struct telescope_bpf *bpftest_load(const struct bpftest_opts *o)
 {
@@ -52,7 +53,7 @@ int bpftest_flow(struct telescope_bpf *skel, int g, const struct ts_flow_key *k,
 		struct flows4_view t;
 
 		memcpy(k4.addr, k->addr, 4);
-		if (flows4_open(&m, g, false, &t))
+		if (flows4_open(m.gen[g][GM_FLOWS4], false, &t))
 			return -1;
 		s = flows4_slot(&t, &k4, false);
 		if (s)
@@ -91,7 +92,7 @@ size_t bpftest_flow_entries(struct telescope_bpf *skel, int g)
 	size_t n4;
 
 	maps_from_object(&m, skel->obj);
-	if (flows4_open(&m, g, false, &t))
+	if (flows4_open(m.gen[g][GM_FLOWS4], false, &t))
 		return (size_t)-1;
 	n4 = flows4_count(&t);
 	flows4_close(&t);

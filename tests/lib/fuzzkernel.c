@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "telescope.skel.h"
 #include "lib/alloc.h"
+#include "sensor/flows4.h"
 #include "sensor/maps.h"
 #include "sensor/tagcfg.h"
 #include "bpftest.h"
@@ -104,7 +105,7 @@ static int take_slots(const struct sensor_maps *m, struct ts_flow4_key *key,
 	struct flows4_view t;
 
 	*n = 0;
-	if (flows4_open(m, 0, true, &t))
+	if (flows4_open(m->gen[0][GM_FLOWS4], true, &t))
 		return -1;
 	for (size_t i = 0; i < t.slots; i++) {
 		if (!flows4_claimed(&t.slot[i]))

@@ -23,6 +23,7 @@
 #include "telescope.skel.h"
 #include "lib/log.h"
 #include "sensor/attach.h"
+#include "sensor/flows4.h"
 #include "sensor/layout.h"
 #include "sensor/mapsize.h"
 
@@ -403,7 +404,8 @@ int sensor_open(struct sensor *s, const char *ifname,
 	prog_fd = bpf_program__fd(s->skel->progs.xdp_telescope);
 	/* new maps: room for their flows before the first packet */
 	if (!s->adopted && (room_reset(&s->maps, 0) || room_reset(&s->maps, 1) ||
-			    flows4_warm(&s->maps)))
+			    flows4_warm(s->maps.gen[0][GM_FLOWS4]) ||
+			    flows4_warm(s->maps.gen[1][GM_FLOWS4])))
 		goto fail;
 
 	if (s->adopted) {

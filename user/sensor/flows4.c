@@ -15,7 +15,7 @@
 #include <bpf/bpf.h>
 #include "lib/alloc.h"
 #include "lib/log.h"
-#include "sensor/maps.h"
+#include "sensor/flows4.h"
 
 /*
  * The first touch of each page of a new mapping of the table faults
@@ -44,7 +44,7 @@ static struct kept_view *find_kept(__u32 id)
 	return NULL;
 }
 
-int flows4_open(const struct sensor_maps *m, int g, bool writable, struct flows4_view *v)
+int flows4_open(int table_fd, bool writable, struct flows4_view *v)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -53,7 +53,7 @@ int flows4_open(const struct sensor_maps *m, int g, bool writable, struct flows4
 	void *p;
 
 	memset(v, 0, sizeof(*v));
-	if (bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS4], &info, &len)) {
+	if (bpf_obj_get_info_by_fd(table_fd, &info, &len)) {
 		pr_err("cannot inspect the IPv4 flow map: %s", strerror(errno));
 		return -1;
 	}
@@ -73,7 +73,7 @@ int flows4_open(const struct sensor_maps *m, int g, bool writable, struct flows4
 		   ~((size_t)page - 1);
 	writable |= keep_mapped;
 	p = mmap(NULL, v->bytes, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED,
-		 m->gen[g][GM_FLOWS4], 0);
+		 table_fd, 0);
 	if (p == MAP_FAILED) {
 		pr_err("cannot map the IPv4 flow map: %s", strerror(errno));
 		memset(v, 0, sizeof(*v));
@@ -99,29 +99,15 @@ void flows4_close(struct flows4_view *v)
 	memset(v, 0, sizeof(*v));
 }
 
-int flows4_clear(const struct sensor_maps *m, int g)
+int flows4_clear(int table_fd)
 {
 	struct flows4_view v;
 
-	if (flows4_open(m, g, true, &v))
+	if (flows4_open(table_fd, true, &v))
 		return -1;
 	memset(v.slot, 0, v.slots * sizeof(*v.slot));
 	flows4_close(&v);
 	return 0;
-}
-
-long flows_held(const struct sensor_maps *m, int g)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), key = (__u32)g;
-	struct ts_room r;
-
-	/* flows6 is --max-sources entries large: the room of both families */
-	if (m->room_fd < 0 || bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS6], &info, &len) ||
-	    bpf_map_lookup_elem(m->room_fd, &key, &r) || r.free < 0 ||
-	    r.free > info.max_entries)
-		return -1;
-	return (long)info.max_entries - (long)r.free;
 }
 
 struct ts_flow4_slot *flows4_slot(const struct flows4_view *v, const struct ts_flow4_key *k,
@@ -164,58 +150,55 @@ size_t flows4_count(const struct flows4_view *v)
 }
 
 /*
- * Write one zero slot of every page of both tables through the kernel,
- * while they are new and empty. Under some hypervisors the first access
- * to each page of a freshly allocated map faults in the host (a new map's
- * pages were zeroed through another mapping): 46,875 pages of a table of
- * 1.5M sources cost the first packets there ~9 µs each, and a burst of new
+ * Write one zero slot of every page of a table through the kernel, while
+ * it is new and empty. Under some hypervisors the first access to each
+ * page of a freshly allocated map faults in the host (a new map's pages
+ * were zeroed through another mapping): 46,875 pages of a table of 1.5M
+ * sources cost the first packets there ~9 µs each, and a burst of new
  * sources found the sensor a tenth as fast as later. One batch update per
  * table and CPU (warmed from one CPU only, one receive queue received
  * 2.11 Mpps, warmed from each 2.72), before the program can write it.
  */
-static int warm_tables(const struct sensor_maps *m)
+static int warm_table(int table_fd)
 {
 	const size_t per_page = 4096 / sizeof(struct ts_flow4_slot);
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), n;
+	struct ts_flow4_slot *zero;
+	__u32 *keys;
+	int err;
 
-	for (int g = 0; g < 2; g++) {
-		struct bpf_map_info info = {};
-		__u32 len = sizeof(info), n;
-		struct ts_flow4_slot *zero;
-		__u32 *keys;
-		int err;
-
-		if (bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS4], &info, &len))
-			return -1;
-		n = (__u32)((info.max_entries + per_page - 1) / per_page);
-		keys = xcalloc(n, sizeof(*keys));
-		zero = xcalloc(n, sizeof(*zero));
-		for (__u32 i = 0; i < n; i++)
-			keys[i] = (__u32)(i * per_page);
-		err = bpf_map_update_batch(m->gen[g][GM_FLOWS4], keys, zero, &n, NULL);
-		free(keys);
-		free(zero);
-		if (err) {
-			pr_err("cannot prepare the IPv4 flow table: %s", strerror(errno));
-			return -1;
-		}
+	if (bpf_obj_get_info_by_fd(table_fd, &info, &len))
+		return -1;
+	n = (__u32)((info.max_entries + per_page - 1) / per_page);
+	keys = xcalloc(n, sizeof(*keys));
+	zero = xcalloc(n, sizeof(*zero));
+	for (__u32 i = 0; i < n; i++)
+		keys[i] = (__u32)(i * per_page);
+	err = bpf_map_update_batch(table_fd, keys, zero, &n, NULL);
+	free(keys);
+	free(zero);
+	if (err) {
+		pr_err("cannot prepare the IPv4 flow table: %s", strerror(errno));
+		return -1;
 	}
 	return 0;
 }
 
-int flows4_warm(const struct sensor_maps *m)
+int flows4_warm(int table_fd)
 {
 	cpu_set_t was, one;
 	int err = 0;
 
 	if (sched_getaffinity(0, sizeof(was), &was))
-		return warm_tables(m);
+		return warm_table(table_fd);
 	for (int c = 0; c < CPU_SETSIZE && !err; c++) {
 		if (!CPU_ISSET(c, &was))
 			continue;
 		CPU_ZERO(&one);
 		CPU_SET(c, &one);
 		if (!sched_setaffinity(0, sizeof(one), &one))
-			err = warm_tables(m);
+			err = warm_table(table_fd);
 	}
 	sched_setaffinity(0, sizeof(was), &was);
 	return err;

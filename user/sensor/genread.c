@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include "lib/alloc.h"
 #include "lib/log.h"
+#include "sensor/flows4.h"
 #include "sensor/maps.h"
 
 /* Flows in the form user space handles, into flows[]. */
@@ -51,7 +52,7 @@ static int read_flows4(const struct sensor_maps *m, int g, struct flow_reader *r
 {
 	struct flows4_view t;
 
-	if (flows4_open(m, g, false, &t))
+	if (flows4_open(m->gen[g][GM_FLOWS4], false, &t))
 		return -1;
 	for (size_t i = 0; i < t.slots; i++) {
 		const struct ts_flow4_slot *s = &t.slot[i];

@@ -10,6 +10,7 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 #include "sensor/layout.h"
+#include "sensor/flows4.h"
 #include "sensor/maps.h"
 
 
@@ -361,6 +362,20 @@ int room_reset(const struct sensor_maps *m, int g)
 }
 
 /* Zero every CPU's totals of generation g. */
+long flows_held(const struct sensor_maps *m, int g)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info), key = (__u32)g;
+	struct ts_room r;
+
+	/* flows6 is --max-sources entries large: the room of both families */
+	if (m->room_fd < 0 || bpf_obj_get_info_by_fd(m->gen[g][GM_FLOWS6], &info, &len) ||
+	    bpf_map_lookup_elem(m->room_fd, &key, &r) || r.free < 0 ||
+	    r.free > info.max_entries)
+		return -1;
+	return (long)info.max_entries - (long)r.free;
+}
+
 static int clear_totals(const struct sensor_maps *m, int g)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -382,7 +397,7 @@ static int clear_totals(const struct sensor_maps *m, int g)
 
 int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *snap)
 {
-	if (clear_totals(m, g) || (snap->nflows4 && flows4_clear(m, g)) ||
+	if (clear_totals(m, g) || (snap->nflows4 && flows4_clear(m->gen[g][GM_FLOWS4])) ||
 	    delete_flows6(m, g, snap) ||
 	    DELETE_KEYS(m->gen[g][GM_OVPORTS], snap->ovports, snap->novports) ||
 	    DELETE_KEYS(m->gen[g][GM_BSCAT], snap->bs, snap->nbs) ||
@@ -400,7 +415,7 @@ int gen_clear_read(const struct sensor_maps *m, int g, const struct snapshot *sn
 int gen_clear(const struct sensor_maps *m, int g)
 {
 	if (clear_totals(m, g) ||
-	    (flows_held(m, g) && flows4_clear(m, g)) || clear_hash(m->gen[g][GM_FLOWS6]) ||
+	    (flows_held(m, g) && flows4_clear(m->gen[g][GM_FLOWS4])) || clear_hash(m->gen[g][GM_FLOWS6]) ||
 	    clear_hash(m->gen[g][GM_OVPORTS]) || clear_hash(m->gen[g][GM_BSCAT]) ||
 	    clear_hash(m->gen[g][GM_TAGGED]) || clear_hash(m->gen[g][GM_TAGOV]))
 		return -1;

@@ -20,6 +20,7 @@
 #include "sensor/commands.h"
 #include "common/calendar.h"
 #include "sensor/drain.h"
+#include "sensor/flows4.h"
 #include "sensor/geo.h"
 #include "lib/log.h"
 #include "lib/options.h"
