@@ -202,6 +202,17 @@ static int set_ctl_flags(struct bench_bpf *skel, enum prog_id id)
 	return 0;
 }
 
+/* The source sequence the rewrite follows next (rewrite.bpf.h). */
+static void set_sequence(struct bench_bpf *skel, const struct mix_frame *fr, __u32 pick,
+			 __u32 base, __u32 count, __u32 cursor)
+{
+	skel->bss->bench_src_off = (uint32_t)fr->src_off;
+	skel->bss->bench_pick = pick;
+	skel->bss->bench_base = base;
+	skel->bss->bench_count = count;
+	skel->bss->bench_cursor = cursor;
+}
+
 /* Run frame fr `repeat` times from the rewrite's current settings; the
  * kernel's duration (ns per run), or -1. */
 static double test_run(struct bench_bpf *skel, enum prog_id id,
@@ -246,11 +257,7 @@ static double arrival_pass(struct bench_bpf *skel, const struct mix *m, enum pro
 		const struct mix_frame *fr = &m->frame[a[i].frame];
 		double ns;
 
-		skel->bss->bench_src_off = (uint32_t)fr->src_off;
-		skel->bss->bench_pick = BENCH_PICK_UNIFORM;
-		skel->bss->bench_base = a[i].source;
-		skel->bss->bench_count = 1;
-		skel->bss->bench_cursor = 0;
+		set_sequence(skel, fr, BENCH_PICK_UNIFORM, a[i].source, 1, 0);
 		ns = test_run(skel, id, fr, 1);
 		if (ns < 0)
 			return -1;
@@ -282,11 +289,7 @@ static double run_pass(struct bench_bpf *skel, const struct mix *m,
 		int repeat = (int)frame_repeat(m, f, packets);
 		double ns;
 
-		skel->bss->bench_src_off = (uint32_t)fr->src_off;
-		skel->bss->bench_pick = (uint32_t)fr->pick;
-		skel->bss->bench_base = fr->base;
-		skel->bss->bench_count = fr->count;
-		skel->bss->bench_cursor = cursor[f];
+		set_sequence(skel, fr, (__u32)fr->pick, fr->base, fr->count, cursor[f]);
 		ns = test_run(skel, id, fr, repeat);
 		if (ns < 0)
 			return -1;
@@ -349,23 +352,15 @@ static int frame_listed(const struct mix *m, int f, const struct listed *l, uint
 	return m->frame[f].family == 4 && l->by_index[src];
 }
 
-/*
- * Tagged packets of one frame over n packets with and without the rules
- * on: those of a fingerprint or rule, and those whose source the list
- * holds (followed through the frame's source sequence).
- */
-static void frame_tagged(const struct mix *m, int f, const struct listed *l,
-			 uint64_t n, uint64_t *with_rules, uint64_t *without)
+/* Packets from a listed source among the first n of frame f's sequence. */
+static uint64_t sequence_listed(const struct mix *m, int f, const struct listed *l, uint64_t n)
 {
-	int fp = frame_fp(m, f);
 	uint64_t listed = 0;
 	uint32_t cursor = 0;
 
-	if (!fp)
-		for (uint64_t k = 0; k < n; k++)
-			listed += frame_listed(m, f, l, mix_next_source(m, &m->frame[f], &cursor));
-	*with_rules = fp || frame_rule(m, f) ? n : listed;
-	*without = fp ? n : listed;
+	for (uint64_t k = 0; k < n; k++)
+		listed += frame_listed(m, f, l, mix_next_source(m, &m->frame[f], &cursor));
+	return listed;
 }
 
 /*
@@ -377,34 +372,37 @@ static int check_totals(struct bench_bpf *skel, const struct mix *m, uint64_t pa
 			int passes, const struct mix_arrival *arrivals, size_t narrivals)
 {
 	uint64_t want_pkts = 0, want_mirai = 0, want_bs = 0, want_tagged = 0;
+	uint64_t arrived[MIX_MAX_FRAMES] = { 0 }, arrived_listed[MIX_MAX_FRAMES] = { 0 };
 	struct ts_totals t;
 	struct listed l;
 	int f;
 
 	if (listed_init(&l, BENCH_LIST, m->sources))
 		return -1;
-	/* both classifier programs ran `passes` passes; only one had rules */
+	for (size_t i = 0; i < narrivals; i++) {
+		arrived[arrivals[i].frame]++;
+		arrived_listed[arrivals[i].frame] +=
+			frame_listed(m, arrivals[i].frame, &l, arrivals[i].source);
+	}
+	/*
+	 * Both classifier programs ran the arrival pass and `passes` passes;
+	 * only one had the rules on. A frame's packets are tagged if it has a
+	 * fingerprint (or, with the rules, a rule), else if their source is
+	 * listed.
+	 */
 	for (f = 0; f < m->frames; f++) {
-		uint64_t n = frame_repeat(m, f, packets) * (uint64_t)passes, a, b;
+		uint64_t sent = frame_repeat(m, f, packets) * (uint64_t)passes;
+		uint64_t n = sent + arrived[f], listed = arrived_listed[f];
+		int fp = frame_fp(m, f);
 
+		if (!fp)
+			listed += sequence_listed(m, f, &l, sent);
 		want_pkts += 2 * n;
 		if (strstr(m->frame[f].what, "mirai"))
 			want_mirai += 2 * n;
 		if (strstr(m->frame[f].what, "backscatter"))
 			want_bs += 2 * n;
-		frame_tagged(m, f, &l, n, &a, &b);
-		want_tagged += a + b;
-	}
-	/* and both the arrival pass */
-	for (size_t i = 0; i < narrivals; i++) {
-		int f = arrivals[i].frame;
-		int listed = frame_listed(m, f, &l, arrivals[i].source);
-
-		want_pkts += 2;
-		want_mirai += strstr(m->frame[f].what, "mirai") ? 2 : 0;
-		want_bs += strstr(m->frame[f].what, "backscatter") ? 2 : 0;
-		want_tagged += (frame_fp(m, f) || frame_rule(m, f) || listed) +
-			       (frame_fp(m, f) || listed);
+		want_tagged += (fp || frame_rule(m, f) ? n : listed) + (fp ? n : listed);
 	}
 	listed_free(&l);
 	if (read_totals(skel, &t)) {
@@ -460,10 +458,7 @@ static int bench_mix(const struct options *o, uint32_t sources, int zipf, int mi
 			return -1;
 		}
 	}
-	if (mix_arrivals(&m, 0x5eed0a11u, &arrivals, &narrivals)) {
-		mix_free(&m);
-		return -1;
-	}
+	narrivals = mix_arrivals(&m, 0x5eed0a11u, &arrivals);
 	skel = load(&m);
 	if (!skel) {
 		free(arrivals);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "lib/alloc.h"
 #include "pktbuild.h"
 
 #define ZIPF_EXPONENT 1.0
@@ -308,15 +309,13 @@ int mix_init(struct mix *m, uint32_t sources, int zipf, int mirai, uint64_t seed
 	return 0;
 }
 
-int mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out, size_t *n)
+size_t mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out)
 {
-	uint8_t *seen = malloc(m->sources);
+	uint8_t *seen = xmalloc(m->sources);
 	struct mix_arrival *a = NULL;
 	size_t len = 0, cap = 0;
 	uint64_t rng = seed;
 
-	if (!seen)
-		goto oom;
 	for (int f = 0; f < m->frames; f++) {
 		uint32_t cursor = 0;
 
@@ -327,15 +326,7 @@ int mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out, s
 			if (seen[src])
 				continue;
 			seen[src] = 1;
-			if (len == cap) {
-				struct mix_arrival *more;
-
-				cap = cap ? 2 * cap : 4096;
-				more = realloc(a, sizeof(*a) * cap);
-				if (!more)
-					goto oom;
-				a = more;
-			}
+			XGROW(a, cap, len + 1, 4096);
 			a[len++] = (struct mix_arrival){ src, f };
 		}
 	}
@@ -348,13 +339,7 @@ int mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out, s
 	}
 	free(seen);
 	*out = a;
-	*n = len;
-	return 0;
-oom:
-	fprintf(stderr, "mix: out of memory\n");
-	free(seen);
-	free(a);
-	return -1;
+	return len;
 }
 
 void mix_free(struct mix *m)

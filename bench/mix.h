@@ -69,8 +69,8 @@ struct mix_arrival {
 	int frame;
 };
 
-/* *out (malloc'd, *n pairs), or -1 with a message on stderr. */
-int mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out, size_t *n);
+/* The pairs into *out (malloc'd); returns how many. */
+size_t mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out);
 
 /* The source index at `cursor` of frame f, advancing the cursor the way
  * bench_rewrite() does. */
