@@ -248,8 +248,8 @@ static void column(struct strbuf *sql, enum series kind, const char *name, bool 
 		sqlf(sql, "%lld::bigint", (long long)whole_run * 86400);
 	else if (!strcmp(name, "time") && by_day && w->zone)
 		sqlf(sql, "extract(epoch FROM min(h.hour))::bigint");
-	else if (!strcmp(name, "time") && by_day)
-		sqlf(sql, "extract(epoch FROM date_trunc('day', h.hour, 'UTC'))::bigint");
+	else if (!strcmp(name, "time") && by_day)	/* hours are whole: the UTC day by division */
+		sqlf(sql, "date_part('epoch', h.hour)::bigint / 86400 * 86400");
 	else if (!strcmp(name, "time"))
 		sqlf(sql, "extract(epoch FROM h.%s)::bigint", t);
 	else if (!strcmp(name, "sensor") && by_day && !w->by_sensor &&
@@ -356,18 +356,23 @@ struct copy_rows {
 	uint64_t line;
 	char *out;
 	size_t cap;
-	char time_s[24], time[21];	/* the last time, as seconds and as the CSV's text */
+	/* the CSV's text of the times met, by a hash of the seconds: rows
+	 * added up by day come in no order of time, and most name one of a
+	 * few days */
+	struct { uint64_t secs; char text[21]; } times[64];
 	rpt_row_fn fn;
 	void *ctx;
 	struct csv_read_stats *st;
 };
 
-static void set_label(struct copy_rows *cr)
+/* "--db DAY/SERIES" of the last row, made only when a line must name it. */
+static const char *label(struct copy_rows *cr)
 {
 	char d[11];
 
 	format_day(cr->day, d);
 	snprintf(cr->label, sizeof(cr->label), "--db %s/%s", d, series_name[cr->kind]);
+	return cr->label;
 }
 
 /* The time and sensor fields as the CSV has them; false if they are not
@@ -376,19 +381,20 @@ static bool csv_fields(struct copy_rows *cr, char **fields)
 {
 	char **t = &fields[cr->col[0]], **s = &fields[cr->col[1]];
 	uint64_t secs, id;
+	size_t slot;
 
-	if (strcmp(*t, cr->time_s)) {
-		if (field_u64(*t, &secs) != ROW_OK || strlen(*t) >= sizeof(cr->time_s))
-			return false;
-		snprintf(cr->time_s, sizeof(cr->time_s), "%s", *t);
-		format_time((int64_t)secs, cr->time);
-		if ((int)(secs / 86400) != cr->day) {
-			cr->day = (int)(secs / 86400);
-			set_label(cr);
-			cr->next_day(cr->day_ctx, cr->day);
-		}
+	if (field_u64(*t, &secs) != ROW_OK || secs > INT64_MAX / 2)
+		return false;
+	slot = (size_t)((secs * 0x9E3779B97F4A7C15ull) >> 58);
+	if (cr->times[slot].secs != secs || !cr->times[slot].text[0]) {
+		cr->times[slot].secs = secs;
+		format_time((int64_t)secs, cr->times[slot].text);
 	}
-	*t = cr->time;
+	if ((int)(secs / 86400) != cr->day) {
+		cr->day = (int)(secs / 86400);
+		cr->next_day(cr->day_ctx, cr->day);
+	}
+	*t = cr->times[slot].text;
 	if (field_u64(*s, &id) != ROW_OK || id >= cr->db->nnames || !cr->db->names[id])
 		return false;
 	*s = cr->db->names[id];
@@ -407,17 +413,17 @@ static void copy_row(struct copy_rows *cr, const char *buf, int len)
 		return;
 	XGROW(cr->out, cr->cap, (size_t)len + 1, 4096);
 	if (csv_read_record(buf, buf + len, true, cr->out, &rec) != CSV_RECORD) {
-		rpt_note_skip(cr->st, ROW_BAD, cr->label, cr->line);
+		rpt_note_skip(cr->st, ROW_BAD, label(cr), cr->line);
 		return;
 	}
 	if (!cr->header_done) {
 		cr->header_done = true;
 		cr->header_fields = rec.n;
-		cr->skip = !rpt_map_header(fields, rec.n, cr->want, cr->nwant, cr->col, cr->label);
+		cr->skip = !rpt_map_header(fields, rec.n, cr->want, cr->nwant, cr->col, label(cr));
 		return;
 	}
 	if (rec.n != cr->header_fields || !csv_fields(cr, fields)) {
-		rpt_note_skip(cr->st, ROW_BAD, cr->label, cr->line);
+		rpt_note_skip(cr->st, ROW_BAD, label(cr), cr->line);
 		return;
 	}
 	/* NULL is a column the row's file did not have: as if the header
@@ -429,7 +435,7 @@ static void copy_row(struct copy_rows *cr, const char *buf, int len)
 	if (v == ROW_OK)
 		cr->st->rows++;
 	else
-		rpt_note_skip(cr->st, v, cr->label, cr->line);
+		rpt_note_skip(cr->st, v, label(cr), cr->line);
 }
 
 /* Whether the minute partitions of kind still hold every day of
@@ -491,17 +497,16 @@ void db_read_days(struct db_fleet *db, int reader, int first, int last, enum ser
 
 	if (!c)
 		return;
-	set_label(&cr);
 	if (kind != S_TOTALS && w->minute) {
 		bool kept;
 
 		if (!minute_rows_kept(c, first, last, kind, &e, &kept)) {
-			fail(db, cr.label, e.msg);
+			fail(db, label(&cr), e.msg);
 			return;
 		}
 		if (!kept) {
 			pr_warn("report: %s: a late interval of the day is counted in the day it "
-				"starts: its minute rows are pruned", cr.label);
+				"starts: its minute rows are pruned", label(&cr));
 			hourly = true;
 		}
 	}
@@ -511,7 +516,7 @@ void db_read_days(struct db_fleet *db, int reader, int first, int last, enum ser
 	if (PQresultStatus(r) != PGRES_COPY_OUT) {
 		pg_fail(c, r, &e);
 		PQclear(r);
-		fail(db, cr.label, e.msg);
+		fail(db, label(&cr), e.msg);
 		return;
 	}
 	PQclear(r);
@@ -523,7 +528,7 @@ void db_read_days(struct db_fleet *db, int reader, int first, int last, enum ser
 	r = PQgetResult(c);
 	if (len == -2 || PQresultStatus(r) != PGRES_COMMAND_OK) {
 		pg_fail(c, r, &e);
-		fail(db, cr.label, e.msg);
+		fail(db, label(&cr), e.msg);
 	}
 	PQclear(r);
 	while ((r = PQgetResult(c)))
