@@ -92,12 +92,20 @@ row fleet.report.sensor_days $((RSENSORS * 365)) sensor-days
 report() { # NAME SOURCE ARGS...: one timed report into $PG_DIR/NAME.SOURCE.md
 	local name=$1 source=$2 out=$PG_DIR/$1.$2.md
 	shift 2
-	/usr/bin/time -v -o "$PG_DIR/time.log" "$TS_BIN" report "$@" --format md --out "$out" \
+	/usr/bin/time -v -o "$PG_DIR/time.log" "$TS_BIN" report "$@" --verbose --format md --out "$out" \
 		2>"$PG_DIR/report.log" || { cat "$PG_DIR/report.log" "$PG_DIR/time.log" >&2; exit 1; }
 	row "fleet.report.$name.$source.seconds" "$(awk -F': ' '/Elapsed/ { n = split($2, t, ":");
 		s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.2f", s }' "$PG_DIR/time.log")" s
 	row "fleet.report.$name.$source.peak_rss" "$(awk -F': ' '/Maximum resident/ { print $2 }' \
 		"$PG_DIR/time.log")" KiB
+	# its steps (--verbose): the reads, and what either input shares
+	local step key
+	for step in "period read:read" "look-back read:lookback" "events detected:events" \
+		"year before read:year_before" "tables and charts made:tables"; do
+		key=${step#*:}
+		row "fleet.report.$name.$source.$key.seconds" "$(sed -n "s/.*debug: report: the ${step%:*} \([0-9.]*\) s$/\1/p" \
+			"$PG_DIR/report.log")" s
+	done
 }
 minute_scans() {
 	pg_sql "SELECT coalesce(sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)), 0)
@@ -148,6 +156,13 @@ END {
 			r, d, v("fleet.report." r ".data.peak_rss") / 1024, b,
 			v("fleet.report." r ".db.peak_rss") / 1024, (b > 0 ? d / b : 0),
 			v("fleet.report." r ".identical") ? "identical" : "DIFFERENT", v("fleet.report." r ".minute_scans")
+		for (k2 = 1; k2 <= 2; k2++) {
+			src = k2 == 1 ? "data" : "db"
+			p = "fleet.report." r "." src "."
+			printf "      %-4s steps: read %.2f s, look-back %.2f s, events %.2f s, year before %.2f s, tables %.2f s\n",
+				src, v(p "read.seconds"), v(p "lookback.seconds"), v(p "events.seconds"),
+				v(p "year_before.seconds"), v(p "tables.seconds")
+		}
 	}
 	got = v("fleet.owner.rows_per_s") + 0
 	printf "\n  %-56s %10d %s %d  %s\n", "ship rows/s (target of issue 10)", got, ">=", 100000,

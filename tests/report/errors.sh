@@ -137,4 +137,17 @@ echo "2022-08-30T10:00:00Z,sensor-01,tcp,23,many" >>"$work/lb/sensor-01/2022-08-
 grep -q "skipped 1 malformed line(s) of ports.csv (first at .*2022-08-30/ports.csv:" "$work/lb.err"
 grep -q "skipped 1 malformed line(s) of ports.csv in the look-back days before the period (first at .*2022-08-15/ports.csv:" "$work/lb.err"
 [ "$(grep -c 'skipped' "$work/lb.err")" -eq 2 ] || { cat "$work/lb.err"; exit 1; }
+
+# --verbose says how long each step took, one line a step, and changes
+# nothing else; without it, no such line.
+"$BIN" report --data "$work/lb" --week 2022-W36 --format md --out "$work/v.md" -v 2>"$work/v.err"
+"$BIN" report --data "$work/lb" --week 2022-W36 --format md --out "$work/q.md" 2>"$work/q.err"
+cmp -s "$work/v.md" "$work/q.md" || { echo "--verbose changed the report"; exit 1; }
+for step in "the directories found" "the period read" "the look-back read" "events detected" \
+	"the year before read" "the tables and charts made" "the output written"; do
+	grep -qE "debug: report: $step [0-9]+\.[0-9]{3} s$" "$work/v.err" ||
+		{ echo "no '$step' in: $(cat "$work/v.err")"; exit 1; }
+done
+[ "$(grep -c 'debug:' "$work/v.err")" -eq 7 ] || { cat "$work/v.err"; exit 1; }
+if grep -q 'debug:' "$work/q.err"; then echo "a step said without --verbose"; exit 1; fi
 echo "report_errors: ok"

@@ -268,6 +268,17 @@ static int prepare(struct report_opts *o, struct report_run *r)
 	return 0;
 }
 
+/* With --verbose, the seconds since *since that step took; *since is now. */
+static void step_done(const char *step, struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pr_debug("report: %s %.3f s", step, (double)(now.tv_sec - since->tv_sec) +
+		 (double)(now.tv_nsec - since->tv_nsec) / 1e9);
+	*since = now;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
@@ -278,7 +289,7 @@ int cmd_report(int argc, char **argv)
 	bool year_before, lookback;
 	struct event_list events;
 	struct doc doc;
-	struct timespec t0, t1;
+	struct timespec t0, t1, step;
 	char a[11], b[11];
 	bool ok;
 	int rc;
@@ -286,13 +297,17 @@ int cmd_report(int argc, char **argv)
 	rc = report_parse_args(argc, argv, &o);
 	if (rc != OPT_GO)
 		return rc;
+	ts_verbose = o.verbose;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	step = t0;
 	rc = prepare(&o, &run);
 	if (rc) {
 		report_run_free(&run);
 		return rc;
 	}
+	step_done(run.db ? "the database opened" : "the directories found", &step);
 	stats_read_days(st, &run.days);
+	step_done("the period read", &step);
 	warn_skipped(st, "");
 	if (run.db && !db_fleet_ok(run.db)) {
 		report_run_free(&run);
@@ -308,18 +323,23 @@ int cmd_report(int argc, char **argv)
 	}
 	stats_finish(st);
 	lookback = read_lookback(&o, &run.days, &ho, &hist);
+	step_done("the look-back read", &step);
 	detect_events(st, lookback ? &hist : NULL, &events);
+	step_done("events detected", &step);
 	if (lookback) {
 		warn_skipped(&hist, " in the look-back days before the period");
 		stats_free(&hist);
 	}
 	doc_init(&doc, o.lang);
 	year_before = read_year_before(&o, &run.days, &yo, &yb);
+	step_done("the year before read", &step);
 	build_report(&doc, st, &events, year_before ? &yb : NULL);
+	step_done("the tables and charts made", &step);
 	if (year_before)
 		stats_free(&yb);
 	/* the look-back and the year before are read from the database too */
 	ok = (!run.db || db_fleet_ok(run.db)) && write_output(&o, &doc);
+	step_done("the output written", &step);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pr_info("report: %zu %s, %llu totals rows, %zu events, %.2f s", run.days.n,
 		run.db ? "days of the database" : "day directories",

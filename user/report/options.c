@@ -189,6 +189,9 @@ static const struct opt report_table[] = {
 	OPT_CUSTOM(A, o.tz_name, "tz", 0, "ZONE", parse_tz,
 		   "an IANA time zone name of the system's zoneinfo, e.g. Asia/Tokyo",
 		   "count days and show times in this zone, e.g. Asia/Tokyo (default: UTC)"),
+	OPT_FLAG(A, o.verbose, "verbose", 'v',
+		 "say how long each step took: the read, the look-back, events, the year "
+		 "before, the tables, the output"),
 	OPT_END,
 };
 #undef A

@@ -54,6 +54,7 @@ struct report_opts {
 	const char *categories_file;
 	const struct categories *categories;	/* loaded from it, else NULL */
 	const char *tz_name;	/* --tz, an IANA name; NULL: UTC */
+	bool verbose;		/* the time each step took, on stderr */
 	const struct tz_zone *tz;	/* built from it once the days are known, else NULL */
 	const char *group;	/* --group: the main tables' sensors; NULL: all */
 	const struct hmap *group_sensors;	/* the names of its sensors (--sensors), else NULL */
