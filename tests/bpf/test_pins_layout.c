@@ -226,6 +226,9 @@ static int setup(void **state)
 	/* a name no interface has, short enough to be one */
 	snprintf(p->name, sizeof(p->name), "tslay%d", (int)getpid() % 1000000);
 	snprintf(p->dir, sizeof(p->dir), "%s/%s", TS_PIN_ROOT, p->name);
+	/* a machine booted without systemd has no bpffs until a sensor
+	 * mounts it: as run does */
+	assert_int_equal(ensure_bpffs(), 0);
 	mkdir(TS_PIN_ROOT, 0700);
 	*state = p;
 	return 0;
@@ -238,6 +241,7 @@ static int teardown(void **state)
 
 	if (stat(p->dir, &st) == 0)
 		pins_remove(p->dir);
+	rmdir(TS_PIN_ROOT);	/* when no other pins are there (ENOTEMPTY otherwise) */
 	free(p);
 	return 0;
 }

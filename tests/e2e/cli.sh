@@ -33,6 +33,13 @@ expect_nothing_attached() {
 		lab_fail "$1: status exits 0 for $SENSOR_IF, expected nothing attached: $(cat "$dir/status")"
 	fi
 	[ ! -e "$LAB_PINS" ] || lab_fail "$1: pins left in $LAB_PINS"
+	# the roots go with the last pins in them (another sensor's keep them)
+	local root
+	for root in "${LAB_PINS%/*}" "${LAB_PINS%/*}-staging"; do
+		if [ -d "$root" ] && [ -z "$(ls -A "$root")" ]; then
+			lab_fail "$1: the empty $root is left"
+		fi
+	done
 }
 
 echo "bad flags and files"

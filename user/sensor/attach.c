@@ -290,6 +290,13 @@ static int adopt_link(struct sensor *s, int prog_fd)
 	return fd;
 }
 
+/* The staging root once no sensor stages in it (ENOTEMPTY while one
+ * does), so an attach leaves only its own pins behind. */
+static void staging_root_remove(void)
+{
+	rmdir(TS_STAGING_ROOT);
+}
+
 int pins_remove(const char *dir)
 {
 	struct dirent *de;
@@ -383,7 +390,10 @@ int sensor_open(struct sensor *s, const char *ifname,
 		snprintf(tmp_dir, sizeof(tmp_dir), "%s/%s-%d", TS_STAGING_ROOT,
 			 name, (int)getpid());
 		pins_remove(tmp_dir);
-		if (mkdir(tmp_dir, 0700)) {
+		/* another attach may have removed the staging root meanwhile
+		 * (staging_root_remove()): make it again, once */
+		if (mkdir(tmp_dir, 0700) &&
+		    (errno != ENOENT || mkdir(TS_STAGING_ROOT, 0700) || mkdir(tmp_dir, 0700))) {
 			pr_err("cannot create %s: %s", tmp_dir, strerror(errno));
 			goto fail;
 		}
@@ -434,12 +444,16 @@ int sensor_open(struct sensor *s, const char *ifname,
 		ctl.attached_at = (__u64)time(NULL);
 		if (ctl_write(&s->maps, &ctl))
 			goto fail;
-		if (rename(tmp_dir, s->pin_dir)) {
+		/* a detach of the last other interface may have removed the
+		 * root meanwhile (detach.c): make it again, once */
+		if (rename(tmp_dir, s->pin_dir) &&
+		    (errno != ENOENT || mkdir(TS_PIN_ROOT, 0700) || rename(tmp_dir, s->pin_dir))) {
 			pr_err("cannot rename %s to %s: %s", tmp_dir, s->pin_dir,
 			       strerror(errno));
 			goto fail;
 		}
 		tmp_dir[0] = '\0';
+		staging_root_remove();
 	}
 
 	query_attached(s, prog_fd);
@@ -457,6 +471,7 @@ fail:
 			close(s->link_fd);
 		s->link_fd = -1;
 		pins_remove(tmp_dir);
+		staging_root_remove();
 	}
 	sensor_close(s);
 	return -1;

@@ -81,6 +81,9 @@ int cmd_detach(int argc, char **argv)
 		       strerror(errno));
 		return 1;
 	}
+	/* the root too, once no interface's pins are left in it (ENOTEMPTY
+	 * otherwise; an attach meanwhile makes it again: attach.c) */
+	rmdir(TS_PIN_ROOT);
 	/* the kernel releases the link asynchronously: give it a moment */
 	ifindex = (int)if_nametoindex(ifname);
 	for (int i = 0; ifindex && i < 50; i++) {
