@@ -130,7 +130,7 @@ unset PGDATABASE
 awk -F, '
 function v(k) { return val[k] }
 { val[$1] = $2 }
-$1 ~ /^fleet\.table\./ { t = $1; sub(/^fleet\.table\./, "", t); sub(/\.bytes_per_sensor_day$/, "", t); names[++n] = t }
+$1 ~ /^fleet\.table\./ { t = $1; sub(/^fleet\.table\./, "", t); sub(/\.bytes_per_sensor_day$/, "", t); if (!(t in seen)) { seen[t]; names[++n] = t } }
 END {
 	print ""
 	print "== fleet: ship into PostgreSQL 15 (fsync on), " v("fleet.sensor_days") " sensor-days of synth"
