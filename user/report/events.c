@@ -164,10 +164,12 @@ static void series_load(struct day_series *s, const double *value)
 static void sort_counters(struct counter *v, size_t n)
 {
 	struct counter *tmp = xmalloc(n * sizeof(*tmp)), *from = v, *to = tmp;
+	size_t *start = xmalloc(65536 * sizeof(*start));
 
 	for (int shift = 0; shift < 64; shift += 16) {
-		size_t *start = xcalloc(65536, sizeof(*start)), sum = 0;
+		size_t sum = 0;
 
+		memset(start, 0, 65536 * sizeof(*start));
 		for (size_t i = 0; i < n; i++)
 			start[(from[i].key >> shift) & 0xFFFF]++;
 		for (size_t d = 0; d < 65536; d++) {
@@ -178,11 +180,11 @@ static void sort_counters(struct counter *v, size_t n)
 		}
 		for (size_t i = 0; i < n; i++)
 			to[start[(from[i].key >> shift) & 0xFFFF]++] = from[i];
-		free(start);
 		from = to;
 		to = from == v ? tmp : v;
 	}
 	/* an even number of passes: the sorted counters are back in v */
+	free(start);
 	free(tmp);
 }
 
@@ -242,7 +244,6 @@ static void level_shifts(struct ctx *c, struct event_list *out)
 	double *value = xcalloc((size_t)c->ndays, sizeof(double));
 	struct day_series s;
 	size_t i = 0;
-
 	double min_cov = 0;
 
 	series_init(&s, c->fleet_cov, c->ndays);
@@ -268,7 +269,7 @@ static void level_shifts(struct ctx *c, struct event_list *out)
 			continue;
 		}
 		memset(value, 0, (size_t)c->ndays * sizeof(double));
-		for (; i < c->nentries && c->entries[i].key >> 24 == group; i++)
+		for (; i < end; i++)
 			value[key_day(c->entries[i].key)] = (double)c->entries[i].v[0];
 		series_load(&s, value);
 		for (int j = 0; j < s.n; j++)
@@ -441,7 +442,6 @@ static void sensor_spikes(struct ctx *c, struct event_list *out)
 	size_t i = 0;
 
 	while (i < c->nentries) {
-		uint64_t group = c->entries[i].key >> 24;
 		int sensor = (int)key_sensor(c->entries[i].key), n;
 		uint8_t proto = (uint8_t)key_proto(c->entries[i].key);
 		uint16_t port = (uint16_t)key_port(c->entries[i].key);
@@ -463,7 +463,7 @@ static void sensor_spikes(struct ctx *c, struct event_list *out)
 			continue;
 		}
 		memset(value, 0, (size_t)c->ndays * sizeof(double));
-		for (; i < c->nentries && c->entries[i].key >> 24 == group; i++)
+		for (; i < end; i++)
 			value[key_day(c->entries[i].key)] = (double)c->entries[i].v[0];
 		series_init(&s, c->sensor_cov[sensor], c->ndays);
 		series_load(&s, value);
