@@ -62,8 +62,11 @@ TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_LIB_SRC))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c tests/bpf/test_*.c))
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_SRC := $(sort $(filter-out %.bpf.c,$(wildcard tests/tools/*.c)))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
+# BPF programs of the tools (tests/tools/NAME.bpf.c), as skeletons
+TOOL_SKELS := $(patsubst tests/tools/%.bpf.c,$(BUILD)/tests/tools/%.skel.h,\
+		$(wildcard tests/tools/*.bpf.c))
 
 .PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build FORCE
 .DELETE_ON_ERROR:
@@ -116,10 +119,20 @@ $(BUILD)/tests/lib/%.o: tests/lib/%.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
-$(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS)
+$(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS) $(TOOL_SKELS)
 	$(call msg,CCLD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -I$(BUILD)/tests/tools -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) \
+		$(LDLIBS) -lcmocka
+
+$(BUILD)/tests/tools/%.bpf.o: tests/tools/%.bpf.c vmlinux/vmlinux.h
+	$(call msg,CLANG,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/tools/%.skel.h: $(BUILD)/tests/tools/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
 
 # the live generator is a test tool too (tests/e2e/mq_race.sh)
 test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN) $(BUILD)/bench/livegen
@@ -162,8 +175,12 @@ bench-fleet: deps
 # the loader's code (bench-xdp loads the shipped rules as `run` does).
 BENCH_TOOLS := bench-xdp pcap-baseline pcap-live livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
-BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h
-BENCH_LIB := bench/mix.c bench/listed.c bench/results.c bench/usercount.c tests/lib/pktbuild.c
+BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h \
+	       $(BUILD)/bench/fanout.skel.h
+BENCH_LIB := bench/mix.c bench/listed.c bench/results.c bench/usercount.c tests/lib/pktbuild.c \
+	     tests/lib/kfeature.c
+# livegen's engines (bench/livegen.h)
+$(BUILD)/bench/livegen: bench/gen_live.c bench/gen_fanout.c bench/seedlink.c
 
 bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o
 
@@ -179,8 +196,8 @@ $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 $(BUILD)/bench/%: bench/%.c $(BENCH_LIB) $(wildcard bench/*.h) $(USER_OBJ) | $(BENCH_SKELS) $(SKELS)
 	$(call msg,CCLD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -Ibench -I$(BUILD)/bench -Itests/lib -o $@ $< \
-		$(BENCH_LIB) $(USER_OBJ) $(LDLIBS) -lpcap
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -Ibench -I$(BUILD)/bench -Itests/lib -o $@ \
+		$(filter %.c,$^) $(USER_OBJ) $(LDLIBS) -lpcap
 
 # Regenerate the committed vmlinux.h from the running kernel's BTF.
 vmlinux:

@@ -206,11 +206,13 @@ static int set_ctl_flags(struct bench_bpf *skel, enum prog_id id)
 static void set_sequence(struct bench_bpf *skel, const struct mix_frame *fr, __u32 pick,
 			 __u32 base, __u32 count, __u32 cursor)
 {
-	skel->bss->bench_src_off = (uint32_t)fr->src_off;
-	skel->bss->bench_pick = pick;
-	skel->bss->bench_base = base;
-	skel->bss->bench_count = count;
-	skel->bss->bench_cursor = cursor;
+	skel->bss->bench_seq = (struct bench_seq){
+		.src_off = (uint32_t)fr->src_off,
+		.pick = pick,
+		.base = base,
+		.count = count,
+		.cursor = cursor,
+	};
 }
 
 /* Run frame fr `repeat` times from the rewrite's current settings; the
@@ -295,7 +297,7 @@ static double run_pass(struct bench_bpf *skel, const struct mix *m,
 			return -1;
 		total_ns += ns * repeat;
 		sent += (uint64_t)repeat;
-		cursor[f] = skel->bss->bench_cursor;
+		cursor[f] = skel->bss->bench_seq.cursor;
 	}
 	return total_ns / (double)sent;
 }

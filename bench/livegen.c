@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * livegen: push the benchmark mix through a lab veth as fast as this
- * machine can, with BPF_PROG_TEST_RUN in BPF_F_TEST_XDP_LIVE_FRAMES mode:
- * the kernel builds real frames from the template and the program
- * (livegen.bpf.c) gives each a fresh source and redirects it out of
- * --ifname, so the sensor on the peer receives them through the veth
- * driver's XDP path, ring and all. Run it inside the sending namespace
- * (nsenter --net=/run/netns/NAME): the redirect target is looked up there.
+ * machine can, each frame from a source of its own, so that the sensor
+ * on the peer receives real frames through the veth driver's XDP path,
+ * ring and all. Run it inside the sending namespace (nsenter
+ * --net=/run/netns/NAME): the interface is looked up there, and the
+ * fan-out engine makes its own veth pair there for the time it runs.
+ *
+ * Two engines (livegen.h): `live` (BPF_F_TEST_XDP_LIVE_FRAMES) where the
+ * kernel allows it, else `fanout` (AF_PACKET seeds copied by an XDP
+ * broadcast redirect); --engine auto (the default) asks the kernel
+ * (tests/lib/kfeature.h) and says which it chose and why.
  *
  * Prints what it sent and, with --csv, the rows live.NAME.sent,
- * live.NAME.generation_seconds (the kernel-timed generation loop) and
- * live.NAME.offered_mpps. "Sent" counts frames handed to the redirect:
- * those the veth could not take (its ring full) show in the sending
- * interface's tx_dropped, which bench/run.sh reads beside the sensor's
- * own count.
+ * live.NAME.generation_seconds and live.NAME.offered_mpps. "Sent" counts
+ * frames handed to the lab veth: those it could not take (its peer's ring
+ * full) show in the sending interface's tx_dropped, which bench/run.sh
+ * reads beside the sensor's own count.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,29 +28,27 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bench.h"
-#include "livegen.skel.h"
+#include "kfeature.h"
 #include "lib/options.h"
-#include "mix.h"
+#include "livegen.h"
 #include "results.h"
 
-static int fill_table(struct livegen_bpf *skel, const struct mix *m)
+unsigned gen_table_size(const struct mix *m)
 {
-	int fd = bpf_map__fd(skel->maps.bench_table);
-	uint32_t i;
+	return m->table_len ? m->table_len : 1;
+}
 
-	for (i = 0; i < m->table_len; i++)
+int gen_fill_table(struct bpf_map *table, const struct mix *m)
+{
+	int fd = bpf_map__fd(table);
+
+	for (uint32_t i = 0; i < m->table_len; i++)
 		if (bpf_map_update_elem(fd, &i, &m->table[i], BPF_ANY))
 			return -1;
 	return 0;
 }
 
-struct gen_opts {
-	const char *ifname, *csv, *name;
-	uint64_t packets;
-	uint32_t sources, first, time_shift;
-	bool zipf;
-};
+static const char *const engine_words[] = { "auto", "live", "fanout", NULL };
 
 #define O struct gen_opts
 static const struct opt gen_table[] = {
@@ -62,6 +63,11 @@ static const struct opt gen_table[] = {
 	OPT_UINT(O, time_shift, "time-shift", 0, "S", 1, 63,
 		 "each frame's source is the clock in 2^S ns, not the sequence: "
 		 "generators on two CPUs create the same flows at once"),
+	OPT_WORD(O, engine, "engine", 0, "E", engine_words,
+		 "live (BPF_F_TEST_XDP_LIVE_FRAMES), fanout (AF_PACKET seeds copied by an "
+		 "XDP broadcast redirect) or auto: live where the kernel allows it (default)"),
+	OPT_UINT(O, copies, "copies", 0, "N", 1, 256,
+		 "fanout: frames made of each seed (default 64)"),
 	OPT_STRING(O, csv, "csv", 0, "FILE", "append the results to FILE"),
 	OPT_STRING(O, name, "name", 0, "NAME", "name of the results' rows (default run)"),
 	OPT_END,
@@ -70,90 +76,62 @@ static const struct opt gen_table[] = {
 
 static const struct opt_cmd gen_cmd = {
 	.prog = "livegen",
-	.about = "Offer the source mix to the interface at line rate "
-		 "(BPF_F_TEST_XDP_LIVE_FRAMES).",
+	.about = "Offer the source mix to the interface at line rate, with live frames "
+		 "or, where the kernel refuses them, by XDP fan-out.",
 	.opts = gen_table,
 };
 
+/* The engine to run: the one asked for, or for auto the kernel's answer. */
+static int choose_engine(int asked)
+{
+	char why[256];
+
+	if (asked != GEN_AUTO)
+		return asked;
+	if (kfeature_probe(KF_LIVE_FRAMES, why, sizeof(why)))
+		return GEN_LIVE;
+	printf("livegen: %s: the fanout engine sends instead\n", why);
+	return GEN_FANOUT;
+}
+
 int main(int argc, char **argv)
 {
-	struct gen_opts o = { .name = "run", .packets = 10000000, .sources = 1000000 };
+	struct gen_opts o = { .name = "run", .packets = 10000000, .sources = 1000000,
+			      .copies = 64 };
+	struct gen_result r = { 0 };
 	char row[128];
-	uint64_t start, elapsed;
-	uint32_t ifindex;
-	struct livegen_bpf *skel;
-	double kernel_ns = 0;
-	int f, rc;
+	unsigned ifindex;
+	int rc, engine;
 	struct mix m;
 
 	rc = opt_parse(&gen_cmd, argc, argv, &o, NULL);
 	if (rc != OPT_GO)
 		return rc;
-	rc = 1;
+	if (o.first && o.zipf)
+		return opt_error(&gen_cmd, "--first needs uniform sources");
 	ifindex = if_nametoindex(o.ifname);
 	if (!ifindex) {
 		fprintf(stderr, "livegen: no interface '%s' here\n", o.ifname);
 		return 1;
 	}
+	engine = choose_engine(o.engine);
 	if (mix_init(&m, o.sources, o.zipf, 0, 0x7e1e5c09e))
 		return 1;
-	skel = livegen_bpf__open();
-	if (!skel) {
-		fprintf(stderr, "livegen: cannot open the generator object\n");
-		mix_free(&m);
-		return 1;
-	}
-	if (o.first && o.zipf) {
-		fprintf(stderr, "livegen: --first needs uniform sources\n");
-		goto out;
-	}
-	skel->rodata->out_ifindex = ifindex;
-	skel->rodata->time_shift = o.time_shift;
-	bpf_map__set_max_entries(skel->maps.bench_table, m.table_len ? m.table_len : 1);
-	if (livegen_bpf__load(skel) || (m.table && fill_table(skel, &m))) {
-		fprintf(stderr, "livegen: cannot load the generator: %s\n",
-			strerror(errno));
-		goto out;
-	}
-	start = now_ns();
-	for (f = 0; f < m.frames; f++) {
-		const struct mix_frame *fr = &m.frame[f];
-		LIBBPF_OPTS(bpf_test_run_opts, opts,
-			.data_in = fr->bytes,
-			.data_size_in = (uint32_t)fr->len,
-			.repeat = (int)(o.packets * fr->share / 100),
-			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-		);
-
-		skel->bss->bench_src_off = (uint32_t)fr->src_off;
-		skel->bss->bench_pick = (uint32_t)fr->pick;
-		skel->bss->bench_base = fr->base + (fr->pick == BENCH_PICK_UNIFORM ? o.first : 0);
-		skel->bss->bench_count = fr->count;
-		skel->bss->bench_cursor = 0;
-		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.livegen), &opts)) {
-			fprintf(stderr, "livegen: live test run: %s\n", strerror(errno));
-			goto out;
-		}
-		kernel_ns += (double)opts.duration * opts.repeat;
-	}
-	elapsed = now_ns() - start;
-	printf("livegen: sent %llu frames in %.3f s of generation (%.3f s wall), "
-	       "%.2f Mpps offered\n",
-	       (unsigned long long)skel->bss->bench_rewritten, kernel_ns / 1e9,
-	       (double)elapsed / 1e9,
-	       (double)skel->bss->bench_rewritten / kernel_ns * 1e3);
-	if (report_open(o.csv))
-		goto out;
-	snprintf(row, sizeof(row), "live.%s.sent", o.name);
-	report_row(row, (double)skel->bss->bench_rewritten, "frames");
-	snprintf(row, sizeof(row), "live.%s.generation_seconds", o.name);
-	report_row(row, kernel_ns / 1e9, "s");
-	snprintf(row, sizeof(row), "live.%s.offered_mpps", o.name);
-	report_row(row, (double)skel->bss->bench_rewritten / kernel_ns * 1e3, "Mpps");
-	report_close();
-	rc = 0;
-out:
-	livegen_bpf__destroy(skel);
+	rc = engine == GEN_LIVE ? gen_live(&o, &m, ifindex, &r) : gen_fanout(&o, &m, ifindex, &r);
 	mix_free(&m);
-	return rc;
+	if (rc)
+		return 1;
+	printf("livegen: %s engine sent %llu frames in %.3f s, %.2f Mpps offered\n",
+	       engine_words[engine], (unsigned long long)r.sent, r.seconds,
+	       (double)r.sent / r.seconds / 1e6);
+	if (report_open(o.csv))
+		return 1;
+	snprintf(row, sizeof(row), "live.%s.sent", o.name);
+	report_row(row, (double)r.sent, "frames");
+	snprintf(row, sizeof(row), "live.%s.generation_seconds", o.name);
+	report_row(row, r.seconds, "s");
+	snprintf(row, sizeof(row), "live.%s.offered_mpps", o.name);
+	report_row(row, (double)r.sent / r.seconds / 1e6, "Mpps");
+	report_close();
+	return 0;
 }

@@ -357,6 +357,16 @@ uint32_t mix_next_source(const struct mix *m, const struct mix_frame *f,
 	return f->pick == BENCH_PICK_TABLE ? m->table[idx] : idx;
 }
 
+struct bench_seq mix_seq(const struct mix_frame *f, uint32_t first)
+{
+	return (struct bench_seq){
+		.src_off = (uint32_t)f->src_off,
+		.pick = (uint32_t)f->pick,
+		.base = f->base + (f->pick == BENCH_PICK_UNIFORM ? first : 0),
+		.count = f->count,
+	};
+}
+
 void mix_set_source(const struct mix_frame *f, uint8_t *frame, uint32_t idx)
 {
 	uint32_t addr = htonl(bench_source_addr(idx));

@@ -20,7 +20,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define MIX_MAX_FRAMES 24
+#include "bench.h"
+
+#define MIX_MAX_FRAMES BENCH_MAX_FRAMES
 #define MIX_FRAME_BYTES 256
 #define MIX_ZIPF_SLOTS 4 /* table slots per source in the heavy-tailed mixes */
 
@@ -76,6 +78,10 @@ size_t mix_arrivals(const struct mix *m, uint64_t seed, struct mix_arrival **out
  * bench_rewrite() does. */
 uint32_t mix_next_source(const struct mix *m, const struct mix_frame *f,
 			 uint32_t *cursor);
+
+/* Frame f's sequence of sources for the BPF rewrite (rewrite.bpf.h), a
+ * uniform one numbered from `first` on. */
+struct bench_seq mix_seq(const struct mix_frame *f, uint32_t first);
 
 /* Write source `idx` into a copy of the frame. */
 void mix_set_source(const struct mix_frame *f, uint8_t *frame, uint32_t idx);

@@ -4,8 +4,8 @@
  * needs many sources from one buffer. BPF_PROG_TEST_RUN with `repeat`
  * runs the program on the same frame again and again; to make it look
  * like traffic from N sources, the program writes the next source of a
- * sequence into the frame before classifying it. The driver sets the
- * sequence for each frame of the mix through the globals below.
+ * sequence (struct bench_seq, bench.h) into the frame before classifying
+ * it. The driver sets the sequence for each frame of the mix.
  */
 #ifndef TS_BENCH_REWRITE_BPF_H
 #define TS_BENCH_REWRITE_BPF_H
@@ -13,13 +13,9 @@
 #include <bpf/bpf_endian.h>
 #include "bench.h"
 
-/* Set by the driver before each run (through the skeleton's .bss). */
-__u32 bench_src_off;   /* offset of the 4 source bytes to overwrite */
-__u32 bench_pick;      /* BENCH_PICK_UNIFORM or BENCH_PICK_TABLE */
-__u32 bench_base;      /* first source index, or first table slot */
-__u32 bench_count;     /* sources (uniform) or table slots of this frame */
-__u32 bench_cursor;    /* position in the sequence; the program advances it */
-__u64 bench_rewritten; /* frames rewritten (the live generator's "sent") */
+/* The sequence bench_rewrite() follows, set by the driver through the
+ * skeleton's .bss before each run. */
+struct bench_seq bench_seq;
 
 /* Source indices of the heavy-tailed mixes, filled by the driver. */
 struct {
@@ -30,12 +26,14 @@ struct {
 } bench_table SEC(".maps");
 
 /*
- * Write source `idx` into the frame. Returns the address written
- * (network order) or 0 when the frame is too short (never, for the mix).
+ * Write source `idx` into the frame at `off`. Returns the address
+ * written (network order) or 0 when the frame is too short (never, for
+ * the mix).
  */
-static __always_inline __u32 bench_put_source(void *data, void *data_end, __u32 idx)
+static __always_inline __u32 bench_put_source(void *data, void *data_end, __u32 off,
+					      __u32 idx)
 {
-	__u32 off = bench_src_off, addr;
+	__u32 addr;
 	__u8 *src;
 
 	if (off > BENCH_MAX_SRC_OFF)
@@ -45,27 +43,33 @@ static __always_inline __u32 bench_put_source(void *data, void *data_end, __u32 
 		return 0;
 	addr = bpf_htonl(bench_source_addr(idx));
 	__builtin_memcpy(src, &addr, 4);
-	bench_rewritten++;
 	return addr;
 }
 
-/* Write the next source of the sequence into the frame (as above). */
-static __always_inline __u32 bench_rewrite(void *data, void *data_end)
+/* Write the next source of sequence s into the frame (as above). */
+static __always_inline __u32 bench_seq_rewrite(struct bench_seq *s, void *data,
+					       void *data_end)
 {
-	__u32 cur = bench_cursor, next = cur + 1, idx;
+	__u32 cur = s->cursor, next = cur + 1, idx;
 
-	if (next >= bench_count)
+	if (next >= s->count)
 		next = 0;
-	bench_cursor = next;
-	idx = bench_base + cur;
-	if (bench_pick == BENCH_PICK_TABLE) {
+	s->cursor = next;
+	idx = s->base + cur;
+	if (s->pick == BENCH_PICK_TABLE) {
 		__u32 *slot = bpf_map_lookup_elem(&bench_table, &idx);
 
 		if (!slot)
 			return 0;
 		idx = *slot;
 	}
-	return bench_put_source(data, data_end, idx);
+	return bench_put_source(data, data_end, s->src_off, idx);
+}
+
+/* The next source of the driver's sequence, bench_seq. */
+static __always_inline __u32 bench_rewrite(void *data, void *data_end)
+{
+	return bench_seq_rewrite(&bench_seq, data, data_end);
 }
 
 #endif /* TS_BENCH_REWRITE_BPF_H */

@@ -3,8 +3,11 @@
 # in tests/house/, tests/docs/, tests/package/, tests/metrics/, tests/e2e/ (the lab),
 # tests/fleet/ (a throwaway PostgreSQL), tests/report/ and tests/golden/.
 # Each binary or
-# script is one test here; its own output says which case failed.
-# Ends with the line "N passed, N failed" and exits non-zero on failure.
+# script is one test here; its own output says which case failed. A test
+# that exits 77 was skipped: its one line says what this machine lacks
+# (a kernel feature, tests/lib/kernel.sh).
+# Ends with the line "N passed, N skipped, N failed" and exits non-zero
+# on failure.
 set -u
 cd "$(dirname "$0")/.."
 export TS_BIN="$PWD/build/xdp-telescope"
@@ -12,13 +15,17 @@ export TS_TOOLS="$PWD/build/tests/tools"
 export TS_ARTEFACTS="$PWD/build/test-artefacts"
 mkdir -p "$TS_ARTEFACTS"
 
-pass=0 fail=0 failed=()
+pass=0 skip=0 fail=0 failed=() skipped=()
 run_one() {
-	local name=$1; shift
+	local name=$1 rc; shift
 	local start=$SECONDS
 	echo "=== $name"
-	if "$@"; then
+	"$@"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		pass=$((pass + 1)); echo "=== $name: ok ($((SECONDS - start)) s)"
+	elif [ "$rc" -eq 77 ]; then
+		skip=$((skip + 1)); skipped+=("$name"); echo "=== $name: skipped ($((SECONDS - start)) s)"
 	else
 		fail=$((fail + 1)); failed+=("$name"); echo "=== $name: FAILED ($((SECONDS - start)) s)"
 	fi
@@ -38,6 +45,7 @@ for t in tests/house/*.sh tests/docs/*.sh tests/package/*.sh tests/metrics/*.sh 
 	run_one "$t" bash "$t"
 done
 
+[ ${#skipped[@]} -gt 0 ] && printf 'skipped: %s\n' "${skipped[@]}"
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $skip skipped, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -21,6 +21,7 @@
 #include "telescope.skel.h"
 #include "pktbuild.h"
 #include "bpftest.h"
+#include "kfeature.h"
 
 #define US4 "198.51.100.1"
 #define US6 "2001:db8::1"
@@ -590,5 +591,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(generation_flip, setup_drop, teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("classifier", tests, NULL, NULL);
 }

@@ -32,6 +32,7 @@
 #include "bpftest.h"
 #include "draintest.h"
 #include "csvread.h"
+#include "kfeature.h"
 
 /* ---- frames ---- */
 
@@ -313,5 +314,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(killed_after_the_flip, draintest_setup, draintest_teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("the drain protocol", tests, NULL, NULL);
 }

@@ -28,6 +28,7 @@
 #include "draintest.h"
 #include "bpftest.h"
 #include "csvread.h"
+#include "kfeature.h"
 
 #define SAMPLE 6 /* packets a sample */
 
@@ -230,5 +231,6 @@ int main(void)
 						draintest_teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("the drain in an outage", tests, NULL, NULL);
 }

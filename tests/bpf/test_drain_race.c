@@ -35,6 +35,7 @@
 #include "bpftest.h"
 #include "draintest.h"
 #include "csvread.h"
+#include "kfeature.h"
 
 static double mono_s(void)
 {
@@ -284,5 +285,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(drains_race_senders, draintest_setup, draintest_teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("the drain protocol: racing the program", tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 #include "tagpkt.h"
 #include "bpftest.h"
 #include "sensor/flows4.h"
+#include "kfeature.h"
 
 #define US4 "198.51.100.1"
 #define SRC "203.0.113.9"
@@ -154,5 +155,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(no_carry_below_the_flags, setup, teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("packed flow counters", tests, NULL, NULL);
 }

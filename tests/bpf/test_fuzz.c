@@ -28,6 +28,7 @@
 #include "fuzzframe.h"
 #include "fuzzcheck.h"
 #include "tagpkt.h"
+#include "kfeature.h"
 
 #define DEFAULT_N 100000
 #define DEFAULT_SEED 0x7e1e5c09eULL
@@ -282,5 +283,6 @@ int main(void)
 		cmocka_unit_test(kernel_counts_as_user_space),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,7 @@
 #include "sensor/maps.h"
 #include "pktbuild.h"
 #include "bpftest.h"
+#include "kfeature.h"
 
 #define MAX 131072
 #define SMALL 64 /* sources of the classifier test: 128 slots */
@@ -264,5 +265,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_probe_spills, setup_small, teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("genread", tests, NULL, NULL);
 }

@@ -24,6 +24,7 @@
 
 #include "telescope.skel.h"
 #include "sensor/mapsize.h"
+#include "kfeature.h"
 
 /* One entry past the limit is refused by the kernel itself, at once. */
 static void kernel_limit(void **state)
@@ -189,5 +190,6 @@ int main(void)
 		cmocka_unit_test(memory_checked_first),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("map sizes the kernel can give", tests, NULL, NULL);
 }

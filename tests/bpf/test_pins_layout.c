@@ -35,6 +35,7 @@
 #include "sensor/layout.h"
 #include "sensor/commands.h"
 #include "bpftest.h"
+#include "kfeature.h"
 
 /* How the test's pins differ from this binary's maps. */
 struct shape {
@@ -477,5 +478,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(own_pins_accepted, setup, teardown),
 	};
 
+	kfeature_need(KF_BPF);
+	kfeature_need(KF_BPFFS);
 	return cmocka_run_group_tests_name("pins of another version", tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 
 #include "telescope.skel.h"
 #include "tagtest.h"
+#include "kfeature.h"
 
 static void expect_tagov(struct fixture *f, __u64 tags, __u8 proto,
 			 __u16 port, __u64 packets)
@@ -267,5 +268,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tag_overflow_exact, tagtest_setup_tiny, tagtest_teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("tags in the kernel: built-in", tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@
 #include "sensor/tagcfg.h"
 #include "bpftest.h"
 #include "tagtest.h"
+#include "kfeature.h"
 
 /* ---- labelled prefixes in the LPM trie ---- */
 
@@ -523,5 +524,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(random_sources_against_brute_force, tagtest_setup, tagtest_teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("tags in the kernel: labelled lists", tests, NULL, NULL);
 }

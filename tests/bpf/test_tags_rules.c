@@ -19,6 +19,7 @@
 
 #include "telescope.skel.h"
 #include "tagtest.h"
+#include "kfeature.h"
 
 /* ---- payload rules written into the map ---- */
 
@@ -257,5 +258,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(eight_rules_on_a_key, tagtest_setup, tagtest_teardown),
 	};
 
+	kfeature_need(KF_BPF);
 	return cmocka_run_group_tests_name("tags in the kernel: payload rules", tests, NULL, NULL);
 }

@@ -21,11 +21,15 @@ LAB_PINS="/sys/fs/bpf/xdp-telescope/$SENSOR_IF"
 LAB_PIDS=()
 LAB_MOUNTS=()
 
-# lab_prepare NAME: check the binaries (sets SEND to lab-send), make a
-# fresh artefact directory $dir = TS_ARTEFACTS/NAME with the test
-# databases country.mmdb and asn.mmdb in it.
+. tests/lib/kernel.sh
+
+# lab_prepare NAME: check the kernel (the sensor's BPF, tests/lib/kernel.sh)
+# and the binaries (sets SEND to lab-send), make a fresh artefact
+# directory $dir = TS_ARTEFACTS/NAME with the test databases country.mmdb
+# and asn.mmdb in it.
 lab_prepare() {
 	: "${TS_BIN:?run through tests/run.sh}" "${TS_TOOLS:?}" "${TS_ARTEFACTS:?}"
+	need_kernel bpf bpffs
 	SEND="$TS_TOOLS/lab-send"
 	[ -x "$TS_BIN" ] || lab_fail "no $TS_BIN (make test-build)"
 	[ -x "$SEND" ] || lab_fail "no $SEND (make test-build)"
