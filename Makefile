@@ -62,11 +62,8 @@ TEST_LIB_SRC := $(sort $(wildcard tests/lib/*.c))
 TEST_LIB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(TEST_LIB_SRC))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c tests/bpf/test_*.c))
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-TOOL_SRC := $(sort $(filter-out %.bpf.c,$(wildcard tests/tools/*.c)))
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
-# BPF programs of the tools (tests/tools/NAME.bpf.c), as skeletons
-TOOL_SKELS := $(patsubst tests/tools/%.bpf.c,$(BUILD)/tests/tools/%.skel.h,\
-		$(wildcard tests/tools/*.bpf.c))
 
 .PHONY: all deps test demo bench install clean vmlinux geoip test-build bench-build FORCE
 .DELETE_ON_ERROR:
@@ -119,20 +116,10 @@ $(BUILD)/tests/lib/%.o: tests/lib/%.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
-$(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS) $(TOOL_SKELS)
+$(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS)
 	$(call msg,CCLD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib -I$(BUILD)/tests/tools -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) \
-		$(LDLIBS) -lcmocka
-
-$(BUILD)/tests/tools/%.bpf.o: tests/tools/%.bpf.c vmlinux/vmlinux.h
-	$(call msg,CLANG,$@)
-	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-
-$(BUILD)/tests/tools/%.skel.h: $(BUILD)/tests/tools/%.bpf.o
-	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) $(LDLIBS) -lcmocka
 
 # the live generator is a test tool too (tests/e2e/mq_race.sh)
 test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN) $(BUILD)/bench/livegen
@@ -177,12 +164,12 @@ BENCH_TOOLS := bench-xdp pcap-baseline pcap-live livegen drainfeed
 BENCH_BIN := $(patsubst %,$(BUILD)/bench/%,$(BENCH_TOOLS))
 BENCH_SKELS := $(BUILD)/bench/bench.skel.h $(BUILD)/bench/livegen.skel.h \
 	       $(BUILD)/bench/fanout.skel.h
-BENCH_LIB := bench/mix.c bench/listed.c bench/results.c bench/usercount.c tests/lib/pktbuild.c \
-	     tests/lib/kfeature.c
-# livegen's engines (bench/livegen.h)
+BENCH_LIB := bench/mix.c bench/listed.c bench/results.c bench/usercount.c bench/rewrite.c \
+	     tests/lib/pktbuild.c tests/lib/kfeature.c
+# livegen's engines (bench/gen.h)
 $(BUILD)/bench/livegen: bench/gen_live.c bench/gen_fanout.c bench/seedlink.c
 
-bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o
+bench-build: $(BENCH_BIN) $(BUILD)/bench/sink.bpf.o $(BUILD)/tests/tools/kfeature
 
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c vmlinux/vmlinux.h
 	$(call msg,CLANG,$@)

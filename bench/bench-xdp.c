@@ -32,6 +32,7 @@
 #include "listed.h"
 #include "mix.h"
 #include "results.h"
+#include "rewrite.h"
 #include "sensor/maps.h"
 #include "sensor/tagcfg.h"
 #include "telescope.h"
@@ -93,31 +94,6 @@ static uint32_t flow_entries(uint32_t sources)
 	return want > DEFAULT_FLOW_ENTRIES ? (uint32_t)want : DEFAULT_FLOW_ENTRIES;
 }
 
-static int fill_table(struct bench_bpf *skel, const struct mix *m)
-{
-	int fd = bpf_map__fd(skel->maps.bench_table);
-	const uint32_t chunk = 1u << 16;
-	uint32_t *keys = malloc(sizeof(*keys) * chunk);
-	uint32_t done, i;
-
-	if (!keys)
-		return -1;
-	for (done = 0; done < m->table_len; done += chunk) {
-		uint32_t n = m->table_len - done < chunk ? m->table_len - done : chunk;
-
-		for (i = 0; i < n; i++)
-			keys[i] = done + i;
-		if (bpf_map_update_batch(fd, keys, m->table + done, &n, NULL)) {
-			fprintf(stderr, "bench-xdp: filling the source table: %s\n",
-				strerror(errno));
-			free(keys);
-			return -1;
-		}
-	}
-	free(keys);
-	return 0;
-}
-
 /*
  * Load the shipped payload rules into the classifier's maps with the
  * loader's own code (user/tagcfg.c), as `xdp-telescope run` does: the
@@ -161,8 +137,7 @@ static struct bench_bpf *load(const struct mix *m)
 	bpf_map__set_max_entries(skel->maps.bench_floor_flows, flows);
 	bpf_map__set_max_entries(skel->maps.bench_floor_inner_0, flows);
 	bpf_map__set_max_entries(skel->maps.bench_min_flows, flows);
-	bpf_map__set_max_entries(skel->maps.bench_table,
-				 m->table_len ? m->table_len : 1);
+	bpf_map__set_max_entries(skel->maps.bench_table, rewrite_table_size(m));
 	err = bench_bpf__load(skel);
 	if (err) {
 		fprintf(stderr, "bench-xdp: loading the bench object: %s\n",
@@ -171,7 +146,7 @@ static struct bench_bpf *load(const struct mix *m)
 		return NULL;
 	}
 	maps_from_object(&s, skel->obj);
-	if ((m->table && fill_table(skel, m)) || load_rules(skel) ||
+	if (rewrite_fill_table(skel->maps.bench_table, m) || load_rules(skel) ||
 	    room_reset(&s, 0) || room_reset(&s, 1)) {
 		bench_bpf__destroy(skel);
 		return NULL;

@@ -38,21 +38,16 @@ const volatile __s64 copies = 1;
 struct fan_frame fan_frames[BENCH_MAX_FRAMES]; /* bench.h */
 __u64 fan_sent; /* copies sent to the lab veth */
 
-/* `copies` entries, each the lab veth with fan_out on it */
-struct {
+/* Entries that each name the lab veth with fan_out on it. */
+struct fan_devmap {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, 1); /* set by the driver */
+	__uint(max_entries, 1); /* `copies`, set by the driver */
 	__type(key, __u32);
 	__type(value, struct bpf_devmap_val);
-} fan_copies SEC(".maps");
+};
 
-/* as many entries as the frame being sent needs for its last seed */
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, 1); /* set by the driver */
-	__type(key, __u32);
-	__type(value, struct bpf_devmap_val);
-} fan_rest SEC(".maps");
+struct fan_devmap fan_copies SEC(".maps"); /* `copies` entries */
+struct fan_devmap fan_rest SEC(".maps");   /* what the last seed of a frame needs */
 
 static const __u8 seed_mac[] = BENCH_SEED_MAC;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The fan-out engine (livegen.h), for kernels that refuse live frames.
+ * The fan-out engine (gen.h), for kernels that refuse live frames.
  *
  * AF_PACKET sends seeds, copies of one frame of the mix, into a veth
  * pair of the engine's own (seedlink.h) in the sending namespace. On the
@@ -35,7 +35,8 @@
 
 #include <bpf/bpf.h>
 
-#include "livegen.h"
+#include "gen.h"
+#include "rewrite.h"
 #include "fanout.skel.h"
 #include "results.h"
 #include "seedlink.h"
@@ -274,8 +275,8 @@ int gen_fanout(const struct gen_opts *o, const struct mix *m, unsigned ifindex,
 	skel->rodata->copies = o->copies;
 	bpf_map__set_max_entries(skel->maps.fan_copies, o->copies);
 	bpf_map__set_max_entries(skel->maps.fan_rest, o->copies);
-	bpf_map__set_max_entries(skel->maps.bench_table, gen_table_size(m));
-	if (fanout_bpf__load(skel) || gen_fill_table(skel->maps.bench_table, m)) {
+	bpf_map__set_max_entries(skel->maps.bench_table, rewrite_table_size(m));
+	if (fanout_bpf__load(skel) || rewrite_fill_table(skel->maps.bench_table, m)) {
 		fprintf(stderr, "livegen: cannot load the fan-out programs: %s\n", strerror(errno));
 		goto out;
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The live-frames engine (livegen.h): BPF_PROG_TEST_RUN in
+ * The live-frames engine (gen.h): BPF_PROG_TEST_RUN in
  * BPF_F_TEST_XDP_LIVE_FRAMES mode. The kernel builds real frames from
  * each frame of the mix and runs livegen.bpf.c on them, which gives each
  * a fresh source and redirects it out of the lab veth. "Sent" counts
@@ -13,7 +13,8 @@
 
 #include <bpf/bpf.h>
 
-#include "livegen.h"
+#include "gen.h"
+#include "rewrite.h"
 #include "livegen.skel.h"
 
 int gen_live(const struct gen_opts *o, const struct mix *m, unsigned ifindex,
@@ -29,8 +30,8 @@ int gen_live(const struct gen_opts *o, const struct mix *m, unsigned ifindex,
 	}
 	skel->rodata->out_ifindex = ifindex;
 	skel->rodata->time_shift = o->time_shift;
-	bpf_map__set_max_entries(skel->maps.bench_table, gen_table_size(m));
-	if (livegen_bpf__load(skel) || gen_fill_table(skel->maps.bench_table, m)) {
+	bpf_map__set_max_entries(skel->maps.bench_table, rewrite_table_size(m));
+	if (livegen_bpf__load(skel) || rewrite_fill_table(skel->maps.bench_table, m)) {
 		fprintf(stderr, "livegen: cannot load the live-frames program: %s\n",
 			strerror(errno));
 		goto out;
@@ -46,7 +47,8 @@ int gen_live(const struct gen_opts *o, const struct mix *m, unsigned ifindex,
 
 		skel->bss->bench_seq = mix_seq(fr, o->first);
 		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.livegen), &opts)) {
-			fprintf(stderr, "livegen: live test run: %s\n", strerror(errno));
+			fprintf(stderr, "livegen: the kernel refuses a live test run: %s "
+				"(--engine fanout sends without live frames)\n", strerror(errno));
 			goto out;
 		}
 		kernel_ns += (double)opts.duration * opts.repeat;

@@ -7,7 +7,7 @@
  * --net=/run/netns/NAME): the interface is looked up there, and the
  * fan-out engine makes its own veth pair there for the time it runs.
  *
- * Two engines (livegen.h): `live` (BPF_F_TEST_XDP_LIVE_FRAMES) where the
+ * Two engines (gen.h): `live` (BPF_F_TEST_XDP_LIVE_FRAMES) where the
  * kernel allows it, else `fanout` (AF_PACKET seeds copied by an XDP
  * broadcast redirect); --engine auto (the default) asks the kernel
  * (tests/lib/kfeature.h) and says which it chose and why.
@@ -30,23 +30,8 @@
 
 #include "kfeature.h"
 #include "lib/options.h"
-#include "livegen.h"
+#include "gen.h"
 #include "results.h"
-
-unsigned gen_table_size(const struct mix *m)
-{
-	return m->table_len ? m->table_len : 1;
-}
-
-int gen_fill_table(struct bpf_map *table, const struct mix *m)
-{
-	int fd = bpf_map__fd(table);
-
-	for (uint32_t i = 0; i < m->table_len; i++)
-		if (bpf_map_update_elem(fd, &i, &m->table[i], BPF_ANY))
-			return -1;
-	return 0;
-}
 
 static const char *const engine_words[] = { "auto", "live", "fanout", NULL };
 

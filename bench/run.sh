@@ -4,16 +4,18 @@
 #      XDP_DROP, the one-hash-update floors and the classifier, on six
 #      source mixes; also writes each mix as a pcap file.
 #   2. pcap-baseline: the same classification through libpcap.
-#   3. Live: the real sensor (`xdp-telescope run`) on a lab veth, fed by a
-#      BPF_F_TEST_XDP_LIVE_FRAMES generator; sent vs counted vs dropped;
-#      the same with a bare XDP_DROP and with a live libpcap reader; and
-#      on a veth of 1 and of 2 receive queues, one generator per CPU.
+#   3. Live: the real sensor (`xdp-telescope run`) on a lab veth, fed by
+#      bench/livegen (live frames where the kernel allows them, else its
+#      XDP fan-out); sent vs counted vs dropped; the same with a bare
+#      XDP_DROP and with a live libpcap reader; and on a veth of 1 and of
+#      2 receive queues, one generator per CPU.
 #   4. Drain: one interval of 1M distinct sources, drained, geolocated and
 #      written by the loader (median of TS_BENCH_RUNS intervals): time per
 #      step, loader CPU time, peak RSS, BPF map memory.
 # Results: a table on stdout and build/bench.csv (name,value,unit).
 # Needs root (BPF, namespaces). TS_BENCH_RUNS (default 5) passes per number;
-# TS_BENCH_SKIP="xdp pcap live drain" skips parts.
+# TS_BENCH_SKIP="xdp pcap live drain" skips parts; TS_BENCH_ENGINE=live or
+# fanout picks livegen's engine (default: live where the kernel allows it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -131,10 +133,38 @@ link_stat() {
 for t in bench-xdp pcap-baseline livegen drainfeed; do
 	[ -x "$TOOLS/$t" ] || die "$TOOLS/$t missing: run 'make bench'"
 done
+# What the kernel must allow, asked up front (tests/lib/kernel.sh): one
+# line for what is missing, not a failure deep inside a part.
+KFEATURE=$PWD/$BUILD/tests/tools/kfeature
+. tests/lib/kernel.sh
+kernel_has bpf bpffs || die "$KERNEL_MISSING"
+# The live part's generator: live frames where the kernel allows them,
+# else the fan-out (bench/gen.h).
+ENGINE=${TS_BENCH_ENGINE:-}
+if ! skipping live && [ -z "$ENGINE" ]; then
+	if kernel_has live-frames; then
+		ENGINE=live
+	elif kernel_has xdp-fanout; then
+		ENGINE=fanout
+		say "bench: ${KERNEL_MISSING#kernel: }: the live part sends with livegen's fan-out"
+	else
+		say "bench: no generator for the live part, skipped: $KERNEL_MISSING"
+		SKIP="$SKIP live"
+	fi
+fi
+if ! skipping live; then
+	case $ENGINE in
+	live) GENERATOR="live frames (BPF_F_TEST_XDP_LIVE_FRAMES)" need=live-frames ;;
+	fanout) GENERATOR="fan-out (AF_PACKET seeds, XDP broadcast copies)" need=xdp-fanout ;;
+	*) die "TS_BENCH_ENGINE=$ENGINE: live or fanout" ;;
+	esac
+	kernel_has "$need" || die "$KERNEL_MISSING"
+fi
 mkdir -p "$BUILD"
 echo "name,value,unit" >"$CSV"
 row machine.cpus "$(nproc)" cpus
 row machine.kernel "$(uname -r)" text
+skipping live || row live.generator "$ENGINE" text
 start=$SECONDS
 
 # --- 1. classifier under BPF_PROG_TEST_RUN -----------------------------
@@ -200,7 +230,7 @@ live_run() {
 		fi
 	fi
 	nsenter --net="/run/netns/$TX_NS" taskset -c "$gen_cpu" "$TOOLS/livegen" \
-		--ifname "$TX_IF" --sources "$sources" --packets "$packets" \
+		--ifname "$TX_IF" --engine "$ENGINE" --sources "$sources" --packets "$packets" \
 		--csv "$CSV" --name "$name" >&2
 	sleep 0.2 # let NAPI empty the ring
 	local tx_ok tx_drop rx_xdp counted sent gen_s lost
@@ -250,7 +280,8 @@ live_mq() {
 	for q in $(seq 0 $((queues - 1))); do
 		cpu=$(( queues == 1 ? $(nproc) - 1 : q ))
 		nsenter --net="/run/netns/$TX_NS" taskset -c "$cpu" "$TOOLS/livegen" \
-			--ifname "$TX_IF" --sources $((sources / queues)) --first $((q * sources / queues)) \
+			--ifname "$TX_IF" --engine "$ENGINE" \
+			--sources $((sources / queues)) --first $((q * sources / queues)) \
 			--packets $((packets / queues)) --csv "$WORK/$name.q$q.csv" --name "$name.q$q" >&2 &
 		pids+=($!)
 	done
@@ -283,7 +314,7 @@ live_mq() {
 
 if ! skipping live; then
 	say ""
-	say "== 3. live path: xdp-telescope run on a lab veth, LIVE_FRAMES generator"
+	say "== 3. live path: xdp-telescope run on a lab veth; generator: $GENERATOR"
 	[ -x "$TS_BIN" ] || die "$TS_BIN missing: make all"
 	live_run paced-1M 1000000 10000000 0 sensor
 	live_run paced-drop 1000000 10000000 0 drop
@@ -424,6 +455,9 @@ END {
 			lives[i], v(k ".sent"), v(k ".wire_dropped"), v(k ".counted"),
 			v(k ".lost_at_receiver"), v(k ".received_mpps")
 	}
+	if (v("live.paced-drop.offered_mpps") != "")
+		printf "  live generator %s: %.2f Mpps offered to a bare XDP_DROP on its own core (paced-drop), %.2f Mpps flat out (overload-drop)\n",
+			v("live.generator"), v("live.paced-drop.offered_mpps"), v("live.overload-drop.offered_mpps")
 	if (v("live.mq_scaling") != "")
 		printf "  live, 2 receive queues on 2 cores: %.2fx the packets per second of 1\n", v("live.mq_scaling")
 	if (v("live.sensor_ns_per_packet") != "")

@@ -9,13 +9,11 @@
  *   fanout  AF_PACKET seeds copied by an XDP broadcast redirect, for
  *           kernels that refuse live frames (gen_fanout.c, fanout.bpf.c).
  */
-#ifndef TS_BENCH_LIVEGEN_H
-#define TS_BENCH_LIVEGEN_H
+#ifndef TS_BENCH_GEN_H
+#define TS_BENCH_GEN_H
 
 #include <stdbool.h>
 #include <stdint.h>
-
-#include <bpf/libbpf.h>
 
 #include "mix.h"
 
@@ -51,9 +49,4 @@ static inline uint64_t gen_frames(const struct mix *m, int f, uint64_t packets)
 	return packets * m->frame[f].share / 100;
 }
 
-/* Fill a program's bench_table (rewrite.bpf.h) with the mix's table of
- * sources; size it with gen_table_size() before the load. */
-unsigned gen_table_size(const struct mix *m);
-int gen_fill_table(struct bpf_map *table, const struct mix *m);
-
-#endif /* TS_BENCH_LIVEGEN_H */
+#endif /* TS_BENCH_GEN_H */
