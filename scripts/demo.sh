@@ -18,6 +18,9 @@ sns=tsdemo-sensor-$$ gns=tsdemo-send-$$
 loader=
 
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (XDP and namespaces need it)" >&2; exit 1; }
+# what the sensor needs of the kernel, asked up front (tests/lib/kernel.sh)
+. tests/lib/kernel.sh
+kernel_has bpf bpffs || { echo "demo: $KERNEL_MISSING" >&2; exit 1; }
 
 cleanup() {
 	set +e

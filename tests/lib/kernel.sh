@@ -15,7 +15,7 @@
 KFEATURE=${KFEATURE:-${TS_TOOLS:-$PWD/build/tests/tools}/kfeature}
 
 kernel_has() {
-	[ -x "$KFEATURE" ] || { KERNEL_MISSING="no $KFEATURE (make test-build)"; return 1; }
+	[ -x "$KFEATURE" ] || { KERNEL_MISSING="no $KFEATURE (make test-build builds it)"; return 1; }
 	KERNEL_MISSING=$("$KFEATURE" "$@" 2>&1) && return 0
 	return 1
 }
