@@ -15,8 +15,10 @@
  * checks that a bare XDP_DROP is refused (tests/lib/kfeature.h) and says
  * so on stderr.
  *
- * Exits with COMMAND's status; 77 with one line when this kernel has no
- * seccomp user notification (5.5); 1 on other errors.
+ * Where live frames are refused already (such a kernel, or an outer
+ * refuse-live), it says so and runs COMMAND as it is. Exits with
+ * COMMAND's status; 77 with one line when this kernel has no seccomp user
+ * notification (5.5); 1 on other errors.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -185,12 +187,21 @@ static void supervise(int listener)
 
 int main(int argc, char **argv)
 {
+	char why[256];
 	int sv[2], listener, status;
 	pid_t pid;
 
 	if (argc < 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: refuse-live COMMAND [ARG...]\n");
 		return 2;
+	}
+	/* refused already (such a kernel, or an outer refuse-live: a filter
+	 * tree takes one listener): nothing to add */
+	if (!kfeature_probe(KF_LIVE_FRAMES, why, sizeof(why))) {
+		fprintf(stderr, "refuse-live: %s\n", why);
+		execvp(argv[1], argv + 1);
+		fprintf(stderr, "refuse-live: %s: %s\n", argv[1], strerror(errno));
+		return 127;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		perror("refuse-live: socketpair");
