@@ -387,10 +387,95 @@ static void block_signals(sigset_t *mask)
 	sigprocmask(SIG_BLOCK, mask, NULL);
 }
 
+/* Everything after the options: attach, drain until a signal, exit status. */
+static int run(struct runner *r, const char *ifname, const sigset_t *mask)
+{
+	char errbuf[512];
+	int err;
+
+	if (strlen(ifname) >= IF_NAMESIZE || !if_nametoindex(ifname)) {
+		pr_err("no interface named '%s'", ifname);
+		return 1;
+	}
+	if (!r->sensor_name[0] && gethostname(r->sensor_name, sizeof(r->sensor_name) - 1))
+		snprintf(r->sensor_name, sizeof(r->sensor_name), "sensor");
+	ts_quiet_libbpf();
+	drain_keep_memory();
+	flows4_keep_mapped();
+
+	if (output_init(&r->out, r->out_dir, ifname, r->gzip))
+		return 1;
+	if (!r->rules)
+		r->rules = default_data_file("XDP_TELESCOPE_RULES", "default.rules",
+					     "rules/default.rules", r->rules_buf,
+					     sizeof(r->rules_buf));
+	else if (!strcmp(r->rules, "none"))
+		r->rules = NULL;
+	r->tags.rules_path = r->rules;
+	tag_names_init(&r->tags.names);
+	if (tagcfg_apply(NULL, &r->tags, errbuf, sizeof(errbuf))) {
+		pr_err("%s", errbuf);
+		return 1;
+	}
+	r->geo = geo_open(r->geoip, r->asn, errbuf, sizeof(errbuf));
+	if (!r->geo) {
+		pr_err("%s", errbuf);
+		return 1;
+	}
+	if (sensor_open(&r->s, ifname, &r->so)) {
+		geo_close(r->geo);
+		return 1;
+	}
+	tagcfg_read_names(&r->s.maps, &r->tags.names);
+	if (tagcfg_apply(&r->s.maps, &r->tags, errbuf, sizeof(errbuf))) {
+		pr_err("%s", errbuf);
+		sensor_close(&r->s);
+		geo_close(r->geo);
+		return 1;
+	}
+	pr_info("%s %s: program %u, %s mode, writing %s every %u s",
+		r->s.adopted ? "adopted" : "attached to", ifname, r->s.prog_id,
+		attach_mode_name(r->s.attach_mode), r->out_dir, r->interval);
+	if (!geo_country_path(r->geo))
+		pr_warn("no country database: every source is ZZ; run `make "
+			"geoip` or pass --geoip");
+	if (r->tags.nrules || r->tags.nprefixes)
+		pr_info("tags: %zu payload rules from %s, %zu listed prefixes",
+			r->tags.nrules, r->tags.rules_path, r->tags.nprefixes);
+	if (r->s.attach_mode == XDP_ATTACHED_SKB)
+		pr_warn("skb mode sees packets after GRO: merged segments count "
+			"as one packet (ethtool -K %s gro off)", ifname);
+
+	r->drain = (struct drain){ .maps = &r->s.maps, .out = &r->out, .geo = r->geo,
+				   .names = &r->tags.names, .sensor = r->sensor_name,
+				   .record = &r->record };
+	r->counting = true;
+	sb_init(&r->metrics);
+	err = drain_start(&r->drain, r->interval);
+	if (!err) {
+		drained(r); /* the metrics' first text, before they are served */
+		if (r->http && metrics_http_start(r->http))
+			err = -1;
+	}
+	if (!err) {
+		char status[128];
+
+		snprintf(status, sizeof(status), "counting on %s: program %u, %s mode",
+			 ifname, r->s.prog_id, attach_mode_name(r->s.attach_mode));
+		service_ready(status);
+		err = loop(r, mask);
+	}
+	rowtimes_free(&r->drain.written);
+	sb_free(&r->metrics);
+	sensor_close(&r->s);
+	geo_close(r->geo);
+	return err ? 1 : 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct runner r = { .interval = 60, .so.mode = TS_MODE_AUTO };
-	const char *ifname, *why;
+	const char *why;
 	char errbuf[512];
 	sigset_t mask;
 	int err, argi;
@@ -399,7 +484,6 @@ int cmd_run(int argc, char **argv)
 	err = opt_parse(&run_cmd, argc, argv, &r, &argi);
 	if (err != OPT_GO)
 		return err;
-	ifname = argv[argi];
 	ts_verbose = r.verbose;
 	/* The name goes into every row, of files declared UTF-8; a line end
 	 * in it would split rows for every line-based reader. */
@@ -410,80 +494,11 @@ int cmd_run(int argc, char **argv)
 				 TEXT_NAME_MAX, why);
 	if (r.sensor)
 		snprintf(r.sensor_name, sizeof(r.sensor_name), "%s", r.sensor);
-	if (strlen(ifname) >= IF_NAMESIZE || !if_nametoindex(ifname)) {
-		pr_err("no interface named '%s'", ifname);
-		return 1;
-	}
-	if (!r.sensor_name[0] && gethostname(r.sensor_name, sizeof(r.sensor_name) - 1))
-		snprintf(r.sensor_name, sizeof(r.sensor_name), "sensor");
-	ts_quiet_libbpf();
-	drain_keep_memory();
-	flows4_keep_mapped();
-
-	if (output_init(&r.out, r.out_dir, ifname, r.gzip))
-		return 1;
-	if (!r.rules)
-		r.rules = default_data_file("XDP_TELESCOPE_RULES", "default.rules",
-					    "rules/default.rules", r.rules_buf,
-					    sizeof(r.rules_buf));
-	else if (!strcmp(r.rules, "none"))
-		r.rules = NULL;
-	r.tags.rules_path = r.rules;
-	tag_names_init(&r.tags.names);
-	if (tagcfg_apply(NULL, &r.tags, errbuf, sizeof(errbuf))) {
-		pr_err("%s", errbuf);
-		return 1;
-	}
-	r.geo = geo_open(r.geoip, r.asn, errbuf, sizeof(errbuf));
-	if (!r.geo) {
-		pr_err("%s", errbuf);
-		return 1;
-	}
-	if (sensor_open(&r.s, ifname, &r.so)) {
-		geo_close(r.geo);
-		return 1;
-	}
-	tagcfg_read_names(&r.s.maps, &r.tags.names);
-	if (tagcfg_apply(&r.s.maps, &r.tags, errbuf, sizeof(errbuf))) {
-		pr_err("%s", errbuf);
-		sensor_close(&r.s);
-		geo_close(r.geo);
-		return 1;
-	}
-	pr_info("%s %s: program %u, %s mode, writing %s every %u s",
-		r.s.adopted ? "adopted" : "attached to", ifname, r.s.prog_id,
-		attach_mode_name(r.s.attach_mode), r.out_dir, r.interval);
-	if (!geo_country_path(r.geo))
-		pr_warn("no country database: every source is ZZ; run `make "
-			"geoip` or pass --geoip");
-	if (r.tags.nrules || r.tags.nprefixes)
-		pr_info("tags: %zu payload rules from %s, %zu listed prefixes",
-			r.tags.nrules, r.tags.rules_path, r.tags.nprefixes);
-	if (r.s.attach_mode == XDP_ATTACHED_SKB)
-		pr_warn("skb mode sees packets after GRO: merged segments count "
-			"as one packet (ethtool -K %s gro off)", ifname);
-
-	r.drain = (struct drain){ .maps = &r.s.maps, .out = &r.out, .geo = r.geo,
-				  .names = &r.tags.names, .sensor = r.sensor_name,
-				  .record = &r.record };
-	r.counting = true;
-	sb_init(&r.metrics);
-	err = drain_start(&r.drain, r.interval);
-	if (!err && r.metrics_listen && !(r.http = metrics_http_start(r.metrics_listen)))
-		err = -1;
-	if (!err) {
-		char status[128];
-
-		drained(&r);
-		snprintf(status, sizeof(status), "counting on %s: program %u, %s mode",
-			 ifname, r.s.prog_id, attach_mode_name(r.s.attach_mode));
-		service_ready(status);
-		err = loop(&r, &mask);
-	}
+	/* listening is checked before attaching, as an option */
+	if (r.metrics_listen &&
+	    !(r.http = metrics_http_open(r.metrics_listen, errbuf, sizeof(errbuf))))
+		return opt_error(&run_cmd, "%s", errbuf);
+	err = run(&r, argv[argi], &mask);
 	metrics_http_stop(r.http);
-	rowtimes_free(&r.drain.written);
-	sb_free(&r.metrics);
-	sensor_close(&r.s);
-	geo_close(r.geo);
-	return err ? 1 : 0;
+	return err;
 }
