@@ -26,20 +26,7 @@ account="$dir/account.csv"
 port=19473
 lab_up
 
-# Prometheus first: it starts while the loader does
-cat >"$dir/prometheus.yml" <<EOT
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: xdp-telescope
-    static_configs:
-      - targets: ['127.0.0.1:$port']
-EOT
-nsenter --net="/run/netns/$SENSOR_NS" prometheus --config.file="$dir/prometheus.yml" \
-	--storage.tsdb.path="$dir/tsdb" --web.listen-address=127.0.0.1:19092 \
-	>"$dir/prometheus.log" 2>&1 &
-LAB_PIDS+=("$!")
+lab_prometheus "$port" 19092 # first: it starts while the loader does
 # prometheus_check wait | SECONDS OUT: wait until Prometheus scrapes the
 # sensor; or check the SECONDS before now (every scrape up and shorter
 # than 1 s) and that its packet counter comes to the sum of totals.csv
