@@ -121,8 +121,22 @@ $(BUILD)/tests/%: tests/%.c $(USER_OBJ) $(TEST_LIB_OBJ) | $(SKELS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $< $(USER_OBJ) $(TEST_LIB_OBJ) $(LDLIBS) -lcmocka
 
+# The loader whose wall clock a test can step (sensor/clock.h): the same
+# objects but clock.o, built with TS_TEST_CLOCK (tests/e2e/clock_step.sh).
+TEST_CLOCK_OBJ := $(BUILD)/tests/clock/clock.o
+$(TEST_CLOCK_OBJ): user/sensor/clock.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DTS_TEST_CLOCK -c $< -o $@
+
+$(BUILD)/tests/xdp-telescope-clock: $(MAIN_OBJ) $(filter-out %/sensor/clock.o,$(USER_OBJ)) \
+				    $(TEST_CLOCK_OBJ)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # the live generator is a test tool too (tests/e2e/mq_race.sh)
-test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN) $(BUILD)/bench/livegen
+test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN) $(BUILD)/bench/livegen \
+	    $(BUILD)/tests/xdp-telescope-clock
 
 deps:
 	@scripts/deps.sh

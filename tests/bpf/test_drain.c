@@ -166,7 +166,7 @@ static void one_flip_read_clear(void **state)
 
 	run_sample(f);
 	assert_int_equal(gen_totals(f, old).packets, SAMPLE_PACKETS);
-	assert_int_equal(drain_interval(&f->d, f->t0 + INTERVAL), 0);
+	assert_int_equal(drain_interval(&f->d, f->t0 + INTERVAL, 0), 0);
 
 	/* the day's files: one totals row, every packet in ports.csv */
 	snprintf(path, sizeof(path), "%s/" DAY "/totals.csv", f->dir);
@@ -209,7 +209,7 @@ static void one_flip_read_clear(void **state)
 	run_sample(f);
 	assert_int_equal(gen_totals(f, old ^ 1).packets, SAMPLE_PACKETS);
 	expect_gen_empty(f, old);
-	assert_int_equal(drain_interval(&f->d, f->t0 + 2 * INTERVAL), 0);
+	assert_int_equal(drain_interval(&f->d, f->t0 + 2 * INTERVAL, 0), 0);
 	expect_two_intervals(f, old ^ 1);
 }
 
@@ -237,7 +237,7 @@ static int killed_loader(struct fixture *f, enum killed when)
 	int g;
 
 	run_sample(f);
-	assert_int_equal(drain_interval(&f->d, f->t0 + INTERVAL), 0);
+	assert_int_equal(drain_interval(&f->d, f->t0 + INTERVAL, 0), 0);
 	run_sample(f);
 	g = drain_flip(&f->d, f->t0 + 2 * INTERVAL);
 	assert_true(g == 0 || g == 1);

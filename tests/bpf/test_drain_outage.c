@@ -120,10 +120,10 @@ static void outage_becomes_one_row(void **state)
 	ctl = ctl_get(f);
 	t = ctl.since[ctl.gen & 1];
 	run_sample(f);
-	assert_int_equal(drain_interval(&f->d, t + INTERVAL), 0);
+	assert_int_equal(drain_interval(&f->d, t + INTERVAL, 0), 0);
 	run_sample(f);
 	break_output(f, t + INTERVAL, true); /* the day of the rows that fail */
-	assert_int_equal(drain_interval(&f->d, t + 2 * INTERVAL), -1);
+	assert_int_equal(drain_interval(&f->d, t + 2 * INTERVAL, 0), -1);
 	ctl = ctl_get(f);
 	counting = (int)(ctl.gen & 1);
 	assert_int_equal(ctl.since[counting], t + 2 * INTERVAL);
@@ -133,7 +133,7 @@ static void outage_becomes_one_row(void **state)
 
 	for (int i = 3; i <= 4; i++) {
 		run_sample(f);
-		assert_int_equal(drain_interval(&f->d, t + (__u64)i * INTERVAL), -1);
+		assert_int_equal(drain_interval(&f->d, t + (__u64)i * INTERVAL, 0), -1);
 		/* no flip: the same generation counts on, with its label */
 		ctl = ctl_get(f);
 		assert_int_equal(ctl.gen & 1, counting);
@@ -141,7 +141,7 @@ static void outage_becomes_one_row(void **state)
 	}
 	run_sample(f);
 	break_output(f, t + INTERVAL, false);
-	assert_int_equal(drain_interval(&f->d, t + 5 * INTERVAL), 0);
+	assert_int_equal(drain_interval(&f->d, t + 5 * INTERVAL, 0), 0);
 
 	assert_int_equal(totals_rows(f), 3);
 	expect_row(f, t, SAMPLE, INTERVAL);
@@ -180,7 +180,7 @@ static void start_during_outage(void **state)
 	assert_int_equal(drain_retry(&f->d), -1);
 	break_output(f, f->t0, false);
 	run_sample(f);
-	assert_int_equal(drain_interval(&f->d, next), 0);
+	assert_int_equal(drain_interval(&f->d, next, 0), 0);
 	assert_int_equal(totals_rows(f), 2);
 	expect_row(f, f->t0, SAMPLE, INTERVAL);
 	expect_row(f, next - INTERVAL, SAMPLE, INTERVAL);
@@ -202,7 +202,7 @@ static void stopped_drain_writes_no_rows(void **state)
 	ctl_put(f, &ctl);
 	f->d.interval = INTERVAL;
 	run_sample(f);
-	assert_int_equal(drain_stop(&f->d), 0);
+	assert_int_equal(drain_stop(&f->d, 0), 0);
 	assert_int_equal(totals_rows(f), 1);
 	expect_row(f, start, SAMPLE, INTERVAL);
 	for (int i = 0; i < 3; i++)
@@ -215,7 +215,7 @@ static void stopped_drain_writes_no_rows(void **state)
 	assert_true(since > ctl.last_written);
 	assert_true(since >= start);
 	run_sample(f);
-	assert_int_equal(drain_interval(&f->d, since + INTERVAL), 0);
+	assert_int_equal(drain_interval(&f->d, since + INTERVAL, 0), 0);
 	assert_int_equal(totals_rows(f), 2);
 	expect_row(f, since, SAMPLE, INTERVAL);
 }

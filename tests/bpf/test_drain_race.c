@@ -256,7 +256,7 @@ static void drains_race_senders(void **state)
 	/* no assertion until the senders are joined */
 	while (r.drains < RACE_DRAINS && !bad_drain &&
 	       mono_s() - start < RACE_SECONDS) {
-		if (drain_interval(&f->d, f->t0 + (__u64)(r.drains + 1) * INTERVAL))
+		if (drain_interval(&f->d, f->t0 + (__u64)(r.drains + 1) * INTERVAL, 0))
 			bad_drain = r.drains + 1;
 		else
 			r.drains++;
@@ -265,7 +265,7 @@ static void drains_race_senders(void **state)
 	if (bad_drain)
 		fail_msg("drain %d failed", bad_drain);
 	/* what was counted since the last flip */
-	assert_int_equal(drain_interval(&f->d, f->t0 + (__u64)(r.drains + 1) * INTERVAL), 0);
+	assert_int_equal(drain_interval(&f->d, f->t0 + (__u64)(r.drains + 1) * INTERVAL, 0), 0);
 	r.drains++;
 
 	busy = expect_race_rows(f, &r);

@@ -62,6 +62,22 @@ geo=(--geoip "$dir/country.mmdb")
 bad_run "--asn corrupt" "$SENSOR_IF" --out "$out" "${geo[@]}" --asn "$dir/corrupt.mmdb"
 bad_run "--out a regular file" "$SENSOR_IF" --out "$dir/regular-file" "${geo[@]}"
 bad_run "unknown option" "$SENSOR_IF" --out "$out" "${geo[@]}" --frobnicate
+# where the metrics cannot be served: found before attaching
+busy=19475 # a port something listens on already
+nsenter --net="/run/netns/$SENSOR_NS" python3 -c 'import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen()
+time.sleep(60)' "$busy" &
+LAB_PIDS+=("$!")
+for i in $(seq 50); do
+	in_sensor ss -ltnH "sport = :$busy" | grep -q . && break
+	sleep 0.1
+done
+bad_run "--metrics-listen 0" "$SENSOR_IF" --out "$out" "${geo[@]}" --metrics-listen 0
+bad_run "--metrics-listen busy" "$SENSOR_IF" --out "$out" "${geo[@]}" --metrics-listen "$busy"
+bad_run "--metrics-listen elsewhere" "$SENSOR_IF" --out "$out" "${geo[@]}" \
+	--metrics-listen 198.51.100.7:9100
 [ ! -e "$out" ] || [ -z "$(ls -A "$out")" ] || lab_fail "a failed run wrote into $out"
 
 echo "option errors: the same line everywhere, exit 2; --help exits 0"
@@ -87,6 +103,12 @@ expect_usage_error "$e run: --mode wants auto, native or skb, not 'foo'" \
 	run_in "$SENSOR_IF" --out "$out" -m foo
 expect_usage_error "$e run: unknown option '--frobnicate' $(try run)" \
 	run_in "$SENSOR_IF" --out "$out" --frobnicate
+expect_usage_error "$e run: --metrics-listen wants PORT, ADDR:PORT or [ADDR]:PORT (PORT 1 to 65535), not '0'" \
+	run_in "$SENSOR_IF" --out "$out" --metrics-listen 0
+expect_usage_error "$e run: --metrics-listen $busy: cannot listen there: Address already in use" \
+	run_in "$SENSOR_IF" --out "$out" --metrics-listen "$busy"
+expect_usage_error "$e run: --metrics-listen 198.51.100.7:9100: cannot listen there: Cannot assign requested address" \
+	run_in "$SENSOR_IF" --out "$out" --metrics-listen 198.51.100.7:9100
 expect_usage_error "$e run: --out needs a value $(try run)" run_in "$SENSOR_IF" --out
 expect_usage_error "$e run: --out DIR is required $(try run)" run_in "$SENSOR_IF"
 expect_usage_error "$e run: missing IFACE $(try run)" run_in --out "$out"

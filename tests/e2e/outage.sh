@@ -55,31 +55,20 @@ lab_check_csv "$dir/csv" "$account" 8 || lab_fail "CSV differs from what was sen
 
 # What the log said: once at the start of the outage, once at its end
 # (and the space running low, then free again, once each).
-for what in "No space left on device" "cannot be written:" "writing works again after" \
-	    "of its space free (below 5%)" "of its space free again"; do
-	n=$(grep -c "$what" "$log")
-	[ "$n" -eq 1 ] || lab_fail "the log says '$what' $n times, not once: $(tail -5 "$log")"
-done
+lab_log_once "$log" "No space left on device" "cannot be written:" "writing works again after" \
+	"of its space free (below 5%)" "of its space free again"
 
 # Where the rows are in time.
 python3 - "$dir/csv" "$times" <<'PYEOF' || lab_fail "rows misplaced in time (artefacts in $dir)"
-import csv, datetime, glob, sys
-out, times = sys.argv[1], sys.argv[2]
-t = {k: float(v) for k, v in (line.split() for line in open(times))}
-
-def ts(s):
-    return int(datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(
-        tzinfo=datetime.timezone.utc).timestamp())
-
-rows = []
-for p in sorted(glob.glob(out + "/*/totals.csv")):
-    with open(p) as f:
-        rows += list(csv.DictReader(f))
-if not rows or "seconds" not in rows[0]:
-    print("FAIL: totals.csv has no column 'seconds'")
+import sys
+sys.path.insert(0, "tests/lib")
+import totals
+t = totals.moments(sys.argv[2])
+spans = totals.spans(sys.argv[1])
+if not spans:
+    print("FAIL: no totals.csv rows, or no column 'seconds'")
     sys.exit(1)
 errors = []
-spans = [(ts(r["time"]), int(r["seconds"]), int(r["packets"])) for r in rows]
 if spans != sorted(spans):
     errors.append("totals rows not in time order: %s" % spans)
 spans.sort()

@@ -147,6 +147,37 @@ lab_wait_log() {
 	lab_fail "no '$2' in $1: $(tail -3 "$1")"
 }
 
+# lab_log_once LOG TEXT…: each TEXT (a fixed string) is in LOG exactly
+# once: said when it happened, not again and again.
+lab_log_once() {
+	local log=$1 what n
+	shift
+	for what in "$@"; do
+		n=$(grep -cF -- "$what" "$log")
+		[ "$n" -eq 1 ] || lab_fail "the log says '$what' $n times, not once: $(tail -5 "$log")"
+	done
+}
+
+# lab_prometheus TARGET_PORT WEB_PORT: a real Prometheus in the sensor's
+# namespace, its data in $dir/tsdb, scraping 127.0.0.1:TARGET_PORT every
+# second (1 s timeout) and answering queries on 127.0.0.1:WEB_PORT;
+# lab_down stops it.
+lab_prometheus() {
+	cat >"$dir/prometheus.yml" <<EOT
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: xdp-telescope
+    static_configs:
+      - targets: ['127.0.0.1:$1']
+EOT
+	nsenter --net="/run/netns/$SENSOR_NS" prometheus --config.file="$dir/prometheus.yml" \
+		--storage.tsdb.path="$dir/tsdb" --web.listen-address="127.0.0.1:$2" \
+		>"$dir/prometheus.log" 2>&1 &
+	LAB_PIDS+=("$!")
+}
+
 # lab_link_counter NS-FUNC IF FIELD: one counter of /proc/net/dev
 # (rx_packets rx_dropped tx_packets tx_dropped) as the namespace sees it.
 lab_link_counter() {

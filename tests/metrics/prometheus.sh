@@ -34,18 +34,7 @@ code=$(in_sensor curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:19471/o
 [ "$code" = 404 ] || lab_fail "GET /other answered $code, not 404"
 
 # A real Prometheus, in the sensor's namespace, scraping every second.
-cat >"$dir/prometheus.yml" <<EOT
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: xdp-telescope
-    static_configs:
-      - targets: ['127.0.0.1:19471']
-EOT
-nsenter --net="/run/netns/$SENSOR_NS" prometheus --config.file="$dir/prometheus.yml" \
-	--storage.tsdb.path="$dir/tsdb" --web.listen-address=127.0.0.1:19090 \
-	>"$dir/prometheus.log" 2>&1 &
-LAB_PIDS+=("$!")
+lab_prometheus 19471 19090
 
 want=$(python3 - "$dir/out" <<'PYEOF'
 import csv, glob, os, sys

@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 		return 1;
 	drain = (struct drain){ .maps = &maps, .out = &out, .geo = geo,
 				.names = &cfg->names, .sensor = o.sensor };
-	if (drain_interval(&drain, (__u64)o.since + 60) || ctl_read(&maps, &ctl))
+	if (drain_interval(&drain, (__u64)o.since + 60, 0) || ctl_read(&maps, &ctl))
 		return 1;
 	printf("replay: %lu frames, %llu packets into %s\n", frames,
 	       (unsigned long long)ctl.drained.packets, o.out_dir);

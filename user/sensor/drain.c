@@ -39,7 +39,16 @@
  * Time. A generation's rows carry its label (ctl.since[g], set by the
  * flip that began it) as `time`, and as totals.seconds the time to the
  * label of the generation after it (set by the flip that ended it): one
- * interval, except after a late tick or an outage.
+ * interval, except after a late tick or an outage. When the wall clock
+ * stepped while a generation counted, the labels no longer measure it:
+ * the loader gives its seconds, measured on the boot clock.
+ *
+ * A step back. Labels follow the wall clock, also back, but a time
+ * never gets rows twice: a label at or before last_written is free only
+ * if totals.csv has no row of that time (the rows written while the
+ * clock was ahead: sensor/rowtimes.c). At a tick whose label is taken,
+ * the loader does not flip: the generation counts on, and becomes one
+ * row as long as the taken intervals it passes over.
  *
  * Outage (the rows of a drain cannot be written: disk full, I/O error).
  * The append is cut back, the generation keeps its counts, and the
@@ -73,6 +82,7 @@
 #include <bpf/bpf.h>
 #include "common/calendar.h"
 #include "lib/log.h"
+#include "sensor/clock.h"
 #include "sensor/drain.h"
 #include "sensor/rows.h"
 
@@ -247,11 +257,11 @@ static void record_drain(const struct drain *d, const struct snapshot *snap,
 		for (size_t i = 0; i < rows[s].len; i++)
 			lines[s] += rows[s].buf[i] == '\n';
 	}
-	drain_record_add(d->record, seconds, (int64_t)time(NULL), lines, entries);
+	drain_record_add(d->record, seconds, clock_wall_s(), lines, entries);
 }
 
 /* drain_generation(), its row `seconds` long (0: from the labels). */
-static int drain_gen(const struct drain *d, int g, bool skip_if_empty, __u64 seconds)
+static int drain_gen(struct drain *d, int g, bool skip_if_empty, __u64 seconds)
 {
 	const struct sensor_maps *m = d->maps;
 	struct strbuf rows[S_COUNT];
@@ -296,6 +306,7 @@ static int drain_gen(const struct drain *d, int g, bool skip_if_empty, __u64 sec
 	if (gen_clear_read(m, g, &snap) || set_phase(m, TS_DRAIN_IDLE, g))
 		goto out;
 	output_done(d->out);
+	rowtimes_add(&d->written, snap.since);
 	err = 0;
 	t[4] = mono_s();
 	record_drain(d, &snap, rows, t[4] - t[0]);
@@ -310,7 +321,7 @@ out:
 	return err;
 }
 
-int drain_generation(const struct drain *d, int g, bool skip_if_empty)
+int drain_generation(struct drain *d, int g, bool skip_if_empty)
 {
 	return drain_gen(d, g, skip_if_empty, 0);
 }
@@ -342,8 +353,11 @@ static __u64 interval_start(__u64 t, unsigned interval)
 	return t - t % interval;
 }
 
-/* The idle generation's rows could not be written: say so, once an outage. */
-static void outage_begins(struct drain *d)
+/*
+ * The idle generation's rows could not be written: say so, once an
+ * outage. They are `seconds` long (0: from the labels).
+ */
+static void outage_begins(struct drain *d, __u64 seconds)
 {
 	struct ts_ctl ctl;
 	char when[21] = "?";
@@ -355,14 +369,14 @@ static void outage_begins(struct drain *d)
 		return;
 	}
 	d->unwritten = true;
-	d->outage_since = (__u64)time(NULL);
+	d->outage_since = (__u64)clock_wall_s();
 	if (d->out->error[0])
 		pr_err("%s", d->out->error);
 	if (ctl_read(d->maps, &ctl))
 		return;
 	idle = (int)((ctl.gen & 1) ^ 1);
 	/* its length now: a relabel before it is written must not stretch it */
-	d->unwritten_seconds = row_seconds(d, idle);
+	d->unwritten_seconds = seconds ? seconds : row_seconds(d, idle);
 	format_time((int64_t)ctl.since[idle], when);
 	pr_warn("the rows of %s cannot be written: their counts wait in the "
 		"kernel and are written as soon as the output takes them (tried "
@@ -381,7 +395,7 @@ static void outage_ends(struct drain *d)
 	}
 	pr_info("writing works again after %llu s: the rows of %s are written; "
 		"the next row, %s, covers the time since as one row",
-		(unsigned long long)((__u64)time(NULL) - d->outage_since), when, next);
+		(unsigned long long)((__u64)clock_wall_s() - d->outage_since), when, next);
 }
 
 int drain_retry(struct drain *d)
@@ -395,7 +409,7 @@ int drain_retry(struct drain *d)
 	/* recover() may have finished it: WRITTEN means on disk */
 	if (ctl.drain_phase != TS_DRAIN_WRITTEN &&
 	    drain_gen(d, (int)((ctl.gen & 1) ^ 1), false, d->unwritten_seconds)) {
-		outage_begins(d);
+		outage_begins(d, 0);
 		return -1;
 	}
 	outage_ends(d);
@@ -403,27 +417,58 @@ int drain_retry(struct drain *d)
 }
 
 /*
- * Label the counting generation with an interval that has no rows: not
- * before the current one, and after the last one written and the one
- * waiting to be written.
+ * Whether rows of time t exist or are still to come from a generation
+ * that is not counting: the last written, the one waiting to be
+ * written, or (before the last written: the clock stepped back) a row in
+ * totals.csv.
  */
-static int relabel(const struct drain *d)
+static bool has_rows(struct drain *d, const struct ts_ctl *ctl, __u64 t)
+{
+	if (t == ctl->last_written || (d->unwritten && t == ctl->since[(ctl->gen & 1) ^ 1]))
+		return true;
+	if (t > ctl->last_written)
+		return false;
+	if (!rowtimes_cover(&d->written, t))
+		rowtimes_load(&d->written, d->out, d->sensor, t, ctl->last_written);
+	return rowtimes_has(&d->written, t);
+}
+
+bool drain_label_free(struct drain *d, __u64 t)
 {
 	struct ts_ctl ctl;
-	__u32 active;
-	__u64 start, floor;
+	char when[21], since[21];
+
+	if (ctl_read(d->maps, &ctl) || t == ctl.since[ctl.gen & 1])
+		return false;
+	if (!has_rows(d, &ctl, t))
+		return true;
+	if (t < ctl.last_written && !d->folding) {
+		d->folding = true;
+		format_time((int64_t)t, when);
+		format_time((int64_t)ctl.since[ctl.gen & 1], since);
+		pr_warn("%s already has rows (written while the wall clock was ahead): "
+			"the row of %s counts on until the first interval without rows",
+			when, since);
+	}
+	return false;
+}
+
+/*
+ * Label the counting generation with an interval that has no rows: the
+ * current one, or the first after it that has none (a restart inside an
+ * interval it wrote, or after the clock stepped back).
+ */
+static int relabel(struct drain *d)
+{
+	struct ts_ctl ctl;
+	__u64 t;
 
 	if (ctl_read(d->maps, &ctl))
 		return -1;
-	active = ctl.gen & 1;
-	start = interval_start((__u64)time(NULL), d->interval);
-	if (ctl.since[active] < start)
-		ctl.since[active] = start;
-	floor = ctl.last_written;
-	if (d->unwritten && ctl.since[active ^ 1] > floor)
-		floor = ctl.since[active ^ 1];
-	if (floor && ctl.since[active] <= floor)
-		ctl.since[active] = floor + d->interval;
+	t = interval_start((__u64)clock_wall_s(), d->interval);
+	while (has_rows(d, &ctl, t))
+		t += d->interval;
+	ctl.since[ctl.gen & 1] = t;
 	return ctl_write(d->maps, &ctl);
 }
 
@@ -445,7 +490,7 @@ int drain_start(struct drain *d, unsigned interval)
 	if (wait_for_writers(d->maps, idle))
 		return -1;
 	if (drain_generation(d, idle, true))
-		outage_begins(d);
+		outage_begins(d, 0);
 	/*
 	 * What was counted while no loader ran goes into the next rows; an
 	 * interval never gets rows from two drains, so after a restart inside
@@ -454,37 +499,30 @@ int drain_start(struct drain *d, unsigned interval)
 	return relabel(d);
 }
 
-__u64 drain_counting_since(const struct drain *d)
-{
-	struct ts_ctl ctl;
-
-	if (ctl_read(d->maps, &ctl))
-		return 0;
-	return ctl.since[ctl.gen & 1];
-}
-
 /* Flip to a generation labelled next_since and write the old one. */
-static int flip_and_write(struct drain *d, __u64 next_since)
+static int flip_and_write(struct drain *d, __u64 next_since, __u64 seconds)
 {
 	int old = drain_flip(d, next_since);
 
 	if (old < 0)
 		return -1;
-	if (drain_generation(d, old, false)) {
-		outage_begins(d);
+	d->flips++;
+	d->folding = false;
+	if (drain_gen(d, old, false, seconds)) {
+		outage_begins(d, seconds);
 		return -1;
 	}
 	return 0;
 }
 
-int drain_interval(struct drain *d, __u64 next_since)
+int drain_interval(struct drain *d, __u64 next_since, __u64 seconds)
 {
 	if (drain_retry(d))
 		return -1;
-	return flip_and_write(d, next_since);
+	return flip_and_write(d, next_since, seconds);
 }
 
-int drain_stop(struct drain *d)
+int drain_stop(struct drain *d, __u64 seconds)
 {
 	/*
 	 * While rows still wait to be written there is no flip: the counting
@@ -496,7 +534,7 @@ int drain_stop(struct drain *d)
 	if (d->stopped)
 		return 0; /* flipped already: nothing counts, nothing to write */
 	d->stopped = true;
-	return flip_and_write(d, interval_start((__u64)time(NULL), d->interval));
+	return flip_and_write(d, interval_start((__u64)clock_wall_s(), d->interval), seconds);
 }
 
 int drain_resume(struct drain *d)

@@ -13,6 +13,7 @@
 #include "sensor/geo.h"
 #include "sensor/maps.h"
 #include "sensor/output.h"
+#include "sensor/rowtimes.h"
 #include "common/contract.h"
 #include "sensor/rules.h"
 
@@ -51,6 +52,9 @@ struct drain {
 	__u64 outage_since; /* when (UTC seconds) they first could not */
 	__u64 unwritten_seconds; /* their totals.seconds */
 	bool stopped;       /* drain_stop(): nothing counts until drain_resume() */
+	uint64_t flips;     /* generations ended, so a caller sees one begin */
+	struct rowtimes written; /* row times ahead of the clock that have rows */
+	bool folding;       /* said that a tick's interval has rows already */
 };
 
 /*
@@ -63,18 +67,25 @@ struct drain {
  */
 int drain_start(struct drain *d, unsigned interval);
 
-/* Row time of the generation being counted now. */
-__u64 drain_counting_since(const struct drain *d);
+/*
+ * Whether a tick may end the generation being counted and label the
+ * next one t: not if t is its own label (a restart inside the interval
+ * before), nor a time that has rows or will have (after the wall clock
+ * stepped back: then said once, as the generation counts on).
+ */
+bool drain_label_free(struct drain *d, __u64 t);
 
 /*
  * End the interval being counted: switch the program to the other
- * generation, labelled `next_since`, and write the rows of the old one.
+ * generation, labelled `next_since`, and write the rows of the old one,
+ * `seconds` long (0: up to next_since, at least one interval; the
+ * loader gives the time it measured when the wall clock stepped).
  * While the rows of an earlier drain could not be written, write those
  * first, and flip only once they are: the generation being counted goes
  * on counting, and becomes one row as long as the outage. 0, or -1
  * (error printed once per outage): the counts then stay in the maps.
  */
-int drain_interval(struct drain *d, __u64 next_since);
+int drain_interval(struct drain *d, __u64 next_since, __u64 seconds);
 
 /*
  * Only the first step of drain_interval(): write rows that could not be
@@ -88,8 +99,9 @@ int drain_retry(struct drain *d);
  * no rows, not even empty ones: the intervals without a totals row are the
  * gap. Called again every interval meanwhile, it only retries rows that
  * could not be written (and then ends the interval, if it could not yet).
+ * `seconds` as for drain_interval().
  */
-int drain_stop(struct drain *d);
+int drain_stop(struct drain *d, __u64 seconds);
 
 /*
  * The kernel counts again (attached anew, called just before attaching):
@@ -105,6 +117,6 @@ void drain_keep_memory(void);
 
 /* The two steps of drain_interval(), for tests. */
 int drain_flip(const struct drain *d, __u64 next_since); /* the old generation, or -1 */
-int drain_generation(const struct drain *d, int gen, bool skip_if_empty);
+int drain_generation(struct drain *d, int gen, bool skip_if_empty);
 
 #endif

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <linux/if_link.h>
 #include "sensor/commands.h"
 #include "common/calendar.h"
@@ -36,6 +35,7 @@
 #include "sensor/rows.h"
 #include "lib/datafile.h"
 #include "sensor/tagcfg.h"
+#include "sensor/ticks.h"
 
 struct runner {
 	struct sensor s;
@@ -57,6 +57,7 @@ struct runner {
 	struct strbuf metrics;       /* the exposition of the last drain */
 	unsigned keep_days;          /* --keep-days, 0: keep everything */
 	bool space_low;              /* said once, until it recovers */
+	struct ticks ticks;          /* the timer, and the clock's steps */
 };
 
 static const char *const modes[] = {
@@ -111,29 +112,9 @@ static const struct opt_cmd run_cmd = {
 	.opts = run_opts,
 };
 
-/*
- * The clock the timer runs on. Not time(NULL): that reads the coarse
- * clock, which lags the timer by up to a tick, and the loop would take
- * the timer's expiry at `next` for a clock stepped back, and spin.
- */
-static __u64 now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (__u64)ts.tv_sec;
-}
-
 static __u64 interval_start(__u64 t, unsigned interval)
 {
 	return t - t % interval;
-}
-
-static int arm_timer(int tfd, __u64 at)
-{
-	struct itimerspec its = { .it_value = { .tv_sec = (time_t)at } };
-
-	return timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 /*
@@ -143,11 +124,16 @@ static int arm_timer(int tfd, __u64 at)
  */
 static void interface_gone(struct runner *r)
 {
+	struct clock_reading now;
+
 	pr_err("%s is gone (deleted, or its link detached): nothing is counted "
 	       "on it; what was is written, then no rows (a gap) until it is "
 	       "back", r->s.ifname);
 	r->counting = false;
-	drain_stop(&r->drain); /* a failure is said, and retried, by the drain */
+	ticks_read(&r->ticks, &now);
+	/* a failure is said, and retried, by the drain */
+	drain_stop(&r->drain, ticks_counted(&r->ticks, &now));
+	ticks_flipped(&r->ticks, r->drain.flips, &now);
 }
 
 /*
@@ -182,25 +168,27 @@ static int check_link(struct runner *r)
 	return interface_back(r);
 }
 
-/* A drain at the end of the interval starting at `next`. */
-static int tick(struct runner *r, __u64 next)
+/* A drain at the end of the interval starting at `next`, the clocks read `now`. */
+static int tick(struct runner *r, __u64 next, const struct clock_reading *now)
 {
 	if (check_link(r))
 		return -1;
 	if (!r->counting) {
-		drain_stop(&r->drain); /* a gap: no row, only what waits */
-		return 0;
-	}
-	if (drain_counting_since(&r->drain) >= next) {
+		/* a gap: no row, only what waits */
+		drain_stop(&r->drain, ticks_counted(&r->ticks, now));
+	} else if (!drain_label_free(&r->drain, next)) {
 		/*
-		 * A restart inside an interval that already has rows: these
+		 * A restart inside an interval that already has rows (these
 		 * counts are labelled with the next interval, so they are
-		 * written at its end. Only rows that wait are written now.
+		 * written at its end), or an interval written while the clock
+		 * was ahead. Only rows that wait are written now.
 		 */
 		drain_retry(&r->drain);
-		return 0;
+	} else {
+		/* a failure is said by the drain */
+		drain_interval(&r->drain, next, ticks_counted(&r->ticks, now));
 	}
-	drain_interval(&r->drain, next); /* a failure is said by the drain */
+	ticks_flipped(&r->ticks, r->drain.flips, now);
 	return 0;
 }
 
@@ -243,7 +231,7 @@ static void housekeep(struct runner *r)
 	double free_percent;
 	bool low;
 
-	retention_prune(r->out_dir, r->keep_days, (int64_t)now_s());
+	retention_prune(r->out_dir, r->keep_days, clock_wall_s());
 	low = retention_space_low(r->out_dir, &free_percent);
 	if (low && !r->space_low)
 		pr_warn("%s has %.1f%% of its space free (below %d%%): once it is full, "
@@ -274,8 +262,14 @@ static void drained(struct runner *r)
 /* SIGTERM or SIGINT: the last (partial) interval, if anything counted it. */
 static int last_drain(struct runner *r)
 {
-	int err = r->counting
-		? drain_interval(&r->drain, interval_start(now_s(), r->interval))
+	struct clock_reading now;
+	int err;
+
+	ticks_read(&r->ticks, &now);
+	err = r->counting
+		? drain_interval(&r->drain,
+				 interval_start((__u64)(now.wall_ns / NS_PER_S), r->interval),
+				 ticks_counted(&r->ticks, &now))
 		: drain_retry(&r->drain);
 
 	if (err)
@@ -286,12 +280,12 @@ static int last_drain(struct runner *r)
 
 static int loop(struct runner *r, const sigset_t *mask)
 {
-	int sfd, tfd, lfd, err = 0, watchdog = service_watchdog_ms();
+	int sfd, lfd, err = 0, watchdog = service_watchdog_ms();
+	struct clock_reading now;
 	__u64 next;
 
 	sfd = signalfd(-1, mask, SFD_CLOEXEC);
-	tfd = timerfd_create(CLOCK_REALTIME, TFD_CLOEXEC);
-	if (sfd < 0 || tfd < 0) {
+	if (sfd < 0 || ticks_open(&r->ticks, r->drain.flips)) {
 		pr_err("cannot set up signals and timer: %s", strerror(errno));
 		return -1;
 	}
@@ -300,11 +294,12 @@ static int loop(struct runner *r, const sigset_t *mask)
 		pr_warn("cannot watch link events (%s): a deleted interface is "
 			"noticed at the next drain only", strerror(errno));
 
-	next = interval_start(now_s(), r->interval) + r->interval;
-	arm_timer(tfd, next);
+	next = (__u64)clock_wall_s();
+	next = interval_start(next, r->interval) + r->interval;
+	ticks_arm(&r->ticks, next);
 	for (;;) {
 		struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN },
-					 { .fd = tfd, .events = POLLIN },
+					 { .fd = r->ticks.fd, .events = POLLIN },
 					 { .fd = lfd, .events = POLLIN } };
 
 		/* the loop feeds systemd's watchdog at half its period */
@@ -325,23 +320,32 @@ static int loop(struct runner *r, const sigset_t *mask)
 			}
 		}
 		if (pfd[1].revents & POLLIN) {
-			__u64 ticks, now = now_s();
+			__u64 expiries, wall;
+			int64_t step;
 
-			if (read(tfd, &ticks, sizeof(ticks)) < 0)
+			if (read(r->ticks.fd, &expiries, sizeof(expiries)) < 0)
 				continue;
-			if (now < next) { /* clock stepped back: re-arm */
-				arm_timer(tfd, next);
+			step = ticks_read(&r->ticks, &now);
+			wall = (__u64)(now.wall_ns / NS_PER_S);
+			if (!step && wall < next) { /* a slewed clock: not yet */
+				ticks_arm(&r->ticks, next);
 				continue;
 			}
 			/* Late (slow drain, suspended VM): start where we are. */
-			next = interval_start(now, r->interval);
-			if (tick(r, next)) {
+			next = interval_start(wall, r->interval);
+			if (step && now.wall_ns - (int64_t)next * NS_PER_S > NS_PER_S) {
+				/* amid an interval of the stepped clock: count on to its end */
+				next += r->interval;
+				ticks_arm(&r->ticks, next);
+				continue;
+			}
+			if (tick(r, next, &now)) {
 				err = -1;
 				break;
 			}
 			drained(r);
 			next += r->interval;
-			arm_timer(tfd, next);
+			ticks_arm(&r->ticks, next);
 		}
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
@@ -361,7 +365,7 @@ static int loop(struct runner *r, const sigset_t *mask)
 		}
 	}
 	close(sfd);
-	close(tfd);
+	ticks_close(&r->ticks);
 	if (lfd >= 0)
 		close(lfd);
 	return err;
@@ -383,10 +387,95 @@ static void block_signals(sigset_t *mask)
 	sigprocmask(SIG_BLOCK, mask, NULL);
 }
 
+/* Everything after the options: attach, drain until a signal, exit status. */
+static int run(struct runner *r, const char *ifname, const sigset_t *mask)
+{
+	char errbuf[512];
+	int err;
+
+	if (strlen(ifname) >= IF_NAMESIZE || !if_nametoindex(ifname)) {
+		pr_err("no interface named '%s'", ifname);
+		return 1;
+	}
+	if (!r->sensor_name[0] && gethostname(r->sensor_name, sizeof(r->sensor_name) - 1))
+		snprintf(r->sensor_name, sizeof(r->sensor_name), "sensor");
+	ts_quiet_libbpf();
+	drain_keep_memory();
+	flows4_keep_mapped();
+
+	if (output_init(&r->out, r->out_dir, ifname, r->gzip))
+		return 1;
+	if (!r->rules)
+		r->rules = default_data_file("XDP_TELESCOPE_RULES", "default.rules",
+					     "rules/default.rules", r->rules_buf,
+					     sizeof(r->rules_buf));
+	else if (!strcmp(r->rules, "none"))
+		r->rules = NULL;
+	r->tags.rules_path = r->rules;
+	tag_names_init(&r->tags.names);
+	if (tagcfg_apply(NULL, &r->tags, errbuf, sizeof(errbuf))) {
+		pr_err("%s", errbuf);
+		return 1;
+	}
+	r->geo = geo_open(r->geoip, r->asn, errbuf, sizeof(errbuf));
+	if (!r->geo) {
+		pr_err("%s", errbuf);
+		return 1;
+	}
+	if (sensor_open(&r->s, ifname, &r->so)) {
+		geo_close(r->geo);
+		return 1;
+	}
+	tagcfg_read_names(&r->s.maps, &r->tags.names);
+	if (tagcfg_apply(&r->s.maps, &r->tags, errbuf, sizeof(errbuf))) {
+		pr_err("%s", errbuf);
+		sensor_close(&r->s);
+		geo_close(r->geo);
+		return 1;
+	}
+	pr_info("%s %s: program %u, %s mode, writing %s every %u s",
+		r->s.adopted ? "adopted" : "attached to", ifname, r->s.prog_id,
+		attach_mode_name(r->s.attach_mode), r->out_dir, r->interval);
+	if (!geo_country_path(r->geo))
+		pr_warn("no country database: every source is ZZ; run `make "
+			"geoip` or pass --geoip");
+	if (r->tags.nrules || r->tags.nprefixes)
+		pr_info("tags: %zu payload rules from %s, %zu listed prefixes",
+			r->tags.nrules, r->tags.rules_path, r->tags.nprefixes);
+	if (r->s.attach_mode == XDP_ATTACHED_SKB)
+		pr_warn("skb mode sees packets after GRO: merged segments count "
+			"as one packet (ethtool -K %s gro off)", ifname);
+
+	r->drain = (struct drain){ .maps = &r->s.maps, .out = &r->out, .geo = r->geo,
+				   .names = &r->tags.names, .sensor = r->sensor_name,
+				   .record = &r->record };
+	r->counting = true;
+	sb_init(&r->metrics);
+	err = drain_start(&r->drain, r->interval);
+	if (!err) {
+		drained(r); /* the metrics' first text, before they are served */
+		if (r->http && metrics_http_start(r->http))
+			err = -1;
+	}
+	if (!err) {
+		char status[128];
+
+		snprintf(status, sizeof(status), "counting on %s: program %u, %s mode",
+			 ifname, r->s.prog_id, attach_mode_name(r->s.attach_mode));
+		service_ready(status);
+		err = loop(r, mask);
+	}
+	rowtimes_free(&r->drain.written);
+	sb_free(&r->metrics);
+	sensor_close(&r->s);
+	geo_close(r->geo);
+	return err ? 1 : 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct runner r = { .interval = 60, .so.mode = TS_MODE_AUTO };
-	const char *ifname, *why;
+	const char *why;
 	char errbuf[512];
 	sigset_t mask;
 	int err, argi;
@@ -395,7 +484,6 @@ int cmd_run(int argc, char **argv)
 	err = opt_parse(&run_cmd, argc, argv, &r, &argi);
 	if (err != OPT_GO)
 		return err;
-	ifname = argv[argi];
 	ts_verbose = r.verbose;
 	/* The name goes into every row, of files declared UTF-8; a line end
 	 * in it would split rows for every line-based reader. */
@@ -406,79 +494,11 @@ int cmd_run(int argc, char **argv)
 				 TEXT_NAME_MAX, why);
 	if (r.sensor)
 		snprintf(r.sensor_name, sizeof(r.sensor_name), "%s", r.sensor);
-	if (strlen(ifname) >= IF_NAMESIZE || !if_nametoindex(ifname)) {
-		pr_err("no interface named '%s'", ifname);
-		return 1;
-	}
-	if (!r.sensor_name[0] && gethostname(r.sensor_name, sizeof(r.sensor_name) - 1))
-		snprintf(r.sensor_name, sizeof(r.sensor_name), "sensor");
-	ts_quiet_libbpf();
-	drain_keep_memory();
-	flows4_keep_mapped();
-
-	if (output_init(&r.out, r.out_dir, ifname, r.gzip))
-		return 1;
-	if (!r.rules)
-		r.rules = default_data_file("XDP_TELESCOPE_RULES", "default.rules",
-					    "rules/default.rules", r.rules_buf,
-					    sizeof(r.rules_buf));
-	else if (!strcmp(r.rules, "none"))
-		r.rules = NULL;
-	r.tags.rules_path = r.rules;
-	tag_names_init(&r.tags.names);
-	if (tagcfg_apply(NULL, &r.tags, errbuf, sizeof(errbuf))) {
-		pr_err("%s", errbuf);
-		return 1;
-	}
-	r.geo = geo_open(r.geoip, r.asn, errbuf, sizeof(errbuf));
-	if (!r.geo) {
-		pr_err("%s", errbuf);
-		return 1;
-	}
-	if (sensor_open(&r.s, ifname, &r.so)) {
-		geo_close(r.geo);
-		return 1;
-	}
-	tagcfg_read_names(&r.s.maps, &r.tags.names);
-	if (tagcfg_apply(&r.s.maps, &r.tags, errbuf, sizeof(errbuf))) {
-		pr_err("%s", errbuf);
-		sensor_close(&r.s);
-		geo_close(r.geo);
-		return 1;
-	}
-	pr_info("%s %s: program %u, %s mode, writing %s every %u s",
-		r.s.adopted ? "adopted" : "attached to", ifname, r.s.prog_id,
-		attach_mode_name(r.s.attach_mode), r.out_dir, r.interval);
-	if (!geo_country_path(r.geo))
-		pr_warn("no country database: every source is ZZ; run `make "
-			"geoip` or pass --geoip");
-	if (r.tags.nrules || r.tags.nprefixes)
-		pr_info("tags: %zu payload rules from %s, %zu listed prefixes",
-			r.tags.nrules, r.tags.rules_path, r.tags.nprefixes);
-	if (r.s.attach_mode == XDP_ATTACHED_SKB)
-		pr_warn("skb mode sees packets after GRO: merged segments count "
-			"as one packet (ethtool -K %s gro off)", ifname);
-
-	r.drain = (struct drain){ .maps = &r.s.maps, .out = &r.out, .geo = r.geo,
-				  .names = &r.tags.names, .sensor = r.sensor_name,
-				  .record = &r.record };
-	r.counting = true;
-	sb_init(&r.metrics);
-	err = drain_start(&r.drain, r.interval);
-	if (!err && r.metrics_listen && !(r.http = metrics_http_start(r.metrics_listen)))
-		err = -1;
-	if (!err) {
-		char status[128];
-
-		drained(&r);
-		snprintf(status, sizeof(status), "counting on %s: program %u, %s mode",
-			 ifname, r.s.prog_id, attach_mode_name(r.s.attach_mode));
-		service_ready(status);
-		err = loop(&r, &mask);
-	}
+	/* listening is checked before attaching, as an option */
+	if (r.metrics_listen &&
+	    !(r.http = metrics_http_open(r.metrics_listen, errbuf, sizeof(errbuf))))
+		return opt_error(&run_cmd, "%s", errbuf);
+	err = run(&r, argv[argi], &mask);
 	metrics_http_stop(r.http);
-	sb_free(&r.metrics);
-	sensor_close(&r.s);
-	geo_close(r.geo);
-	return err ? 1 : 0;
+	return err;
 }
