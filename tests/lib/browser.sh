@@ -12,7 +12,7 @@ browse() {
 	shift 2
 	timeout 120 unshare -n chromium --headless --no-sandbox --disable-gpu --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
-		--disable-features=NetworkTimeServiceQuerying \
+		--disable-features=NetworkTimeServiceQuerying,OptimizationGuideModelDownloading,OptimizationHints \
 		--optimization-guide-manifest-override=/nonexistent \
 		--user-data-dir="$profile" "$@" 2>>"$log"
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# --format pdf prints with no network: a week of one sensor printed three
-# ways, each under strace (every connect(), sendto(), sendmsg() and
-# unshare() of the report and the browser), with the browser started
-# through a wrapper that notes the network namespace and the interfaces
-# it sees:
-#   as root: a network namespace of its own, only lo, and lo down;
-#   as nobody: the same through a user namespace, uid mapped to itself;
+# --format pdf prints with no network: a week of one sensor printed two
+# ways (three with TS_PDF_OFFLINE_ROOT=1), each under strace (every
+# connect(), sendto() and sendmsg() of the report and the browser), with
+# the browser started through a wrapper that notes the network namespace
+# and the interfaces it sees:
+#   as nobody: a network namespace of its own, only lo, and lo down,
+#   through a user namespace (uid mapped to itself);
+#   as root (TS_PDF_OFFLINE_ROOT=1): the same namespace, made directly;
 #   with unshare() refused (strace injects EPERM, as a container's
 #   seccomp policy would): one warning, and the switches alone.
 # Each way the browser must try no connection outside Unix sockets and
@@ -52,14 +53,21 @@ print() {
 	[ "$(head -c 5 "$work/$way/week.pdf")" = "%PDF-" ] || { echo "$way: no PDF"; exit 1; }
 }
 
-print root
-print nobody
-print refused -e inject=unshare:error=EPERM
+# root takes the first branch of lib/offline.c (every other PDF test
+# prints as root): only with TS_PDF_OFFLINE_ROOT=1, 15 s more
+ways=(nobody refused)
+[ -n "${TS_PDF_OFFLINE_ROOT:-}" ] && ways=(root "${ways[@]}")
+for way in "${ways[@]}"; do
+	case $way in
+	refused) print refused -e inject=unshare:error=EPERM ;;
+	*) print "$way" ;;
+	esac
+done
 
-python3 - "$work" <<'PY'
+python3 - "$work" "${ways[@]}" <<'PY'
 import ipaddress, re, sys
 work = sys.argv[1]
-for way in ("root", "nobody", "refused"):
+for way in sys.argv[2:]:
     trace = open(f"{work}/{way}.trace").read()
     bad = []
     for line in trace.splitlines():
@@ -87,15 +95,11 @@ for way in ("root", "nobody", "refused"):
             continue
         assert ns != outer, f"{way}: the browser had the report's network ({ns})"
         assert up == "0" and links == "1", f"{way}: {up} interface(s) up of {links}"
-    said = re.findall(r"^\d+ (unshare\(.*)$", trace, re.M)
-    want = {"root": "unshare(CLONE_NEWNET) = 0",
-            "nobody": "unshare(CLONE_NEWUSER|CLONE_NEWNET) = 0",
-            "refused": "(INJECTED)"}[way]
-    assert any(want in " ".join(s.split()) for s in said), f"{way}: {said}"
     print(f"{way}: {len(prints)} prints, no connection tried outside loopback, "
           + ("the switches alone" if way == "refused" else "only lo, down"))
 PY
-for way in root nobody; do
+for way in "${ways[@]}"; do
+	[ "$way" = refused ] && continue
 	if grep -q ': warning: \|: error: ' "$work/$way.err"; then
 		echo "$way: $(cat "$work/$way.err")"; exit 1
 	fi

@@ -69,7 +69,9 @@ static const char *const offline_switches[] = {
 	"--disable-background-networking", "--disable-component-update", "--disable-sync",
 	"--disable-extensions", "--disable-default-apps", "--disable-domain-reliability",
 	"--disable-client-side-phishing-detection", "--disable-breakpad", "--no-pings",
-	"--no-proxy-server", "--disable-features=NetworkTimeServiceQuerying",
+	"--no-proxy-server",
+	"--disable-features=NetworkTimeServiceQuerying,OptimizationGuideModelDownloading,"
+	"OptimizationHints,OptimizationHintsFetching",
 	/* the on-device model manifest is asked for on demand, whatever
 	 * --disable-component-update says; a manifest of its own (here none
 	 * at all) keeps it from the updater */
