@@ -11,19 +11,15 @@ mkdir -p "$ART"
 command -v chromium >/dev/null || { echo "chromium is missing (make deps)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. tests/lib/browser.sh
 
 "$BIN" synth --out "$work/data" --sensors 4 --from 2022-07-01 --to 2022-09-30 \
 	--seed 7 --interval 3600 --rate 4
-browse() {
-	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$work/profile" "$@" 2>>"$work/chromium.log"
-}
 for lang in en ja; do
 	html="$work/report-$lang.html"
 	"$BIN" report --data "$work/data" --quarter 2022Q3 --sensors "$work/data/sensors.csv" \
 		--port 1433/tcp --lang "$lang" --out "$html"
-	browse --dump-dom "file://$html" > "$work/dom-$lang.html"
+	browse "$work/profile" "$work/chromium.log" --dump-dom "file://$html" > "$work/dom-$lang.html"
 	python3 - "$work/dom-$lang.html" <<'PY'
 import re, sys
 dom = open(sys.argv[1], encoding="utf-8").read()
@@ -46,7 +42,7 @@ for i, svg in enumerate(tag_charts):
         f"tag chart {i + 1} has no data points"
 print(f"{len(svgs)} charts, each with data points; {ntags} tags, each with its chart")
 PY
-	browse --screenshot="$ART/report-$lang.png" --window-size=1200,4000 "file://$html" >/dev/null
+	browse "$work/profile" "$work/chromium.log" --screenshot="$ART/report-$lang.png" --window-size=1200,4000 "file://$html" >/dev/null
 	[ -s "$ART/report-$lang.png" ]
 done
 echo "report_chromium: ok (screenshots in $ART)"

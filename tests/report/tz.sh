@@ -7,7 +7,7 @@
 # Tokyo, so it is dated a day later than in UTC). Europe/Berlin's 25-hour
 # day (2022-10-30) with one hour missing is partial, and its 23-hour day
 # (2022-03-27) complete; --tz UTC gives the very numbers of no --tz; an
-# unknown zone is refused.
+# unknown zone is refused, and so is one that counts leap seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TS_BIN:-build/xdp-telescope}
@@ -72,4 +72,14 @@ rc=0
 "$BIN" report --data "$work/tokyo" --month 2022-10 --tz Mars/Olympus 2>"$work/err" || rc=$?
 [ "$rc" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "'Mars/Olympus'" "$work/err" ||
 	{ echo "unknown zone: exit $rc, $(cat "$work/err")"; exit 1; }
+# a zone that counts leap seconds: refused before any reading, --data or
+# --db alike (the database put the rows of a UTC midnight on the day
+# before; the CSV's reading did not), one line naming the plain zone
+for src in "--data $work/tokyo" "--db host=/nonexistent"; do
+	rc=0
+	"$BIN" report $src --month 2022-10 --tz right/UTC 2>"$work/err" >/dev/null || rc=$?
+	[ "$rc" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ] &&
+		grep -q "^xdp-telescope: error: report: --tz 'right/UTC' counts leap seconds, and the data's UTC times do not: give 'UTC'\$" "$work/err" ||
+		{ echo "right/UTC with ${src%% *}: exit $rc, $(cat "$work/err")"; exit 1; }
+done
 echo "report_tz: ok"

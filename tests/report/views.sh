@@ -15,6 +15,7 @@ mkdir -p "$ART"
 command -v chromium >/dev/null || { echo "chromium is missing (make deps)"; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. tests/lib/browser.sh
 
 "$BIN" synth --out "$work/data" --sensors 4 --from 2022-07-01 --to 2022-09-30 \
 	--seed 7 --interval 3600 --rate 4
@@ -129,10 +130,8 @@ print(f"monthly averages: {cells} cells of the table and chart, the year before'
       "as totals.csv gives them")
 PY
 for v in incidents incidents-tw mirai ports fleet monthly; do
-	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$work/profile" --screenshot="$ART/view-$v.png" --window-size=1000,1500 \
-		"file://$work/view-$v.html" >/dev/null 2>>"$work/chromium.log"
+	browse "$work/profile" "$work/chromium.log" --screenshot="$ART/view-$v.png" \
+		--window-size=1000,1500 "file://$work/view-$v.html" >/dev/null
 	[ -s "$ART/view-$v.png" ] || { echo "no screenshot of $v"; exit 1; }
 done
 echo "report_views: ok (screenshots $ART/view-*.png)"

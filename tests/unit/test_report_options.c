@@ -43,7 +43,8 @@ static void test_periods(void **state)
 	assert_false(parse(two, 7, &o));
 }
 
-/* --tz names a zone of the system's zoneinfo, or is refused; --group
+/* --tz names a zone of the system's zoneinfo without leap seconds, or is
+ * refused; --group
  * wants the --sensors file its groups are in. */
 static void test_zone_and_group(void **state)
 {
@@ -51,6 +52,7 @@ static void test_zone_and_group(void **state)
 	const char *tokyo[] = { "report", "--data", "x", "--month", "2022-09", "--tz", "Asia/Tokyo" };
 	const char *mars[] = { "report", "--data", "x", "--month", "2022-09", "--tz", "Mars/Olympus" };
 	const char *path[] = { "report", "--data", "x", "--month", "2022-09", "--tz", "/etc/localtime" };
+	const char *leap[] = { "report", "--db", "", "--month", "2022-09", "--tz", "right/UTC" };
 	const char *group[] = { "report", "--data", "x", "--month", "2022-09", "--sensors", "s.csv",
 				"--group", "domestic" };
 	const char *alone[] = { "report", "--data", "x", "--month", "2022-09", "--group", "domestic" };
@@ -61,6 +63,7 @@ static void test_zone_and_group(void **state)
 	assert_null(o.tz);	/* built once the data's days are known */
 	assert_false(parse(mars, 7, &o));
 	assert_false(parse(path, 7, &o));
+	assert_false(parse(leap, 7, &o));	/* leap seconds: refused before --db is read */
 	assert_true(parse(group, 9, &o));
 	assert_string_equal(o.group, "domestic");
 	assert_null(o.group_sensors);

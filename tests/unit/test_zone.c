@@ -4,8 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "common/calendar.h"
 #include "report/zone.h"
@@ -102,6 +104,58 @@ static void test_unknown(void **state)
 	assert_null(getenv("TZ"));	/* put back as it was */
 }
 
+/* A TZif file of name under dir: a version 2 header, a first data block
+ * of v1 counts, a second header with leap2 leap seconds (the data blocks
+ * themselves are never read for this). */
+static void write_tzif(const char *dir, const char *name, uint32_t leap1, uint32_t leap2)
+{
+	unsigned char h[44] = "TZif2";
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	h[31] = (unsigned char)leap1;	/* leapcnt, big-endian */
+	h[35] = 1;			/* timecnt: a first block of 5 + 8 * leap1 bytes */
+	fwrite(h, 1, sizeof(h), f);
+	for (uint32_t i = 0; i < 5 + 8 * leap1; i++)
+		fputc(0, f);
+	h[31] = (unsigned char)leap2;
+	fwrite(h, 1, sizeof(h), f);
+	fclose(f);
+}
+
+/* right/ zones count leap seconds, which the data's UTC times do not;
+ * a file whose first block is empty (zic -b slim) is read to its
+ * second header. */
+static void test_leap_seconds(void **state)
+{
+	char dir[] = "/tmp/test_zone.XXXXXX", path[64];
+
+	(void)state;
+	assert_true(tz_leap_seconds("right/UTC"));
+	assert_true(tz_leap_seconds("right/Asia/Tokyo"));
+	assert_false(tz_leap_seconds("UTC"));
+	assert_false(tz_leap_seconds("Asia/Tokyo"));
+	assert_false(tz_leap_seconds("posix/Asia/Tokyo"));
+	assert_false(tz_leap_seconds("Mars/Olympus"));
+	assert_non_null(mkdtemp(dir));
+	write_tzif(dir, "Slim", 0, 27);
+	write_tzif(dir, "Fat", 27, 27);
+	write_tzif(dir, "Plain", 0, 0);
+	setenv("TZDIR", dir, 1);
+	assert_true(tz_leap_seconds("Slim"));
+	assert_true(tz_leap_seconds("Fat"));
+	assert_false(tz_leap_seconds("Plain"));
+	unsetenv("TZDIR");
+	for (const char *const *n = (const char *const[]){ "Slim", "Fat", "Plain", NULL }; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_berlin_dst),
 		cmocka_unit_test(test_half_hours_and_utc),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_leap_seconds),
 	};
 
 	unsetenv("TZ");

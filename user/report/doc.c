@@ -61,6 +61,17 @@ void doc_para(struct doc *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+void doc_para_url(struct doc *d, const char *url, const char *fmt, ...)
+{
+	struct block *b = add_block(d, BLK_PARA);
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->text = xvasprintf(fmt, ap);
+	va_end(ap);
+	b->url = xstrdup(url);
+}
+
 void doc_note(struct doc *d, const char *fmt, ...)
 {
 	struct block *b = add_block(d, BLK_NOTE);
@@ -222,6 +233,7 @@ void doc_repair_text(struct doc *d)
 		struct chart *c = d->blocks[i].chart;
 
 		repair(&d->blocks[i].text);
+		repair(&d->blocks[i].url);
 		if (t) {
 			repair(&t->caption);
 			for (int k = 0; k < t->ncols; k++) {
@@ -246,6 +258,7 @@ void doc_free(struct doc *d)
 {
 	for (size_t i = 0; i < d->nblocks; i++) {
 		free(d->blocks[i].text);
+		free(d->blocks[i].url);
 		if (d->blocks[i].table)
 			table_free(d->blocks[i].table);
 		if (d->blocks[i].chart)

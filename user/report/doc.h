@@ -62,6 +62,7 @@ struct block {
 	enum block_kind kind;
 	int level;		/* headings: 1, 2, 3 */
 	char *text;
+	char *url;		/* paragraphs: an address the text ends with (a reference) */
 	struct table *table;
 	struct chart *chart;
 };
@@ -82,6 +83,10 @@ void doc_para(struct doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void doc_note(struct doc *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A paragraph that ends with an address, " <url>": markup where the
+ * output has links (a Markdown autolink), never read from the data. */
+void doc_para_url(struct doc *d, const char *url, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Tables: columns as (page heading, csv heading, flags). */
 struct table *doc_table(struct doc *d, const char *id, const char *caption, int ncols);

@@ -207,6 +207,24 @@ static const struct opt_cmd report_cmd = {
 	.opts = report_table,
 };
 
+/*
+ * A zone that counts leap seconds (right/UTC) puts every UTC time of the
+ * data some 27 seconds early on its clock: the database would date the
+ * rows of midnight on the day before, and the CSV's reading would not.
+ * Neither is what the user asked for, so it is refused; the same zone
+ * without leap seconds is named where there is one.
+ */
+static int leap_zone(const char *name)
+{
+	const char *plain = !strncmp(name, "right/", 6) ? name + 6 : NULL;
+
+	if (plain && tz_known(plain) && !tz_leap_seconds(plain))
+		return opt_error(&report_cmd, "--tz '%s' counts leap seconds, and the data's UTC "
+				 "times do not: give '%s'", name, plain);
+	return opt_error(&report_cmd, "--tz '%s' counts leap seconds, and the data's UTC times "
+			 "do not: give a zone without them", name);
+}
+
 int report_parse_args(int argc, char **argv, struct report_opts *opts)
 {
 	struct report_args a = { .o = { .top = 5 }, .from = -1, .to = -1 };
@@ -239,6 +257,8 @@ int report_parse_args(int argc, char **argv, struct report_opts *opts)
 		return opt_error(&report_cmd, "--group names a group of the --sensors file: give both");
 	if (o->categories_file && !o->anonymize)
 		return opt_error(&report_cmd, "--categories names the victims for --anonymize: give both");
+	if (o->tz_name && tz_leap_seconds(o->tz_name))
+		return leap_zone(o->tz_name);
 	if (o->format == FMT_PDF && !o->out && isatty(STDOUT_FILENO))
 		return opt_error(&report_cmd, "--format pdf writes a binary file: give --out FILE");
 	*opts = a.o;

@@ -58,6 +58,43 @@ bool tz_known(const char *name)
 	return ok;
 }
 
+/* A big-endian count of a TZif header. */
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * The TZif header (RFC 8536): "TZif", the version, 15 bytes reserved,
+ * then the counts isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt.
+ * A file of version 2 or later has a second header after the first data
+ * block, whose size the first counts give (32-bit times), and the second
+ * is the one that counts: the first may be empty.
+ */
+bool tz_leap_seconds(const char *name)
+{
+	unsigned char h[44];
+	char path[512];
+	bool leaps = false;
+	FILE *f;
+
+	if (!zone_path(name, path, sizeof(path)) || !(f = fopen(path, "rb")))
+		return false;
+	if (fread(h, 1, sizeof(h), f) == sizeof(h) && !memcmp(h, "TZif", 4)) {
+		uint32_t isut = be32(h + 20), isstd = be32(h + 24), leap = be32(h + 28),
+			 times = be32(h + 32), types = be32(h + 36), chars = be32(h + 40);
+		long block = (long)times * 5 + (long)types * 6 + (long)chars + (long)leap * 8 +
+			     (long)isstd + (long)isut;
+
+		leaps = leap > 0;
+		if (h[4] >= '2' && !fseek(f, block, SEEK_CUR) &&
+		    fread(h, 1, sizeof(h), f) == sizeof(h) && !memcmp(h, "TZif", 4))
+			leaps = leaps || be32(h + 28) > 0;
+	}
+	fclose(f);
+	return leaps;
+}
+
 static struct tz_shift shift_of(int64_t t)
 {
 	struct tz_shift s = { .t = t };

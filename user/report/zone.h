@@ -31,6 +31,9 @@ struct tz_zone {
 
 /* A name the system's zoneinfo holds (TZDIR or /usr/share/zoneinfo). */
 bool tz_known(const char *name);
+/* Whether that zone's file counts leap seconds (the right/ zones): its
+ * clock is not the data's, whose UTC times are POSIX seconds. */
+bool tz_leap_seconds(const char *name);
 
 /* z for the local days lo .. hi, which must hold every day a row can
  * fall on (rows outside get the offset at the table's nearer end, which

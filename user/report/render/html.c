@@ -150,6 +150,11 @@ static bool html_doc(const struct doc *d, FILE *f, bool print, const int *pages)
 		case BLK_NOTE:
 			fprintf(f, "<p%s>", b->kind == BLK_NOTE ? " class=\"note\"" : "");
 			html_escape(f, b->text);
+			if (b->url) {	/* shown as text: the page fetches nothing */
+				fputs(" &lt;", f);
+				html_escape(f, b->url);
+				fputs("&gt;", f);
+			}
 			fprintf(f, "</p>\n");
 			break;
 		case BLK_TABLE:

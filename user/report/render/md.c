@@ -2,22 +2,62 @@
 /*
  * Markdown: the same headings, sentences and tables; each chart becomes a
  * line of block characters per series (a blank where there is no data).
+ * Names come from the data (sensors, AS organisations, tags, categories),
+ * so text is written as text: nothing in it can become markup that a
+ * Markdown viewer runs or fetches (raw HTML, a link, an image), nor end a
+ * table cell or a chart's code block early.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include "report/render/render.h"
 
+/*
+ * Text as it reads: < > & as entities (no raw HTML, no autolink, no
+ * entity of the name's own), [ ] escaped (no link or image), | escaped
+ * (no end of a cell), and the backslash itself, so that a name cannot
+ * undo the escape after it. A line end would end the block: a space.
+ */
 static void md_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '\n')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '\\': case '|': case '[': case ']': fputc('\\', f); fputc(*s, f); break;
+		case '\n': fputc(' ', f); break;
+		default: fputc(*s, f); break;
+		}
 	}
+}
+
+/*
+ * A code block's fence: nothing is markup inside one, but a line of as
+ * many backticks ends it, and a series name whose line it has to itself
+ * (a long one) could be such a line. So the fence is longer than any run
+ * of backticks in the names ("```" as ever when they have none).
+ */
+static int fence_len(const struct chart *c)
+{
+	int len = 3;
+
+	for (int s = 0; s < c->nseries; s++)
+		for (const char *p = c->names[s]; *p;) {
+			int run = (int)strspn(p, "`");
+
+			if (run >= len)
+				len = run + 1;
+			p += run ? run : 1;
+		}
+	return len;
+}
+
+static void fence_line(FILE *f, int len)
+{
+	for (int i = 0; i < len; i++)
+		fputc('`', f);
+	fputc('\n', f);
 }
 
 static void table_md(const struct table *t, FILE *f)
@@ -125,6 +165,7 @@ static void chart_md(const struct chart *c, FILE *f)
 	int width = c->npoints < SPARK_WIDTH ? c->npoints : SPARK_WIDTH;
 	double max = 0;
 	char from[11], to[11];
+	int fence = fence_len(c);
 
 	for (size_t i = 0; i < (size_t)c->nseries * c->npoints; i++)
 		if (!isnan(c->values[i]) && c->values[i] > max)
@@ -133,7 +174,8 @@ static void chart_md(const struct chart *c, FILE *f)
 	format_day(c->days[c->npoints ? c->npoints - 1 : 0], to);
 	fprintf(f, "*");
 	md_text(f, c->caption);
-	fprintf(f, "* (%s – %s)\n\n```\n", from, to);
+	fprintf(f, "* (%s – %s)\n\n", from, to);
+	fence_line(f, fence);
 	for (int s = 0; s < c->nseries; s++) {
 		double peak = 0;
 
@@ -161,7 +203,8 @@ static void chart_md(const struct chart *c, FILE *f)
 		}
 		fprintf(f, "  max %.0f\n", peak);
 	}
-	fprintf(f, "```\n\n");
+	fence_line(f, fence);
+	fputc('\n', f);
 	partial_days_md(c, f);
 }
 
@@ -183,6 +226,8 @@ bool render_md(const struct doc *d, FILE *f)
 			break;
 		case BLK_PARA:
 			md_text(f, b->text);
+			if (b->url)	/* ours, never the data's: an autolink */
+				fprintf(f, " <%s>", b->url);
 			fprintf(f, "\n\n");
 			break;
 		case BLK_NOTE:

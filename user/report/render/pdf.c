@@ -9,10 +9,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +19,8 @@
 #include <unistd.h>
 #include "lib/alloc.h"
 #include "lib/log.h"
+#include "lib/offline.h"
 #include "report/render/render.h"
-
-extern char **environ;
 
 /* A large quarter prints in well under a minute; a hung browser must not
  * hang the report. */
@@ -59,45 +56,86 @@ static int wait_browser(pid_t pid)
 	return -1;
 }
 
-static bool run_browser(const char *dir, const char *html, const char *pdf)
+/*
+ * Chromium's own services reach for the network on every start: the
+ * network time, component and model updates, the DNS look-ups and the
+ * IPv6 probe they bring. A report needs none of it (the HTML fetches
+ * nothing), so the browser runs with no network at all (lib/offline.h),
+ * and with every service that would try switched off, so that it does
+ * not even try where no namespace can be had
+ * (tests/report/pdf_offline.sh counts its connect()s either way).
+ */
+static const char *const offline_switches[] = {
+	"--disable-background-networking", "--disable-component-update", "--disable-sync",
+	"--disable-extensions", "--disable-default-apps", "--disable-domain-reliability",
+	"--disable-client-side-phishing-detection", "--disable-breakpad", "--no-pings",
+	"--no-proxy-server",
+	"--disable-features=NetworkTimeServiceQuerying,OptimizationGuideModelDownloading,"
+	"OptimizationHints,OptimizationHintsFetching",
+	/* the on-device model manifest is asked for on demand, whatever
+	 * --disable-component-update says; a manifest of its own (here none
+	 * at all) keeps it from the updater */
+	"--optimization-guide-manifest-override=/nonexistent",
+	/* and should anything still ask for a name, no name resolves */
+	"--host-resolver-rules=MAP * ~NOTFOUND",
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Where a report is printed, and whether it said it had no namespace. */
+struct print_job {
+	const char *dir, *html, *pdf;
+	bool warned;
+};
+
+/* Said once a report: printing goes on with the switches alone. */
+static void warn_no_namespace(struct print_job *job, const struct offline_child *c)
+{
+	if (c->how != OFFLINE_NONE || job->warned)
+		return;
+	job->warned = true;
+	pr_warn("report: chromium prints without a network namespace of its own (%s); its "
+		"network services are switched off", strerror(c->why));
+}
+
+static bool run_browser(struct print_job *job)
 {
 	const char *browser = getenv("XDP_TELESCOPE_CHROMIUM");
-	char *profile = xasprintf("--user-data-dir=%s/profile", dir);
-	char *print = xasprintf("--print-to-pdf=%s", pdf);
-	char *url = xasprintf("file://%s", html);
-	char *log = xasprintf("%s/chromium.log", dir);
-	char *argv[] = {
-		NULL, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--disable-extensions", "--no-pdf-header-footer",
-		"--generate-pdf-document-outline", profile, print, url, NULL,
+	char *profile = xasprintf("--user-data-dir=%s/profile", job->dir);
+	char *print = xasprintf("--print-to-pdf=%s", job->pdf);
+	char *url = xasprintf("file://%s", job->html);
+	char *log = xasprintf("%s/chromium.log", job->dir);
+	const char *head[] = {
+		browser && *browser ? browser : "chromium", "--headless", "--no-sandbox",
+		"--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
+		"--generate-pdf-document-outline",
 	};
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
+	const char *tail[] = { profile, print, url, NULL };
+	const char *argv[ARRAY_LEN(head) + ARRAY_LEN(offline_switches) + ARRAY_LEN(tail)];
+	struct offline_child child;
+	size_t n = 0;
 	bool ok = false;
-	pid_t pid;
 	int rc;
 
-	argv[0] = (char *)(browser && *browser ? browser : "chromium");
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-	posix_spawnattr_init(&attr);
-	/* its own process group, so a timeout ends its helpers too */
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	if (rc)
+	for (size_t i = 0; i < ARRAY_LEN(head); i++)
+		argv[n++] = head[i];
+	for (size_t i = 0; i < ARRAY_LEN(offline_switches); i++)
+		argv[n++] = offline_switches[i];
+	for (size_t i = 0; i < ARRAY_LEN(tail); i++)
+		argv[n++] = tail[i];
+	rc = offline_spawn((char *const *)argv, log, &child);
+	if (rc) {
 		pr_err("report: --format pdf prints with %s (Debian package chromium): %s",
 		       argv[0], strerror(rc));
-	else if ((rc = wait_browser(pid)) != 0)
-		pr_err("report: %s did not print the PDF (%s %d)", argv[0],
-		       rc < 0 ? "killed after" : "exit status", rc < 0 ? PRINT_TIMEOUT_S : rc);
-	else
-		ok = true;
-	posix_spawnattr_destroy(&attr);
-	posix_spawn_file_actions_destroy(&fa);
+	} else {
+		warn_no_namespace(job, &child);
+		rc = wait_browser(child.pid);
+		if (rc)
+			pr_err("report: %s did not print the PDF (%s %d)", argv[0],
+			       rc < 0 ? "killed after" : "exit status",
+			       rc < 0 ? PRINT_TIMEOUT_S : rc);
+		ok = !rc;
+	}
 	free(profile);
 	free(print);
 	free(url);
@@ -140,23 +178,22 @@ static bool copy_pdf(const char *from, const char *path)
 
 /* The print form, with the contents' page numbers (or blank boxes), into
  * html, printed to pdf. */
-static bool print_once(const struct doc *d, const char *dir, const char *html, const char *pdf,
-		       const int *pages)
+static bool print_once(const struct doc *d, struct print_job *job, const int *pages)
 {
-	FILE *f = fopen(html, "w");
+	FILE *f = fopen(job->html, "w");
 	bool written;
 
 	if (!f) {
-		pr_err("report: cannot write %s: %s", html, strerror(errno));
+		pr_err("report: cannot write %s: %s", job->html, strerror(errno));
 		return false;
 	}
 	written = render_html_paged(d, f, pages);
 	written = !fclose(f) && written;
 	if (!written) {
-		pr_err("report: cannot write %s: %s", html, strerror(errno));
+		pr_err("report: cannot write %s: %s", job->html, strerror(errno));
 		return false;
 	}
-	return run_browser(dir, html, pdf);
+	return run_browser(job);
 }
 
 /* The headings the contents list, each a link target in the PDF. */
@@ -177,22 +214,21 @@ static int toc_headings(const struct doc *d)
  * are as wide either way, so the pages stay where they were; that is
  * checked, and a third printing follows if they moved after all.
  */
-static bool print_paged(const struct doc *d, const char *dir, const char *html,
-			const char *pdf)
+static bool print_paged(const struct doc *d, struct print_job *job)
 {
 	int *pages = xcalloc(d->nblocks + 1, sizeof(int));
 	int *again = xcalloc(d->nblocks + 1, sizeof(int));
 	int want = toc_headings(d);
-	bool ok = print_once(d, dir, html, pdf, NULL), same = false;
+	bool ok = print_once(d, job, NULL), same = false;
 
-	if (ok && pdf_heading_pages(pdf, pages, d->nblocks) != want) {
+	if (ok && pdf_heading_pages(job->pdf, pages, d->nblocks) != want) {
 		pr_warn("report: the PDF's contents have no page numbers: chromium's PDF does not "
 			"say where its headings are");
 		want = -1;
 	}
 	for (int pass = 0; ok && want >= 0 && !same && pass < 2; pass++) {
-		ok = print_once(d, dir, html, pdf, pages);
-		same = ok && pdf_heading_pages(pdf, again, d->nblocks) == want &&
+		ok = print_once(d, job, pages);
+		same = ok && pdf_heading_pages(job->pdf, again, d->nblocks) == want &&
 		       !memcmp(again, pages, d->nblocks * sizeof(int));
 		memcpy(pages, again, d->nblocks * sizeof(int));
 	}
@@ -206,6 +242,7 @@ static bool print_paged(const struct doc *d, const char *dir, const char *html,
 bool render_pdf(const struct doc *d, const char *path)
 {
 	const char *tmp = getenv("TMPDIR");
+	struct print_job job = { 0 };
 	char *dir, *html, *pdf;
 	bool ok;
 
@@ -217,7 +254,8 @@ bool render_pdf(const struct doc *d, const char *path)
 	}
 	html = xasprintf("%s/report.html", dir);
 	pdf = xasprintf("%s/report.pdf", dir);
-	ok = print_paged(d, dir, html, pdf) && copy_pdf(pdf, path);
+	job = (struct print_job){ .dir = dir, .html = html, .pdf = pdf };
+	ok = print_paged(d, &job) && copy_pdf(pdf, path);
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(html);
 	free(pdf);

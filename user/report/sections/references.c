@@ -28,7 +28,7 @@ void build_references(struct build *b)
 	doc_heading(b->d, 2, "%d. %s", ++b->section, TR(b, "References", "参考文献"));
 	for (int i = 0; i < REF_COUNT; i++)
 		if (refs[i].url)
-			doc_para(b->d, "(%d) %s <%s>", i + 1, refs[i].title, refs[i].url);
+			doc_para_url(b->d, refs[i].url, "(%d) %s", i + 1, refs[i].title);
 		else
 			doc_para(b->d, "(%d) %s", i + 1, refs[i].title);
 }
