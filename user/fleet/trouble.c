@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+#include "lib/log.h"
+#include "fleet/trouble.h"
+
+void trouble_init(struct trouble *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->since = -1;
+}
+
+static void begin(struct trouble *t, double now)
+{
+	if (t->since < 0)
+		t->since = now;
+}
+
+/* Whether this kind was said in the spell already; noted when not. The
+ * lost connection is the kind "" (it has no SQLSTATE of its own). */
+static bool said(struct trouble *t, const char *state)
+{
+	for (int i = 0; i < t->nsaid; i++)
+		if (!strcmp(t->said[i], state))
+			return true;
+	if (t->nsaid < TROUBLE_KINDS)
+		strcpy(t->said[t->nsaid++], state);
+	return false;
+}
+
+void trouble_lost(struct trouble *t, const struct pg_err *e, double now, double retry_max)
+{
+	begin(t, now);
+	t->lost = true;
+	if (!said(t, ""))
+		pr_warn("ship: the database cannot be reached (%s): trying again, every %.0f s at "
+			"most, until it answers", e->msg, retry_max);
+}
+
+void trouble_refused(struct trouble *t, const char *where, const struct pg_err *e, double now,
+		     double retry_max)
+{
+	begin(t, now);
+	if (!said(t, e->state))
+		pr_warn("ship: %s: the database refuses it for now (%s; SQLSTATE %s): trying "
+			"again, every %.0f s at most, until it takes it", where, e->msg, e->state,
+			retry_max);
+}
+
+void trouble_over(struct trouble *t, double now)
+{
+	if (t->since < 0)
+		return;
+	if (t->lost)
+		pr_info("ship: the database answers again, after %.0f s", now - t->since);
+	else
+		pr_info("ship: the database takes the rows again, after %.0f s", now - t->since);
+	trouble_init(t);
+}
