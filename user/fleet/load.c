@@ -100,11 +100,6 @@ bool loader_connected(struct loader *l, PGconn *c)
 	return ok;
 }
 
-bool loader_passing(const struct pg_err *e)
-{
-	return pg_passing(e) || !strcmp(e->state, "23514");
-}
-
 /* The id of a sensor name, registered when this role may; -1 when it
  * may not write it (said), -2 when the connection is lost or the server
  * refused for a reason that may pass (l->err). */

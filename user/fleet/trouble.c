@@ -27,32 +27,36 @@ static bool said(struct trouble *t, const char *state)
 	return false;
 }
 
-void trouble_lost(struct trouble *t, const struct pg_err *e, double now, double retry_max)
+bool trouble_lost(struct trouble *t, const struct pg_err *e, double now, double retry_max)
 {
 	begin(t, now);
 	t->lost = true;
-	if (!said(t, ""))
-		pr_warn("ship: the database cannot be reached (%s): trying again, every %.0f s at "
-			"most, until it answers", e->msg, retry_max);
+	if (said(t, ""))
+		return false;
+	pr_warn("ship: the database cannot be reached (%s): trying again, every %.0f s at most, "
+		"until it answers", e->msg, retry_max);
+	return true;
 }
 
-void trouble_refused(struct trouble *t, const char *where, const struct pg_err *e, double now,
+bool trouble_refused(struct trouble *t, const char *where, const struct pg_err *e, double now,
 		     double retry_max)
 {
 	begin(t, now);
-	if (!said(t, e->state))
-		pr_warn("ship: %s: the database refuses it for now (%s; SQLSTATE %s): trying "
-			"again, every %.0f s at most, until it takes it", where, e->msg, e->state,
-			retry_max);
+	if (said(t, e->state))
+		return false;
+	pr_warn("ship: %s: the database refuses it for now (%s; SQLSTATE %s): trying again, "
+		"every %.0f s at most, until it takes it", where, e->msg, e->state, retry_max);
+	return true;
 }
 
-void trouble_over(struct trouble *t, double now)
+bool trouble_over(struct trouble *t, double now)
 {
 	if (t->since < 0)
-		return;
+		return false;
 	if (t->lost)
 		pr_info("ship: the database answers again, after %.0f s", now - t->since);
 	else
 		pr_info("ship: the database takes the rows again, after %.0f s", now - t->since);
 	trouble_init(t);
+	return true;
 }

@@ -25,15 +25,17 @@ struct trouble {
 
 void trouble_init(struct trouble *t);
 
-/* The database could not be reached, or the connection was lost (e). */
-void trouble_lost(struct trouble *t, const struct pg_err *e, double now, double retry_max);
+/* The database could not be reached, or the connection was lost (e);
+ * whether that was said (the first time in the spell). */
+bool trouble_lost(struct trouble *t, const struct pg_err *e, double now, double retry_max);
 
 /* The server refused what ship sent from where (a day directory) for a
- * reason that may pass (e). */
-void trouble_refused(struct trouble *t, const char *where, const struct pg_err *e, double now,
+ * reason that may pass (e); whether that was said (the first refusal of
+ * its SQLSTATE in the spell). */
+bool trouble_refused(struct trouble *t, const char *where, const struct pg_err *e, double now,
 		     double retry_max);
 
-/* A pass went through: the end of the spell, if one was on. */
-void trouble_over(struct trouble *t, double now);
+/* A pass went through: the end of the spell, if one was on (said). */
+bool trouble_over(struct trouble *t, double now);
 
 #endif
