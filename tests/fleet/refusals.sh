@@ -75,8 +75,8 @@ for _ in $(seq 300); do
 	[ "$hits" -ge 5 ] && break
 	sleep 0.15
 done
-[ "$hits" -ge 3 ] || pg_fail "only $hits statements of ship cancelled"
 wait_rows "$want" 40 "$dir/cancel.log"
+[ "$hits" -ge 3 ] || pg_fail "only $hits statements of ship cancelled"
 stop_follower "$dir/cancel.log"
 n=$(said 'SQLSTATE 57014' "$dir/cancel.log")
 [ "$n" -ge 1 ] && [ "$n" -le "$hits" ] && [ "$(said 'error:' "$dir/cancel.log")" -eq 0 ] ||

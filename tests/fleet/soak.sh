@@ -94,8 +94,8 @@ end=$((SECONDS + SOAK))
 while [ $SECONDS -lt $end ]; do
 	sleep "$(( RANDOM % 5 + 2 )).$(( RANDOM % 10 ))"
 	case $(( turn++ % 4 )) in
-	0)	pg_fill 1024
-		sleep "$(( RANDOM % 3 + 1 )).$(( RANDOM % 10 ))"
+	0)	pg_fill 0
+		sleep "$(( RANDOM % 3 + 3 )).$(( RANDOM % 10 ))"
 		pg_unfill
 		fills=$((fills + 1)) ;;
 	1)	for _ in $(seq 40); do
