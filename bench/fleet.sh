@@ -22,7 +22,8 @@ PG_FSYNC=on
 
 [ -s "$CSV" ] || echo "name,value,unit" >"$CSV"
 row() { printf '%s,%s,%s\n' "$1" "$2" "$3" >>"$CSV"; }
-from=2026-03-01
+# days a sensor's role may still load (ensure_day: the last 400 days)
+from=$(date -u -d "$(date -u +%F) - $((DAYS + 30)) days" +%F)
 to=$(date -u -d "$from + $((DAYS - 1)) days" +%F)
 
 pg_up

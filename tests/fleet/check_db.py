@@ -5,13 +5,16 @@ DIR/SENSOR/YYYY-MM-DD/, plain or .csv.gz) must be in the minute tables
 exactly once and nothing else there; every hourly aggregate must be what
 those rows add up to; the ledger must account for every row and byte.
 
-    check_db.py [--journals] [--ledger] [--only-sensors A,B] DIR...
+    check_db.py [--journals] [--ledger] [--minutes-from DAY] [--only-sensors A,B] DIR...
 
 --only-sensors A,B: compare the rows of those sensors only (on both sides).
 --ledger: also each output directory's .xdp-telescope-shipped, which must
 say the database's position of every file exactly.
 --journals: read a file only up to the size a drain journal of its output
 directory records (what ship may load while the journal exists).
+--minutes-from YYYY-MM-DD: the minute rows of every series but totals
+only from that day on (db prune dropped those before it); the hourly
+aggregates, totals and the ledger still in full.
 The database is reached with psql through the PG* environment. Prints what
 differs (the first few of each kind) and one summary line; exit 1 on a
 difference."""
@@ -305,6 +308,10 @@ def main():
     journals = "--journals" in args
     ledger_wanted = "--ledger" in args
     args = [a for a in args if a not in ("--journals", "--ledger")]
+    minutes_from = None
+    if args and args[0] == "--minutes-from":
+        minutes_from = epoch(args[1] + "T00:00:00Z")
+        args = args[2:]
     if args and args[0] == "--only-sensors":
         only = args[1].split(",")
         args = args[2:]
@@ -327,8 +334,11 @@ def main():
     fetched = psql_all(queries)
     total = 0
     for series in SERIES:
-        want = collections.Counter(want_rows[series])
-        got = collections.Counter(db_rows(series, fetched.get(series, [])))
+        pruned = minutes_from is not None and series != "totals"
+        want = collections.Counter(r for r in want_rows[series]
+                                   if not pruned or r[0] >= minutes_from)
+        got = collections.Counter(r for r in db_rows(series, fetched.get(series, []))
+                                  if not pruned or r[0] >= minutes_from)
         total += sum(got.values())
         compare(series, want, got)
         dup = [k for k, n in got.items() if n > 1]

@@ -4,7 +4,7 @@
 # load, a re-run after the fix goes on from where it stopped), older files
 # without the newer columns and a file with a column unknown here, a
 # truncated .gz (its complete members load, the rest once it is whole), a
-# partial last line (left until it is whole), a
+# partial last line (left until it is whole, said once under --follow), a
 # file shorter than what is loaded or replaced under its position, a wrong
 # password (SCRAM; the right one from PGPASSFILE or ~/.pgpass works), a server that
 # cannot be reached (one line, exit 1; under --follow said once), a
@@ -115,6 +115,13 @@ head -c $(( $(head -20 "$dir/part.whole" | wc -c) + 9 )) "$dir/part.whole" >"$pd
 ship "$dir/partial"
 [ "$rc" -eq 0 ] && [ "$(count countries part-1)" -eq 19 ] ||
 	pg_fail "a partial last line: exit $rc, $(count countries part-1) rows, $err"
+"$TS_BIN" ship --follow 0.1 "$dir/partial" 2>"$dir/follow.err" &
+follower=$!
+sleep 1.5		# a dozen passes find it as it was
+kill -TERM $follower
+wait $follower || pg_fail "ship --follow exit $? after SIGTERM: $(cat "$dir/follow.err")"
+[ "$(grep -c 'countries.csv: ends in a partial line from byte' "$dir/follow.err")" -eq 1 ] ||
+	pg_fail "the partial line not said once under --follow: $(cat "$dir/follow.err")"
 cp "$dir/part.whole" "$pd/countries.csv"
 ship "$dir/partial"
 [ "$rc" -eq 0 ] && [ "$(count countries part-1)" -eq $(( $(wc -l <"$dir/part.whole") - 1 )) ] ||
@@ -179,7 +186,7 @@ for cmd in "ship $data" "db init" "db prune --keep-minutes 9"; do
 	# shellcheck disable=SC2086
 	"$TS_BIN" $cmd 2>"$dir/newer.err"
 	rc=$?
-	[ "$rc" -eq 1 ] && grep -q "schema is version 99, newer than this xdp-telescope's 2: upgrade xdp-telescope" "$dir/newer.err" ||
+	[ "$rc" -eq 1 ] && grep -q "schema is version 99, newer than this xdp-telescope's $(ls user/fleet/sql/v*.sql | wc -l): upgrade xdp-telescope" "$dir/newer.err" ||
 		pg_fail "$cmd on a newer schema: exit $rc, $(cat "$dir/newer.err")"
 done
 pg_sql "DELETE FROM telescope.schema_version WHERE version = 99" >/dev/null

@@ -44,6 +44,9 @@ echo "db init migrates it"
 [ "$(pg_sql "SELECT count(*) FROM pg_indexes WHERE schemaname = 'telescope'
 	     AND tablename = 'ports_hour_m${day:0:4}${day:5:2}' AND indexdef LIKE '%USING brin (hour)%'")" -eq 1 ] ||
 	pg_fail "a partition made at version 1 has no BRIN index on hour"
+# version 3: the tables of the locks ship takes
+[ "$(pg_sql "SELECT to_regclass('telescope.file_lock') IS NOT NULL AND to_regclass('telescope.day_made') IS NOT NULL")" = t ] ||
+	pg_fail "no telescope.file_lock or telescope.day_made after the migration"
 "$TS_BIN" db init 2>"$dir/init.err" && grep -q "at version $want already" "$dir/init.err" ||
 	pg_fail "db init again: $(cat "$dir/init.err")"
 

@@ -14,10 +14,12 @@ data=$dir/data
 today=$(date -u +%s)
 ymd() { date -u -d "@$(( today - $1 * 86400 ))" +%F; }   # the day N days ago
 
+version=$(ls user/fleet/sql/v*.sql | wc -l)
+
 pg_up
-"$TS_BIN" db init 2>"$dir/init.err" && grep -q "made the schema, version 2" "$dir/init.err" ||
+"$TS_BIN" db init 2>"$dir/init.err" && grep -q "made the schema, version $version" "$dir/init.err" ||
 	pg_fail "db init: $(cat "$dir/init.err")"
-"$TS_BIN" db init 2>"$dir/init.err" && grep -q "at version 2 already" "$dir/init.err" ||
+"$TS_BIN" db init 2>"$dir/init.err" && grep -q "at version $version already" "$dir/init.err" ||
 	pg_fail "db init again: $(cat "$dir/init.err")"
 "$TS_BIN" synth --out "$data" --sensors 2 --from "$(ymd 8)" --to "$(ymd 3)" --rate 1 --seed 6 \
 	>/dev/null || pg_fail "synth"

@@ -5,15 +5,29 @@
 # updates or deletes nothing. The reader's role reads everything and
 # writes nothing. The loader's role (a centre) loads every sensor, and a
 # second ship of the same directories, from a copy elsewhere (another
-# host's rsync), changes nothing. A throwaway server (tests/lib/pg.sh).
+# host's rsync), changes nothing. A sensor's role may make the partitions
+# of the last 400 days up to the day after tomorrow only, the loader's and
+# the owner's of any day since 2000. A password file that cannot be read
+# is said before db init makes anything. A throwaway server
+# (tests/lib/pg.sh).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
 pg_prepare fleet_roles
-day=2026-03-03
+ymd() { date -u -d "@$(( $(date -u +%s) + $1 * 86400 ))" +%F; }   # the day N days from today
+day=$(ymd -2)
 data=$dir/data
 
 pg_up
+echo "a password file that cannot be read: one line, nothing made"
+"$TS_BIN" db init --reader-role r9 --password-file "$dir/none" 2>"$dir/init.err"
+rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$dir/init.err")" -eq 1 ] &&
+	grep -qx "xdp-telescope: error: db init: cannot read --password-file $dir/none: No such file or directory" "$dir/init.err" ||
+	pg_fail "db init with a password file that is not there: exit $rc, $(cat "$dir/init.err")"
+[ "$(pg_sql "SELECT (to_regnamespace('telescope') IS NULL) || ' ' || count(*) FROM pg_roles WHERE rolname = 'r9'")" = "true 0" ] ||
+	pg_fail "db init made something with a password file that is not there"
+
 printf 'sensor one\n' >"$dir/pw"
 "$TS_BIN" db init --sensor-role s1 --sensor sensor-01 --password-file "$dir/pw" 2>"$dir/init.err" &&
 	"$TS_BIN" db init --reader-role r1 2>>"$dir/init.err" &&
@@ -106,10 +120,29 @@ ship --db "user=r1" "$data"
 [ "$rc" -eq 1 ] || pg_fail "r1 shipping: exit $rc"
 [ "$(digest)" = "$before" ] || pg_fail "r1 changed something: $(digest) (was $before)"
 
+echo "a sensor's role makes the partitions of the last 400 days only"
+tables() { pg_sql "SELECT count(*) FROM pg_class WHERE relnamespace = 'telescope'::regnamespace"; }
+before=$(tables)
+for d in 2001-01-01 "$(ymd -401)" "$(ymd 3)"; do
+	refused s1 "SELECT telescope.ensure_day('$d')" "day $d is out of range for role s1: $(ymd -400) to $(ymd 2)"
+done
+[ "$(tables)" -eq "$before" ] || pg_fail "refused days made tables"
+as s1 "SELECT telescope.ensure_day('$(ymd -400)'), telescope.ensure_day('$(ymd 2)')"
+[ "$rc" -eq 0 ] || pg_fail "s1 may not make the partitions of $(ymd -400) and $(ymd 2): $out"
+pg_sql "SELECT telescope.ensure_day('2001-01-01')" >/dev/null || pg_fail "the owner may not make 2001-01-01"
+ancient=$dir/ancient/sensor-01/$(ymd -500)
+mkdir -p "$ancient"
+sed "s/^$day/$(ymd -500)/" "$data/sensor-01/$day/totals.csv" >"$ancient/totals.csv"
+ship --db "user=s1" "$dir/ancient"
+[ "$rc" -eq 1 ] && [[ "$err" == *"totals.csv: cannot make the partitions of its day: day $(ymd -500) is out of range for role s1"* ]] ||
+	pg_fail "s1 shipping a day 500 days ago: exit $rc, $err"
+
 echo "the loader's role loads every sensor; a second ship from a copy changes nothing"
 ship --db "user=l1" "$data"
 [ "$rc" -eq 0 ] || pg_fail "l1 shipping: exit $rc, $err"
 python3 tests/fleet/check_db.py --ledger "$data" || pg_fail "the fleet as l1"
+as l1 "SELECT telescope.ensure_day('2005-06-01')"
+[ "$rc" -eq 0 ] || pg_fail "l1 may not make the partitions of 2005-06-01: $out"
 after=$(digest)
 cp -a "$data" "$dir/copy-on-another-host"
 ship --db "user=l1" "$dir/copy-on-another-host"

@@ -7,14 +7,25 @@
 # test has both: pg_up's trap takes the lab down too). The server is
 # stopped and its directory removed on any exit.
 #
+# Processes a test starts against the server go into PG_PIDS: pg_down
+# kills them first (pg_reap PID waits for one and takes it out).
+#
 # pg_up exports PGHOST, PGPORT, PGUSER and PGDATABASE: psql and
 # xdp-telescope reach the database with no --db. pg_hba.conf trusts every
 # local connection but those of the role `pwuser`, which must give its
 # password (SCRAM), for the tests of a wrong password.
+#
+# PG_TMPFS=SIZE (mount's size=, e.g. 96m) puts the server's data directory
+# on a tmpfs of that size, which pg_fill fills up and pg_unfill empties,
+# for the tests of a full disk; the write-ahead log stays outside it
+# (initdb --waldir), as on a server whose data disk filled up: a full WAL
+# disk stops the server itself (PANIC), which is another matter.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_FSYNC=${PG_FSYNC:-off}	# tests need no durability; bench/fleet.sh sets it on
+PG_TMPFS=${PG_TMPFS:-}
 PG_DIR=
+PG_PIDS=()
 
 pg_fail() {
 	echo "FAIL: $*" >&2
@@ -44,8 +55,14 @@ pg_stop() {
 }
 
 pg_down() {
+	local pid
+	for pid in "${PG_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	PG_PIDS=()
 	if [ -n "$PG_DIR" ] && [ -d "$PG_DIR" ]; then
 		[ -f "$PG_DIR/data/postmaster.pid" ] && pg_stop immediate 2>/dev/null
+		mountpoint -q "$PG_DIR/data" && umount "$PG_DIR/data"
 		rm -rf "$PG_DIR"
 	fi
 	PG_DIR=
@@ -59,7 +76,15 @@ pg_up() {
 	trap '_rc=$?; pg_down; if declare -F lab_down >/dev/null; then lab_down; fi; exit $_rc' EXIT
 	trap 'exit 130' INT TERM
 	chown postgres "$PG_DIR"
-	as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 \
+	local waldir=()
+	if [ -n "$PG_TMPFS" ]; then
+		mkdir "$PG_DIR/data"
+		mount -t tmpfs -o "size=$PG_TMPFS,mode=0700" tmpfs "$PG_DIR/data" ||
+			pg_fail "cannot mount a tmpfs on $PG_DIR/data"
+		chown postgres "$PG_DIR/data"
+		waldir=(--waldir="$PG_DIR/wal")
+	fi
+	as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" "${waldir[@]}" -U postgres -A trust -E UTF8 \
 		--locale=C --no-sync >"$PG_DIR/initdb.log" 2>&1 || pg_fail "initdb: $(tail -3 "$PG_DIR/initdb.log")"
 	cat >"$PG_DIR/data/pg_hba.conf" <<-HBA
 	local all pwuser scram-sha-256
@@ -77,5 +102,28 @@ pg_up() {
 	psql -X -q -d postgres -c 'CREATE DATABASE telescope' || pg_fail "cannot create the database"
 }
 
+# pg_reap PID: wait for a process of PG_PIDS; its exit status.
+pg_reap() {
+	local rc pid keep=()
+	wait "$1"
+	rc=$?
+	for pid in "${PG_PIDS[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done
+	PG_PIDS=("${keep[@]}")
+	return $rc
+}
+
 # pg_sql SQL: one value per line, fields separated by '|'.
 pg_sql() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
+
+# pg_fill [KB]: fill the data directory's tmpfs (PG_TMPFS) but KB (default
+# 2048) with a file of its own (called again, it adds to it); pg_unfill
+# removes it.
+pg_fill() {
+	local free
+	free=$(df --output=avail -k "$PG_DIR/data" | tail -1)
+	[ "$free" -gt "${1:-2048}" ] || return 0
+	dd if=/dev/zero of="$PG_DIR/data/ballast" bs=1k count=$((free - ${1:-2048})) \
+		oflag=append conv=notrunc status=none 2>/dev/null
+	return 0
+}
+pg_unfill() { rm -f "$PG_DIR/data/ballast"; }

@@ -2,8 +2,9 @@
 /*
  * One chunk of one file, inside the day's transaction (load.h):
  *
- *   SAVEPOINT; lock the file (an advisory lock on sensor, day and
- *   series) and read its position, the last to_offset in telescope.loaded;
+ *   SAVEPOINT; lock the file (its row of telescope.file_lock: sensor, day
+ *   and series) and read its position, the last to_offset in
+ *   telescope.loaded;
  *   check the file still holds what was loaded (not shorter; the bytes
  *   before the position unchanged); COPY its complete rows after the
  *   position, to the journal's size at most, into the minute table;
@@ -36,15 +37,6 @@
 #define SEND_AT (1 << 20)	/* COPY data goes out in pieces of this */
 #define TAIL 64			/* bytes before a position its CRC covers */
 
-/* One lock per (sensor, day, series), in a range of keys of our own: it
- * covers both forms of a file (.csv and .csv.gz), so no other transaction
- * adds to the hours of its aggregate meanwhile (sql/v1.sql, add_*()). */
-static long long lock_key(const struct work *w)
-{
-	return (long long)(0x7E1ULL << 52 | (uint64_t)atoi(w->check.sensor_id) << 36 |
-			   (uint64_t)w->day << 4 | (uint64_t)w->f->series);
-}
-
 static bool tail_crc(int fd, off_t at, long long *crc)
 {
 	unsigned char b[TAIL];
@@ -71,22 +63,31 @@ static enum chunk_result failed(struct loader *l)
 	return undo(l) ? CHUNK_FAILED : CHUNK_LOST;
 }
 
-/* A statement failed: the connection is gone, or this file failed. */
-static enum chunk_result refused(struct loader *l, struct work *w, const PGresult *r,
-				 const char *doing)
+/* The server refused a statement of the chunk (l->err): the connection
+ * is gone, or the refusal may pass (the day's transaction is rolled back
+ * and tried again later), or this file failed. */
+static enum chunk_result refused_as(struct loader *l, struct work *w, const char *doing)
 {
-	struct pg_err e;
-
-	pg_fail(l->c, r, &e);
-	if (e.lost) {
-		l->err = e;
+	if (l->err.lost)
 		return CHUNK_LOST;
-	}
-	loader_file_error(l, w, 0, "%s: %s", doing, e.msg);
+	if (loader_passing(&l->err))
+		return CHUNK_REFUSED;
+	loader_file_error(l, w, 0, "%s: %s", doing, l->err.msg);
 	return failed(l);
 }
 
-/* The file's position: bytes and lines loaded and the CRC before them. */
+static enum chunk_result refused(struct loader *l, struct work *w, const PGresult *r,
+				 const char *doing)
+{
+	pg_fail(l->c, r, &l->err);
+	return refused_as(l, w, doing);
+}
+
+/* The file's position: bytes and lines loaded and the CRC before them.
+ * The lock is one row per (sensor, day, series) that only the roles
+ * that may write the sensor can lock (sql/v3.sql): it covers both forms
+ * of a file (.csv and .csv.gz), so no other transaction adds to the
+ * hours of its aggregate meanwhile (sql/v1.sql, add_*()). */
 static enum chunk_result position(struct loader *l, struct work *w, long long *pos,
 				  long long *line, long long *tail)
 {
@@ -95,12 +96,14 @@ static enum chunk_result position(struct loader *l, struct work *w, long long *p
 
 	format_day(w->day, day);
 	snprintf(sql, sizeof(sql),
-		 "SAVEPOINT f; SELECT pg_advisory_xact_lock(%lld); "
+		 "SAVEPOINT f; INSERT INTO telescope.file_lock (sensor, day, series) "
+		 "VALUES (%s, '%s', '%s') ON CONFLICT (sensor, day, series) DO UPDATE SET "
+		 "taken_at = now(), taken_by = current_user; "
 		 "SELECT to_offset, to_line, tail FROM telescope.loaded WHERE sensor = %s "
 		 "AND day = '%s' AND series = '%s' AND gz = %s "
 		 "ORDER BY from_offset DESC LIMIT 1",
-		 lock_key(w), w->check.sensor_id, day, series_name[w->f->series],
-		 w->f->gz ? "true" : "false");
+		 w->check.sensor_id, day, series_name[w->f->series], w->check.sensor_id, day,
+		 series_name[w->f->series], w->f->gz ? "true" : "false");
 	r = PQexec(l->c, sql);
 	if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		enum chunk_result res = refused(l, w, r, "cannot read its position");
@@ -206,16 +209,12 @@ static enum chunk_result stream(struct loader *l, struct work *w, long long pos,
 	pg->ended = rc == 0;
 	if (!send_copy(l)) {
 		end_copy(l, "the rows could not be sent");
-		return l->err.lost ? CHUNK_LOST : failed(l);
+		return refused_as(l, w, "the rows could not be sent");
 	}
 	if (pg->safe_rows)
 		ship_fault("copy");
-	if (end_copy(l, NULL) != pg->safe_rows) {
-		if (l->err.lost)
-			return CHUNK_LOST;
-		loader_file_error(l, w, 0, "the database refused its rows: %s", l->err.msg);
-		return failed(l);
-	}
+	if (end_copy(l, NULL) != pg->safe_rows)
+		return refused_as(l, w, "the database refused its rows");
 	return CHUNK_DONE;
 }
 
@@ -273,6 +272,7 @@ static enum chunk_result commit_rows(struct loader *l, struct work *w, long long
 			res = CHUNK_FAILED;
 			snprintf(l->err.msg, sizeof(l->err.msg), "%s rows inserted of %lld",
 				 PQcmdTuples(r), pg->safe_rows);
+			l->err.state[0] = '\0';
 		}
 		step++;
 		PQclear(r);
@@ -281,20 +281,21 @@ static enum chunk_result commit_rows(struct loader *l, struct work *w, long long
 		l->err.lost = true;
 		return CHUNK_LOST;
 	}
-	if (res != CHUNK_DONE) {
-		loader_file_error(l, w, 0, "the database refused its rows: %s", l->err.msg);
-		return failed(l);
-	}
+	if (res != CHUNK_DONE)
+		return refused_as(l, w, "the database refused its rows");
 	return CHUNK_DONE;
 }
 
+/* Said once a file and position: under --follow, every pass finds it
+ * again until the rest is written. */
 static void warn_tail(struct loader *l, struct work *w, const struct progress *pg)
 {
 	const char *what = w->src.partial_member ? "an incomplete gzip member"
 			 : w->src.partial_line ? "a partial line" : NULL;
 
-	if (!what)
+	if (!what || w->st->tail_said == pg->safe_off)
 		return;
+	w->st->tail_said = pg->safe_off;
 	pr_warn("%s: ends in %s from byte %lld (still being written, or cut short?): "
 		"loaded up to there", w->f->path, what, pg->safe_off);
 	l->warnings++;

@@ -96,10 +96,12 @@ static int db_init(int argc, char **argv)
 	if (q->password_file && named != 1)
 		return opt_error(&init_cmd, "--password-file wants exactly one role "
 				 "(--sensor-role, --loader-role or --reader-role)");
-	c = connect_ready("db init", a.db, false);
-	if (!c)
+	/* a password file that cannot be read is said before anything is made */
+	if (!roles_read_password(&a.roles))
 		return 1;
-	ok = fleet_schema_migrate(c) && (!named || fleet_make_roles(c, q));
+	c = connect_ready("db init", a.db, false);
+	ok = c && fleet_schema_migrate(c) && (!named || fleet_make_roles(c, q));
+	roles_forget_password(&a.roles);
 	PQfinish(c);
 	return ok ? 0 : 1;
 }

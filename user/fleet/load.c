@@ -23,6 +23,7 @@
 #define DEFAULT_CHUNK (8u << 20)
 #define MIN_CHUNK (64u << 10)
 #define RETRIES 12
+#define LOCK_TIMEOUT "10s"	/* the longest wait for a lock (see loader_connected) */
 
 void loader_init(struct loader *l, const char *host)
 {
@@ -31,7 +32,6 @@ void loader_init(struct loader *l, const char *host)
 	l->chunk = DEFAULT_CHUNK;
 	hmap_init_strings(&l->files, sizeof(struct file_state));
 	hmap_init_strings(&l->sensors, sizeof(int));
-	hmap_init(&l->days, sizeof(int), sizeof(bool));
 	sb_init(&l->sql);
 	sb_init(&l->send);
 	sb_init(&l->pending);
@@ -42,7 +42,6 @@ void loader_free(struct loader *l)
 {
 	hmap_free(&l->files);
 	hmap_free(&l->sensors);
-	hmap_free(&l->days);
 	sb_free(&l->sql);
 	sb_free(&l->send);
 	sb_free(&l->pending);
@@ -57,16 +56,21 @@ bool loader_connected(struct loader *l, PGconn *c)
 
 	l->c = c;
 	/* what the database knew may have changed while we were away: its
-	 * sensors, its partitions, and even the positions (a failover to a
-	 * replica that had not yet received our last commits, a restore):
-	 * each file's is read again before anything is skipped */
+	 * sensors, and even the positions (a failover to a replica that had
+	 * not yet received our last commits, a restore): each file's is read
+	 * again before anything is skipped */
 	for (size_t i = 0; i < l->files.len; i++)
 		((struct file_state *)hmap_val(&l->files, i))->loaded = -1;
 	hmap_free(&l->sensors);
-	hmap_free(&l->days);
 	hmap_init_strings(&l->sensors, sizeof(int));
-	hmap_init(&l->days, sizeof(int), sizeof(bool));
-	r = pg_query(c, "SELECT NOT row_security_active('telescope.totals')", 0, NULL, &l->err);
+	/* a lock held elsewhere (another ship's file, a partition being
+	 * made) is waited for LOCK_TIMEOUT at most, then said and tried
+	 * again later, unless the connection sets a lock_timeout of its own
+	 * (options=-c lock_timeout=…) */
+	r = pg_query(c, "SELECT NOT row_security_active('telescope.totals'), "
+		     "set_config('lock_timeout', CASE current_setting('lock_timeout') WHEN '0' "
+		     "THEN '" LOCK_TIMEOUT "' ELSE current_setting('lock_timeout') END, false)",
+		     0, NULL, &l->err);
 	if (!r)
 		return false;
 	l->direct = PQgetvalue(r, 0, 0)[0] == 't';
@@ -97,7 +101,8 @@ bool loader_connected(struct loader *l, PGconn *c)
 }
 
 /* The id of a sensor name, registered when this role may; -1 when it
- * may not write it (said), -2 when the connection is lost. */
+ * may not write it (said), -2 when the connection is lost or the server
+ * refused for a reason that may pass (l->err). */
 static int sensor_id(struct loader *l, struct work *w)
 {
 	const char *const params[] = { w->sensor };
@@ -126,7 +131,7 @@ static int sensor_id(struct loader *l, struct work *w)
 	if (r && PQntuples(r))
 		id = atoi(PQgetvalue(r, 0, 0));
 	PQclear(r);
-	if (id < 0 && e.lost) {
+	if (id < 0 && (e.lost || loader_passing(&e))) {
 		l->err = e;
 		return -2;
 	}
@@ -139,7 +144,8 @@ static int sensor_id(struct loader *l, struct work *w)
 }
 
 /* The file's header and first row: 1 when there is something to load,
- * 0 when not (yet, or it failed: said), -1 when the connection is lost. */
+ * 0 when not (yet, or it failed: said), -1 when the connection is lost
+ * or the server refused for a reason that may pass (l->err). */
 static int prepare(struct loader *l, struct work *w, int day)
 {
 	char why[300], *p;
@@ -186,23 +192,19 @@ static int prepare(struct loader *l, struct work *w, int day)
 	return 1;
 }
 
-/* The partitions of the day: true when made (or there already). */
+/* The partitions of the day: true when made (or there already). Asked
+ * before every transaction of a day, not remembered: a prune may have
+ * dropped them since (ensure_day answers at once when they are there). */
 static bool day_ready(struct loader *l, int day, struct pg_err *e)
 {
-	bool *made = hmap_find(&l->days, &day);
 	char ymd[11], sql[80];
 
-	if (made)
-		return true;
 	format_day(day, ymd);
 	snprintf(sql, sizeof(sql), "SELECT telescope.ensure_day('%s')", ymd);
-	if (!pg_exec(l->c, sql, e))
-		return false;
-	*(bool *)hmap_upsert(&l->days, &day) = true;
-	return true;
+	return pg_exec(l->c, sql, e);
 }
 
-enum tx_result { TX_OK, TX_RETRY, TX_LOST };
+enum tx_result { TX_OK, TX_RETRY, TX_REFUSED, TX_LOST };
 
 static bool same_time(const struct timespec *a, const struct timespec *b)
 {
@@ -221,6 +223,7 @@ static enum tx_result transaction(struct loader *l, const struct ship_day *d, st
 {
 	struct timespec before, after;
 	struct journals j = { 0 };
+	enum chunk_result res;
 	bool again = false;
 	char why[400];
 
@@ -238,10 +241,15 @@ static enum tx_result transaction(struct loader *l, const struct ship_day *d, st
 	for (size_t i = 0; i < n; i++) {
 		if (!w[i].active)
 			continue;
-		switch (chunk_load(l, &w[i], &j)) {
+		switch ((res = chunk_load(l, &w[i], &j))) {
 		case CHUNK_LOST:
+		case CHUNK_REFUSED:
 			journals_free(&j);
-			return TX_LOST;
+			for (size_t k = 0; k < n; k++)
+				w[k].new_pos = -1;	/* none of it committed */
+			if (res == CHUNK_LOST)
+				return TX_LOST;
+			return pg_exec(l->c, "ROLLBACK", &(struct pg_err){ 0 }) ? TX_REFUSED : TX_LOST;
 		case CHUNK_CUT:
 			again = true;
 			break;
@@ -263,6 +271,8 @@ static enum tx_result transaction(struct loader *l, const struct ship_day *d, st
 			return TX_LOST;
 		if (pg_retryable(&l->err))
 			return TX_RETRY;
+		if (loader_passing(&l->err))
+			return TX_REFUSED;
 		fail_all(l, w, n, l->err.msg);
 		return TX_OK;
 	}
@@ -281,42 +291,57 @@ static enum tx_result transaction(struct loader *l, const struct ship_day *d, st
 	return TX_OK;
 }
 
-int loader_day(struct loader *l, const struct ship_day *d)
+/* Each file of the day that may have something new, opened and its head
+ * read, into w; how many in *n. */
+static enum day_result prepare_all(struct loader *l, const struct ship_day *d, struct work *w,
+				   size_t *n)
 {
-	struct work *w = calloc(d->nfiles ? d->nfiles : 1, sizeof(*w));
-	size_t n = 0, chunk = l->chunk;
-	int rc = 0, tries = 0;
-	struct pg_err e;
-
-	if (!w)
-		return 0;
+	*n = 0;
 	for (size_t i = 0; i < d->nfiles; i++) {
 		int created;
 
 		struct file_state *st = hmap_insert(&l->files, d->files[i].path, &created);
 
-		if (created)
+		if (created) {
 			st->loaded = -1;
+			st->tail_said = -1;
+		}
 	}
-	for (size_t i = 0; i < d->nfiles && rc == 0; i++) {
+	for (size_t i = 0; i < d->nfiles; i++) {
 		const struct ship_file *f = &d->files[i];
 		struct file_state *st = hmap_find(&l->files, f->path);
+		int rc;
 
 		if (st->failed && st->failed_size == f->size && same_time(&st->failed_mtime, &f->mtime))
 			continue;	/* as it was when it failed: said already */
 		st->failed = false;
 		if (st->loaded == (int64_t)f->size)
 			continue;
-		w[n] = (struct work){ .f = f, .st = st };
-		rc = prepare(l, &w[n], d->day);
-		if (rc > 0 || w[n].src.fd >= 0)
-			n++;
-		rc = rc < 0 ? -1 : 0;
+		w[*n] = (struct work){ .f = f, .st = st };
+		rc = prepare(l, &w[*n], d->day);
+		if (rc > 0 || w[*n].src.fd >= 0)
+			(*n)++;
+		if (rc < 0)
+			return l->err.lost ? DAY_LOST : DAY_REFUSED;
 	}
-	if (rc == 0 && n && !day_ready(l, d->day, &e)) {
-		if (e.lost) {
+	return DAY_DONE;
+}
+
+enum day_result loader_day(struct loader *l, const struct ship_day *d)
+{
+	struct work *w = calloc(d->nfiles ? d->nfiles : 1, sizeof(*w));
+	size_t n = 0, chunk = l->chunk;
+	enum day_result res;
+	int tries = 0;
+	struct pg_err e;
+
+	if (!w)
+		return DAY_DONE;
+	res = prepare_all(l, d, w, &n);
+	if (res == DAY_DONE && n && !day_ready(l, d->day, &e)) {
+		if (e.lost || loader_passing(&e)) {
 			l->err = e;
-			rc = -1;
+			res = e.lost ? DAY_LOST : DAY_REFUSED;
 		} else {
 			char why[700];
 
@@ -324,7 +349,7 @@ int loader_day(struct loader *l, const struct ship_day *d)
 			fail_all(l, w, n, why);
 		}
 	}
-	while (rc == 0) {
+	while (res == DAY_DONE) {
 		bool left = false;
 
 		for (size_t i = 0; i < n; i++)
@@ -333,7 +358,10 @@ int loader_day(struct loader *l, const struct ship_day *d)
 			break;
 		switch (transaction(l, d, w, n)) {
 		case TX_LOST:
-			rc = -1;
+			res = DAY_LOST;
+			break;
+		case TX_REFUSED:
+			res = DAY_REFUSED;
 			break;
 		case TX_RETRY:
 			if (++tries == RETRIES) {
@@ -360,5 +388,5 @@ int loader_day(struct loader *l, const struct ship_day *d)
 		ledgers_note(&l->ledgers, d->out, d->files[i].rel, st->loaded);
 	}
 	ledgers_save(&l->ledgers);
-	return rc;
+	return res;
 }

@@ -32,6 +32,8 @@ struct file_state {
 	bool failed;		/* it failed as it was then: */
 	off_t failed_size;	/* not again until it changes */
 	struct timespec failed_mtime;
+	int64_t tail_said;	/* the position after which an incomplete
+				 * line or member was said, -1: none */
 };
 
 struct loader {
@@ -42,12 +44,12 @@ struct loader {
 				 * into the minute tables, not a staging table */
 	struct hmap files;	/* path -> struct file_state */
 	struct hmap sensors;	/* name -> int id, or -1: refused */
-	struct hmap days;	/* int day -> partitions made */
 	struct strbuf sql, send, pending;
 	struct ledgers ledgers;	/* what each output directory is told */
 	uint64_t rows;		/* rows loaded (this pass) */
 	unsigned files_loaded, errors, warnings;
-	struct pg_err err;	/* why the connection was lost */
+	struct pg_err err;	/* why the connection was lost, or why the
+				 * server refused for a reason that may pass */
 };
 
 /* One file of the day being loaded, with what its head said. */
@@ -65,7 +67,15 @@ struct work {
 	bool active;		/* still to load in this day's transactions */
 };
 
-enum chunk_result { CHUNK_NONE, CHUNK_DONE, CHUNK_FAILED, CHUNK_CUT, CHUNK_LOST };
+enum chunk_result { CHUNK_NONE, CHUNK_DONE, CHUNK_FAILED, CHUNK_CUT, CHUNK_REFUSED, CHUNK_LOST };
+
+/* What loading a day came to. */
+enum day_result {
+	DAY_DONE,	/* loaded, or its files failed (each said) */
+	DAY_REFUSED,	/* the server refused it for a reason that may pass
+			 * (l->err): nothing of it committed, to try again */
+	DAY_LOST,	/* the connection is gone (l->err) */
+};
 
 void loader_init(struct loader *l, const char *host);
 void loader_free(struct loader *l);
@@ -73,8 +83,15 @@ void loader_free(struct loader *l);
 /* A new connection: make the temporary tables; false when that fails. */
 bool loader_connected(struct loader *l, PGconn *c);
 
-/* Load what is new in day d: 0, or -1 when the connection was lost. */
-int loader_day(struct loader *l, const struct ship_day *d);
+/* Load what is new in day d. */
+enum day_result loader_day(struct loader *l, const struct ship_day *d);
+
+/* Whether the server's refusal may pass (lib/pg.h), so that the rows are
+ * sent again later rather than the file failed: besides pg_passing(), a
+ * row with no partition (23514), as every row is checked to be in its
+ * day before it is sent (row.h): the day's tables were dropped by a
+ * prune meanwhile, and ensure_day makes them anew. */
+bool loader_passing(const struct pg_err *e);
 
 /* A file error: "PATH: why" (or "PATH:LINE: why"), remembered. */
 void loader_file_error(struct loader *l, struct work *w, uint64_t line, const char *fmt, ...)

@@ -8,16 +8,19 @@
 #include "lib/pg.h"
 #include "fleet/roles.h"
 
-/* The first line of path, without its newline: the password. */
-static char *read_password(const char *path)
+bool roles_read_password(struct role_request *q)
 {
 	char buf[1024];
-	FILE *f = fopen(path, "r");
+	FILE *f;
 	size_t n;
 
+	if (!q->password_file)
+		return true;
+	f = fopen(q->password_file, "r");
 	if (!f) {
-		pr_err("db init: cannot read --password-file %s: %s", path, strerror(errno));
-		return NULL;
+		pr_err("db init: cannot read --password-file %s: %s", q->password_file,
+		       strerror(errno));
+		return false;
 	}
 	if (!fgets(buf, sizeof(buf), f))
 		buf[0] = '\0';
@@ -25,10 +28,21 @@ static char *read_password(const char *path)
 	n = strcspn(buf, "\r\n");
 	buf[n] = '\0';
 	if (!n) {
-		pr_err("db init: --password-file %s: the first line is empty", path);
-		return NULL;
+		pr_err("db init: --password-file %s: the first line is empty", q->password_file);
+		return false;
 	}
-	return xstrdup(buf);
+	q->password = xstrdup(buf);
+	memset(buf, 0, sizeof(buf));
+	return true;
+}
+
+void roles_forget_password(struct role_request *q)
+{
+	if (!q->password)
+		return;
+	memset(q->password, 0, strlen(q->password));
+	free(q->password);
+	q->password = NULL;
 }
 
 /* Whether the query returns a row; -1 on error. */
@@ -73,18 +87,15 @@ static bool login_role(PGconn *c, const char *role, const char *group, bool bypa
 	return ok;
 }
 
-static bool set_password(PGconn *c, const char *role, const char *file, struct pg_err *e)
+static bool set_password(PGconn *c, const char *role, const struct role_request *q,
+			 struct pg_err *e)
 {
-	char *pw = read_password(file), *hash, *id = NULL, *lit = NULL, *sql;
+	char *hash, *id = NULL, *lit = NULL, *sql;
 	bool ok = false;
 
-	if (!pw)
-		return false;
 	/* hashed here (SCRAM, or what password_encryption says), so the
 	 * password itself never reaches the server or its logs */
-	hash = PQencryptPasswordConn(c, pw, role, NULL);
-	memset(pw, 0, strlen(pw));
-	free(pw);
+	hash = PQencryptPasswordConn(c, q->password, role, NULL);
 	if (!hash) {
 		pg_fail(c, NULL, e);
 		pr_err("db init: cannot hash the password of %s: %s", role, e->msg);
@@ -101,7 +112,7 @@ static bool set_password(PGconn *c, const char *role, const char *file, struct p
 	free(id);
 	free(lit);
 	if (ok)
-		pr_info("db init: role %s has the password of %s", role, file);
+		pr_info("db init: role %s has the password of %s", role, q->password_file);
 	else
 		pr_err("db init: cannot set the password of %s: %s", role, e->msg);
 	return ok;
@@ -138,7 +149,7 @@ bool fleet_make_roles(PGconn *c, const struct role_request *q)
 		ok = login_role(c, q->loader_role, "telescope_loader", true, &e);
 	if (ok && q->reader_role)
 		ok = login_role(c, q->reader_role, "telescope_reader", false, &e);
-	if (ok && q->password_file && !set_password(c, pw_role, q->password_file, &e)) {
+	if (ok && q->password && !set_password(c, pw_role, q, &e)) {
 		pg_exec(c, "ROLLBACK", &e);	/* the reason is said */
 		return false;
 	}

@@ -21,8 +21,17 @@ struct role_request {
 	const char *sensors[ROLES_MAX_SENSORS];
 	unsigned nsensors;
 	const char *loader_role, *reader_role;
-	const char *password_file;	/* the password of the one role named */
+	const char *password_file;	/* the password of the one role named, */
+	char *password;			/* as roles_read_password() read it */
 };
+
+/* The password of --password-file (its first line), read before the
+ * database is touched, so that a file that cannot be read makes nothing;
+ * false with the reason on stderr. */
+bool roles_read_password(struct role_request *q);
+
+/* Forget the password (overwritten, freed). */
+void roles_forget_password(struct role_request *q);
 
 /* Make or update the roles asked for, in one transaction, saying what
  * it did; false with the reason on stderr. */

@@ -4,8 +4,13 @@
  * hold and the database does not, into the database (load.h says how,
  * exactly once). One pass and exit, for a timer; or --follow SEC, a pass
  * every SEC seconds, for a service: then a database that cannot be
- * reached is tried again with a growing pause, said once when it goes
- * and once when it comes back.
+ * reached, or that refuses rows for a reason that may pass (a full disk,
+ * a cancelled statement, a lock held too long: lib/pg.h), is tried
+ * again with a growing pause, said once when it begins and once when it
+ * is over (trouble.h); a one-pass ship tries so for ONE_PASS_PATIENCE
+ * at most. SIGTERM or SIGINT cancel the statement in progress (its
+ * transaction is rolled back, nothing of it stays) and ship exits, also
+ * while it waits for a lock.
  */
 #include <errno.h>
 #include <signal.h>
@@ -22,9 +27,11 @@
 #include "common/schema.h"
 #include "fleet/migrate.h"
 #include "fleet/scan.h"
+#include "fleet/trouble.h"
 
 #define BACKOFF_FIRST 0.25	/* seconds before the first retry */
 #define BACKOFF_MAX 30.0
+#define ONE_PASS_PATIENCE 60.0	/* seconds a one-pass ship tries again */
 
 struct ship_args {
 	const char *db;
@@ -53,11 +60,35 @@ static const struct opt_cmd ship_cmd = {
 };
 
 static volatile sig_atomic_t stopping;
+static PGcancel *volatile cancel_on_signal;	/* the connection's, while one is open */
 
 static void on_signal(int sig)
 {
+	PGcancel *cancel = cancel_on_signal;
+	char why[256];
+
 	(void)sig;
 	stopping = 1;
+	/* a statement that waits (for a lock, a COPY's end) ends now; PQcancel
+	 * is safe in a signal handler, with a buffer of the handler's own */
+	if (cancel)
+		PQcancel(cancel, why, sizeof(why));
+}
+
+/* A connection whose statements a signal cancels, or none (NULL). */
+static void watch(PGconn *c)
+{
+	PGcancel *old = cancel_on_signal;
+
+	cancel_on_signal = c ? PQgetCancel(c) : NULL;
+	if (old)
+		PQfreeCancel(old);
+}
+
+static void disconnect(PGconn *c)
+{
+	watch(NULL);
+	PQfinish(c);
 }
 
 static double now_s(void)
@@ -77,12 +108,20 @@ static void pause_s(double s)
 		;
 }
 
+static double next_backoff(double backoff)
+{
+	return backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
+}
+
 struct shipper {
 	struct loader l;
 	char **dirs;
 	int ndirs;
 	char **scan_errors;	/* per DIR: the last thing said about it */
 	bool follow;
+	struct trouble trouble;
+	struct pg_err refusal;	/* the pass's first refusal that may pass, */
+	char refused_at[300];	/* and the day directory it refused */
 };
 
 /* A DIR that cannot be read: said once while it stays so (in --follow). */
@@ -96,12 +135,17 @@ static void scan_error(struct shipper *s, int i, const char *why)
 	s->l.errors++;
 }
 
-/* One pass over every DIR: 0, or -1 when the connection was lost. */
-static int pass(struct shipper *s)
+enum pass_result { PASS_DONE, PASS_REFUSED, PASS_LOST };
+
+/* One pass over every DIR. A day the server refuses for a reason that
+ * may pass is left for the next pass (the first refusal in s->refusal);
+ * the others go on: a lock one sensor's files wait for, or a day being
+ * pruned, holds back no other. */
+static enum pass_result pass(struct shipper *s)
 {
+	enum pass_result res = PASS_DONE;
 	struct ship_scan sc = { 0 };
 	char why[400];
-	int rc = 0;
 
 	/* A pass that finds every file as loaded asks the database nothing,
 	 * so under --follow it would never notice a server that went away
@@ -109,7 +153,7 @@ static int pass(struct shipper *s)
 	 * time, so that a lost connection reconnects, and reconnecting reads
 	 * the positions again (loader_connected). */
 	if (s->follow && !pg_exec(s->l.c, "SELECT 1", &s->l.err) && s->l.err.lost)
-		return -1;
+		return PASS_LOST;
 
 	for (int i = 0; i < s->ndirs; i++) {
 		if (scan_add(&sc, s->dirs[i], why, sizeof(why))) {
@@ -119,10 +163,24 @@ static int pass(struct shipper *s)
 			scan_error(s, i, why);
 		}
 	}
-	for (size_t d = 0; d < sc.n && !stopping && rc == 0; d++)
-		rc = loader_day(&s->l, &sc.days[d]);
+	for (size_t d = 0; d < sc.n && !stopping && res != PASS_LOST; d++) {
+		switch (loader_day(&s->l, &sc.days[d])) {
+		case DAY_LOST:
+			res = PASS_LOST;
+			break;
+		case DAY_REFUSED:
+			if (res == PASS_DONE) {
+				s->refusal = s->l.err;
+				snprintf(s->refused_at, sizeof(s->refused_at), "%s", sc.days[d].dir);
+			}
+			res = PASS_REFUSED;
+			break;
+		case DAY_DONE:
+			break;
+		}
+	}
 	scan_free(&sc);
-	return rc;
+	return res;
 }
 
 static PGconn *connect_ready(const char *db, struct pg_err *e, bool *fatal)
@@ -137,12 +195,14 @@ static PGconn *connect_ready(const char *db, struct pg_err *e, bool *fatal)
 		PQfinish(c);
 		return NULL;
 	}
+	watch(c);
 	return c;
 }
 
 static int one_pass(struct shipper *s, const char *db)
 {
-	double t0 = now_s(), dt;
+	double t0 = now_s(), dt, backoff = BACKOFF_FIRST;
+	enum pass_result res = PASS_LOST;
 	struct pg_err e;
 	bool fatal;
 	PGconn *c = connect_ready(db, &e, &fatal);
@@ -151,12 +211,29 @@ static int one_pass(struct shipper *s, const char *db)
 		pr_err("ship: %s%s", fatal ? "" : "cannot connect to the database: ", e.msg);
 		return 1;
 	}
-	if (!loader_connected(&s->l, c) || pass(s) < 0) {
+	if (loader_connected(&s->l, c))
+		res = pass(s);
+	while (res == PASS_REFUSED && !stopping && now_s() - t0 < ONE_PASS_PATIENCE) {
+		trouble_refused(&s->trouble, s->refused_at, &s->refusal, now_s(), BACKOFF_MAX);
+		pause_s(backoff);
+		backoff = next_backoff(backoff);
+		if (!stopping)
+			res = pass(s);
+	}
+	if (res == PASS_LOST) {
 		pr_err("ship: lost the database: %s", s->l.err.msg);
-		PQfinish(c);
+		disconnect(c);
 		return 1;
 	}
-	PQfinish(c);
+	disconnect(c);
+	if (res == PASS_REFUSED && !stopping) {
+		pr_err("ship: %s: the database still refuses it after %.0f s (%s; SQLSTATE %s): "
+		       "left for the next ship", s->refused_at, now_s() - t0, s->refusal.msg,
+		       s->refusal.state);
+		s->l.errors++;
+	} else if (res == PASS_DONE) {
+		trouble_over(&s->trouble, now_s());
+	}
 	dt = now_s() - t0;
 	pr_info("ship: %llu rows from %u files in %.1f s (%.0f rows/s)%s",
 		(unsigned long long)s->l.rows, s->l.files_loaded, dt,
@@ -167,7 +244,8 @@ static int one_pass(struct shipper *s, const char *db)
 
 static int follow(struct shipper *s, const char *db, double every)
 {
-	double backoff = BACKOFF_FIRST, down_since = -1;
+	double backoff = BACKOFF_FIRST;
+	enum pass_result res;
 	PGconn *c = NULL;
 	struct pg_err e;
 	bool fatal;
@@ -177,7 +255,7 @@ static int follow(struct shipper *s, const char *db, double every)
 			c = connect_ready(db, &e, &fatal);
 			if (c && !loader_connected(&s->l, c)) {
 				e = s->l.err;
-				PQfinish(c);
+				disconnect(c);
 				c = NULL;
 			}
 		}
@@ -185,27 +263,26 @@ static int follow(struct shipper *s, const char *db, double every)
 			pr_err("ship: %s", e.msg);
 			return 1;
 		}
-		if (c && pass(s) < 0) {
+		res = c ? pass(s) : PASS_LOST;
+		if (stopping)
+			break;
+		if (res == PASS_LOST && c) {
 			e = s->l.err;
-			PQfinish(c);
+			disconnect(c);
 			c = NULL;
 		}
-		if (!c) {
-			if (down_since < 0) {
-				pr_warn("ship: the database cannot be reached (%s): trying again, "
-					"every %.0f s at most, until it answers", e.msg, BACKOFF_MAX);
-				down_since = now_s();
-			}
+		if (res != PASS_DONE) {
+			if (res == PASS_LOST)
+				trouble_lost(&s->trouble, &e, now_s(), BACKOFF_MAX);
+			else
+				trouble_refused(&s->trouble, s->refused_at, &s->refusal, now_s(),
+						BACKOFF_MAX);
 			pause_s(backoff);
-			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
+			backoff = next_backoff(backoff);
 			continue;
 		}
-		if (down_since >= 0) {
-			pr_info("ship: the database answers again, after %.0f s",
-				now_s() - down_since);
-			down_since = -1;
-			backoff = BACKOFF_FIRST;
-		}
+		trouble_over(&s->trouble, now_s());
+		backoff = BACKOFF_FIRST;
 		if (s->l.rows)
 			pr_debug("ship: %llu rows from %u files", (unsigned long long)s->l.rows,
 				 s->l.files_loaded);
@@ -213,7 +290,8 @@ static int follow(struct shipper *s, const char *db, double every)
 		s->l.files_loaded = 0;
 		pause_s(every);
 	}
-	PQfinish(c);
+	if (c)
+		disconnect(c);
 	return 0;
 }
 
@@ -233,6 +311,7 @@ int cmd_ship(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	loader_init(&s.l, host);
+	trouble_init(&s.trouble);
 	s.dirs = argv + argi;
 	s.ndirs = argc - argi;
 	s.scan_errors = xcalloc((size_t)s.ndirs, sizeof(*s.scan_errors));

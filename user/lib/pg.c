@@ -102,6 +102,20 @@ bool pg_retryable(const struct pg_err *e)
 	return !strcmp(e->state, "40001") || !strcmp(e->state, "40P01");
 }
 
+bool pg_passing(const struct pg_err *e)
+{
+	static const char *const classes[] = { "53", "57", "40" };
+	static const char *const states[] = { "55P03", "55006", "42P01", "58030" };
+
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (!strncmp(e->state, classes[i], 2))
+			return true;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (!strcmp(e->state, states[i]))
+			return true;
+	return false;
+}
+
 static char *quoted(PGconn *c, const char *s, bool ident, struct pg_err *e)
 {
 	char *q = ident ? PQescapeIdentifier(c, s, strlen(s)) : PQescapeLiteral(c, s, strlen(s));

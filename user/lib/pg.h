@@ -39,6 +39,17 @@ void pg_fail(PGconn *c, const PGresult *r, struct pg_err *e);
  * (deadlock, serialisation failure): worth running again. */
 bool pg_retryable(const struct pg_err *e);
 
+/*
+ * A refusal the server may stop giving, whatever was sent: insufficient
+ * resources (53: a full disk, memory, connections), a statement
+ * cancelled or the server shutting down (57), a lock not available in
+ * time or an object in use (55P03, 55006), a transaction rolled back
+ * (40: serialisation, deadlock), a table not there (42P01: being made
+ * or dropped), an I/O error (58030). Anything else refuses what was
+ * sent, and sending it again gets the same answer.
+ */
+bool pg_passing(const struct pg_err *e);
+
 /* The identifier or literal quoted for SQL text (free() it); NULL when
  * the connection cannot quote it (e filled). */
 char *pg_ident(PGconn *c, const char *s, struct pg_err *e);
