@@ -48,10 +48,11 @@ static const char *write_bytes(struct dir *d, const void *b, size_t n)
 	return path;
 }
 
-/* All lines from start to limit as "line|" (a '*' after a safe one, with
- * the offset of the last safe point in *safe_at); "ERR" on an error. */
-static const char *lines(const char *path, bool gz, off_t start, off_t limit, off_t *safe_at,
-			 struct source *keep)
+/* Each record from start to limit as "record|" ('*' after a safe one, the
+ * offset of the last safe point in *safe_at; with how_many, as
+ * "LINES:record|", the record cut at 40 bytes); "ERR" on an error. */
+static const char *collect(const char *path, bool gz, off_t start, off_t limit, off_t *safe_at,
+			   struct source *keep, bool how_many)
 {
 	static char all[4096];
 	struct source s;
@@ -66,9 +67,12 @@ static const char *lines(const char *path, bool gz, off_t start, off_t limit, of
 	source_start(&s, start, limit);
 	*safe_at = start;
 	while ((rc = source_next(&s, &p, &n, &safe, &off, why, sizeof(why))) > 0) {
+		size_t at = strlen(all);
+
 		assert_int_equal(strlen(p), n);
-		strcat(all, p);
-		strcat(all, safe ? "*|" : "|");
+		if (how_many)
+			at += (size_t)snprintf(all + at, sizeof(all) - at, "%u:", s.lines);
+		snprintf(all + at, sizeof(all) - at, "%.40s%s|", p, safe ? "*" : "");
 		if (safe)
 			*safe_at = off;
 	}
@@ -79,6 +83,21 @@ static const char *lines(const char *path, bool gz, off_t start, off_t limit, of
 	else
 		source_close(&s);
 	return all;
+}
+
+static const char *lines(const char *path, bool gz, off_t start, off_t limit, off_t *safe_at,
+			 struct source *keep)
+{
+	return collect(path, gz, start, limit, safe_at, keep, false);
+}
+
+/* A record is a line or, where a quoted field holds line ends, several
+ * (the report's records, lib/csv.h). */
+static const char *records(const char *path, bool gz, off_t limit, struct source *keep)
+{
+	off_t at;
+
+	return collect(path, gz, 0, limit, &at, keep, true);
 }
 
 static void test_plain(void **state)
@@ -135,34 +154,6 @@ static void test_gzip_corrupt(void **state)
 	path = write_bytes(*state, buf, a + 8);
 	assert_string_equal(lines(path, true, 0, (off_t)(a + 8), &at, NULL), "h|a,1*|ERR");
 	assert_int_equal(at, (off_t)a);
-}
-
-/* Each record from start to the end as "LINES:record|" ('*' after a safe
- * one); a record is a line or, where a quoted field holds line ends,
- * several (the report's records, lib/csv.h). */
-static const char *records(const char *path, bool gz, off_t limit, struct source *keep)
-{
-	static char all[4096];
-	struct source s;
-	char why[200], *p;
-	size_t n;
-	bool safe;
-	off_t off;
-	int rc;
-
-	all[0] = '\0';
-	assert_true(source_open(&s, path, gz, why, sizeof(why)));
-	source_start(&s, 0, limit);
-	while ((rc = source_next(&s, &p, &n, &safe, &off, why, sizeof(why))) > 0) {
-		size_t at = strlen(all);
-
-		assert_int_equal(strlen(p), n);
-		snprintf(all + at, sizeof(all) - at, "%u:%.40s%s|", s.lines, p, safe ? "*" : "");
-	}
-	if (rc < 0)
-		strcat(all, "ERR");
-	*keep = s;
-	return all;
 }
 
 static void test_records(void **state)
