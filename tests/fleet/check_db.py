@@ -89,6 +89,16 @@ def unguard(s):
     return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r" else s
 
 
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def text(s):
+    """A text field as ship stores it and the report shows it: the formula
+    guard undone, each control character a space (what is not UTF-8 was
+    U+FFFD when the file was decoded)."""
+    return CONTROL.sub(" ", unguard(s))
+
+
 @functools.lru_cache(maxsize=None)
 def epoch(s):
     d = datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
@@ -109,7 +119,7 @@ def norm(kind, v):
         return PROTOS.get(v.lower(), None) if not v.isdigit() else int(v)
     if kind == IP:
         return ip(v)
-    return unguard(v)
+    return text(v)
 
 
 def journal_limits(out):
@@ -143,7 +153,7 @@ def complete_text(path, limit):
             rest = d.unused_data
         data = text
     end = data.rfind(b"\n")
-    return data[:end + 1].decode("utf-8") if end >= 0 else ""
+    return data[:end + 1].decode("utf-8", "replace") if end >= 0 else ""
 
 
 def csv_rows(dirs, honour_journals):

@@ -4,7 +4,9 @@
 # rows in it) is refused by this ship with a line that says what to do;
 # db init migrates it to this version in one step, keeping the rows and
 # giving the partitions made before the migration what the new version
-# adds; then ship loads into it. (A schema newer than the binary:
+# adds (version 4: the counts of its rows as numeric, a count of 2^64 - 1
+# and an hour's sum past it taken, 2^64 refused); then ship loads into
+# it. (A schema newer than the binary:
 # tests/fleet/errors.sh.) A throwaway server (tests/lib/pg.sh).
 set -u
 cd "$(dirname "$0")/../.."
@@ -47,6 +49,26 @@ echo "db init migrates it"
 # version 3: the tables of the locks ship takes
 [ "$(pg_sql "SELECT to_regclass('telescope.file_lock') IS NOT NULL AND to_regclass('telescope.day_made') IS NOT NULL")" = t ] ||
 	pg_fail "no telescope.file_lock or telescope.day_made after the migration"
+# version 4: every count a telescope.count, every hourly sum a numeric,
+# seconds a bigint, in the partitions made before the migration too; no
+# bigint left but the hourly tables' rows
+types=$(pg_sql "SELECT string_agg(DISTINCT format_type(a.atttypid, NULL), ' ')
+	FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+	WHERE c.relnamespace = 'telescope'::regnamespace AND c.relname LIKE 'ports%' AND a.attname = 'packets'")
+[ "$types" = "numeric telescope.count" ] || pg_fail "ports' packets after the migration: $types"
+[ "$(pg_sql "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+	WHERE c.relnamespace = 'telescope'::regnamespace AND c.relname ~ '^(totals|ports|countries|port_countries|sources|backscatter|tags)'
+	AND a.attnum > 0 AND (a.atttypid = 'bigint'::regtype AND a.attname <> 'rows' AND a.attname <> 'seconds'
+	OR a.atttypid = 'integer'::regtype AND a.attname = 'seconds')")" = 0 ] ||
+	pg_fail "bigint counts left after the migration"
+probe=$(pg_sql "INSERT INTO telescope.sensor (name) VALUES ('probe-1') RETURNING id")
+pg_sql "INSERT INTO telescope.totals (time, sensor, packets, bytes) VALUES
+	('${day}T10:00:00Z', $probe, 7, 1), ('${day}T10:01:00Z', $probe, 18446744073709551615, 1)" \
+	>/dev/null || pg_fail "a count of 2^64 - 1 into the migrated table"
+[ "$(pg_sql "SELECT packets FROM telescope.totals_hour WHERE sensor = $probe")" = 18446744073709551622 ] ||
+	pg_fail "an hour's sum past 2^64 - 1: $(pg_sql "SELECT packets FROM telescope.totals_hour")"
+pg_sql "INSERT INTO telescope.totals (time, sensor, packets, bytes) VALUES ('${day}T10:02:00Z', $probe, 18446744073709551616, 1)" \
+	>/dev/null 2>&1 && pg_fail "the database took a count of 2^64"
 "$TS_BIN" db init 2>"$dir/init.err" && grep -q "at version $want already" "$dir/init.err" ||
 	pg_fail "db init again: $(cat "$dir/init.err")"
 

@@ -159,6 +159,42 @@ static void test_round_trip(void **state)
 	sb_free(&sb);
 }
 
+/* csv_scan_record() ends a record where csv_read_record() does, fed in
+ * pieces of every size: what ship reads a file by and the report skips a
+ * record too long for its buffer by. */
+static void test_scan_in_pieces(void **state)
+{
+	static const char text[] = "a,\"x\ny\",\"p\"\"\nq\"z\nb,c\"d\ne\r\n\"\"\"\n\",\r\nlast";
+	const char *end = text + sizeof(text) - 1;
+
+	(void)state;
+	for (size_t piece = 1; piece <= sizeof(text); piece++) {
+		const char *p = text, *at = text;
+		unsigned lines = 0, records = 0;
+
+		while (at < end) {
+			struct csv_scan scan = CSV_SCAN_START;
+			const char *after = NULL;
+			struct parsed want;
+
+			parse(&want, at, (size_t)(end - at), true);
+			for (p = at; !after && p < end; p += piece)
+				after = csv_scan_record(p, p + piece < end ? p + piece : end, &scan);
+			if (!after) {
+				assert_false(want.rec.ended);	/* "last": no line end */
+				break;
+			}
+			assert_ptr_equal(after, want.rec.next);
+			assert_int_equal(scan.lines, want.rec.lines);
+			lines += 1 + (unsigned)scan.lines;
+			records++;
+			at = after;
+		}
+		assert_int_equal(records, 4);
+		assert_int_equal(lines, 7);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_partial),
 		cmocka_unit_test(test_too_many_and_nul),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_scan_in_pieces),
 	};
 
 	return cmocka_run_group_tests_name("csv records", tests, NULL, NULL);

@@ -13,7 +13,7 @@
 
 /* The version this binary speaks: the last user/fleet/sql/vN.sql
  * (fleet/migrate.c checks the two agree when it is built). */
-#define TS_SCHEMA_VERSION 3
+#define TS_SCHEMA_VERSION 4
 
 /* The database's version: 0 with no schema, -1 on error (e). */
 int schema_found_version(PGconn *c, struct pg_err *e);

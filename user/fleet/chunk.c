@@ -164,7 +164,7 @@ static enum chunk_result stream(struct loader *l, struct work *w, long long pos,
 				off_t limit, struct progress *pg)
 {
 	char why[300], last_time[32] = "", *p;
-	long long rows = 0, lineno = line;
+	long long rows = 0, lineno = line, first;
 	bool safe, prev_safe = true;
 	size_t n;
 	off_t soff;
@@ -175,8 +175,9 @@ static enum chunk_result stream(struct loader *l, struct work *w, long long pos,
 	sb_reset(&l->send);
 	sb_reset(&l->pending);
 	while ((rc = source_next(&w->src, &p, &n, &safe, &soff, why, sizeof(why))) > 0) {
-		lineno++;
-		if (n && !(lineno == 1 && pos == 0)) {	/* the header was read before */
+		first = lineno + 1;	/* a record may span lines (a quoted line end) */
+		lineno += w->src.lines;
+		if (n && !(first == 1 && pos == 0)) {	/* the header was read before */
 			size_t tl = row_time_prefix(p, n);
 
 			if (prev_safe && pg->safe_off - pos >= (long long)l->chunk &&
@@ -187,7 +188,7 @@ static enum chunk_result stream(struct loader *l, struct work *w, long long pos,
 			snprintf(last_time, sizeof(last_time), "%.*s", (int)tl, p);
 			if (!row_convert(&w->map, &w->check, p, &l->pending, why, sizeof(why))) {
 				end_copy(l, "a row did not parse");
-				loader_file_error(l, w, (uint64_t)lineno, "%s", why);
+				loader_file_error(l, w, (uint64_t)first, "%s", why);
 				return failed(l);
 			}
 			rows++;

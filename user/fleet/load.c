@@ -152,7 +152,7 @@ static int prepare(struct loader *l, struct work *w, int day)
 	size_t n;
 	bool safe;
 	off_t off;
-	int rc, id, lineno = 1;
+	int rc, id, lineno;
 
 	w->day = day;
 	w->src.fd = -1;
@@ -163,11 +163,12 @@ static int prepare(struct loader *l, struct work *w, int day)
 	}
 	source_start(&w->src, 0, w->f->size);
 	rc = source_next(&w->src, &p, &n, &safe, &off, why, sizeof(why));
+	lineno = 1;
 	if (rc > 0 && !row_map_header(&w->map, w->f->series, p, why, sizeof(why)))
 		rc = -1;
 	while (rc > 0) {
+		lineno += (int)w->src.lines;	/* the first line of the next record */
 		rc = source_next(&w->src, &p, &n, &safe, &off, why, sizeof(why));
-		lineno++;
 		if (rc > 0 && n) {
 			if (!row_sensor_name(&w->map, p, w->sensor, sizeof(w->sensor), why,
 					     sizeof(why)))

@@ -2,8 +2,11 @@
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lib/csv.h"
+#include "lib/number.h"
+#include "lib/text.h"
 #include "common/calendar.h"
 #include "fleet/row.h"
 
@@ -75,21 +78,6 @@ static const char *unguard(const char *s)
 	return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) ? s + 1 : s;
 }
 
-static bool utf8_ok(const unsigned char *s)
-{
-	while (*s) {
-		int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2 :
-			(*s & 0xF8) == 0xF0 ? 3 : -1;
-
-		if (n < 0 || (n == 1 && *s < 0xC2))
-			return false;
-		for (s++; n > 0; n--, s++)
-			if ((*s & 0xC0) != 0x80)
-				return false;
-	}
-	return true;
-}
-
 /* COPY's text format: backslash escapes for what would end a field or row. */
 static void copy_text(struct strbuf *out, const char *s)
 {
@@ -107,20 +95,13 @@ static void copy_text(struct strbuf *out, const char *s)
 	}
 }
 
-static bool whole(const char *s, uint64_t max)
+/* A decimal number (digits only) from min to max, read as the report
+ * reads a count (lib/number.h). */
+static bool whole(const char *s, uint64_t min, uint64_t max)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	if (!*s || strlen(s) > 20)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	return v <= max;
+	return parse_u64_field(s, &v) == NUM_OK && v >= min && v <= max;
 }
 
 static bool word(const char *s)
@@ -161,12 +142,19 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		sb_append(out, k->sensor_id, strlen(k->sensor_id));
 		return true;
 	case FT_COUNT:
-	case FT_INT:
+		if (!whole(s, 0, UINT64_MAX)) {
+			snprintf(why, len, "%s '%.40s' is not a whole number from 0 to 2^64 - 1",
+				 col->name, s);
+			return false;
+		}
+		sb_append(out, s, strlen(s));
+		return true;
+	case FT_SECONDS:
 	case FT_PORT:
-		if (!whole(s, col->type == FT_PORT ? 65535 : col->type == FT_INT ? INT32_MAX
-											: INT64_MAX)) {
-			snprintf(why, len, "%s '%.40s' is not a whole number%s", col->name, s,
-				 col->type == FT_PORT ? " from 0 to 65535" : " the database holds");
+		if (!whole(s, col->type == FT_PORT ? 0 : 1,
+			   col->type == FT_PORT ? 65535 : UINT32_MAX)) {
+			snprintf(why, len, "%s '%.40s' is not a whole number from %s", col->name, s,
+				 col->type == FT_PORT ? "0 to 65535" : "1 to 2^32 - 1");
 			return false;
 		}
 		sb_append(out, s, strlen(s));
@@ -203,12 +191,17 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		sb_append(out, s, strlen(s));
 		return true;
 	case FT_TEXT:
+		/* as the report reads it (docs/csv.md): a name never stops a
+		 * row, and the database cannot hold what is not UTF-8 */
 		s = unguard(s);
-		if (!utf8_ok((const unsigned char *)s)) {
-			snprintf(why, len, "%s is not UTF-8", col->name);
-			return false;
+		if (text_needs_cleaning(s)) {
+			char *clean = text_clean_dup(s);
+
+			copy_text(out, clean);
+			free(clean);
+		} else {
+			copy_text(out, s);
 		}
-		copy_text(out, s);
 		return true;
 	}
 	return false;
@@ -256,7 +249,7 @@ bool row_sensor_name(const struct row_map *m, char *line, char *name, size_t len
 		return false;
 	}
 	s = unguard(f[m->sensor_field]);
-	if (!*s || strlen(s) >= len || !utf8_ok((const unsigned char *)s)) {
+	if (!*s || strlen(s) >= len || !text_is_utf8(s)) {
 		snprintf(why, wlen, "sensor '%.60s' is empty, too long or not UTF-8", s);
 		return false;
 	}

@@ -6,12 +6,13 @@
 #define C(n) { n, FT_COUNT, false }
 #define OC(n) { n, FT_COUNT, true }
 
-/* Table order, as in sql/v1.sql: wide columns first. */
+/* Table order, as in sql/v1.sql: wide columns first (sql/v4.sql changed
+ * their types, not their order). */
 static const struct fleet_col totals[] = {
 	T("time"), C("packets"), C("bytes"), OC("sources"), OC("malformed"), OC("non_ip"),
 	OC("overflow"), OC("fragments"), OC("mirai"), OC("backscatter"), OC("bs_overflow"),
 	OC("quote_mismatch"), OC("tagged"), OC("tag_overflow"),
-	{ "seconds", FT_INT, true }, S,
+	{ "seconds", FT_SECONDS, true }, S,
 };
 
 static const struct fleet_col ports[] = {
@@ -67,8 +68,9 @@ const char *fleet_sql_type(enum fcol_type t)
 	case FT_PROTO:
 		return "smallint";
 	case FT_COUNT:
+		return "numeric";
+	case FT_SECONDS:
 		return "bigint";
-	case FT_INT:
 	case FT_PORT:
 		return "integer";
 	case FT_IP:

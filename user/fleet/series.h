@@ -15,8 +15,8 @@
 enum fcol_type {
 	FT_TIME,	/* YYYY-MM-DDTHH:MM:SSZ, in the file's day */
 	FT_SENSOR,	/* the file's one sensor name -> its id */
-	FT_COUNT,	/* a whole number that fits a bigint */
-	FT_INT,		/* a whole number that fits an integer */
+	FT_COUNT,	/* a whole number from 0 to 2^64 - 1 (sql/v4.sql: numeric) */
+	FT_SECONDS,	/* a whole number from 1 to 2^32 - 1 (a bigint) */
 	FT_PORT,	/* 0 to 65535 */
 	FT_PROTO,	/* tcp, udp, icmp, icmpv6 or 0-255 -> the number */
 	FT_COUNTRY,	/* two capital letters */

@@ -26,7 +26,8 @@ void source_start(struct source *s, off_t start, off_t limit)
 {
 	s->start = s->in_pos = s->inflated = start;
 	s->limit = limit;
-	s->in_len = s->in_off = s->len = s->off = s->nends = 0;
+	s->in_len = s->in_off = s->len = s->off = s->nends = s->scanned = 0;
+	s->scan = CSV_SCAN_START;
 	s->produced = s->consumed = 0;
 	s->eof = s->partial_line = s->partial_member = s->in_member = false;
 	if (s->gz) {
@@ -143,15 +144,19 @@ int source_next(struct source *s, char **line, size_t *len, bool *safe, off_t *s
 {
 	for (;;) {
 		char *p = s->buf + s->off;
-		char *nl = s->len > s->off ? memchr(p, '\n', s->len - s->off) : NULL;
+		const char *after = s->len > s->off + s->scanned ?
+			csv_scan_record(p + s->scanned, s->buf + s->len, &s->scan) : NULL;
 		int rc;
 
-		if (nl) {
-			size_t n = (size_t)(nl - p);
+		if (after) {
+			size_t n = (size_t)(after - 1 - p);
 
+			s->lines = 1 + (unsigned)s->scan.lines;
+			s->scan = CSV_SCAN_START;
+			s->scanned = 0;
 			s->off += n + 1;
 			s->consumed += n + 1;
-			*nl = '\0';
+			p[n] = '\0';
 			if (n && p[n - 1] == '\r')
 				p[--n] = '\0';
 			*line = p;
@@ -175,10 +180,11 @@ int source_next(struct source *s, char **line, size_t *len, bool *safe, off_t *s
 			}
 			return 1;
 		}
+		s->scanned = s->len - s->off;
 		if (s->eof)
 			return 0;
-		if (s->len - s->off >= SOURCE_MAX_LINE) {
-			snprintf(why, wlen, "a line longer than %d bytes", SOURCE_MAX_LINE);
+		if (s->scanned >= SOURCE_MAX_LINE) {
+			snprintf(why, wlen, "a record longer than %d bytes", SOURCE_MAX_LINE);
 			return -1;
 		}
 		rc = s->gz ? fill_gz(s, why, wlen) : fill_plain(s, why, wlen);

@@ -215,3 +215,30 @@ enum csv_status csv_read_record(const char *p, const char *end, bool eof, char *
 		return CSV_HAS_NUL;
 	return n > rec->max ? CSV_TOO_MANY : CSV_RECORD;
 }
+
+const char *csv_scan_record(const char *p, const char *end, struct csv_scan *s)
+{
+	for (; p < end; p++) {
+		char c = *p;
+
+		if (s->quoted) {
+			if (!s->quote_seen) {
+				s->quote_seen = c == '"';
+				s->lines += c == '\n';
+				continue;
+			}
+			s->quote_seen = false;
+			if (c == '"')
+				continue;	/* a doubled quote */
+			s->quoted = false;	/* closed: c is unquoted */
+		} else if (c == '"' && s->field_start) {
+			s->quoted = true;
+			s->field_start = false;
+			continue;
+		}
+		s->field_start = c == ',';
+		if (c == '\n')
+			return p + 1;
+	}
+	return NULL;
+}

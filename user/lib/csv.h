@@ -73,4 +73,20 @@ struct csv_record {
 enum csv_status csv_read_record(const char *p, const char *end, bool eof, char *out,
 				struct csv_record *rec);
 
+/*
+ * Where a record ends, by the rules of csv_read_record(), without
+ * copying it: for a record that comes in pieces (one longer than a
+ * buffer, or a file still being read). The state carries what was seen
+ * of the record so far; start it with CSV_SCAN_START.
+ */
+struct csv_scan {
+	bool quoted, quote_seen, field_start;
+	uint64_t lines;		/* LFs inside quotes so far */
+};
+
+#define CSV_SCAN_START ((struct csv_scan){ .field_start = true })
+
+/* Just after the LF that ends the record, or NULL: it goes on after end. */
+const char *csv_scan_record(const char *p, const char *end, struct csv_scan *s);
+
 #endif

@@ -216,42 +216,6 @@ static gzFile open_series(const char *daydir, enum series kind, char *path,
 	return gzopen(path, "rb");
 }
 
-/*
- * Where a record too long for the buffer ends: the same quoting rules as
- * csv_read_record(), kept across buffers. NULL: not in [p, end).
- */
-struct long_record {
-	bool quoted, quote_seen, field_start;
-	uint64_t lines;
-};
-
-static const char *skip_long_record(const char *p, const char *end, struct long_record *s)
-{
-	for (; p < end; p++) {
-		char c = *p;
-
-		if (s->quoted) {
-			if (!s->quote_seen) {
-				s->quote_seen = c == '"';
-				s->lines += c == '\n';
-				continue;
-			}
-			s->quote_seen = false;
-			if (c == '"')
-				continue;	/* a doubled quote */
-			s->quoted = false;	/* closed: c is unquoted */
-		} else if (c == '"' && s->field_start) {
-			s->quoted = true;
-			s->field_start = false;
-			continue;
-		}
-		s->field_start = c == ',';
-		if (c == '\n')
-			return p + 1;
-	}
-	return NULL;
-}
-
 /* One file being read: the state rpt_read_csv() passes between its steps. */
 struct reading {
 	const char *path;
@@ -325,7 +289,7 @@ void rpt_read_csv(const char *daydir, enum series kind,
 	struct reading r = { .path = path, .st = st, .want = want, .nwant = nwant,
 			     .fn = fn, .ctx = ctx };
 	struct csv_record rec = { .fields = fields, .max = MAX_FIELDS };
-	struct long_record skip;
+	struct csv_scan skip;
 	const char *cut = NULL;
 	bool eof = false, skipping = false, go_on = true;
 	size_t have = 0, records = 0;
@@ -359,7 +323,7 @@ void rpt_read_csv(const char *daydir, enum series kind,
 		}
 		end = buf + have + got;
 		if (skipping) {
-			p = skip_long_record(p, end, &skip);
+			p = csv_scan_record(p, end, &skip);
 			if (!p) {
 				have = 0;
 				if (!eof)
@@ -397,8 +361,8 @@ void rpt_read_csv(const char *daydir, enum series kind,
 		have = (size_t)(end - p);
 		if (have == READ_CHUNK) {
 			/* One record longer than the buffer: not this contract's CSV. */
-			skip = (struct long_record){ .field_start = true };
-			skip_long_record(buf, end, &skip);
+			skip = CSV_SCAN_START;
+			csv_scan_record(buf, end, &skip);
 			skipping = true;
 			have = 0;
 			continue;
