@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include <cmocka.h>
-#include "report/events.h"
+#include "report/detect.h"
 
 #define N 60
 
