@@ -7,7 +7,7 @@
  */
 #include <pthread.h>
 #include "report/dbread.h"
-#include "report/row.h"
+#include "report/rowread.h"
 #include "report/tally.h"
 
 /* Which series a day needs: everything in the period, what ranks need in

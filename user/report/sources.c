@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
-#include "report/row.h"
+#include "report/rowread.h"
 #include "report/tally.h"
 
 static const char *const sources_cols[] = {

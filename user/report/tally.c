@@ -3,7 +3,7 @@
  * Aggregation while streaming: each row of each series updates a few
  * counters of the statistics and is forgotten. A handler parses the row
  * (its verdict: malformed, out of range), drops a repetition, checks the
- * sums it adds to, then adds its counts day by day (report/row.h). Totals
+ * sums it adds to, then adds its counts day by day (report/rowread.h). Totals
  * and ports (which need the sensor registry) are read on one thread,
  * countries, port × country, backscatter and tags on another (read.c).
  */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
-#include "report/row.h"
+#include "report/rowread.h"
 #include "report/tally.h"
 
 static int focus_port(const struct report_opts *o, int proto, int port)

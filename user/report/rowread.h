@@ -5,8 +5,8 @@
  * days it covers and each day's share of its counts. The handlers of the
  * series (tally.c) are made of these.
  */
-#ifndef TS_REPORT_ROW_H
-#define TS_REPORT_ROW_H
+#ifndef TS_REPORT_ROWREAD_H
+#define TS_REPORT_ROWREAD_H
 
 #include <stdbool.h>
 #include <stdint.h>

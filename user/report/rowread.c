@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The slow paths of reading a row (report/row.h): text to clean, a row
+/* The slow paths of reading a row (report/rowread.h): text to clean, a row
  * spread over days. */
 #include <stdlib.h>
 #include "lib/alloc.h"
-#include "report/row.h"
+#include "report/rowread.h"
 #include "report/span.h"
 
 void reader_init(struct reader *r, struct report_stats *st)
