@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "lib/options.h"
-#include "report/report.h"
+#include "report/args.h"
 
 static bool parse(const char *const *args, int n, struct report_opts *o)
 {

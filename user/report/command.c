@@ -9,6 +9,7 @@
 #include <time.h>
 #include "lib/log.h"
 #include "lib/options.h"
+#include "report/args.h"
 #include "report/report.h"
 #include "report/sections/build.h"
 #include "report/doc.h"
