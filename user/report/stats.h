@@ -150,7 +150,7 @@ struct bs_source {
 	size_t nports;
 };
 
-/* sources.csv: an address, over the period (sources.c). */
+/* sources.csv: an address, over the period (distinct.c). */
 struct src_addr {
 	uint32_t id;		/* its order of first sight */
 	int country;		/* of its first row */

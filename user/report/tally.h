@@ -21,7 +21,7 @@ struct series_reader {
  * backscatter and tags. */
 extern const struct series_reader tally_thread_a[], tally_thread_b[];
 extern const int tally_thread_a_n, tally_thread_b_n;
-/* sources.csv, on a third thread (sources.c). */
+/* sources.csv, on a third thread (distinct.c). */
 extern const struct series_reader tally_sources[];
 extern const int tally_sources_n;
 
