@@ -12,7 +12,7 @@
 #include <string.h>
 #include "lib/alloc.h"
 #include "report/rowread.h"
-#include "report/tally.h"
+#include "report/distinct.h"
 
 static const char *const sources_cols[] = {
 	"time", "sensor", "src_ip", "country", "?asn", "packets", "?bytes", "?as_org",
@@ -108,7 +108,7 @@ static enum row_verdict on_sources(void *ctx, char **f, const int *col)
 	return ROW_OK;
 }
 
-const struct series_handler tally_sources[] = {
+const struct series_handler distinct_sources[] = {
 	{ S_SOURCES, sources_cols, sizeof(sources_cols) / sizeof(sources_cols[0]), on_sources },
 };
-const int tally_sources_n = 1;
+const int distinct_sources_n = 1;

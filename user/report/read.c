@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include "report/dbread.h"
+#include "report/distinct.h"
 #include "report/rowread.h"
 #include "report/tally.h"
 
@@ -244,7 +245,7 @@ void stats_read_days(struct report_stats *st, const struct day_list *days)
 {
 	struct read_job a = { st, days, tally_thread_a, tally_thread_a_n, 0 };
 	struct read_job b = { st, days, tally_thread_b, tally_thread_b_n, 1 };
-	struct read_job c = { st, days, tally_sources, tally_sources_n, 2 };
+	struct read_job c = { st, days, distinct_sources, distinct_sources_n, 2 };
 	struct read_job *jobs[] = { &b, &c };
 	pthread_t tid[2];
 	bool started[2];

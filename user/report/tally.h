@@ -23,8 +23,5 @@ struct series_handler {
  * backscatter and tags. */
 extern const struct series_handler tally_thread_a[], tally_thread_b[];
 extern const int tally_thread_a_n, tally_thread_b_n;
-/* sources.csv, on a third thread (distinct.c). */
-extern const struct series_handler tally_sources[];
-extern const int tally_sources_n;
 
 #endif
