@@ -17,6 +17,7 @@
 #include "report/events.h"
 #include "report/input.h"
 #include "report/dbread.h"
+#include "report/read.h"
 #include "report/categories.h"
 #include "report/stats.h"
 #include "report/zone.h"

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include "report/dbread.h"
 #include "report/distinct.h"
+#include "report/read.h"
 #include "report/rowread.h"
 #include "report/tally.h"
 
