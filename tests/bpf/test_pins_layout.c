@@ -32,6 +32,7 @@
 
 #include "telescope.skel.h"
 #include "sensor/attach.h"
+#include "sensor/genread.h"
 #include "sensor/layout.h"
 #include "sensor/commands.h"
 #include "bpftest.h"

@@ -14,6 +14,7 @@
 #include "lib/version.h"
 #include "lib/options.h"
 #include "sensor/attach.h"
+#include "sensor/genread.h"
 #include "sensor/mapsize.h"
 #include "sensor/rows.h"
 #include "sensor/tagcfg.h"
