@@ -6,7 +6,7 @@
 #include "lib/version.h"
 #include "fleet/commands.h"
 #include "report/report.h"
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "synth/synth.h"
 
 static const struct {

@@ -34,7 +34,7 @@
 #include "sensor/attach.h"
 #include "sensor/genread.h"
 #include "sensor/layout.h"
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "bpftest.h"
 #include "kfeature.h"
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "common/calendar.h"
 #include "lib/log.h"
 #include "lib/version.h"
