@@ -15,6 +15,7 @@
 #include "lib/csv.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "common/daypath.h"
 #include "report/report.h"
 #include "report/input.h"
 
@@ -208,11 +209,11 @@ static gzFile open_series(const char *daydir, enum series kind, char *path,
 {
 	gzFile f;
 
-	snprintf(path, len, "%s/%s.csv", daydir, series_name[kind]);
+	series_file_path(path, len, daydir, kind, false);
 	f = gzopen(path, "rb");
 	if (f)
 		return f;
-	snprintf(path, len, "%s/%s.csv.gz", daydir, series_name[kind]);
+	series_file_path(path, len, daydir, kind, true);
 	return gzopen(path, "rb");
 }
 
