@@ -4,9 +4,9 @@
 #include <string.h>
 #include "lib/log.h"
 #include "lib/version.h"
-#include "fleet/commands.h"
+#include "fleet/fleet.h"
 #include "report/report.h"
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "synth/synth.h"
 
 static const struct {

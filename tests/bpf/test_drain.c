@@ -27,6 +27,7 @@
 #include "common/contract.h"
 #include "sensor/drain.h"
 #include "sensor/flows4.h"
+#include "sensor/genread.h"
 #include "sensor/rows.h"
 #include "pktbuild.h"
 #include "bpftest.h"

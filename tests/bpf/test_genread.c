@@ -23,6 +23,7 @@
 #include "telescope.h"
 #include "telescope.skel.h"
 #include "sensor/flows4.h"
+#include "sensor/genread.h"
 #include "sensor/maps.h"
 #include "pktbuild.h"
 #include "bpftest.h"

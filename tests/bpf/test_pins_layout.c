@@ -32,8 +32,9 @@
 
 #include "telescope.skel.h"
 #include "sensor/attach.h"
+#include "sensor/genread.h"
 #include "sensor/layout.h"
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "bpftest.h"
 #include "kfeature.h"
 

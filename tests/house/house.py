@@ -6,10 +6,17 @@ on the objects the build made:
 2. no circle: no object calls into an object that calls back into it,
    directly or around (from the symbols `nm` lists of build/user/**/*.o);
 3. size: no C source file of user/, bpf/, include/, tests/ or bench/ over
-   600 lines, generated tables and the files waiting for a split aside.
+   600 lines, generated tables and the files waiting for a split aside;
+4. names: no two files under user/ share a name (`csv.c` in two folders
+   leaves a reader, a test and a map asking which);
+5. tests: tests/unit/test_<file>.c (or test_<file>_<concern>.c) tests the
+   file of user/ or include/ of that name: the longest such <file> the
+   test's name begins with, whose header the test includes or which its
+   opening comment names with its folder (report/tally.c).
 
 Prints one line per breach and exits 1 if there is any."""
 import collections
+import glob
 import os
 import re
 import subprocess
@@ -79,6 +86,47 @@ def check_sizes():
             breaches.append(f"{path}: on NOT_YET_SPLIT but no longer there")
 
 
+def check_names():
+    seen = collections.defaultdict(list)
+    for dirpath, _, files in os.walk("user"):
+        for f in files:
+            seen[f].append(os.path.join(dirpath, f))
+    for name, paths in sorted(seen.items()):
+        if len(paths) > 1:
+            breaches.append(f"{name}: {len(paths)} files of that name ({', '.join(sorted(paths))}): "
+                            "give each a name of its own")
+
+
+def check_test_names():
+    named = collections.defaultdict(list)  # base name -> paths (user/ is unique by check_names)
+    for top in ("user", "include"):
+        for path in sources(top):
+            named[os.path.splitext(os.path.basename(path))[0]].append(path)
+    for path in sorted(glob.glob("tests/unit/test_*.c")):
+        parts = os.path.basename(path)[len("test_"):-len(".c")].split("_")
+        base = next(("_".join(parts[:k]) for k in range(len(parts), 0, -1)
+                     if "_".join(parts[:k]) in named), None)
+        if base is None:
+            breaches.append(f"{path}: names no file of user/ or include/ (test_<file>.c tests <file>)")
+            continue
+        text = open(path, encoding="utf-8").read()
+        opening = re.match(r"\s*(//[^\n]*\n\s*)*/\*.*?\*/", text, re.S)
+        opening = opening.group(0) if opening else ""
+        includes = set(re.findall(r'#\s*include\s+"([^"]+)"', text))
+        ok = False
+        for target in named[base]:
+            rel = target[len("user/"):] if target.startswith("user/") else target
+            header = os.path.splitext(rel)[0] + ".h"
+            if header in includes or os.path.basename(header) in includes:
+                ok = True
+            if re.search(r"(?<![\w/])(user/)?" + re.escape(os.path.splitext(rel)[0]) + r"(\.[ch])?\b",
+                         opening):
+                ok = True
+        if not ok:
+            breaches.append(f"{path}: tests {' or '.join(named[base])} by its name, but neither "
+                            "includes its header nor names it in its opening comment")
+
+
 def check_circles():
     # only the objects of today's sources (a renamed file leaves its old one)
     objs = [os.path.join("build", p[:-2] + ".o") for p in sources("user") if p.endswith(".c")]
@@ -134,6 +182,8 @@ def check_circles():
 
 check_includes()
 check_sizes()
+check_names()
+check_test_names()
 check_circles()
 for b in breaches:
     print(b)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "report/read.h"
 #include "reporttest.h"
 
 void report_case_init(struct report_case *rc)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "telescope.skel.h"
+#include "sensor/genread.h"
 #include "bpftest.h"
 #include "tagtest.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "report/names.h"
+#include "report/args.h"
 #include "report/report.h"
 
 static void test_names(void **state)

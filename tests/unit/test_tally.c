@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include "report/read.h"
 #include "report/report.h"
 #include "report/sections/section.h"
 #include "report/stats.h"

@@ -31,8 +31,9 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 #include "common/calendar.h"
+#include "fleet/chunk.h"
+#include "fleet/failure.h"
 #include "fleet/fault.h"
-#include "fleet/load.h"
 
 #define SEND_AT (1 << 20)	/* COPY data goes out in pieces of this */
 #define TAIL 64			/* bytes before a position its CRC covers */

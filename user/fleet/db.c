@@ -8,7 +8,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "lib/options.h"
-#include "fleet/commands.h"
+#include "fleet/fleet.h"
 #include "common/schema.h"
 #include "fleet/migrate.h"
 #include "lib/pg.h"

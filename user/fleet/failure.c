@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/log.h"
-#include "fleet/load.h"
+#include "fleet/failure.h"
 
 bool loader_passing(const struct pg_err *e)
 {

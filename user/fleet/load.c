@@ -17,7 +17,10 @@
 #include <string.h>
 #include "lib/log.h"
 #include "common/calendar.h"
+#include "fleet/chunk.h"
+#include "fleet/failure.h"
 #include "fleet/fault.h"
+#include "fleet/journal.h"
 #include "fleet/load.h"
 
 #define DEFAULT_CHUNK (8u << 20)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "lib/alloc.h"
 #include "common/calendar.h"
+#include "common/daypath.h"
 #include "fleet/scan.h"
 
 static bool is_dir(const char *path)
@@ -32,22 +33,19 @@ static void day_files(struct ship_day *d, const char *ymd)
 
 	for (int s = 0; s < S_COUNT; s++)
 		for (int gz = 0; gz < 2; gz++) {
-			char *path = xasprintf("%s/%s.csv%s", d->dir, series_name[s],
-					       gz ? ".gz" : "");
+			char path[4200];
 			struct stat st;
 			struct ship_file *f;
 
-			if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-				free(path);
+			if (!series_file_path(path, sizeof(path), d->dir, (enum series)s, gz) ||
+			    stat(path, &st) || !S_ISREG(st.st_mode))
 				continue;
-			}
 			XGROW(d->files, cap, d->nfiles + 1, 8);
 			f = &d->files[d->nfiles++];
-			*f = (struct ship_file){ .path = path, .series = (enum series)s,
+			*f = (struct ship_file){ .path = xstrdup(path), .series = (enum series)s,
 						 .gz = gz, .size = st.st_size,
 						 .mtime = st.st_mtim };
-			snprintf(f->rel, sizeof(f->rel), "%s/%s.csv%s", ymd, series_name[s],
-				 gz ? ".gz" : "");
+			series_file_path(f->rel, sizeof(f->rel), ymd, (enum series)s, gz);
 		}
 	qsort(d->files, d->nfiles, sizeof(*d->files), cmp_file);
 }

@@ -22,7 +22,7 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 #include "lib/options.h"
-#include "fleet/commands.h"
+#include "fleet/fleet.h"
 #include "fleet/load.h"
 #include "common/schema.h"
 #include "fleet/migrate.h"

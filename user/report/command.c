@@ -9,6 +9,7 @@
 #include <time.h>
 #include "lib/log.h"
 #include "lib/options.h"
+#include "report/args.h"
 #include "report/report.h"
 #include "report/sections/build.h"
 #include "report/doc.h"
@@ -16,6 +17,7 @@
 #include "report/events.h"
 #include "report/input.h"
 #include "report/dbread.h"
+#include "report/read.h"
 #include "report/categories.h"
 #include "report/stats.h"
 #include "report/zone.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
-#include "report/events.h"
+#include "report/eventlist.h"
 
 const char *const event_type_name[EV_NTYPES] = {
 	"level_shift", "country_drop", "country_spike", "local_spike",

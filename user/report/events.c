@@ -12,7 +12,10 @@
 #include <string.h>
 #include "lib/alloc.h"
 #include "lib/log.h"
+#include "report/detect.h"
+#include "report/eventlist.h"
 #include "report/events.h"
+#include "report/gaps.h"
 #include "report/zone.h"
 
 /* A compacted daily series: only the days with enough data. */

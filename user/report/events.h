@@ -3,66 +3,18 @@
  * Notable events found in the daily series: a port that rises to a new
  * level, a country whose sources collapse (IODA's method), a short spike
  * from one country, a spike at one sensor only (or at many), data gaps.
- * The thresholds are documented in docs/report.md.
+ * The thresholds are documented in docs/report.md (detect.h).
  */
 #ifndef TS_REPORT_EVENTS_H
 #define TS_REPORT_EVENTS_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include "report/stats.h"
-
-enum event_type {
-	EV_LEVEL_SHIFT,
-	EV_COUNTRY_DROP,
-	EV_COUNTRY_SPIKE,
-	EV_LOCAL_SPIKE,
-	EV_WIDE_SPIKE,
-	EV_BACKSCATTER_BURST,
-	EV_GAP,
-	EV_NTYPES
-};
-
-extern const char *const event_type_name[EV_NTYPES];
-
-struct event {
-	enum event_type type;
-	int first_day, last_day;	/* day numbers */
-	int64_t start_t, end_t;		/* gaps: first missing interval, next row */
-	int sensor;			/* id, or -1 */
-	int country;			/* slot, or -1 */
-	bool has_port;
-	uint8_t proto;
-	uint16_t port;
-	double before, after;		/* typical daily value before / during */
-	double extreme;			/* min ratio (drops), max ratio (spikes) */
-	bool critical;			/* drops below the critical level */
-	int others;			/* wide spikes: sensors that saw it too */
-	int began;			/* began before the period, on this day; 0: in it */
-	bool open;			/* spikes: still running on the period's last day */
-};
-
-struct event_list {
-	struct event *v;
-	size_t n, cap;
-	int judged_from;	/* the first day with a baseline (> to: none) */
-	int lookback_days;	/* days with data read before the period */
-};
-
 #include "report/detect.h"
+#include "report/eventlist.h"
+#include "report/stats.h"
 
 /* Events of the period st; hist, when not NULL, holds the look-back days
  * just before it (EV_LOOKBACK_DAYS, read from the same data). */
 void detect_events(const struct report_stats *st, const struct report_stats *hist,
 		   struct event_list *out);
-void event_list_free(struct event_list *l);
-/* A new event of that type at the end of l, zeroed, sensor and country -1
- * (eventlist.c). */
-struct event *event_add(struct event_list *l, enum event_type type);
-/* The report's order: first day, type, start time, sensor. */
-void event_list_sort(struct event_list *l);
-/* The data gaps of the period's sensors (gaps.c). */
-void find_gaps(const struct report_stats *st, struct event_list *out);
 
 #endif

@@ -5,7 +5,7 @@
  * interval or more is a gap, from the first interval without a row to
  * the next row.
  */
-#include "report/events.h"
+#include "report/gaps.h"
 #include "report/zone.h"
 
 #define MAX_GAPS 1000

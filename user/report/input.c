@@ -15,6 +15,7 @@
 #include "lib/csv.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "common/daypath.h"
 #include "report/report.h"
 #include "report/input.h"
 
@@ -208,16 +209,16 @@ static gzFile open_series(const char *daydir, enum series kind, char *path,
 {
 	gzFile f;
 
-	snprintf(path, len, "%s/%s.csv", daydir, series_name[kind]);
+	series_file_path(path, len, daydir, kind, false);
 	f = gzopen(path, "rb");
 	if (f)
 		return f;
-	snprintf(path, len, "%s/%s.csv.gz", daydir, series_name[kind]);
+	series_file_path(path, len, daydir, kind, true);
 	return gzopen(path, "rb");
 }
 
 /* One file being read: the state rpt_read_csv() passes between its steps. */
-struct reading {
+struct csv_file_state {
 	const char *path;
 	struct csv_read_stats *st;
 	const char *const *want;
@@ -230,7 +231,7 @@ struct reading {
 };
 
 /* False when the rest of the file is to be skipped (a bad header). */
-static bool one_record(struct reading *r, enum csv_status status, struct csv_record *rec)
+static bool one_record(struct csv_file_state *r, enum csv_status status, struct csv_record *rec)
 {
 	uint64_t line = r->line + 1;
 	enum row_verdict v;
@@ -264,7 +265,7 @@ static bool one_record(struct reading *r, enum csv_status status, struct csv_rec
 	return true;
 }
 
-static void note_cut(struct reading *r, const char *why)
+static void note_cut(struct csv_file_state *r, const char *why)
 {
 	struct csv_read_stats *st = r->st;
 	struct cut_file *c;
@@ -286,7 +287,7 @@ void rpt_read_csv(const char *daydir, enum series kind,
 		  struct csv_read_stats *st)
 {
 	char path[4200], *buf, *out, *fields[MAX_FIELDS];
-	struct reading r = { .path = path, .st = st, .want = want, .nwant = nwant,
+	struct csv_file_state r = { .path = path, .st = st, .want = want, .nwant = nwant,
 			     .fn = fn, .ctx = ctx };
 	struct csv_record rec = { .fields = fields, .max = MAX_FIELDS };
 	struct csv_scan skip;

@@ -7,7 +7,9 @@
  */
 #include <pthread.h>
 #include "report/dbread.h"
-#include "report/row.h"
+#include "report/distinct.h"
+#include "report/read.h"
+#include "report/rowread.h"
 #include "report/tally.h"
 
 /* Which series a day needs: everything in the period, what ranks need in
@@ -62,7 +64,7 @@ static bool wanted(const struct report_opts *o, int dir_day, enum series kind,
 struct read_job {
 	struct report_stats *st;
 	const struct day_list *days;
-	const struct series_reader *series;	/* totals first, if at all */
+	const struct series_handler *series;	/* totals first, if at all */
 	int nseries;
 	int db_reader;		/* its connection, with --db */
 };
@@ -118,7 +120,7 @@ static bool same_want(const struct db_want *a, const struct db_want *b)
 /* The database's rows come a run of days at a time: the reader follows
  * them into each day's directory (index: one entry per day, in order). */
 struct db_days {
-	struct reader *r;
+	struct row_reader *r;
 	const struct day_list *days;
 	size_t first;		/* the run's first day (its index) */
 	bool totals;
@@ -159,15 +161,15 @@ static void *read_job_db(struct read_job *job)
 	struct report_stats *st = job->st;
 	const struct day_list *days = job->days;
 	bool totals = job->series[0].kind == S_TOTALS;
-	struct reader r;
+	struct row_reader r;
 
-	reader_init(&r, st);
+	row_reader_init(&r, st);
 	for (size_t c0 = 0, c1; c0 < days->n; c0 = c1) {
 		c1 = month_end(days, c0);
 		if (!totals)
 			marks_wait(&st->marks, c1 - 1);
 		for (int s = 0; s < job->nseries; s++) {
-			const struct series_reader *sr = &job->series[s];
+			const struct series_handler *sr = &job->series[s];
 
 			for (size_t d = c0, e; d < c1; d = e) {
 				const struct dir_marks *dm = &st->marks.dirs[d];
@@ -196,7 +198,7 @@ static void *read_job_db(struct read_job *job)
 					marks_publish(&st->marks, d);
 		}
 	}
-	reader_free(&r);
+	row_reader_free(&r);
 	return NULL;
 }
 
@@ -207,11 +209,11 @@ static void *read_job_run(void *arg)
 	bool totals = job->series[0].kind == S_TOTALS;
 	const struct report_opts *own = st->opts->lookback_of;
 	struct csv_read_stats counted = { 0 };
-	struct reader r;
+	struct row_reader r;
 
 	if (job->days->db)
 		return read_job_db(job);
-	reader_init(&r, st);
+	row_reader_init(&r, st);
 	for (size_t d = 0; d < job->days->n; d++) {
 		const struct day_dir *dd = &job->days->v[d];
 		const struct dir_marks *dm = &st->marks.dirs[d];
@@ -220,7 +222,7 @@ static void *read_job_run(void *arg)
 		if (!totals)
 			marks_wait(&st->marks, d);
 		for (int s = 0; s < job->nseries; s++) {
-			const struct series_reader *sr = &job->series[s];
+			const struct series_handler *sr = &job->series[s];
 
 			if (wanted(st->opts, dd->day, sr->kind, dm)) {
 				/* a file the report read for itself already counted its
@@ -235,7 +237,7 @@ static void *read_job_run(void *arg)
 				marks_publish(&st->marks, d);
 		}
 	}
-	reader_free(&r);
+	row_reader_free(&r);
 	csv_read_stats_free(&counted);
 	return NULL;
 }
@@ -244,7 +246,7 @@ void stats_read_days(struct report_stats *st, const struct day_list *days)
 {
 	struct read_job a = { st, days, tally_thread_a, tally_thread_a_n, 0 };
 	struct read_job b = { st, days, tally_thread_b, tally_thread_b_n, 1 };
-	struct read_job c = { st, days, tally_sources, tally_sources_n, 2 };
+	struct read_job c = { st, days, distinct_sources, distinct_sources_n, 2 };
 	struct read_job *jobs[] = { &b, &c };
 	pthread_t tid[2];
 	bool started[2];

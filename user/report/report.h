@@ -60,15 +60,6 @@ struct report_opts {
 	const struct hmap *group_sensors;	/* the names of its sensors (--sensors), else NULL */
 };
 
-/*
- * Parses argv into opts: OPT_GO (lib/options.h), or the exit status
- * after --help (0) or a bad option (2, its line on stderr).
- */
-int report_parse_args(int argc, char **argv, struct report_opts *opts);
-
-/* "23/tcp", "1900/UDP", "8/icmp" -> port, or false. */
-bool parse_port_id(const char *s, struct port_id *out);
-
 /* `xdp-telescope report` (main.c); returns the exit status. */
 int cmd_report(int argc, char **argv);
 

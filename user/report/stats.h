@@ -150,7 +150,7 @@ struct bs_source {
 	size_t nports;
 };
 
-/* sources.csv: an address, over the period (sources.c). */
+/* sources.csv: an address, over the period (distinct.c). */
 struct src_addr {
 	uint32_t id;		/* its order of first sight */
 	int country;		/* of its first row */
@@ -229,12 +229,6 @@ bool stats_load_sensor_file(struct report_stats *st, const char *path);
 
 /* The sensor's id (registering it), or -1 when there are too many. */
 int stats_sensor_id(struct report_stats *st, const char *name);
-
-/*
- * Streams every file of the listed day directories (read.c, tally.c). The
- * series split over two threads that touch disjoint parts of st.
- */
-void stats_read_days(struct report_stats *st, const struct day_list *days);
 
 /* The country most --sensors sensors sit in, else JP. */
 int stats_default_country(const struct report_stats *st);

@@ -3,7 +3,7 @@
  * Aggregation while streaming: each row of each series updates a few
  * counters of the statistics and is forgotten. A handler parses the row
  * (its verdict: malformed, out of range), drops a repetition, checks the
- * sums it adds to, then adds its counts day by day (report/row.h). Totals
+ * sums it adds to, then adds its counts day by day (report/rowread.h). Totals
  * and ports (which need the sensor registry) are read on one thread,
  * countries, port × country, backscatter and tags on another (read.c).
  */
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
-#include "report/row.h"
+#include "report/rowread.h"
 #include "report/tally.h"
 
 static int focus_port(const struct report_opts *o, int proto, int port)
@@ -62,7 +62,7 @@ struct totals_row {
 	bool scope;		/* of --group: the fleet's sums count it too */
 };
 
-static void totals_day(struct reader *r, const void *row, int day, uint64_t in,
+static void totals_day(struct row_reader *r, const void *row, int day, uint64_t in,
 		       const uint64_t *v)
 {
 	const struct totals_row *tr = row;
@@ -100,7 +100,7 @@ static void totals_day(struct reader *r, const void *row, int day, uint64_t in,
 
 static enum row_verdict on_totals(void *ctx, char **f, const int *col)
 {
-	struct reader *r = ctx;
+	struct row_reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
 	const char *sensor = row_text(r, 0, f[col[1]]);
@@ -167,7 +167,7 @@ struct ports_row {
 	bool scope;		/* of --group: the fleet's sums count it too */
 };
 
-static void ports_day(struct reader *r, const void *row, int day, uint64_t in,
+static void ports_day(struct row_reader *r, const void *row, int day, uint64_t in,
 		      const uint64_t *v)
 {
 	const struct ports_row *pr = row;
@@ -197,7 +197,7 @@ static void ports_day(struct reader *r, const void *row, int day, uint64_t in,
 
 static enum row_verdict on_ports(void *ctx, char **f, const int *col)
 {
-	struct reader *r = ctx;
+	struct row_reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
 	const char *sensor = row_text(r, 0, f[col[1]]);
@@ -232,7 +232,7 @@ static const char *const countries_cols[] = {
 };
 enum { C_PACKETS, C_SOURCES, C_N };
 
-static void countries_day(struct reader *r, const void *row, int day, uint64_t in,
+static void countries_day(struct row_reader *r, const void *row, int day, uint64_t in,
 			  const uint64_t *v)
 {
 	struct report_stats *st = r->st;
@@ -249,7 +249,7 @@ static void countries_day(struct reader *r, const void *row, int day, uint64_t i
 
 static enum row_verdict on_countries(void *ctx, char **f, const int *col)
 {
-	struct reader *r = ctx;
+	struct row_reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
 	int cc = cc_slot(f[col[2]]);
@@ -282,7 +282,7 @@ struct cross_row {
 	uint64_t port;
 };
 
-static void port_countries_day(struct reader *r, const void *row, int day, uint64_t in,
+static void port_countries_day(struct row_reader *r, const void *row, int day, uint64_t in,
 			       const uint64_t *v)
 {
 	const struct cross_row *x = row;
@@ -313,7 +313,7 @@ static void port_countries_day(struct reader *r, const void *row, int day, uint6
 
 static enum row_verdict on_port_countries(void *ctx, char **f, const int *col)
 {
-	struct reader *r = ctx;
+	struct row_reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
 	struct cross_row row = { .proto = proto_parse(f[col[2]]), .cc = cc_slot(f[col[4]]) };
@@ -376,7 +376,7 @@ struct bs_row {
 	size_t port;		/* index into b->ports */
 };
 
-static void backscatter_day(struct reader *r, const void *row, int day, uint64_t in,
+static void backscatter_day(struct row_reader *r, const void *row, int day, uint64_t in,
 			    const uint64_t *v)
 {
 	const struct bs_row *br = row;
@@ -394,7 +394,7 @@ static void backscatter_day(struct reader *r, const void *row, int day, uint64_t
 
 static enum row_verdict on_backscatter(void *ctx, char **f, const int *col)
 {
-	struct reader *r = ctx;
+	struct row_reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
 	int cc = cc_slot(f[col[3]]), proto = proto_parse(f[col[5]]);
@@ -467,7 +467,7 @@ struct tag_row {
 	uint64_t port;
 };
 
-static void tags_day(struct reader *r, const void *row, int day, uint64_t in,
+static void tags_day(struct row_reader *r, const void *row, int day, uint64_t in,
 		     const uint64_t *v)
 {
 	const struct tag_row *g = row;
@@ -493,7 +493,7 @@ static void tags_day(struct reader *r, const void *row, int day, uint64_t in,
 
 static enum row_verdict on_tags(void *ctx, char **f, const int *col)
 {
-	struct reader *r = ctx;
+	struct row_reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
 	const char *name = f[col[2]];
@@ -531,12 +531,12 @@ static enum row_verdict on_tags(void *ctx, char **f, const int *col)
 #define SERIES(k, c, f) { k, c, sizeof(c) / sizeof(c[0]), f }
 
 /* Totals first: they mark each directory's duplicates and spans. */
-const struct series_reader tally_thread_a[] = {
+const struct series_handler tally_thread_a[] = {
 	SERIES(S_TOTALS, totals_cols, on_totals),
 	SERIES(S_PORTS, ports_cols, on_ports),
 };
 
-const struct series_reader tally_thread_b[] = {
+const struct series_handler tally_thread_b[] = {
 	SERIES(S_COUNTRIES, countries_cols, on_countries),
 	SERIES(S_PORT_COUNTRIES, port_countries_cols, on_port_countries),
 	SERIES(S_BACKSCATTER, backscatter_cols, on_backscatter),

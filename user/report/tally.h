@@ -10,7 +10,9 @@
 
 #include "report/input.h"
 
-struct series_reader {
+/* A series, the columns its handler reads (by header name) and the
+ * handler each row is given to. */
+struct series_handler {
 	enum series kind;
 	const char *const *cols;
 	int ncols;
@@ -19,10 +21,7 @@ struct series_reader {
 
 /* totals and ports (the sensor registry); countries, port x country,
  * backscatter and tags. */
-extern const struct series_reader tally_thread_a[], tally_thread_b[];
+extern const struct series_handler tally_thread_a[], tally_thread_b[];
 extern const int tally_thread_a_n, tally_thread_b_n;
-/* sources.csv, on a third thread (sources.c). */
-extern const struct series_reader tally_sources[];
-extern const int tally_sources_n;
 
 #endif

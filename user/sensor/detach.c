@@ -10,7 +10,7 @@
 #include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "lib/log.h"
 #include "lib/options.h"
 #include "sensor/attach.h"

@@ -84,6 +84,7 @@
 #include "lib/log.h"
 #include "sensor/clock.h"
 #include "sensor/drain.h"
+#include "sensor/genread.h"
 #include "sensor/rows.h"
 
 /*

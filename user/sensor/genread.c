@@ -11,7 +11,7 @@
 #include "lib/alloc.h"
 #include "lib/log.h"
 #include "sensor/flows4.h"
-#include "sensor/maps.h"
+#include "sensor/genread.h"
 
 /* Flows in the form user space handles, into flows[]. */
 struct flow_reader {

@@ -88,8 +88,6 @@ int totals_read(int fd, struct ts_totals *t);
  */
 int room_reset(const struct sensor_maps *m, int g);
 
-/* Read generation g whole; since is taken from ctl. */
-int gen_read(const struct sensor_maps *m, int g, struct snapshot *snap); /* sensor/genread.c */
 /* Empty generation g (nothing may be writing it). */
 int gen_clear(const struct sensor_maps *m, int g);
 /* The same, knowing its contents: snap was read by gen_read() since. */

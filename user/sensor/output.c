@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <zlib.h>
 #include "sensor/output.h"
 #include "lib/log.h"
+#include "common/daypath.h"
 
 static int mkdir_p(const char *path)
 {
@@ -59,14 +59,10 @@ int output_init(struct output *o, const char *dir, const char *ifname,
 static void series_path(const struct output *o, __u64 since, int s,
 			char *buf, size_t len)
 {
-	time_t t = (time_t)since;
-	struct tm tm;
-	char day[16];
+	char day_dir[4200];
 
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
-	snprintf(buf, len, "%s/%s/%s.csv%s", o->dir, day, series_name[s],
-		 o->gzip ? ".gz" : "");
+	day_dir_path(day_dir, sizeof(day_dir), o->dir, (int)(since / 86400));
+	series_file_path(buf, len, day_dir, (enum series)s, o->gzip);
 }
 
 static int fsync_path(const char *path, int flags)

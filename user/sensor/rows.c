@@ -14,7 +14,7 @@
 #include "sensor/rows.h"
 #include "lib/hmap.h"
 #include "sensor/sources.h"
-#include "sensor/srcrows.h"
+#include "sensor/sourcescsv.h"
 
 struct agg_val {
 	__u64 packets, bytes, sources, mirai;

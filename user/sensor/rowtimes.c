@@ -6,6 +6,7 @@
 #include <zlib.h>
 #include "common/calendar.h"
 #include "common/contract.h"
+#include "common/daypath.h"
 #include "lib/alloc.h"
 #include "lib/csv.h"
 #include "lib/log.h"
@@ -57,9 +58,8 @@ static void read_file(struct rowtimes *rt, const char *path, const char *prefix,
 void rowtimes_load(struct rowtimes *rt, const struct output *out, const char *sensor,
 		   __u64 from, __u64 to)
 {
-	static const char *const ext[] = { "", ".gz" };
 	struct strbuf prefix;
-	char path[4200], day[11];
+	char path[4200], day_dir[4200];
 
 	rt->n = 0;
 	rt->from = from;
@@ -69,10 +69,9 @@ void rowtimes_load(struct rowtimes *rt, const struct output *out, const char *se
 	csv_escape(&prefix, sensor);
 	sb_append(&prefix, ",", 1);
 	for (int64_t d = (int64_t)(from / 86400); d <= (int64_t)(to / 86400); d++) {
-		format_day((int)d, day);
-		for (int e = 0; e < 2; e++) {
-			snprintf(path, sizeof(path), "%s/%s/%s.csv%s", out->dir, day,
-				 series_name[S_TOTALS], ext[e]);
+		day_dir_path(day_dir, sizeof(day_dir), out->dir, (int)d);
+		for (int gz = 0; gz < 2; gz++) {
+			series_file_path(path, sizeof(path), day_dir, S_TOTALS, gz);
 			read_file(rt, path, prefix.buf, from, to);
 		}
 	}

@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <linux/if_link.h>
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "common/calendar.h"
 #include "sensor/drain.h"
 #include "sensor/flows4.h"

@@ -8,12 +8,13 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
-#include "sensor/commands.h"
+#include "sensor/sensor.h"
 #include "common/calendar.h"
 #include "lib/log.h"
 #include "lib/version.h"
 #include "lib/options.h"
 #include "sensor/attach.h"
+#include "sensor/genread.h"
 #include "sensor/mapsize.h"
 #include "sensor/rows.h"
 #include "sensor/tagcfg.h"

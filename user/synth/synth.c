@@ -16,6 +16,7 @@
 #include "lib/number.h"
 #include "lib/options.h"
 #include "common/calendar.h"
+#include "common/daypath.h"
 #include "synth/synth.h"
 
 struct synth_sink {
@@ -39,7 +40,7 @@ static bool sink_open(struct synth_sink *k, enum series file)
 {
 	char path[4200];
 
-	snprintf(path, sizeof(path), "%s/%s.csv%s", k->dir, series_name[file], k->o->gzip ? ".gz" : "");
+	series_file_path(path, sizeof(path), k->dir, file, k->o->gzip);
 	if (k->o->gzip) {
 		k->gz[file] = gzopen(path, "wb6");
 		if (k->gz[file])
@@ -102,16 +103,15 @@ static void *worker_run(void *arg)
 
 	w->ok = true;
 	for (int s = w->first; s < w->o->sensors && w->ok; s += w->step) {
-		snprintf(k.dir, sizeof(k.dir), "%s/sensor-%02d", w->o->out, s + 1);
-		if (!make_dir(k.dir)) {
+		char sensor_dir[sizeof(k.dir)];
+
+		snprintf(sensor_dir, sizeof(sensor_dir), "%s/sensor-%02d", w->o->out, s + 1);
+		if (!make_dir(sensor_dir)) {
 			w->ok = false;
 			break;
 		}
 		for (int day = w->o->from; day <= w->o->to && w->ok; day++) {
-			char ymd[11];
-
-			format_day(day, ymd);
-			snprintf(k.dir, sizeof(k.dir), "%s/sensor-%02d/%s", w->o->out, s + 1, ymd);
+			day_dir_path(k.dir, sizeof(k.dir), sensor_dir, day);
 			if (!make_dir(k.dir)) {
 				w->ok = false;
 				break;

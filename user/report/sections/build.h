@@ -4,7 +4,7 @@
 #define TS_REPORT_BUILD_H
 
 #include "report/doc.h"
-#include "report/events.h"
+#include "report/eventlist.h"
 #include "report/stats.h"
 
 /* year_before: the totals of the period's months a year earlier, or NULL. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
+#include "report/detect.h"
 #include "report/sections/section.h"
 
 static const char *type_label(struct build *b, enum event_type t)

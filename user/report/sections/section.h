@@ -8,7 +8,7 @@
 #define TS_REPORT_SECTION_H
 
 #include "report/doc.h"
-#include "report/events.h"
+#include "report/eventlist.h"
 #include "report/stats.h"
 
 struct build {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* report/options.c: periods and the period before them; --tz, --group. */
+/* report/args.c: periods and the period before them; --tz, --group. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "lib/options.h"
-#include "report/report.h"
+#include "report/args.h"
 
 static bool parse(const char *const *args, int n, struct report_opts *o)
 {

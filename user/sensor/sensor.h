@@ -4,8 +4,8 @@
  * argv[0] = its name, parses its options (lib/options.h) and returns the
  * exit status.
  */
-#ifndef TS_SENSOR_COMMANDS_H
-#define TS_SENSOR_COMMANDS_H
+#ifndef TS_SENSOR_SENSOR_H
+#define TS_SENSOR_SENSOR_H
 
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include "lib/alloc.h"
 #include "lib/csv.h"
-#include "sensor/srcrows.h"
+#include "sensor/sourcescsv.h"
 #include "telescope.h"
 
 size_t addr_text(const __u8 *addr, __u8 family, char *buf)

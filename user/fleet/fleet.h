@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The fleet store's commands (docs/fleet.md). */
-#ifndef TS_FLEET_COMMANDS_H
-#define TS_FLEET_COMMANDS_H
+#ifndef TS_FLEET_FLEET_H
+#define TS_FLEET_FLEET_H
 
 /* `xdp-telescope ship`: load the sensors' CSV into the database. */
 int cmd_ship(int argc, char **argv);

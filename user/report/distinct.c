@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lib/alloc.h"
-#include "report/row.h"
-#include "report/tally.h"
+#include "report/rowread.h"
+#include "report/distinct.h"
 
 static const char *const sources_cols[] = {
 	"time", "sensor", "src_ip", "country", "?asn", "packets", "?bytes", "?as_org",
@@ -23,7 +23,7 @@ struct src_row {
 	struct src_addr *a;
 };
 
-static void sources_day(struct reader *r, const void *row, int day, uint64_t in,
+static void sources_day(struct row_reader *r, const void *row, int day, uint64_t in,
 			const uint64_t *v)
 {
 	const struct src_row *sr = row;
@@ -77,7 +77,7 @@ static struct src_addr *src_addr(struct report_stats *st, const char *ip,
 
 static enum row_verdict on_sources(void *ctx, char **f, const int *col)
 {
-	struct reader *r = ctx;
+	struct row_reader *r = ctx;
 	struct report_stats *st = r->st;
 	int64_t t = row_time(r, f[col[0]]);
 	int cc = cc_slot(f[col[3]]);
@@ -108,7 +108,7 @@ static enum row_verdict on_sources(void *ctx, char **f, const int *col)
 	return ROW_OK;
 }
 
-const struct series_reader tally_sources[] = {
+const struct series_handler distinct_sources[] = {
 	{ S_SOURCES, sources_cols, sizeof(sources_cols) / sizeof(sources_cols[0]), on_sources },
 };
-const int tally_sources_n = 1;
+const int distinct_sources_n = 1;

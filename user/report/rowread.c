@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The slow paths of reading a row (report/row.h): text to clean, a row
+/* The slow paths of reading a row (report/rowread.h): text to clean, a row
  * spread over days. */
 #include <stdlib.h>
 #include "lib/alloc.h"
-#include "report/row.h"
+#include "report/rowread.h"
 #include "report/span.h"
 
-void reader_init(struct reader *r, struct report_stats *st)
+void row_reader_init(struct row_reader *r, struct report_stats *st)
 {
 	memset(r, 0, sizeof(*r));
 	r->st = st;
@@ -15,14 +15,14 @@ void reader_init(struct reader *r, struct report_stats *st)
 	mark_filter_init(&r->filter);
 }
 
-void reader_free(struct reader *r)
+void row_reader_free(struct row_reader *r)
 {
 	mark_filter_free(&r->filter);
 	free(r->text[0].buf);
 	free(r->text[1].buf);
 }
 
-const char *row_text_cleaned(struct reader *r, int which, const char *s)
+const char *row_text_cleaned(struct row_reader *r, int which, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -34,7 +34,7 @@ const char *row_text_cleaned(struct reader *r, int which, const char *s)
 	return r->text[which].buf;
 }
 
-void each_day_spread(struct reader *r, int64_t t, uint64_t seconds, const struct row_days *d,
+void each_day_spread(struct row_reader *r, int64_t t, uint64_t seconds, const struct row_days *d,
 		     const uint64_t *v, int nv, day_fn fn, const void *row)
 {
 	struct span sp;

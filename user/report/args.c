@@ -10,7 +10,7 @@
 #include "lib/number.h"
 #include "lib/options.h"
 #include "lib/text.h"
-#include "report/report.h"
+#include "report/args.h"
 #include "report/names.h"
 #include "report/zone.h"
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * One row of the report's input being read: the reader (one a thread),
+ * One row of the report's input being read: the row reader (one a thread),
  * what the row's fields say of it (its verdict), the overflow guard, the
  * days it covers and each day's share of its counts. The handlers of the
  * series (tally.c) are made of these.
  */
-#ifndef TS_REPORT_ROW_H
-#define TS_REPORT_ROW_H
+#ifndef TS_REPORT_ROWREAD_H
+#define TS_REPORT_ROWREAD_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,7 +17,9 @@
 #include "report/stats.h"
 #include "report/zone.h"
 
-struct reader {
+/* What a reading thread keeps between rows: the statistics it adds to,
+ * the directory and its marks, caches of the last time and sensor. */
+struct row_reader {
 	struct report_stats *st;
 	size_t dir;			/* the day directory being read (index) */
 	struct mark_filter filter;	/* its duplicates and spans */
@@ -29,11 +31,11 @@ struct reader {
 	bool scope_in;		/* and whether it is of the group */
 };
 
-void reader_init(struct reader *r, struct report_stats *st);
-void reader_free(struct reader *r);
+void row_reader_init(struct row_reader *r, struct report_stats *st);
+void row_reader_free(struct row_reader *r);
 
 /* The time of a row, or -1; rows repeat the time of the row before. */
-static inline int64_t row_time(struct reader *r, const char *s)
+static inline int64_t row_time(struct row_reader *r, const char *s)
 {
 	if (strcmp(s, r->last_time)) {
 		r->last_t = parse_time(s);
@@ -46,11 +48,11 @@ static inline int64_t row_time(struct reader *r, const char *s)
 	return r->last_t;
 }
 
-const char *row_text_cleaned(struct reader *r, int which, const char *s);
+const char *row_text_cleaned(struct row_reader *r, int which, const char *s);
 
 /* Whether the main tables count the sensor's rows (--group); the
  * per-sensor ones count every sensor's. Read-only: any thread. */
-static inline bool row_in_scope(struct reader *r, const char *sensor)
+static inline bool row_in_scope(struct row_reader *r, const char *sensor)
 {
 	const struct hmap *g = r->st->opts->group_sensors;
 
@@ -68,7 +70,7 @@ static inline bool row_in_scope(struct reader *r, const char *sensor)
 
 /* A text field as valid UTF-8 without control characters (lib/text.h):
  * s itself, or its clean form in r's buffer `which` (0 or 1). */
-static inline const char *row_text(struct reader *r, int which, const char *s)
+static inline const char *row_text(struct row_reader *r, int which, const char *s)
 {
 	return text_needs_cleaning(s) ? row_text_cleaned(r, which, s) : s;
 }
@@ -137,10 +139,10 @@ static inline struct row_days row_days(const struct report_stats *st, int64_t t,
 	return d;
 }
 
-typedef void (*day_fn)(struct reader *r, const void *row, int day, uint64_t in,
+typedef void (*day_fn)(struct row_reader *r, const void *row, int day, uint64_t in,
 		       const uint64_t *v);
 
-void each_day_spread(struct reader *r, int64_t t, uint64_t seconds, const struct row_days *d,
+void each_day_spread(struct row_reader *r, int64_t t, uint64_t seconds, const struct row_days *d,
 		     const uint64_t *v, int nv, day_fn fn, const void *row);
 
 /*
@@ -148,7 +150,7 @@ void each_day_spread(struct reader *r, int64_t t, uint64_t seconds, const struct
  * report/span.h) and the seconds of the day it covers; a row without
  * seconds, or within one day, is its day's whole.
  */
-static inline void each_day(struct reader *r, int64_t t, uint64_t seconds,
+static inline void each_day(struct row_reader *r, int64_t t, uint64_t seconds,
 			    const struct row_days *d, const uint64_t *v, int nv, day_fn fn,
 			    const void *row)
 {
@@ -163,7 +165,7 @@ static inline void each_day(struct reader *r, int64_t t, uint64_t seconds,
  * totals say it repeats a row read before; else the seconds it covers
  * (0: its interval, within its day) and its days.
  */
-static inline enum row_verdict filter_row(struct reader *r, const char *sensor, int64_t t,
+static inline enum row_verdict filter_row(struct row_reader *r, const char *sensor, int64_t t,
 					  uint64_t *seconds, struct row_days *days)
 {
 	uint32_t s;

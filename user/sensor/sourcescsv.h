@@ -3,8 +3,8 @@
  * sources.csv, the longest series by far (a row per distinct source):
  * written by a second thread while sensor/rows.c builds the others.
  */
-#ifndef TS_SRCROWS_H
-#define TS_SRCROWS_H
+#ifndef TS_SENSOR_SOURCESCSV_H
+#define TS_SENSOR_SOURCESCSV_H
 
 #include <pthread.h>
 #include <stdbool.h>

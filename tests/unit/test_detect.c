@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The report's detectors on hand-made daily series. */
+/* report/detect.c: the detectors' rules on hand-made daily series. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include <cmocka.h>
-#include "report/events.h"
+#include "report/detect.h"
 
 #define N 60
 
