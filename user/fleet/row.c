@@ -71,13 +71,6 @@ void row_copy_columns(const struct row_map *m, struct strbuf *out)
 	}
 }
 
-/* The CSV guard against formulas (lib/csv.c) put an apostrophe before a
- * text that starts with one of these: the value is what follows it. */
-static const char *unguard(const char *s)
-{
-	return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) ? s + 1 : s;
-}
-
 /* COPY's text format: backslash escapes for what would end a field or row. */
 static void copy_text(struct strbuf *out, const char *s)
 {
@@ -134,7 +127,6 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		sb_append(out, s, strlen(s));
 		return true;
 	case FT_SENSOR:
-		s = unguard(s);
 		if (strcmp(s, k->sensor)) {
 			snprintf(why, len, "sensor '%.60s' in a file of sensor '%.60s'", s, k->sensor);
 			return false;
@@ -193,7 +185,6 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 	case FT_TEXT:
 		/* as the report reads it (docs/csv.md): a name never stops a
 		 * row, and the database cannot hold what is not UTF-8 */
-		s = unguard(s);
 		if (text_needs_cleaning(s)) {
 			char *clean = text_clean_dup(s);
 
@@ -248,7 +239,7 @@ bool row_sensor_name(const struct row_map *m, char *line, char *name, size_t len
 			 m->nfields);
 		return false;
 	}
-	s = unguard(f[m->sensor_field]);
+	s = f[m->sensor_field];
 	if (!*s || strlen(s) >= len || !text_is_utf8(s)) {
 		snprintf(why, wlen, "sensor '%.60s' is empty, too long or not UTF-8", s);
 		return false;
