@@ -5,7 +5,9 @@
 # published report (Markdown, HTML, PDF) shows the name as it is, read
 # from the files (--data) and from the fleet store (--db, after `ship`,
 # a throwaway server: tests/lib/pg.sh). Before: the reports showed
-# `'=Research Scanner NL`, from either.
+# `'=Research Scanner NL`, from either. The PDF (Chromium's print of the
+# HTML, about 10 s) is made from --db, whose Markdown must equal --data's;
+# TS_GUARD_PDF_BOTH=1 prints --data's too.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
@@ -32,30 +34,33 @@ pg_up
 	pg_fail "the store holds: $(pg_sql "SELECT DISTINCT as_org FROM telescope.sources WHERE as_org LIKE '%Research%'")"
 
 for from in data db; do
-	src=(--data "$dir/data")
+	src=(--data "$dir/data") formats=(md html csv)
 	[ $from = db ] && src=(--db "")
-	for f in md html pdf csv; do
+	[ $from = db ] || [ -n "${TS_GUARD_PDF_BOTH:-}" ] && formats+=(pdf)
+	for f in "${formats[@]}"; do
 		"$TS_BIN" report "${src[@]}" --from $day --to $day --format $f \
 			--out "$dir/$from.$f" 2>"$dir/$from.$f.err" ||
 			pg_fail "report --$from --format $f: $(cat "$dir/$from.$f.err")"
 	done
-	pdftotext -layout "$dir/$from.pdf" "$dir/$from.pdf.txt" || pg_fail "pdftotext $from.pdf"
+	[ ! -e "$dir/$from.pdf" ] || pdftotext -layout "$dir/$from.pdf" "$dir/$from.pdf.txt" ||
+		pg_fail "pdftotext $from.pdf"
 	python3 - "$dir/$from" <<'PY' || pg_fail "report --$from: the guard in the published report"
-import csv, glob, html, re, sys
+import csv, glob, html, os, re, sys
 base = sys.argv[1]
 name = "=Research Scanner NL"
 texts = {
     "md": open(base + ".md", encoding="utf-8").read(),
     "html": html.unescape(re.sub(r"<[^>]*>", " ", open(base + ".html", encoding="utf-8").read())),
-    "pdf": " ".join(open(base + ".pdf.txt", encoding="utf-8").read().split()),
 }
+if os.path.exists(base + ".pdf.txt"):
+    texts["pdf"] = " ".join(open(base + ".pdf.txt", encoding="utf-8").read().split())
 for fmt, text in texts.items():
     assert name in text, f"{fmt}: no {name!r}"
     assert "'" + name not in text, f"{fmt}: {name!r} shown with the guard's apostrophe"
 cells = [c for f in glob.glob(base + ".csv/*.csv") for r in csv.reader(open(f, newline=""))
          for c in r if c.endswith(name)]
 assert cells and set(cells) == {"'" + name}, f"csv: the cells {cells}"
-print(f"{base}: {name!r} in Markdown, HTML and PDF, {len(cells)} CSV cells guarded")
+print(f"{base}: {name!r} in {', '.join(texts)}; {len(cells)} CSV cell(s) guarded")
 PY
 done
 cmp -s "$dir/data.md" "$dir/db.md" || pg_fail "--db's Markdown differs from --data's: $(diff "$dir/data.md" "$dir/db.md" | head -5)"
