@@ -86,7 +86,8 @@ def fail(msg):
 
 
 def unguard(s):
-    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r" else s
+    """The cell's formula guard taken off (docs/csv.md)."""
+    return s[1:] if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r'" else s
 
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")

@@ -188,6 +188,15 @@ def quoted_record(data, pos):
         return fields, pos + (2 if c == 0x0D else 1), lines, True
 
 
+GUARDED = tuple(b"'" + bytes([c]) for c in b"=+-@\t\r'")
+
+
+def unguard(f):
+    """A cell without the formula guard (docs/csv.md): an apostrophe
+    before =, +, -, @, TAB, CR or another apostrophe is taken off."""
+    return f[1:] if f.startswith(GUARDED) else f
+
+
 def records(data):
     """(line, fields) of the whole records of data, blank lines left out;
     fields None for a malformed record (a NUL byte, more than MAX_FIELDS
@@ -215,7 +224,7 @@ def records(data):
         if long_record:
             yield first, "long"
         elif fields != [b""]:
-            yield first, None if nul or len(fields) > MAX_FIELDS else fields
+            yield first, None if nul or len(fields) > MAX_FIELDS else [unguard(f) for f in fields]
 
 
 def file_rows(path, want):
@@ -401,7 +410,7 @@ def read(data_dirs, per):
         if series in ("backscatter", "sources") and r["src_ip"] == b"":
             return None
         if series == "tags":
-            name = r["tag"][1:] if r["tag"].startswith(b"'") else r["tag"]
+            name = r["tag"]
             if name == b"":
                 return None
             v["tag"] = clean(name)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,13 +72,6 @@ void row_copy_columns(const struct row_map *m, struct strbuf *out)
 	}
 }
 
-/* The CSV guard against formulas (lib/csv.c) put an apostrophe before a
- * text that starts with one of these: the value is what follows it. */
-static const char *unguard(const char *s)
-{
-	return s[0] == '\'' && s[1] && strchr("=+-@\t\r", s[1]) ? s + 1 : s;
-}
-
 /* COPY's text format: backslash escapes for what would end a field or row. */
 static void copy_text(struct strbuf *out, const char *s)
 {
@@ -95,15 +89,6 @@ static void copy_text(struct strbuf *out, const char *s)
 	}
 }
 
-/* A decimal number (digits only) from min to max, read as the report
- * reads a count (lib/number.h). */
-static bool whole(const char *s, uint64_t min, uint64_t max)
-{
-	uint64_t v;
-
-	return parse_u64_field(s, &v) == NUM_OK && v >= min && v <= max;
-}
-
 static bool word(const char *s)
 {
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
@@ -111,100 +96,106 @@ static bool word(const char *s)
 	return n && n <= 64 && !s[n];
 }
 
-/* One field as COPY text (appended to out); false with why. */
+static bool country(const char *s)
+{
+	return s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && !s[2];
+}
+
+static bool address(const char *s)
+{
+	unsigned char addr[16];
+
+	return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
+}
+
+/* The whole numbers' ranges (docs/csv.md), as the report reads them. */
+static const struct {
+	uint64_t min, max;
+	const char *words;
+} range[] = {
+	[FT_COUNT] = { 0, UINT64_MAX, "0 to 2^64 - 1" },
+	[FT_SECONDS] = { 1, UINT32_MAX, "1 to 2^32 - 1" },
+	[FT_PORT] = { 0, 65535, "0 to 65535" },
+};
+
+static bool refuse(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static bool refuse(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* A text as the report reads it (docs/csv.md): a name never stops a row,
+ * and the database cannot hold what is not UTF-8. */
+static void text(struct strbuf *out, const char *s)
+{
+	char *clean = text_needs_cleaning(s) ? text_clean_dup(s) : NULL;
+
+	copy_text(out, clean ? clean : s);
+	free(clean);
+}
+
+/* One field (the CSV reader took its quotes and guard off) as COPY text,
+ * appended to out; false with why. */
 static bool field(const struct fleet_col *col, const struct row_check *k, const char *s,
 		  struct strbuf *out, char *why, size_t len)
 {
-	unsigned char addr[16];
-	char buf[12];
+	const char *name = col->name;
+	char number[12];
 	int64_t t;
 	int proto;
+	uint64_t v;
 
 	switch (col->type) {
 	case FT_TIME:
-		t = parse_time(s);
-		if (t < 0) {
-			snprintf(why, len, "time '%.40s' is not YYYY-MM-DDTHH:MM:SSZ", s);
-			return false;
-		}
-		if (t / 86400 != k->day) {
-			snprintf(why, len, "time %s is not in the day of its directory", s);
-			return false;
-		}
-		sb_append(out, s, strlen(s));
-		return true;
+		if ((t = parse_time(s)) < 0)
+			return refuse(why, len, "time '%.40s' is not YYYY-MM-DDTHH:MM:SSZ", s);
+		if (t / 86400 != k->day)
+			return refuse(why, len, "time %s is not in the day of its directory", s);
+		break;
 	case FT_SENSOR:
-		s = unguard(s);
-		if (strcmp(s, k->sensor)) {
-			snprintf(why, len, "sensor '%.60s' in a file of sensor '%.60s'", s, k->sensor);
-			return false;
-		}
-		sb_append(out, k->sensor_id, strlen(k->sensor_id));
-		return true;
+		if (strcmp(s, k->sensor))
+			return refuse(why, len, "sensor '%.60s' in a file of sensor '%.60s'", s,
+				      k->sensor);
+		s = k->sensor_id;
+		break;
 	case FT_COUNT:
-		if (!whole(s, 0, UINT64_MAX)) {
-			snprintf(why, len, "%s '%.40s' is not a whole number from 0 to 2^64 - 1",
-				 col->name, s);
-			return false;
-		}
-		sb_append(out, s, strlen(s));
-		return true;
 	case FT_SECONDS:
 	case FT_PORT:
-		if (!whole(s, col->type == FT_PORT ? 0 : 1,
-			   col->type == FT_PORT ? 65535 : UINT32_MAX)) {
-			snprintf(why, len, "%s '%.40s' is not a whole number from %s", col->name, s,
-				 col->type == FT_PORT ? "0 to 65535" : "1 to 2^32 - 1");
-			return false;
-		}
-		sb_append(out, s, strlen(s));
-		return true;
+		if (!parse_uint(s, range[col->type].min, range[col->type].max, &v))
+			return refuse(why, len, "%s '%.40s' is not a whole number from %s", name, s,
+				      range[col->type].words);
+		break;
 	case FT_PROTO:
-		proto = proto_parse(s);
-		if (proto < 0) {
-			snprintf(why, len, "proto '%.40s' is no protocol name or number", s);
-			return false;
-		}
-		snprintf(buf, sizeof(buf), "%d", proto);
-		sb_append(out, buf, strlen(buf));
-		return true;
+		if ((proto = proto_parse(s)) < 0)
+			return refuse(why, len, "proto '%.40s' is no protocol name or number", s);
+		snprintf(number, sizeof(number), "%d", proto);
+		s = number;
+		break;
 	case FT_COUNTRY:
-		if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z') {
-			snprintf(why, len, "country '%.40s' is not two capital letters", s);
-			return false;
-		}
-		sb_append(out, s, 2);
-		return true;
+		if (!country(s))
+			return refuse(why, len, "country '%.40s' is not two capital letters", s);
+		break;
 	case FT_IP:
-		if (inet_pton(AF_INET, s, addr) != 1 && inet_pton(AF_INET6, s, addr) != 1) {
-			snprintf(why, len, "%s '%.60s' is no IPv4 or IPv6 address", col->name, s);
-			return false;
-		}
-		sb_append(out, s, strlen(s));
-		return true;
+		if (!address(s))
+			return refuse(why, len, "%s '%.60s' is no IPv4 or IPv6 address", name, s);
+		break;
 	case FT_WORD:
-		if (!word(s)) {
-			snprintf(why, len, "%s '%.40s' is not a name of letters, digits and _",
-				 col->name, s);
-			return false;
-		}
-		sb_append(out, s, strlen(s));
-		return true;
+		if (!word(s))
+			return refuse(why, len, "%s '%.40s' is not a name of letters, digits and _",
+				      name, s);
+		break;
 	case FT_TEXT:
-		/* as the report reads it (docs/csv.md): a name never stops a
-		 * row, and the database cannot hold what is not UTF-8 */
-		s = unguard(s);
-		if (text_needs_cleaning(s)) {
-			char *clean = text_clean_dup(s);
-
-			copy_text(out, clean);
-			free(clean);
-		} else {
-			copy_text(out, s);
-		}
+		text(out, s);
 		return true;
 	}
-	return false;
+	sb_append(out, s, strlen(s));
+	return true;
 }
 
 bool row_convert(const struct row_map *m, const struct row_check *k, char *line,
@@ -248,7 +239,7 @@ bool row_sensor_name(const struct row_map *m, char *line, char *name, size_t len
 			 m->nfields);
 		return false;
 	}
-	s = unguard(f[m->sensor_field]);
+	s = f[m->sensor_field];
 	if (!*s || strlen(s) >= len || !text_is_utf8(s)) {
 		snprintf(why, wlen, "sensor '%.60s' is empty, too long or not UTF-8", s);
 		return false;

@@ -2,40 +2,68 @@
 /*
  * RFC 4180 rows for spreadsheets and scripts alike. Text that comes from
  * outside (AS organisation names, sensor names) may start with a formula
- * character; a spreadsheet would run it, so it gets a leading apostrophe.
+ * character; a spreadsheet would run it, so its cell gets a leading
+ * apostrophe, which every reader of cells here takes off again.
  */
 #include <stdio.h>
 #include <string.h>
 #include <inttypes.h>
 #include "lib/csv.h"
 
-static int starts_like_formula(const char *s)
+/*
+ * The formula guard, here alone: the writer puts an apostrophe before a
+ * text that starts with a character a spreadsheet would take for a
+ * formula (docs/csv.md), and the reader takes it off again. A text that
+ * itself starts with an apostrophe the reader would take off (one before
+ * a formula character or another apostrophe) is guarded too, so every
+ * text reads back as it was written.
+ */
+static bool formula_start(char c)
 {
-	switch (s[0]) {
+	switch (c) {
 	case '=':
 	case '+':
 	case '-':
 	case '@':
 	case '\t':
 	case '\r':
-		return 1;
+		return true;
 	default:
-		return 0;
+		return false;
 	}
+}
+
+/* What follows the apostrophe of a guarded cell. */
+static bool guarded_start(char c)
+{
+	return formula_start(c) || c == '\'';
+}
+
+static bool needs_guard(const char *s)
+{
+	return formula_start(s[0]) || (s[0] == '\'' && guarded_start(s[1]));
+}
+
+/* The cell [cell, end) read, its guard taken off: its new end. */
+static char *unguard(char *cell, char *end)
+{
+	if (end - cell < 2 || cell[0] != '\'' || !guarded_start(cell[1]))
+		return end;
+	memmove(cell, cell + 1, (size_t)(end - cell - 1));
+	return end - 1;
 }
 
 void csv_escape(struct strbuf *out, const char *s)
 {
-	int neutralise, quote;
+	int quote;
 	const char *p;
 
 	if (!s)
 		s = "";
-	neutralise = starts_like_formula(s);
 	quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		sb_append(out, "\"", 1);
-	if (neutralise)
+	if (needs_guard(s))
 		sb_append(out, "'", 1);
 	if (!quote) {
 		sb_append(out, s, strlen(s));
@@ -109,6 +137,8 @@ int csv_split(char *line, char **fields, int max)
 	int n = 0;
 
 	for (;;) {
+		char *cell = wr;
+
 		if (n >= max)
 			return -1;
 		fields[n++] = wr;
@@ -133,6 +163,7 @@ int csv_split(char *line, char **fields, int max)
 		while (*rd && *rd != ',' && *rd != '\n' &&
 		       !(rd[0] == '\r' && (rd[1] == '\n' || rd[1] == '\0')))
 			*wr++ = *rd++;
+		wr = unguard(cell, wr);
 		if (*rd != ',') {
 			*wr = '\0';
 			return n;
@@ -181,6 +212,8 @@ enum csv_status csv_read_record(const char *p, const char *end, bool eof, char *
 
 	rec->lines = 0;
 	for (;;) {
+		char *cell = w;
+
 		if (n < rec->max)
 			rec->fields[n] = w;
 		n++;
@@ -202,6 +235,8 @@ enum csv_status csv_read_record(const char *p, const char *end, bool eof, char *
 			p++;
 		}
 		p = plain_part(p, end, eof, &w, &nul, &stop);
+		if (!rec->unguarded)
+			w = unguard(cell, w);
 		*w++ = '\0';
 		if (stop < 0)
 			return CSV_PARTIAL;

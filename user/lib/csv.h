@@ -2,7 +2,10 @@
 /*
  * RFC 4180 CSV rows into a growing buffer: fields quoted when needed,
  * text fields that a spreadsheet would run as a formula (leading '=', '+',
- * '-', '@', also tab and CR) neutralised with a leading apostrophe.
+ * '-', '@', also tab and CR) guarded with a leading apostrophe; and the
+ * readers of those cells, which unquote them and take the guard off, so
+ * that a text reads back as it was written (docs/csv.md). The guard is a
+ * matter of the cell alone: no other file knows it.
  */
 #ifndef TS_CSV_H
 #define TS_CSV_H
@@ -22,18 +25,25 @@ struct csv_row {
 };
 
 void csv_begin(struct csv_row *row, struct strbuf *sb);
-void csv_text(struct csv_row *row, const char *s); /* quoted, neutralised */
+void csv_text(struct csv_row *row, const char *s); /* quoted, guarded */
 void csv_u64(struct csv_row *row, uint64_t v);
 void csv_raw(struct csv_row *row, const char *s);  /* trusted, no quoting */
 void csv_end(struct csv_row *row);
 
-/* Write the quoted/neutralised form of s into out (for tests, reports). */
+/*
+ * Write the cell of text s into out: quoted when needed, with the guard's
+ * apostrophe when s starts with '=', '+', '-', '@', tab or CR, or with an
+ * apostrophe followed by one of those or by another apostrophe (so that
+ * the reader's taking off gives s back).
+ */
 void csv_escape(struct strbuf *out, const char *s);
 
 /*
  * Split one CSV line (no trailing newline needed) into fields, in place.
- * Handles quotes and doubled quotes; returns the number of fields, or -1
- * when there are more than max. For text known to hold one record (tests,
+ * Handles quotes and doubled quotes and takes the guard off (a cell that
+ * starts with an apostrophe followed by '=', '+', '-', '@', tab, CR or an
+ * apostrophe loses that first apostrophe); returns the number of
+ * fields, or -1 when there are more than max. For text known to hold one record (tests,
  * a header); files are read with csv_read_record(), which knows that a
  * quoted field may hold a line end.
  */
@@ -46,7 +56,9 @@ int csv_split(char *line, char **fields, int max);
  * commas, CR and LF; what follows the closing quote up to the next comma
  * is kept as it is (as Python's csv module does). A quote anywhere else
  * is an ordinary character. A record ends at LF or CRLF outside quotes;
- * a lone CR is an ordinary character.
+ * a lone CR is an ordinary character. Each cell's guard is taken off as
+ * csv_split() does, unless the text was written without one (unguarded:
+ * PostgreSQL's COPY writes a text as it is).
  */
 enum csv_status {
 	CSV_RECORD,	/* a whole record: fields[0 .. n-1] */
@@ -58,6 +70,7 @@ enum csv_status {
 struct csv_record {
 	char **fields;		/* in: room for max field pointers */
 	int max;
+	bool unguarded;		/* in: the cells carry no guard to take off */
 	int n;			/* out: fields found */
 	const char *next;	/* out: just after the record (and its line end) */
 	unsigned lines;		/* out: LFs inside quotes, for counting lines */

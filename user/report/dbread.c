@@ -29,7 +29,7 @@ struct db_fleet {
 	PGconn *main;			/* holds the snapshot the readers share */
 	char snapshot[64];
 	PGconn *conn[DB_READERS];	/* opened when first needed */
-	char **names;			/* [id]: telescope.sensor's names, as the CSV has them */
+	char **names;			/* [id]: telescope.sensor's names */
 	size_t nnames;
 	atomic_bool failed;
 	pthread_mutex_t say;		/* the first failure alone is said */
@@ -55,15 +55,6 @@ static void sqlf(struct strbuf *sb, const char *fmt, ...)
 	}
 	sb_append(sb, big ? big : buf, (size_t)n);
 	free(big);
-}
-
-/* A text as the CSV writes it: with the apostrophe its guard against
- * formulas puts before some first characters (lib/csv.c), which `ship`
- * took off to store the text itself. */
-static void guarded(struct strbuf *sql, const char *col)
-{
-	sqlf(sql, "CASE WHEN left(%s, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-	     "THEN '''' || %s ELSE %s END", col, col, col);
 }
 
 /* The day as the literal of its first instant, in UTC. */
@@ -119,17 +110,11 @@ static bool add_days(PGconn *c, struct day_list *list, struct pg_err *e)
 	return true;
 }
 
-/* The sensors' names by id, with the CSV's guard (guarded()). */
+/* The sensors' names by id. */
 static bool load_names(struct db_fleet *db, struct pg_err *e)
 {
-	struct strbuf sql = { 0 };
-	PGresult *r;
+	PGresult *r = pg_query(db->main, "SELECT id, name FROM telescope.sensor", 0, NULL, e);
 
-	sqlf(&sql, "SELECT id, ");
-	guarded(&sql, "name");
-	sqlf(&sql, " FROM telescope.sensor");
-	r = pg_query(db->main, sql.buf, 0, NULL, e);
-	sb_free(&sql);
 	if (!r)
 		return false;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -257,8 +242,6 @@ static void column(struct strbuf *sql, enum series kind, const char *name, bool 
 		sqlf(sql, "min(h.sensor)");
 	else if (is_sum(name) && by_day)
 		sqlf(sql, "sum(h.%s)", strcmp(name, "sources") ? name : "sources_sum");
-	else if (!strcmp(name, "tag") || !strcmp(name, "as_org"))
-		guarded(sql, name[0] == 't' ? "h.tag" : "h.as_org");
 	else if (!strcmp(name, "src_ip"))
 		sqlf(sql, "host(h.src_ip)");
 	else if (!strcmp(name, "sources") && hourly)
@@ -404,7 +387,8 @@ static bool csv_fields(struct copy_rows *cr, char **fields)
 static void copy_row(struct copy_rows *cr, const char *buf, int len)
 {
 	char *fields[MAX_FIELDS];
-	struct csv_record rec = { .fields = fields, .max = MAX_FIELDS };
+	/* the server's CSV has the texts as they are: no guard to take off */
+	struct csv_record rec = { .fields = fields, .max = MAX_FIELDS, .unguarded = true };
 	int col[MAX_FIELDS];
 	enum row_verdict v;
 

@@ -503,8 +503,6 @@ static enum row_verdict on_tags(void *ctx, char **f, const int *col)
 	struct row_days days;
 	enum row_verdict bad;
 
-	if (*name == '\'')
-		name++;		/* the sensor's guard against formulas, not the name */
 	bad = worse(port_field(f[col[4]], &row.port), field_u64(f[col[6]], &v[G_PACKETS]));
 	bad = worse(bad, field_u64(f[col[7]], &v[G_SOURCES]));
 	if (t < 0 || !*name || row.cc < 0 || row.proto < 0)
