@@ -14,7 +14,7 @@
 
 bool row_map_header(struct row_map *m, enum series s, char *line, char *why, size_t len)
 {
-	const struct fleet_series *sp = &fleet_series[s];
+	const struct series_columns *sp = &series_columns[s];
 	char *f[MAX_FIELDS];
 	int n = csv_split(line, f, MAX_FIELDS);
 
@@ -25,6 +25,7 @@ bool row_map_header(struct row_map *m, enum series s, char *line, char *why, siz
 		return false;
 	}
 	m->nfields = n;
+	series_table_order(s, m->order);
 	for (int c = 0; c < sp->ncols; c++)
 		m->field[c] = -1;
 	for (int i = 0; i < n; i++) {
@@ -43,9 +44,9 @@ bool row_map_header(struct row_map *m, enum series s, char *line, char *why, siz
 			return false;
 		}
 		m->field[c] = i;
-		if (sp->cols[c].type == FT_TIME)
+		if (sp->cols[c].type == CT_TIME)
 			m->time_field = i;
-		if (sp->cols[c].type == FT_SENSOR)
+		if (sp->cols[c].type == CT_SENSOR)
 			m->sensor_field = i;
 	}
 	for (int c = 0; c < sp->ncols; c++)
@@ -58,10 +59,12 @@ bool row_map_header(struct row_map *m, enum series s, char *line, char *why, siz
 
 void row_copy_columns(const struct row_map *m, struct strbuf *out)
 {
-	const struct fleet_series *sp = &fleet_series[m->series];
+	const struct series_columns *sp = &series_columns[m->series];
 	bool first = true;
 
-	for (int c = 0; c < sp->ncols; c++) {
+	for (int k = 0; k < sp->ncols; k++) {
+		int c = m->order[k];
+
 		if (m->field[c] < 0)
 			continue;
 		if (!first)
@@ -112,7 +115,7 @@ static bool word(const char *s)
 }
 
 /* One field as COPY text (appended to out); false with why. */
-static bool field(const struct fleet_col *col, const struct row_check *k, const char *s,
+static bool field(const struct column *col, const struct row_check *k, const char *s,
 		  struct strbuf *out, char *why, size_t len)
 {
 	unsigned char addr[16];
@@ -121,7 +124,7 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 	int proto;
 
 	switch (col->type) {
-	case FT_TIME:
+	case CT_TIME:
 		t = parse_time(s);
 		if (t < 0) {
 			snprintf(why, len, "time '%.40s' is not YYYY-MM-DDTHH:MM:SSZ", s);
@@ -133,7 +136,7 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		}
 		sb_append(out, s, strlen(s));
 		return true;
-	case FT_SENSOR:
+	case CT_SENSOR:
 		s = unguard(s);
 		if (strcmp(s, k->sensor)) {
 			snprintf(why, len, "sensor '%.60s' in a file of sensor '%.60s'", s, k->sensor);
@@ -141,7 +144,7 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		}
 		sb_append(out, k->sensor_id, strlen(k->sensor_id));
 		return true;
-	case FT_COUNT:
+	case CT_COUNT:
 		if (!whole(s, 0, UINT64_MAX)) {
 			snprintf(why, len, "%s '%.40s' is not a whole number from 0 to 2^64 - 1",
 				 col->name, s);
@@ -149,17 +152,17 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		}
 		sb_append(out, s, strlen(s));
 		return true;
-	case FT_SECONDS:
-	case FT_PORT:
-		if (!whole(s, col->type == FT_PORT ? 0 : 1,
-			   col->type == FT_PORT ? 65535 : UINT32_MAX)) {
+	case CT_SECONDS:
+	case CT_PORT:
+		if (!whole(s, col->type == CT_PORT ? 0 : 1,
+			   col->type == CT_PORT ? 65535 : UINT32_MAX)) {
 			snprintf(why, len, "%s '%.40s' is not a whole number from %s", col->name, s,
-				 col->type == FT_PORT ? "0 to 65535" : "1 to 2^32 - 1");
+				 col->type == CT_PORT ? "0 to 65535" : "1 to 2^32 - 1");
 			return false;
 		}
 		sb_append(out, s, strlen(s));
 		return true;
-	case FT_PROTO:
+	case CT_PROTO:
 		proto = proto_parse(s);
 		if (proto < 0) {
 			snprintf(why, len, "proto '%.40s' is no protocol name or number", s);
@@ -168,21 +171,21 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		snprintf(buf, sizeof(buf), "%d", proto);
 		sb_append(out, buf, strlen(buf));
 		return true;
-	case FT_COUNTRY:
+	case CT_COUNTRY:
 		if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z') {
 			snprintf(why, len, "country '%.40s' is not two capital letters", s);
 			return false;
 		}
 		sb_append(out, s, 2);
 		return true;
-	case FT_IP:
+	case CT_IP:
 		if (inet_pton(AF_INET, s, addr) != 1 && inet_pton(AF_INET6, s, addr) != 1) {
 			snprintf(why, len, "%s '%.60s' is no IPv4 or IPv6 address", col->name, s);
 			return false;
 		}
 		sb_append(out, s, strlen(s));
 		return true;
-	case FT_WORD:
+	case CT_WORD:
 		if (!word(s)) {
 			snprintf(why, len, "%s '%.40s' is not a name of letters, digits and _",
 				 col->name, s);
@@ -190,7 +193,7 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 		}
 		sb_append(out, s, strlen(s));
 		return true;
-	case FT_TEXT:
+	case CT_TEXT:
 		/* as the report reads it (docs/csv.md): a name never stops a
 		 * row, and the database cannot hold what is not UTF-8 */
 		s = unguard(s);
@@ -210,7 +213,7 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 bool row_convert(const struct row_map *m, const struct row_check *k, char *line,
 		 struct strbuf *out, char *why, size_t len)
 {
-	const struct fleet_series *sp = &fleet_series[m->series];
+	const struct series_columns *sp = &series_columns[m->series];
 	char *f[MAX_FIELDS];
 	int n = csv_split(line, f, MAX_FIELDS);
 	size_t mark = out->len;
@@ -221,7 +224,9 @@ bool row_convert(const struct row_map *m, const struct row_check *k, char *line,
 			 m->nfields);
 		return false;
 	}
-	for (int c = 0; c < sp->ncols; c++) {
+	for (int o = 0; o < sp->ncols; o++) {
+		int c = m->order[o];
+
 		if (m->field[c] < 0)
 			continue;
 		if (!first)
