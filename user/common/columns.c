@@ -31,8 +31,8 @@ const char *const col_role_name[CR_COUNT_ROLES] = {
 	[CR_KEY] = "key",
 	[CR_ATTR] = "attribute",
 	[CR_SUM] = "sum",
-	[CR_DISTINCT_MAX] = "distinct (hour: max)",
-	[CR_DISTINCT_SUM] = "distinct (hour: sum)",
+	[CR_DISTINCT_MAX] = "distinct_max",
+	[CR_DISTINCT_SUM] = "distinct_sum",
 };
 
 /* Every series begins with these two. */

@@ -52,6 +52,7 @@ enum col_role {
 };
 #define CR_COUNT_ROLES (CR_DISTINCT_SUM + 1)
 
+/* key, attribute, sum, distinct_max, distinct_sum (in --json) */
 extern const char *const col_role_name[CR_COUNT_ROLES];
 
 struct column {
