@@ -90,10 +90,11 @@ int series_column(enum series s, const char *name);
  * of its own (names[i] is values[i]'s). series_layout() matches the names
  * with the series' columns once; series_write_row() then writes each row
  * in the file's order and forms. A value the series has no column for is
- * not written (one aggregate may feed several series); a column no value
- * is offered for, or a text offered as NULL, is written empty: only an
- * optional column may be (a required one stops the program at the
- * layout, a defect of the writer).
+ * not written (one aggregate may feed several series); an optional text
+ * column no value is offered for, or a text offered as NULL, is written
+ * empty. A column of another kind no value is offered for stops the
+ * program at the layout (a defect of the writer: in a row, only text may
+ * be empty).
  */
 struct col_value {
 	uint64_t u;		/* a count, seconds, port, protocol number */
