@@ -8,7 +8,9 @@
 # it), `db init` says in one line that the table lacks it, and once the
 # column is added as a new sql/vN.sql would add it, ship loads it (empty
 # from the sensor's rows, the value from a file that has one), while the
-# build without it refuses such a file. A throwaway server (tests/lib/pg.sh).
+# build without it refuses such a file. And `schema --sql` makes the minute
+# tables db init makes (names, types, order, NOT NULL, keys). A throwaway
+# server (tests/lib/pg.sh).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/pg.sh
@@ -51,11 +53,29 @@ for f in "$dir/plain/$day"/*.csv; do
 		pg_fail "${f##*/} differs between the builds"
 done
 
-echo "db init says the table lacks it; added as a migration would, ship loads it"
 mkdir -p "$dir/valued/s2/$day"
 printf 'time,sensor,proto,port,packets,bytes,sources,mirai,extra\n%s\n' \
 	"${day}T00:00:00Z,s2,tcp,23,5,300,2,1,a note" >"$dir/valued/s2/$day/ports.csv"
 pg_up
+echo "schema --sql makes the minute tables db init makes, column for column"
+"$TS_BIN" db init 2>"$dir/init0.err" || pg_fail "db init: $(cat "$dir/init0.err")"
+psql -X -q -d postgres -c 'CREATE DATABASE sqlcheck' || pg_fail "cannot create sqlcheck"
+{
+	echo "CREATE SCHEMA telescope; CREATE DOMAIN telescope.count AS numeric;"
+	"$TS_BIN" schema --sql
+} | PGDATABASE=sqlcheck psql -X -q -v ON_ERROR_STOP=1 -f - || pg_fail "schema --sql does not run"
+tables="SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+	pg_get_constraintdef(k.oid) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+	LEFT JOIN pg_constraint k ON k.conrelid = c.oid AND k.contype = 'p'
+	WHERE c.relnamespace = 'telescope'::regnamespace AND c.relkind = 'p'
+	AND c.relname NOT LIKE '%_hour' AND a.attnum > 0 ORDER BY 1, 2"
+pg_sql "$tables" >"$dir/init.tables"
+PGDATABASE=sqlcheck pg_sql "$tables" >"$dir/sql.tables"
+[ "$(wc -l <"$dir/init.tables")" -gt 50 ] || pg_fail "db init made $(wc -l <"$dir/init.tables") columns"
+diff "$dir/init.tables" "$dir/sql.tables" >"$dir/tables.diff" ||
+	pg_fail "schema --sql differs from db init's tables: $(head -4 "$dir/tables.diff")"
+
+echo "db init says the table lacks it; added as a migration would, ship loads it"
 "$COL" db init 2>"$dir/init.err" && pg_fail "db init took tables without ports.extra"
 [ "$(wc -l <"$dir/init.err")" -eq 2 ] &&
 	grep -q "^xdp-telescope: error: db init: the tables differ from this xdp-telescope's columns ('xdp-telescope schema --sql'): ports.extra (text) is not in the database$" \
