@@ -104,6 +104,49 @@ static void test_write_row(void **state)
 	sb_free(&sb);
 }
 
+/* The strict reading of each type: the ranges docs/csv.md gives. */
+static const char *parsed(enum series s, const char *name, const char *field)
+{
+	static char out[200];
+	struct col_value v;
+	char why[160];
+
+	if (!col_parse(&series_columns[s].cols[series_column(s, name)], field, &v, why,
+		       sizeof(why)))
+		snprintf(out, sizeof(out), "!%s", why);
+	else
+		snprintf(out, sizeof(out), "%llu", (unsigned long long)v.u);
+	return out;
+}
+
+static void test_parse(void **state)
+{
+	(void)state;
+	assert_string_equal(parsed(S_PORTS, "packets", "18446744073709551615"),
+			    "18446744073709551615");
+	assert_string_equal(parsed(S_PORTS, "packets", "18446744073709551616"),
+			    "!packets '18446744073709551616' is not a whole number from 0 to 2^64 - 1");
+	assert_string_equal(parsed(S_PORTS, "packets", ""),
+			    "!packets '' is not a whole number from 0 to 2^64 - 1");
+	assert_string_equal(parsed(S_TOTALS, "seconds", "4294967295"), "4294967295");
+	assert_string_equal(parsed(S_TOTALS, "seconds", "0"),
+			    "!seconds '0' is not a whole number from 1 to 2^32 - 1");
+	assert_string_equal(parsed(S_PORTS, "port", "65536"),
+			    "!port '65536' is not a whole number from 0 to 65535");
+	assert_string_equal(parsed(S_PORTS, "proto", "ICMPv6"), "58");
+	assert_string_equal(parsed(S_PORTS, "proto", "256"),
+			    "!proto '256' is no protocol name or number");
+	assert_string_equal(parsed(S_PORTS, "time", "2026-01-01T00:01:00Z"), "1767225660");
+	assert_string_equal(parsed(S_COUNTRIES, "country", "Zz"),
+			    "!country 'Zz' is not two capital letters");
+	assert_string_equal(parsed(S_SOURCES, "src_ip", "2001:db8::1"), "0");
+	assert_string_equal(parsed(S_SOURCES, "src_ip", "2001:db8::g"),
+			    "!src_ip '2001:db8::g' is no IPv4 or IPv6 address");
+	assert_string_equal(parsed(S_BACKSCATTER, "kind", "syn-ack"),
+			    "!kind 'syn-ack' is not a name of letters, digits and _");
+	assert_string_equal(parsed(S_SOURCES, "as_org", "=x"), "0");
+}
+
 static void test_roles(void **state)
 {
 	(void)state;
@@ -130,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_table_order),
 		cmocka_unit_test(test_write_row),
+		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_roles),
 	};
 

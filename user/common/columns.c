@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lib/number.h"
 #include "lib/strbuf.h"
+#include "common/calendar.h"
 #include "common/columns.h"
 
 const struct col_type_info col_types[CT_COUNT_TYPES] = {
@@ -168,6 +171,88 @@ void series_table_order(enum series s, int order[SERIES_MAX_COLS])
 		for (int c = 0; c < sc->ncols; c++)
 			if (table_rank(&sc->cols[c]) == rank)
 				order[k++] = c;
+}
+
+/* A decimal number (digits only) from min to max, read as the report
+ * reads a count (lib/number.h). */
+static bool whole(const char *s, uint64_t min, uint64_t max, uint64_t *v)
+{
+	return parse_u64_field(s, v) == NUM_OK && *v >= min && *v <= max;
+}
+
+static bool word(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
+	return n && n <= 64 && !s[n];
+}
+
+bool col_parse(const struct column *col, const char *s, struct col_value *v, char *why,
+	       size_t len)
+{
+	unsigned char addr[16];
+	int64_t t;
+	int proto;
+
+	v->u = 0;
+	v->s = s;
+	switch (col->type) {
+	case CT_TIME:
+		t = parse_time(s);
+		if (t < 0) {
+			snprintf(why, len, "%s '%.40s' is not YYYY-MM-DDTHH:MM:SSZ", col->name, s);
+			return false;
+		}
+		v->u = (uint64_t)t;
+		return true;
+	case CT_COUNT:
+		if (!whole(s, 0, UINT64_MAX, &v->u)) {
+			snprintf(why, len, "%s '%.40s' is not a whole number from 0 to 2^64 - 1",
+				 col->name, s);
+			return false;
+		}
+		return true;
+	case CT_SECONDS:
+	case CT_PORT:
+		if (!whole(s, col->type == CT_PORT ? 0 : 1,
+			   col->type == CT_PORT ? 65535 : UINT32_MAX, &v->u)) {
+			snprintf(why, len, "%s '%.40s' is not a whole number from %s", col->name, s,
+				 col->type == CT_PORT ? "0 to 65535" : "1 to 2^32 - 1");
+			return false;
+		}
+		return true;
+	case CT_PROTO:
+		proto = proto_parse(s);
+		if (proto < 0) {
+			snprintf(why, len, "%s '%.40s' is no protocol name or number", col->name, s);
+			return false;
+		}
+		v->u = (uint64_t)proto;
+		return true;
+	case CT_COUNTRY:
+		if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z') {
+			snprintf(why, len, "%s '%.40s' is not two capital letters", col->name, s);
+			return false;
+		}
+		return true;
+	case CT_IP:
+		if (inet_pton(AF_INET, s, addr) != 1 && inet_pton(AF_INET6, s, addr) != 1) {
+			snprintf(why, len, "%s '%.60s' is no IPv4 or IPv6 address", col->name, s);
+			return false;
+		}
+		return true;
+	case CT_WORD:
+		if (!word(s)) {
+			snprintf(why, len, "%s '%.40s' is not a name of letters, digits and _",
+				 col->name, s);
+			return false;
+		}
+		return true;
+	case CT_SENSOR:
+	case CT_TEXT:
+		return true;
+	}
+	return false;
 }
 
 /* A writer and the schema that disagree is a defect of this program, found

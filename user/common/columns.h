@@ -106,6 +106,17 @@ struct series_layout {
 	int from[SERIES_MAX_COLS];	/* column c: its index in the writer's values, or -1 */
 };
 
+/*
+ * One field of column col read strictly, as every reader must take it
+ * (the range checks of lib/number): true with v (u: a count, seconds,
+ * port, protocol number, or the time in Unix seconds; s: the field
+ * itself for the texts); false with why, naming the column and the
+ * field. Sensor and text are any text here: the caller undoes the
+ * formula guard and cleans them (lib/text) as it needs.
+ */
+bool col_parse(const struct column *col, const char *s, struct col_value *v, char *why,
+	       size_t len);
+
 void series_layout(struct series_layout *l, enum series s, const char *const *names, int n);
 void series_write_row(struct csv_row *r, struct strbuf *sb, const struct series_layout *l,
 		      const struct col_value *values);
