@@ -134,9 +134,30 @@ $(BUILD)/tests/xdp-telescope-clock: $(MAIN_OBJ) $(filter-out %/sensor/clock.o,$(
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The program and the replay tool with one column more in the schema
+# (common/columns.c with TS_SCHEMA_TEST_COLUMN): the same objects but
+# columns.o (tests/fleet/schema_column.sh).
+TEST_COLUMN_OBJ := $(BUILD)/tests/column/columns.o
+NOT_COLUMNS_OBJ := $(filter-out %/common/columns.o,$(USER_OBJ))
+$(TEST_COLUMN_OBJ): user/common/columns.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DTS_SCHEMA_TEST_COLUMN='"extra"' -c $< -o $@
+
+$(BUILD)/tests/xdp-telescope-column: $(MAIN_OBJ) $(NOT_COLUMNS_OBJ) $(TEST_COLUMN_OBJ)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/tools/replay-column: tests/tools/replay.c $(NOT_COLUMNS_OBJ) $(TEST_COLUMN_OBJ) \
+				    $(TEST_LIB_OBJ) | $(SKELS)
+	$(call msg,CCLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -o $@ $^ $(LDLIBS) -lcmocka
+
 # the live generator is a test tool too (tests/e2e/mq_race.sh)
 test-build: all $(BPF_OBJ) $(TEST_BIN) $(TOOL_BIN) $(BUILD)/bench/livegen \
-	    $(BUILD)/tests/xdp-telescope-clock
+	    $(BUILD)/tests/xdp-telescope-clock $(BUILD)/tests/xdp-telescope-column \
+	    $(BUILD)/tests/tools/replay-column
 
 deps:
 	@scripts/deps.sh

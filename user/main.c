@@ -4,6 +4,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "lib/version.h"
+#include "common/columns_show.h"
 #include "fleet/fleet.h"
 #include "report/report.h"
 #include "sensor/sensor.h"
@@ -21,6 +22,7 @@ static const struct {
 	{ "synth", cmd_synth, "write synthetic CSV for testing reports" },
 	{ "ship", cmd_ship, "load the sensors' CSV into the fleet database" },
 	{ "db", cmd_db, "make, migrate or prune the fleet database" },
+	{ "schema", cmd_schema, "print the CSV files' columns (--json, --sql)" },
 };
 
 static void usage(FILE *f)

@@ -25,6 +25,7 @@ import glob
 import gzip
 import io
 import ipaddress
+import json
 import os
 import re
 import subprocess
@@ -33,50 +34,38 @@ import zlib
 
 PROTOS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
 COUNT, TEXT, IP, PROTO = "count", "text", "ip", "proto"
-# The minute tables' columns besides time and sensor (the CSV names).
-SERIES = {
-    "totals": [("packets", COUNT), ("bytes", COUNT), ("sources", COUNT), ("malformed", COUNT),
-               ("non_ip", COUNT), ("overflow", COUNT), ("fragments", COUNT), ("mirai", COUNT),
-               ("backscatter", COUNT), ("bs_overflow", COUNT), ("quote_mismatch", COUNT),
-               ("tagged", COUNT), ("tag_overflow", COUNT), ("seconds", COUNT)],
-    "ports": [("proto", PROTO), ("port", COUNT), ("packets", COUNT), ("bytes", COUNT),
-              ("sources", COUNT), ("mirai", COUNT)],
-    "countries": [("country", TEXT), ("packets", COUNT), ("sources", COUNT)],
-    "port_countries": [("proto", PROTO), ("port", COUNT), ("country", TEXT), ("packets", COUNT),
-                       ("sources", COUNT), ("mirai", COUNT)],
-    "sources": [("src_ip", IP), ("country", TEXT), ("asn", COUNT), ("packets", COUNT),
-                ("bytes", COUNT), ("as_org", TEXT)],
-    "backscatter": [("src_ip", IP), ("country", TEXT), ("asn", COUNT), ("proto", PROTO),
-                    ("src_port", COUNT), ("kind", TEXT), ("packets", COUNT), ("as_org", TEXT)],
-    "tags": [("tag", TEXT), ("proto", PROTO), ("port", COUNT), ("country", TEXT),
-             ("packets", COUNT), ("sources", COUNT)],
-}
-# The hourly tables: key columns, then (column, how, source column).
-HOURLY = {
-    "totals": ([], [("first_time", "min", "time"), ("last_time", "max", "time"),
-                    ("rows", "count", None), ("seconds", "sum", "seconds"),
-                    ("packets", "sum", "packets"), ("bytes", "sum", "bytes"),
-                    ("sources_max", "max", "sources")] +
-               [(c, "sum", c) for c in ("malformed", "non_ip", "overflow", "fragments", "mirai",
-                                        "backscatter", "bs_overflow", "quote_mismatch", "tagged",
-                                        "tag_overflow")]),
-    "ports": (["proto", "port"], [("rows", "count", None), ("packets", "sum", "packets"),
-                                  ("bytes", "sum", "bytes"), ("mirai", "sum", "mirai"),
-                                  ("sources_max", "max", "sources")]),
-    "countries": (["country"], [("rows", "count", None), ("packets", "sum", "packets"),
-                                ("sources_sum", "sum", "sources")]),
-    "port_countries": (["proto", "port", "country"],
-                       [("rows", "count", None), ("packets", "sum", "packets"),
-                        ("mirai", "sum", "mirai"), ("sources_max", "max", "sources")]),
-    "sources": (["src_ip", "country", "asn", "as_org"],
-                [("rows", "count", None), ("packets", "sum", "packets"),
-                 ("bytes", "sum", "bytes")]),
-    "backscatter": (["src_ip", "proto", "src_port", "kind", "country", "asn", "as_org"],
-                    [("rows", "count", None), ("packets", "sum", "packets")]),
-    "tags": (["tag", "proto", "port", "country"],
-             [("rows", "count", None), ("packets", "sum", "packets"),
-              ("sources_sum", "sum", "sources")]),
-}
+# How each type of `xdp-telescope schema --json` compares (time and sensor
+# are every row's own two fields).
+KINDS = {"count": COUNT, "seconds": COUNT, "port": COUNT, "proto": PROTO, "ip": IP,
+         "country": TEXT, "word": TEXT, "text": TEXT}
+
+
+def read_schema():
+    """The series' columns as the binary declares them (its names, types and
+    roles only: what the rows and sums must be is computed here). SERIES:
+    each minute table's columns besides time and sensor (the CSV names);
+    HOURLY: each hourly table's key columns, then (column, how, source
+    column)."""
+    binary = os.environ.get("TS_BIN") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "xdp-telescope")
+    schema = json.loads(subprocess.run([binary, "schema", "--json"], check=True,
+                                       stdout=subprocess.PIPE).stdout)
+    series, hourly = {}, {}
+    for s in schema["series"]:
+        cols = [c for c in s["columns"] if c["type"] not in ("time", "sensor")]
+        series[s["name"]] = [(c["name"], KINDS[c["type"]]) for c in cols]
+        aggs = [("first_time", "min", "time"), ("last_time", "max", "time")] if s["hour_span"] else []
+        aggs.append(("rows", "count", None))
+        for c in cols:
+            how = {"sum": (c["name"], "sum"), "distinct_max": (c["name"] + "_max", "max"),
+                   "distinct_sum": (c["name"] + "_sum", "sum")}.get(c["role"])
+            if how:
+                aggs.append(how + (c["name"],))
+        hourly[s["name"]] = ([c["name"] for c in cols if c["role"] in ("key", "attribute")], aggs)
+    return series, hourly
+
+
+SERIES, HOURLY = read_schema()
 
 errors = []
 

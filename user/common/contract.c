@@ -17,18 +17,6 @@ const char *const series_name[S_COUNT] = {
 	[S_TAGS] = "tags",
 };
 
-const char *const series_header[S_COUNT] = {
-	[S_TOTALS] = "time,sensor,packets,bytes,sources,malformed,non_ip,overflow,"
-		     "fragments,mirai,backscatter,bs_overflow,quote_mismatch,tagged,"
-		     "tag_overflow,seconds",
-	[S_PORTS] = "time,sensor,proto,port,packets,bytes,sources,mirai",
-	[S_COUNTRIES] = "time,sensor,country,packets,sources",
-	[S_PORT_COUNTRIES] = "time,sensor,proto,port,country,packets,sources,mirai",
-	[S_SOURCES] = "time,sensor,src_ip,country,asn,packets,bytes,as_org",
-	[S_BACKSCATTER] = "time,sensor,src_ip,country,asn,proto,src_port,kind,packets,as_org",
-	[S_TAGS] = "time,sensor,tag,proto,port,country,packets,sources",
-};
-
 static const struct {
 	uint8_t number;
 	const char *name;

@@ -24,7 +24,9 @@ enum series {
 };
 
 extern const char *const series_name[S_COUNT];   /* file name without .csv */
-extern const char *const series_header[S_COUNT]; /* header row, no newline */
+/* The header row, no newline: the names of its columns (common/columns.c
+ * makes them before main). */
+extern const char *series_header[S_COUNT];
 
 /* The `proto` column: "tcp", "udp", "icmp", "icmpv6", else the number. */
 const char *proto_name(uint8_t proto, char buf[4]);

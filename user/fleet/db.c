@@ -11,6 +11,7 @@
 #include "fleet/fleet.h"
 #include "common/schema.h"
 #include "fleet/migrate.h"
+#include "fleet/tablecheck.h"
 #include "lib/pg.h"
 #include "fleet/prune.h"
 #include "fleet/roles.h"
@@ -100,7 +101,7 @@ static int db_init(int argc, char **argv)
 	if (!roles_read_password(&a.roles))
 		return 1;
 	c = connect_ready("db init", a.db, false);
-	ok = c && fleet_schema_migrate(c) && (!named || fleet_make_roles(c, q));
+	ok = c && fleet_schema_migrate(c) && fleet_tables_match(c) && (!named || fleet_make_roles(c, q));
 	roles_forget_password(&a.roles);
 	PQfinish(c);
 	return ok ? 0 : 1;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "lib/log.h"
 #include "common/calendar.h"
+#include "common/columns.h"
 #include "fleet/chunk.h"
 #include "fleet/failure.h"
 #include "fleet/fault.h"
@@ -82,17 +83,20 @@ bool loader_connected(struct loader *l, PGconn *c)
 		return true;
 	sb_init(&ddl);
 	for (int s = 0; s < S_COUNT; s++) {
-		const struct fleet_series *sp = &fleet_series[s];
+		const struct series_columns *sp = &series_columns[s];
+		int order[SERIES_MAX_COLS];
 
+		series_table_order((enum series)s, order);
 		sb_append(&ddl, "CREATE TEMP TABLE stage_", 24);
 		sb_append(&ddl, series_name[s], strlen(series_name[s]));
 		sb_append(&ddl, " (", 2);
 		for (int i = 0; i < sp->ncols; i++) {
-			const char *type = fleet_sql_type(sp->cols[i].type);
+			const struct column *col = &sp->cols[order[i]];
+			const char *type = col_types[col->type].stage_sql;
 
 			if (i)
 				sb_append(&ddl, ", ", 2);
-			sb_append(&ddl, sp->cols[i].name, strlen(sp->cols[i].name));
+			sb_append(&ddl, col->name, strlen(col->name));
 			sb_append(&ddl, " ", 1);
 			sb_append(&ddl, type, strlen(type));
 		}

@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lib/csv.h"
-#include "lib/number.h"
 #include "lib/text.h"
-#include "common/calendar.h"
 #include "fleet/row.h"
 
 #define MAX_FIELDS 40
 
 bool row_map_header(struct row_map *m, enum series s, char *line, char *why, size_t len)
 {
-	const struct fleet_series *sp = &fleet_series[s];
+	const struct series_columns *sp = &series_columns[s];
 	char *f[MAX_FIELDS];
 	int n = csv_split(line, f, MAX_FIELDS);
 
@@ -26,6 +22,7 @@ bool row_map_header(struct row_map *m, enum series s, char *line, char *why, siz
 		return false;
 	}
 	m->nfields = n;
+	series_table_order(s, m->order);
 	for (int c = 0; c < sp->ncols; c++)
 		m->field[c] = -1;
 	for (int i = 0; i < n; i++) {
@@ -44,9 +41,9 @@ bool row_map_header(struct row_map *m, enum series s, char *line, char *why, siz
 			return false;
 		}
 		m->field[c] = i;
-		if (sp->cols[c].type == FT_TIME)
+		if (sp->cols[c].type == CT_TIME)
 			m->time_field = i;
-		if (sp->cols[c].type == FT_SENSOR)
+		if (sp->cols[c].type == CT_SENSOR)
 			m->sensor_field = i;
 	}
 	for (int c = 0; c < sp->ncols; c++)
@@ -59,10 +56,12 @@ bool row_map_header(struct row_map *m, enum series s, char *line, char *why, siz
 
 void row_copy_columns(const struct row_map *m, struct strbuf *out)
 {
-	const struct fleet_series *sp = &fleet_series[m->series];
+	const struct series_columns *sp = &series_columns[m->series];
 	bool first = true;
 
-	for (int c = 0; c < sp->ncols; c++) {
+	for (int k = 0; k < sp->ncols; k++) {
+		int c = m->order[k];
+
 		if (m->field[c] < 0)
 			continue;
 		if (!first)
@@ -89,110 +88,48 @@ static void copy_text(struct strbuf *out, const char *s)
 	}
 }
 
-static bool word(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-
-	return n && n <= 64 && !s[n];
-}
-
-static bool country(const char *s)
-{
-	return s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' && !s[2];
-}
-
-static bool address(const char *s)
-{
-	unsigned char addr[16];
-
-	return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
-}
-
-/* The whole numbers' ranges (docs/csv.md), as the report reads them. */
-static const struct {
-	uint64_t min, max;
-	const char *words;
-} range[] = {
-	[FT_COUNT] = { 0, UINT64_MAX, "0 to 2^64 - 1" },
-	[FT_SECONDS] = { 1, UINT32_MAX, "1 to 2^32 - 1" },
-	[FT_PORT] = { 0, 65535, "0 to 65535" },
-};
-
-static bool refuse(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static bool refuse(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/* A text as the report reads it (docs/csv.md): a name never stops a row,
- * and the database cannot hold what is not UTF-8. */
-static void text(struct strbuf *out, const char *s)
-{
-	char *clean = text_needs_cleaning(s) ? text_clean_dup(s) : NULL;
-
-	copy_text(out, clean ? clean : s);
-	free(clean);
-}
-
 /* One field (the CSV reader took its quotes and guard off) as COPY text,
  * appended to out; false with why. */
-static bool field(const struct fleet_col *col, const struct row_check *k, const char *s,
+static bool field(const struct column *col, const struct row_check *k, const char *s,
 		  struct strbuf *out, char *why, size_t len)
 {
-	const char *name = col->name;
-	char number[12];
-	int64_t t;
-	int proto;
-	uint64_t v;
+	struct col_value v;
+	char buf[12];
 
+	if (!col_parse(col, s, &v, why, len))
+		return false;
 	switch (col->type) {
-	case FT_TIME:
-		if ((t = parse_time(s)) < 0)
-			return refuse(why, len, "time '%.40s' is not YYYY-MM-DDTHH:MM:SSZ", s);
-		if (t / 86400 != k->day)
-			return refuse(why, len, "time %s is not in the day of its directory", s);
+	case CT_TIME:
+		if (v.u / 86400 != (uint64_t)k->day) {
+			snprintf(why, len, "time %s is not in the day of its directory", s);
+			return false;
+		}
 		break;
-	case FT_SENSOR:
-		if (strcmp(s, k->sensor))
-			return refuse(why, len, "sensor '%.60s' in a file of sensor '%.60s'", s,
-				      k->sensor);
+	case CT_SENSOR:
+		if (strcmp(s, k->sensor)) {
+			snprintf(why, len, "sensor '%.60s' in a file of sensor '%.60s'", s, k->sensor);
+			return false;
+		}
 		s = k->sensor_id;
 		break;
-	case FT_COUNT:
-	case FT_SECONDS:
-	case FT_PORT:
-		if (!parse_uint(s, range[col->type].min, range[col->type].max, &v))
-			return refuse(why, len, "%s '%.40s' is not a whole number from %s", name, s,
-				      range[col->type].words);
+	case CT_PROTO:
+		snprintf(buf, sizeof(buf), "%d", (int)v.u);
+		s = buf;
 		break;
-	case FT_PROTO:
-		if ((proto = proto_parse(s)) < 0)
-			return refuse(why, len, "proto '%.40s' is no protocol name or number", s);
-		snprintf(number, sizeof(number), "%d", proto);
-		s = number;
-		break;
-	case FT_COUNTRY:
-		if (!country(s))
-			return refuse(why, len, "country '%.40s' is not two capital letters", s);
-		break;
-	case FT_IP:
-		if (!address(s))
-			return refuse(why, len, "%s '%.60s' is no IPv4 or IPv6 address", name, s);
-		break;
-	case FT_WORD:
-		if (!word(s))
-			return refuse(why, len, "%s '%.40s' is not a name of letters, digits and _",
-				      name, s);
-		break;
-	case FT_TEXT:
-		text(out, s);
+	case CT_TEXT:
+		/* as the report reads it (docs/csv.md): a name never stops a
+		 * row, and the database cannot hold what is not UTF-8 */
+		if (text_needs_cleaning(s)) {
+			char *clean = text_clean_dup(s);
+
+			copy_text(out, clean);
+			free(clean);
+		} else {
+			copy_text(out, s);
+		}
 		return true;
+	default:
+		break;
 	}
 	sb_append(out, s, strlen(s));
 	return true;
@@ -201,7 +138,7 @@ static bool field(const struct fleet_col *col, const struct row_check *k, const 
 bool row_convert(const struct row_map *m, const struct row_check *k, char *line,
 		 struct strbuf *out, char *why, size_t len)
 {
-	const struct fleet_series *sp = &fleet_series[m->series];
+	const struct series_columns *sp = &series_columns[m->series];
 	char *f[MAX_FIELDS];
 	int n = csv_split(line, f, MAX_FIELDS);
 	size_t mark = out->len;
@@ -212,7 +149,9 @@ bool row_convert(const struct row_map *m, const struct row_check *k, char *line,
 			 m->nfields);
 		return false;
 	}
-	for (int c = 0; c < sp->ncols; c++) {
+	for (int o = 0; o < sp->ncols; o++) {
+		int c = m->order[o];
+
 		if (m->field[c] < 0)
 			continue;
 		if (!first)

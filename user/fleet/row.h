@@ -13,12 +13,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "lib/strbuf.h"
-#include "fleet/series.h"
+#include "common/columns.h"
 
 struct row_map {
 	enum series series;
 	int nfields;			/* fields of the header */
-	int field[FLEET_MAX_COLS];	/* column i of the series: its field, or -1 */
+	int field[SERIES_MAX_COLS];	/* column i of the series: its field, or -1 */
+	int order[SERIES_MAX_COLS];	/* the columns in table order */
 	int time_field, sensor_field;
 };
 

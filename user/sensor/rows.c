@@ -11,6 +11,7 @@
 #include <string.h>
 #include "lib/alloc.h"
 #include "common/calendar.h"
+#include "common/columns.h"
 #include "sensor/rows.h"
 #include "lib/hmap.h"
 #include "sensor/sources.h"
@@ -74,12 +75,117 @@ struct ctx {
 	__u32 *flow_src;      /* record in `src` of each flow entry */
 };
 
-static void begin_row(struct csv_row *r, struct strbuf *sb, const char *time,
-		      const char *sensor)
+/*
+ * What the writers offer each series' columns (common/columns.c says
+ * which of them a series has, in which order and form). The small tables
+ * share one aggregate and one offer: ports has no country, countries no
+ * protocol, port, bytes or mirai (what a series lacks is not written).
+ */
+#define OFFER_NAME(n) #n,
+#define AGG_OFFER(X) X(time) X(sensor) X(proto) X(port) X(country) X(packets) X(bytes) \
+	X(sources) X(mirai)
+#define AO_ENUM(n) AO_##n,
+enum agg_offer { AGG_OFFER(AO_ENUM) AO_COUNT };
+static const char *const agg_names[AO_COUNT] = { AGG_OFFER(OFFER_NAME) };
+
+/* One row of an aggregate; a key part the series lacks is NULL or 0. */
+static void agg_row(struct strbuf *sb, const struct series_layout *l, const char *time,
+		    const char *sensor, __u64 proto, __u64 port, const char *cc,
+		    const struct agg_val *a)
 {
-	csv_begin(r, sb);
-	csv_raw(r, time);
-	csv_text(r, sensor);
+	struct col_value v[AO_COUNT] = {
+		[AO_time] = { .s = time }, [AO_sensor] = { .s = sensor },
+		[AO_proto] = { .u = proto }, [AO_port] = { .u = port },
+		[AO_country] = { .s = cc }, [AO_packets] = { .u = a->packets },
+		[AO_bytes] = { .u = a->bytes }, [AO_sources] = { .u = a->sources },
+		[AO_mirai] = { .u = a->mirai },
+	};
+	struct csv_row r;
+
+	series_write_row(&r, sb, l, v);
+}
+
+static void agg_rows(struct hmap *m, enum series s, const char *time, const char *sensor,
+		     struct strbuf *sb)
+{
+	struct series_layout l;
+
+	series_layout(&l, s, agg_names, AO_COUNT);
+	hmap_sort(m, cmp_u64_key);
+	for (size_t i = 0; i < m->len; i++) {
+		__u64 k = *(__u64 *)hmap_key(m, i);
+		const struct agg_val *a = hmap_val(m, i);
+		char cc[3] = { (char)(k >> 8), (char)k, 0 };
+
+		/* the keys as port_key() and port_cc_key() pack them */
+		if (s == S_PORTS)
+			agg_row(sb, &l, time, sensor, k >> 16, k & 0xffff, NULL, a);
+		else if (s == S_COUNTRIES)
+			agg_row(sb, &l, time, sensor, 0, 0, cc, a);
+		else
+			agg_row(sb, &l, time, sensor, (k >> 32) & 0xff, (k >> 16) & 0xffff, cc, a);
+	}
+}
+
+#define TOTALS_OFFER(X) X(time) X(sensor) X(packets) X(bytes) X(sources) X(malformed) \
+	X(non_ip) X(overflow) X(fragments) X(mirai) X(backscatter) X(bs_overflow) \
+	X(quote_mismatch) X(tagged) X(tag_overflow) X(seconds)
+#define TO_ENUM(n) TO_##n,
+enum totals_offer { TOTALS_OFFER(TO_ENUM) TO_COUNT };
+static const char *const totals_names[TO_COUNT] = { TOTALS_OFFER(OFFER_NAME) };
+
+static void totals_row(const struct snapshot *snap, __u64 nsrc, const char *time,
+		       const char *sensor, struct strbuf *sb)
+{
+	const struct ts_totals *t = &snap->totals;
+	struct col_value v[TO_COUNT] = {
+		[TO_time] = { .s = time }, [TO_sensor] = { .s = sensor },
+		[TO_packets] = { .u = t->packets }, [TO_bytes] = { .u = t->bytes },
+		[TO_sources] = { .u = nsrc }, [TO_malformed] = { .u = t->malformed },
+		[TO_non_ip] = { .u = t->non_ip }, [TO_overflow] = { .u = t->overflow },
+		[TO_fragments] = { .u = t->fragments }, [TO_mirai] = { .u = t->mirai },
+		[TO_backscatter] = { .u = t->backscatter }, [TO_bs_overflow] = { .u = t->bs_overflow },
+		[TO_quote_mismatch] = { .u = t->quote_mismatch }, [TO_tagged] = { .u = t->tagged },
+		[TO_tag_overflow] = { .u = t->tag_overflow }, [TO_seconds] = { .u = snap->seconds },
+	};
+	struct series_layout l;
+	struct csv_row r;
+
+	series_layout(&l, S_TOTALS, totals_names, TO_COUNT);
+	series_write_row(&r, sb, &l, v);
+}
+
+#define BS_OFFER(X) X(time) X(sensor) X(src_ip) X(country) X(asn) X(proto) X(src_port) \
+	X(kind) X(packets) X(as_org)
+#define BO_ENUM(n) BO_##n,
+enum bs_offer { BS_OFFER(BO_ENUM) BO_COUNT };
+static const char *const bs_names[BO_COUNT] = { BS_OFFER(OFFER_NAME) };
+
+/* Backscatter: its sources are in the table, located. */
+static void bs_rows(struct ctx *c, const struct snapshot *snap, const char *time,
+		    const char *sensor, struct strbuf *sb)
+{
+	struct series_layout l;
+	char addr[INET6_ADDRSTRLEN];
+
+	series_layout(&l, S_BACKSCATTER, bs_names, BO_COUNT);
+	for (size_t i = 0; i < snap->nbs; i++) {
+		const struct bs_entry *b = &snap->bs[i];
+		const struct src_val *s = source_find(&c->src, b->key.addr, b->key.family);
+		struct col_value v[BO_COUNT] = {
+			[BO_time] = { .s = time }, [BO_sensor] = { .s = sensor },
+			[BO_src_ip] = { .s = addr }, [BO_country] = { .s = s->country },
+			[BO_asn] = { .u = s->asn }, [BO_proto] = { .u = b->key.proto },
+			[BO_src_port] = { .u = b->key.src_port },
+			[BO_kind] = { .s = bs_kind_name(b->key.kind) },
+			[BO_packets] = { .u = b->packets },
+			[BO_as_org] = { .s = source_org(&c->src, s) },
+		};
+		struct csv_row r;
+
+		addr_text(b->key.addr, b->key.family, addr);
+		series_write_row(&r, sb, &l, v);
+	}
 }
 
 /* Add `packets` of one source to the rows of every tag in `tags`. */
@@ -105,6 +211,12 @@ static void tag_row_add(const struct src_val *s, struct hmap *rows,
 	}
 }
 
+#define TAG_OFFER(X) X(time) X(sensor) X(tag) X(proto) X(port) X(country) X(packets) \
+	X(sources)
+#define TG_ENUM(n) TG_##n,
+enum tag_offer { TAG_OFFER(TG_ENUM) TG_COUNT };
+static const char *const tag_names[TG_COUNT] = { TAG_OFFER(OFFER_NAME) };
+
 /*
  * tags.csv: one row per (tag, protocol, port, country). A key may carry
  * several tags, and one source several masks on the same port, so the
@@ -117,8 +229,8 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 		     const char *sensor, struct strbuf *sb)
 {
 	struct hmap rows, seen;
+	struct series_layout l;
 	struct csv_row r;
-	char pbuf[4];
 
 	hmap_init(&rows, sizeof(struct tag_row_key), sizeof(struct agg_val));
 	hmap_init(&seen, sizeof(struct tag_src_key), 0);
@@ -156,28 +268,24 @@ static void tag_rows(struct ctx *c, const struct snapshot *snap,
 		}
 	}
 	hmap_sort(&rows, cmp_tag_row);
+	series_layout(&l, S_TAGS, tag_names, TG_COUNT);
 	for (size_t i = 0; i < rows.len; i++) {
 		const struct tag_row_key *k = hmap_key(&rows, i);
 		const struct agg_val *a = hmap_val(&rows, i);
 		const char *name = names ? names->name[k->bit] : "";
+		char unnamed[16];
+		struct col_value v[TG_COUNT] = {
+			[TG_time] = { .s = time }, [TG_sensor] = { .s = sensor },
+			[TG_tag] = { .s = name }, [TG_proto] = { .u = k->proto },
+			[TG_port] = { .u = k->port }, [TG_country] = { .s = k->country },
+			[TG_packets] = { .u = a->packets }, [TG_sources] = { .u = a->sources },
+		};
 
-		csv_begin(&r, sb);
-		csv_raw(&r, time);
-		csv_text(&r, sensor);
-		if (name[0]) {
-			csv_text(&r, name);
-		} else {
-			char unnamed[16];
-
+		if (!name[0]) {
 			snprintf(unnamed, sizeof(unnamed), "bit%u", k->bit);
-			csv_raw(&r, unnamed);
+			v[TG_tag].s = unnamed;
 		}
-		csv_raw(&r, proto_name(k->proto, pbuf));
-		csv_u64(&r, k->port);
-		csv_raw(&r, k->country);
-		csv_u64(&r, a->packets);
-		csv_u64(&r, a->sources);
-		csv_end(&r);
+		series_write_row(&r, sb, &l, v);
 	}
 	hmap_free(&rows);
 	hmap_free(&seen);
@@ -188,9 +296,8 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		struct strbuf out[S_COUNT])
 {
 	struct ctx c;
-	char time[21], pbuf[4], addr[INET6_ADDRSTRLEN];
+	char time[21];
 	struct source_rows_job sources;
-	struct csv_row r;
 
 	c.flow_src = xcalloc(snap->nflows, sizeof(*c.flow_src));
 	source_table_init(&c.src, snap->nflows + snap->nbs + snap->ntags);
@@ -272,87 +379,11 @@ void rows_build(const struct snapshot *snap, struct geo *geo,
 		a->sources++;
 	}
 
-	/* totals */
-	begin_row(&r, &out[S_TOTALS], time, sensor);
-	const struct ts_totals *t = &snap->totals;
-	csv_u64(&r, t->packets);
-	csv_u64(&r, t->bytes);
-	csv_u64(&r, nsrc);
-	csv_u64(&r, t->malformed);
-	csv_u64(&r, t->non_ip);
-	csv_u64(&r, t->overflow);
-	csv_u64(&r, t->fragments);
-	csv_u64(&r, t->mirai);
-	csv_u64(&r, t->backscatter);
-	csv_u64(&r, t->bs_overflow);
-	csv_u64(&r, t->quote_mismatch);
-	csv_u64(&r, t->tagged);
-	csv_u64(&r, t->tag_overflow);
-	csv_u64(&r, snap->seconds);
-	csv_end(&r);
-
-	hmap_sort(&c.ports, cmp_u64_key);
-	for (size_t i = 0; i < c.ports.len; i++) {
-		__u64 k = *(__u64 *)hmap_key(&c.ports, i);
-		struct agg_val *a = hmap_val(&c.ports, i);
-
-		begin_row(&r, &out[S_PORTS], time, sensor);
-		csv_raw(&r, proto_name((__u8)(k >> 16), pbuf));
-		csv_u64(&r, k & 0xffff);
-		csv_u64(&r, a->packets);
-		csv_u64(&r, a->bytes);
-		csv_u64(&r, a->sources);
-		csv_u64(&r, a->mirai);
-		csv_end(&r);
-	}
-
-	hmap_sort(&c.ccs, cmp_u64_key);
-	for (size_t i = 0; i < c.ccs.len; i++) {
-		__u64 k = *(__u64 *)hmap_key(&c.ccs, i);
-		struct agg_val *a = hmap_val(&c.ccs, i);
-		char cc[3] = { (char)(k >> 8), (char)k, 0 };
-
-		begin_row(&r, &out[S_COUNTRIES], time, sensor);
-		csv_raw(&r, cc);
-		csv_u64(&r, a->packets);
-		csv_u64(&r, a->sources);
-		csv_end(&r);
-	}
-
-	hmap_sort(&c.port_ccs, cmp_u64_key);
-	for (size_t i = 0; i < c.port_ccs.len; i++) {
-		__u64 k = *(__u64 *)hmap_key(&c.port_ccs, i);
-		struct agg_val *a = hmap_val(&c.port_ccs, i);
-		char cc[3] = { (char)(k >> 8), (char)k, 0 };
-
-		begin_row(&r, &out[S_PORT_COUNTRIES], time, sensor);
-		csv_raw(&r, proto_name((__u8)(k >> 32), pbuf));
-		csv_u64(&r, (k >> 16) & 0xffff);
-		csv_raw(&r, cc);
-		csv_u64(&r, a->packets);
-		csv_u64(&r, a->sources);
-		csv_u64(&r, a->mirai);
-		csv_end(&r);
-	}
-
-	/* Backscatter: its sources are in the table, located. */
-	for (size_t i = 0; i < snap->nbs; i++) {
-		const struct bs_entry *b = &snap->bs[i];
-		const struct src_val *s = source_find(&c.src, b->key.addr, b->key.family);
-
-		addr_text(b->key.addr, b->key.family, addr);
-		begin_row(&r, &out[S_BACKSCATTER], time, sensor);
-		csv_raw(&r, addr);
-		csv_raw(&r, s->country);
-		csv_u64(&r, s->asn);
-		csv_raw(&r, proto_name(b->key.proto, pbuf));
-		csv_u64(&r, b->key.src_port);
-		csv_raw(&r, bs_kind_name(b->key.kind));
-		csv_u64(&r, b->packets);
-		csv_text(&r, source_org(&c.src, s));
-		csv_end(&r);
-	}
-
+	totals_row(snap, nsrc, time, sensor, &out[S_TOTALS]);
+	agg_rows(&c.ports, S_PORTS, time, sensor, &out[S_PORTS]);
+	agg_rows(&c.ccs, S_COUNTRIES, time, sensor, &out[S_COUNTRIES]);
+	agg_rows(&c.port_ccs, S_PORT_COUNTRIES, time, sensor, &out[S_PORT_COUNTRIES]);
+	bs_rows(&c, snap, time, sensor, &out[S_BACKSCATTER]);
 	tag_rows(&c, snap, names, time, sensor, &out[S_TAGS]);
 
 	/* sources in the order first seen: sorting a million rows costs more
