@@ -49,7 +49,8 @@ void victim(uint64_t seed, int i, struct victim *v)
 	double u;
 
 	if (i < VICTIMS_GENERAL)
-		v->country = country_index(victim_cc[next(&r) % (sizeof(victim_cc) / sizeof(victim_cc[0]))]);
+		v->country = country_index(
+			victim_cc[rng_next(&r) % (sizeof(victim_cc) / sizeof(victim_cc[0]))]);
 	else
 		v->country = country_index(i < VICTIMS_GENERAL + VICTIMS_JP ? "JP" : "TW");
 	v->ip = (198u << 24) | (19u << 16) | (uint32_t)(128 * 256 + i * 7 + 1);
@@ -57,7 +58,7 @@ void victim(uint64_t seed, int i, struct victim *v)
 	snprintf(v->org, sizeof(v->org), "Example %s %c%d",
 		 victim_kind[(i / 2) % (sizeof(victim_kind) / sizeof(victim_kind[0]))],
 		 'A' + (i / 2) % 26, i / 52);
-	u = uniform(&r);
+	u = rng_uniform(&r);
 	v->proto = 6;
 	v->kind = TS_BS_SYNACK;
 	if (i >= VICTIMS_GENERAL || u < 0.6)
