@@ -294,6 +294,10 @@ static void scan_flow(const struct synth_opts *o, const struct day_model *m, str
 		}
 	}
 	f->ip = (198u << 24) | (18u << 16) | (uint32_t)(f->country * 4096 + rng_next(r) % 4096);
+	/* One pool holds the victims: the next address instead, so that an
+	 * address has one country (as the sensor's lookup gives it). */
+	if (victim_address(f->ip))
+		f->ip++;
 	f->packets = 1;
 	while (f->packets < 40 && rng_uniform(r) < 0.7)
 		f->packets++;
