@@ -3,6 +3,9 @@
 # be counted exactly once, in its series or in an overflow counter. The
 # flow map holds 40 (source, protocol, port) entries, the backscatter map
 # 4, the tagged map 4; the e2e mix has hundreds of each per interval.
+# Then every sum docs/csv.md promises, interval by interval, with the
+# overflow counters in them (tests/lib/check_sums.py, which synth's
+# output passes too: tests/report/synth_sums.sh).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib/lab.sh
@@ -82,4 +85,6 @@ print("overflow: %d packets, %d overflowed, %d backscatter overflowed, %d tag ov
       (T("packets"), T("overflow"), T("bs_overflow"), T("tag_overflow")))
 sys.exit(1 if bad else 0)
 PY
+python3 tests/lib/check_sums.py "$dir/out" ||
+	lab_fail "a sum of docs/csv.md fails (artefacts in $dir)"
 echo "e2e_overflow: ok"

@@ -15,6 +15,31 @@
 #include "synth/rng.h"
 #include "synth/world.h"
 
+/* Draws only the model needs (rng.h has those the world shares). */
+static double rng_normal(struct rng *r)
+{
+	double u = rng_uniform(r), v = rng_uniform(r);
+
+	return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(2 * M_PI * v);
+}
+
+static int rng_poisson(struct rng *r, double lambda)
+{
+	if (lambda > 30) {
+		double x = lambda + sqrt(lambda) * rng_normal(r);
+
+		return x < 0 ? 0 : (int)lround(x);
+	}
+	double l = exp(-lambda), p = 1;
+	int k = 0;
+
+	do {
+		k++;
+		p *= rng_uniform(r);
+	} while (p > l);
+	return k - 1;
+}
+
 struct port_w {
 	uint8_t proto;
 	uint16_t port;
@@ -110,10 +135,10 @@ static void day_model(const struct synth_opts *o, int s, int day, struct day_mod
 	memset(m, 0, sizeof(*m));
 	for (int i = 0; i < NPORTS; i++) {
 		struct rng r = rng_for(o->seed, 0xD0, (uint64_t)day, (uint64_t)i);
-		double w = ports[i].weight * exp(0.08 * normal(&r));
+		double w = ports[i].weight * exp(0.08 * rng_normal(&r));
 
 		if (o->events && i == PORT_1433 && rel >= SYN_SHIFT_DAY && ndays >= SYN_SHIFT_DAY + 21) {
-			w = 8.0 * exp(0.08 * normal(&r));
+			w = 8.0 * exp(0.08 * rng_normal(&r));
 			m->shift = true;
 		}
 		sum += w;
@@ -122,7 +147,7 @@ static void day_model(const struct synth_opts *o, int s, int day, struct day_mod
 	sum = 0;
 	for (int i = 0; i < SYNTH_NCOUNTRIES; i++) {
 		struct rng r = rng_for(o->seed, 0xC0, (uint64_t)day, (uint64_t)i);
-		double w = countries[i].weight * exp(0.08 * normal(&r));
+		double w = countries[i].weight * exp(0.08 * rng_normal(&r));
 
 		if (o->events && !strcmp(countries[i].cc, "IR") && ndays >= SYN_DROP_DAY + 10 &&
 		    rel >= SYN_DROP_DAY && rel < SYN_DROP_DAY + SYN_DROP_DAYS)
@@ -138,7 +163,7 @@ static void day_model(const struct synth_opts *o, int s, int day, struct day_mod
 	for (int i = 0; i < VICTIMS_GENERAL; i++) {
 		struct rng r = rng_for(o->seed, 0xA7, (uint64_t)day, (uint64_t)i);
 
-		if (uniform(&r) < 0.04)
+		if (rng_uniform(&r) < 0.04)
 			m->attacked[m->nattacked++] = i;
 	}
 	if (!o->events)
@@ -247,19 +272,19 @@ static double diurnal(int64_t t)
 static void scan_flow(const struct synth_opts *o, const struct day_model *m, struct rng *r,
 		      int forced_port, struct flow *f)
 {
-	int p = forced_port >= 0 ? forced_port : pick(m->port_cum, NPORTS, uniform(r));
+	int p = forced_port >= 0 ? forced_port : pick(m->port_cum, NPORTS, rng_uniform(r));
 	double u;
 
 	f->victim = -1;
 	f->proto = ports[p].proto;
 	f->port = ports[p].port;
 	if (!f->proto) {	/* the tail */
-		f->proto = uniform(r) < 0.8 ? 6 : 17;
-		f->port = (uint16_t)(1024 + next(r) % 64512);
+		f->proto = rng_uniform(r) < 0.8 ? 6 : 17;
+		f->port = (uint16_t)(1024 + rng_next(r) % 64512);
 	}
-	f->country = pick(m->country_cum, SYNTH_NCOUNTRIES, uniform(r));
+	f->country = pick(m->country_cum, SYNTH_NCOUNTRIES, rng_uniform(r));
 	if (p == PORT_1433 && m->shift) {
-		u = uniform(r);
+		u = rng_uniform(r);
 		for (size_t i = 0; i < sizeof(mssql_mix) / sizeof(mssql_mix[0]); i++) {
 			if (u < mssql_mix[i].share) {
 				f->country = country_index(mssql_mix[i].cc);
@@ -268,13 +293,17 @@ static void scan_flow(const struct synth_opts *o, const struct day_model *m, str
 			u -= mssql_mix[i].share;
 		}
 	}
-	f->ip = (198u << 24) | (18u << 16) | (uint32_t)(f->country * 4096 + next(r) % 4096);
+	f->ip = (198u << 24) | (18u << 16) | (uint32_t)(f->country * 4096 + rng_next(r) % 4096);
+	/* One pool holds the victims: the next address instead, so that an
+	 * address has one country (as the sensor's lookup gives it). */
+	if (victim_address(f->ip))
+		f->ip++;
 	f->packets = 1;
-	while (f->packets < 40 && uniform(r) < 0.7)
+	while (f->packets < 40 && rng_uniform(r) < 0.7)
 		f->packets++;
-	f->bytes = f->packets * (f->proto == 6 ? 40 + 20 * (next(r) % 2) :
-				 f->proto == 17 ? 60 + next(r) % 140 : 84);
-	f->mirai = f->proto == 6 && uniform(r) < ports[p].mirai ? f->packets : 0;
+	f->bytes = f->packets * (f->proto == 6 ? 40 + 20 * (rng_next(r) % 2) :
+				 f->proto == 17 ? 60 + rng_next(r) % 140 : 84);
+	f->mirai = f->proto == 6 && rng_uniform(r) < ports[p].mirai ? f->packets : 0;
 	f->tags = 0;
 	(void)o;
 }
@@ -289,12 +318,12 @@ static void scan_flow(const struct synth_opts *o, const struct day_model *m, str
 static unsigned flow_tags(const struct flow *f, struct rng *r)
 {
 	unsigned tags = f->mirai ? TAG(TAG_MIRAI) : 0;
-	double u = uniform(r);
+	double u = rng_uniform(r);
 
 	if (f->proto == 17 && f->port == 5060) {
 		if (u < 0.6)
 			tags |= TAG(TAG_SIP_OPTIONS) |
-				(uniform(r) < 0.7 ? TAG(TAG_SIP_FRIENDLY) : 0);
+				(rng_uniform(r) < 0.7 ? TAG(TAG_SIP_FRIENDLY) : 0);
 	} else if (f->proto == 17 && f->port == 1900) {
 		if (u < 0.85)
 			tags |= TAG(TAG_SSDP);
@@ -319,16 +348,16 @@ static int scanner_flows(const struct synth_opts *o, int s, int64_t t, struct fl
 		for (int j = 0; j < sc->nsources && k < max; j++) {
 			struct flow *f;
 
-			if (uniform(&r) >= p)
+			if (rng_uniform(&r) >= p)
 				continue;
 			f = &flows[k++];
 			f->victim = -1;
 			f->proto = 6;
-			f->port = uniform(&r) < sc->random_ports ?
-				  (uint16_t)(1024 + next(&r) % 64512) : sweep_ports[next(&r) % NSWEEP];
+			f->port = rng_uniform(&r) < sc->random_ports ?
+				  (uint16_t)(1024 + rng_next(&r) % 64512) : sweep_ports[rng_next(&r) % NSWEEP];
 			f->country = country_index(sc->cc);
 			f->ip = sc->first_ip + (uint32_t)j;
-			f->packets = 2 + next(&r) % 9;
+			f->packets = 2 + rng_next(&r) % 9;
 			f->bytes = f->packets * 40;
 			f->mirai = 0;
 			f->tags = sc->tags;
@@ -344,10 +373,10 @@ static void backscatter_flow(uint64_t seed, int vi, struct rng *r, struct flow *
 	victim(seed, vi, &v);
 	f->victim = vi;
 	f->proto = v.proto;
-	f->port = v.proto == 1 ? 3 : (uint16_t)(1024 + next(r) % 64512);
+	f->port = v.proto == 1 ? 3 : (uint16_t)(1024 + rng_next(r) % 64512);
 	f->country = v.country;
 	f->ip = v.ip;
-	f->packets = 1 + next(r) % 5;
+	f->packets = 1 + rng_next(r) % 5;
 	f->bytes = f->packets * (v.proto == 1 ? 56 : 44);
 	f->mirai = 0;
 	f->tags = 0;
@@ -361,27 +390,27 @@ static int interval_flows(const struct synth_opts *o, int s, const struct day_mo
 {
 	struct rng sr = rng_for(o->seed, 0x5E, (uint64_t)s, 0);
 	struct rng tr = rng_for(o->seed, 0x7A, (uint64_t)s, (uint64_t)t);
-	double sensor_factor = 0.6 + uniform(&sr), minutes = o->interval / 60.0;
+	double sensor_factor = 0.6 + rng_uniform(&sr), minutes = o->interval / 60.0;
 	double per_day = 86400.0 / o->interval;
-	int n = poisson(r, o->rate * minutes * sensor_factor * diurnal(t)), k;
+	int n = rng_poisson(r, o->rate * minutes * sensor_factor * diurnal(t)), k;
 
 	if (n > MAX_FLOWS / 2)
 		n = MAX_FLOWS / 2;
 	for (k = 0; k < n; k++)
 		scan_flow(o, m, r, -1, &flows[k]);
 	if (m->local_spike)
-		for (int extra = poisson(r, 3.0 * o->rate * minutes * sensor_factor);
+		for (int extra = rng_poisson(r, 3.0 * o->rate * minutes * sensor_factor);
 		     extra > 0 && k < MAX_FLOWS - 64; extra--)
 			scan_flow(o, m, r, PORT_1900, &flows[k++]);
 	for (int i = 0; i < k; i++)
 		flows[i].tags = flow_tags(&flows[i], &tr);
 	k = scanner_flows(o, s, t, flows, k, MAX_FLOWS - 64);
 	/* Backscatter: about 40 a sensor-day from the victims of the day. */
-	for (int b = poisson(r, 40.0 / per_day); b > 0 && k < MAX_FLOWS && m->nattacked; b--)
-		backscatter_flow(o->seed, m->attacked[next(r) % (uint64_t)m->nattacked], r,
+	for (int b = rng_poisson(r, 40.0 / per_day); b > 0 && k < MAX_FLOWS && m->nattacked; b--)
+		backscatter_flow(o->seed, m->attacked[rng_next(r) % (uint64_t)m->nattacked], r,
 				 &flows[k++]);
 	for (int vi = m->bs_from; vi < m->bs_to && k < MAX_FLOWS; vi++)
-		if (uniform(r) < 8.0 / per_day)
+		if (rng_uniform(r) < 8.0 / per_day)
 			backscatter_flow(o->seed, vi, r, &flows[k++]);
 	return k;
 }

@@ -7,14 +7,13 @@
 #ifndef TS_SYNTH_RNG_H
 #define TS_SYNTH_RNG_H
 
-#include <math.h>
 #include <stdint.h>
 
 struct rng {
 	uint64_t s;
 };
 
-static inline uint64_t mix(uint64_t z)
+static inline uint64_t rng_mix(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -23,44 +22,21 @@ static inline uint64_t mix(uint64_t z)
 
 static inline struct rng rng_for(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 {
-	struct rng r = { mix(seed ^ mix(a * 0x9E3779B97F4A7C15ULL ^ mix(b + 0x632BE59BD9B4E019ULL) ^
-					mix(c * 0xD1B54A32D192ED03ULL + 1))) };
+	struct rng r = { rng_mix(seed ^ rng_mix(a * 0x9E3779B97F4A7C15ULL ^
+						rng_mix(b + 0x632BE59BD9B4E019ULL) ^
+						rng_mix(c * 0xD1B54A32D192ED03ULL + 1))) };
 	return r;
 }
 
-static inline uint64_t next(struct rng *r)
+static inline uint64_t rng_next(struct rng *r)
 {
 	r->s += 0x9E3779B97F4A7C15ULL;
-	return mix(r->s);
+	return rng_mix(r->s);
 }
 
-static inline double uniform(struct rng *r)
+static inline double rng_uniform(struct rng *r)
 {
-	return (double)(next(r) >> 11) * 0x1.0p-53;
-}
-
-static inline double normal(struct rng *r)
-{
-	double u = uniform(r), v = uniform(r);
-
-	return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(2 * M_PI * v);
-}
-
-static inline int poisson(struct rng *r, double lambda)
-{
-	if (lambda > 30) {
-		double x = lambda + sqrt(lambda) * normal(r);
-
-		return x < 0 ? 0 : (int)lround(x);
-	}
-	double l = exp(-lambda), p = 1;
-	int k = 0;
-
-	do {
-		k++;
-		p *= uniform(r);
-	} while (p > l);
-	return k - 1;
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
 #endif

@@ -49,15 +49,16 @@ void victim(uint64_t seed, int i, struct victim *v)
 	double u;
 
 	if (i < VICTIMS_GENERAL)
-		v->country = country_index(victim_cc[next(&r) % (sizeof(victim_cc) / sizeof(victim_cc[0]))]);
+		v->country = country_index(
+			victim_cc[rng_next(&r) % (sizeof(victim_cc) / sizeof(victim_cc[0]))]);
 	else
 		v->country = country_index(i < VICTIMS_GENERAL + VICTIMS_JP ? "JP" : "TW");
-	v->ip = (198u << 24) | (19u << 16) | (uint32_t)(128 * 256 + i * 7 + 1);
+	v->ip = VICTIM_IP(i);
 	v->asn = 64512 + (uint32_t)(i / 2);
 	snprintf(v->org, sizeof(v->org), "Example %s %c%d",
 		 victim_kind[(i / 2) % (sizeof(victim_kind) / sizeof(victim_kind[0]))],
 		 'A' + (i / 2) % 26, i / 52);
-	u = uniform(&r);
+	u = rng_uniform(&r);
 	v->proto = 6;
 	v->kind = TS_BS_SYNACK;
 	if (i >= VICTIMS_GENERAL || u < 0.6)
@@ -72,6 +73,12 @@ void victim(uint64_t seed, int i, struct victim *v)
 		v->proto = 1, v->src_port = 0, v->kind = TS_BS_ICMP_UNREACH;
 }
 
+bool victim_address(uint32_t ip)
+{
+	uint32_t from = VICTIM_IP(0);
+
+	return ip >= from && (ip - from) % 7 == 0 && (ip - from) / 7 < NVICTIMS;
+}
 
 /* Built-in fingerprints by their bit; rules of rules/default.rules and
  * the list by name. */

@@ -8,6 +8,7 @@
 #ifndef TS_SYNTH_WORLD_H
 #define TS_SYNTH_WORLD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct country_w {
@@ -40,6 +41,11 @@ struct victim {
 
 /* Victim i: where it is, its address, AS and service. */
 void victim(uint64_t seed, int i, struct victim *v);
+/* Victim i's address: every 7th from 198.19.128.1 (inside one
+ * country's pool of scanning sources, model.c). */
+#define VICTIM_IP(i) ((198u << 24) | (19u << 16) | (uint32_t)(128 * 256 + (i) * 7 + 1))
+/* Is ip a victim's? */
+bool victim_address(uint32_t ip);
 
 /* Tags as the sensor names them in tags.csv (docs/tags.md). */
 enum {
