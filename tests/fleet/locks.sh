@@ -104,5 +104,28 @@ pg_reap "$shipper" || pg_fail "ship --follow exit $? after SIGTERM: $(cat "$dir/
 release
 ship "$data"
 [ "$rc" -eq 0 ] || pg_fail "the last ship: exit $rc, $err"
+
+echo "a drain journal read before another ship loaded past it: read again, nothing failed"
+# ship reads the journals, then waits for a file's lock (another ship's
+# transaction); meanwhile the drain ends and its journal goes. The
+# journal ship read names a size below the position it then finds (as
+# when the other ship loaded the file past the drain): not the sensor's
+# word any more, so ship reads the journals again, and loads the rest.
+file=$data/sensor-01/$(ymd 1)/ports.csv
+size=$(stat -c %s "$file")
+tail -n 1 "$file" | sed "s/^$(ymd 1)T[0-9:]*Z/$(ymd 1)T23:59:30Z/" >>"$file"
+journal=$data/sensor-01/.xdp-telescope-lab0.journal
+printf 'gen 0\nsince 0\nfile %d %s\n' $((size - 10)) "$file" >"$journal"
+hold postgres "INSERT INTO telescope.file_lock (sensor, day, series) VALUES ($id1, '$(ymd 1)', 'ports')
+	ON CONFLICT (sensor, day, series) DO UPDATE SET taken_at = now()"
+"$TS_BIN" ship "$data" 2>"$dir/stale.err" &
+shipper=$!
+PG_PIDS+=("$shipper")
+for _ in $(seq 100); do [ "$(waiting)" -eq 1 ] && break; sleep 0.1; done
+[ "$(waiting)" -eq 1 ] || pg_fail "ship does not wait for the lock: $(cat "$dir/stale.err")"
+rm "$journal"
+release
+pg_reap "$shipper" || pg_fail "ship after a journal it read went: exit $?, $(cat "$dir/stale.err")"
+grep -q "journal" "$dir/stale.err" && pg_fail "ship took a journal that went for the drain's word: $(cat "$dir/stale.err")"
 python3 tests/fleet/check_db.py --ledger "$data" || pg_fail "the database differs from the CSV"
 echo "fleet_locks: ok"

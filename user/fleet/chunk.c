@@ -331,6 +331,13 @@ enum chunk_result chunk_load(struct loader *l, struct work *w, const struct jour
 	limit = st.st_size;
 	jl = journals_limit(j, w->f->rel);
 	if (jl >= 0 && jl < pos) {
+		/*
+		 * Read before another ship loaded past a drain that has ended
+		 * since: read the journals again. Only a journal still there
+		 * says the database holds bytes the sensor may cut back.
+		 */
+		if (!journals_current(j))
+			return undo(l) ? CHUNK_CUT : CHUNK_LOST;
 		loader_file_error(l, w, 0, "a drain journal would cut it back to %lld bytes, "
 				  "below the %lld in the database", (long long)jl, pos);
 		return failed(l);

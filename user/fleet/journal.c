@@ -54,14 +54,31 @@ static bool read_one(const char *path, struct journals *j, char *why, size_t len
 	return true;
 }
 
+/* dir's time: a journal appears by rename and goes by unlink in dir */
+static bool dir_stamp(const char *dir, struct timespec *ts)
+{
+	struct stat st;
+
+	if (stat(dir, &st))
+		return false;
+	*ts = st.st_mtim;
+	return true;
+}
+
 bool journals_read(const char *dir, struct journals *j, char *why, size_t len)
 {
-	DIR *d = opendir(dir);
 	struct dirent *e;
 	char path[4400];
 	bool ok = true;
+	DIR *d;
 
 	j->n = 0;
+	j->dir = dir;
+	if (!dir_stamp(dir, &j->stamp)) {
+		snprintf(why, len, "cannot read its output directory %.300s", dir);
+		return false;
+	}
+	d = opendir(dir);
 	if (!d) {
 		snprintf(why, len, "%.300s: cannot read: %s", dir, strerror(errno));
 		return false;
@@ -92,12 +109,10 @@ void journals_free(struct journals *j)
 	memset(j, 0, sizeof(*j));
 }
 
-bool dir_stamp(const char *dir, struct timespec *ts)
+bool journals_current(const struct journals *j)
 {
-	struct stat st;
+	struct timespec now;
 
-	if (stat(dir, &st))
-		return false;
-	*ts = st.st_mtim;
-	return true;
+	return dir_stamp(j->dir, &now) && now.tv_sec == j->stamp.tv_sec &&
+	       now.tv_nsec == j->stamp.tv_nsec;
 }

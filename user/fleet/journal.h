@@ -10,7 +10,7 @@
  * A journal appears by rename and goes by unlink in OUT, so OUT's
  * modification time changes whenever one does: a loader that notes it
  * before reading the journals and finds it unchanged after reading the
- * files knows no drain began meanwhile (dir_stamp).
+ * files knows no drain began meanwhile (journals_current).
  */
 #ifndef TS_FLEET_JOURNAL_H
 #define TS_FLEET_JOURNAL_H
@@ -28,12 +28,15 @@ struct journal_entry {
 struct journals {
 	struct journal_entry *v;
 	size_t n, cap;
+	const char *dir;	/* the output directory they were read from */
+	struct timespec stamp;	/* its time before they were read */
 };
 
 /*
  * The journals of the output directory dir (wherever the sensor wrote
- * them from: files are matched by day directory and name). False with
- * why when one cannot be read or is not a journal.
+ * them from: files are matched by day directory and name), and dir's
+ * time before they were read. False with why when dir or one of them
+ * cannot be read or is not a journal.
  */
 bool journals_read(const char *dir, struct journals *j, char *why, size_t len);
 
@@ -42,7 +45,10 @@ off_t journals_limit(const struct journals *j, const char *rel);
 
 void journals_free(struct journals *j);
 
-/* dir's modification time; false when it cannot be read. */
-bool dir_stamp(const char *dir, struct timespec *ts);
+/*
+ * True while no journal came or went since j was read (dir's time is
+ * the same): what j says is still the sensor's word.
+ */
+bool journals_current(const struct journals *j);
 
 #endif

@@ -9,7 +9,10 @@
  * would have appeared) while the files were read, so every byte read is
  * below a journaled size or belongs to no drain in progress: no recovery
  * can cut it. If it changed, the transaction is rolled back and done
- * again, with smaller chunks so that it fits between two drains.
+ * again, with smaller chunks so that it fits between two drains. So is
+ * a transaction that finds a file's position past its journaled size
+ * while the journals it read are no longer current: another ship loaded
+ * the file after that drain ended (chunk.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -229,15 +232,12 @@ static void fail_all(struct loader *l, struct work *w, size_t n, const char *why
 static enum tx_result transaction(struct loader *l, const struct ship_day *d, struct work *w,
 				  size_t n)
 {
-	struct timespec before, after;
 	struct journals j = { 0 };
 	enum chunk_result res;
 	bool again = false;
 	char why[400];
 
-	if (!dir_stamp(d->out, &before))
-		snprintf(why, sizeof(why), "cannot read its output directory %.300s", d->out);
-	if (!dir_stamp(d->out, &before) || !journals_read(d->out, &j, why, sizeof(why))) {
+	if (!journals_read(d->out, &j, why, sizeof(why))) {
 		fail_all(l, w, n, why);
 		journals_free(&j);
 		return TX_OK;
@@ -269,8 +269,9 @@ static enum tx_result transaction(struct loader *l, const struct ship_day *d, st
 			break;
 		}
 	}
+	again = again || !journals_current(&j);
 	journals_free(&j);
-	if (again || !dir_stamp(d->out, &after) || !same_time(&before, &after)) {
+	if (again) {
 		pr_debug("%s: a drain began while it was read: again", d->dir);
 		return pg_exec(l->c, "ROLLBACK", &l->err) ? TX_RETRY : TX_LOST;
 	}
